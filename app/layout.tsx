@@ -1,0 +1,17 @@
+import type { Metadata, Viewport } from "next";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Preference center", template: "%s · Preference center" },
+  description: "Hosted preference center and unsubscribe service: one-click unsubscribe, per-channel preferences, consent proof.",
+};
+
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-dvh bg-slate-50 text-slate-900 antialiased">{children}</body>
+    </html>
+  );
+}

@@ -1,0 +1,14 @@
+import { createHash, randomBytes } from "node:crypto";
+
+// API keys look like `pck_<prefix>_<secret>`. The prefix is shown in the dashboard to tell keys apart;
+// only the SHA-256 of the whole key is stored, so a leaked database leaks no usable key.
+
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+export function generateApiKey(): { key: string; prefix: string; hash: string } {
+  const prefix = randomBytes(6).toString("base64url").replace(/[-_]/g, "x").slice(0, 8).toLowerCase();
+  const key = `pck_${prefix}_${randomBytes(24).toString("base64url")}`;
+  return { key, prefix, hash: hashApiKey(key) };
+}

@@ -1,0 +1,54 @@
+import { createHash } from "node:crypto";
+
+// The per-workspace hash chain over the consent ledger. Each entry's hash covers the previous entry's
+// hash and the entry itself, so changing, removing or reordering any entry breaks every hash after it.
+// Personal fields (IP, user agent) enter only through their digest, so an erasure can blank them and
+// the chain still verifies.
+
+export const GENESIS_HASH = "0".repeat(64);
+
+export type ChainedEntry = {
+  workspaceId: string;
+  seq: bigint;
+  contactId: string;
+  channel: string | null;
+  topicId: string | null;
+  action: string;
+  source: string;
+  previousStatus: string | null;
+  newStatus: string | null;
+  piiDigest: string;
+  messageId: string | null;
+  tokenId: string | null;
+  wordingHash: string | null;
+  locale: string | null;
+  details: unknown;
+  createdAt: Date;
+};
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** JSON with object keys sorted at every depth, so the same entry always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "bigint") return JSON.stringify(value.toString());
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function piiDigest(ip: string | null | undefined, userAgent: string | null | undefined): string {
+  return sha256(canonicalJson([ip ?? null, userAgent ?? null]));
+}
+
+export function chainHash(prevHash: string, entry: ChainedEntry): string {
+  return sha256(`${prevHash}\n${canonicalJson(entry)}`);
+}

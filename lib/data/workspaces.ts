@@ -1,0 +1,93 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { generateApiKey } from "@/lib/api-keys";
+import { GENESIS_HASH } from "@/lib/consent-chain";
+import { db } from "@/lib/db";
+import type { Channel } from "@/lib/generated/prisma/enums";
+import type { LocalizedText } from "@/lib/data/preferences";
+
+export type NewWorkspace = {
+  slug: string;
+  name: string;
+  defaultLocale?: string;
+  enabledChannels: Channel[];
+};
+
+/** A workspace is born with its ledger chain head and an active signing key. */
+export async function createWorkspace(input: NewWorkspace) {
+  return db().$transaction(async (tx) => {
+    const workspace = await tx.workspace.create({
+      data: {
+        slug: input.slug,
+        name: input.name,
+        defaultLocale: input.defaultLocale ?? "en",
+        enabledChannels: input.enabledChannels,
+        allowedEmbedOrigins: [],
+      },
+    });
+    await tx.ledgerHead.create({ data: { workspaceId: workspace.id, seq: 0n, hash: GENESIS_HASH } });
+    await tx.signingKey.create({
+      data: { workspaceId: workspace.id, kid: `k_${randomBytes(9).toString("base64url")}`, secret: randomBytes(32) },
+    });
+    return workspace;
+  });
+}
+
+export async function findWorkspaceBySlug(slug: string) {
+  return db().workspace.findUnique({ where: { slug } });
+}
+
+export type NewTopic = {
+  key: string;
+  names: LocalizedText;
+  descriptions?: LocalizedText;
+  channels: Channel[];
+  requiresOptIn: boolean;
+  position?: number;
+};
+
+export async function createTopic(workspaceId: string, input: NewTopic) {
+  return db().topic.create({
+    data: {
+      workspaceId,
+      key: input.key,
+      names: input.names,
+      descriptions: input.descriptions ?? {},
+      channels: input.channels,
+      requiresOptIn: input.requiresOptIn,
+      position: input.position ?? 0,
+    },
+  });
+}
+
+export type NewContact = {
+  externalId?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  whatsappId?: string | null;
+  locale?: string | null;
+};
+
+export async function createContact(workspaceId: string, input: NewContact) {
+  return db().contact.create({
+    data: {
+      workspaceId,
+      externalId: input.externalId ?? null,
+      email: input.email?.trim().toLowerCase() ?? null,
+      phone: input.phone ?? null,
+      whatsappId: input.whatsappId ?? null,
+      locale: input.locale ?? null,
+    },
+  });
+}
+
+/** Returns the key itself once; only its hash is kept. */
+export async function createApiKey(workspaceId: string, name: string, scopes: string[] = ["read", "write"]) {
+  const { key, prefix, hash } = generateApiKey();
+  const row = await db().apiKey.create({ data: { workspaceId, name, prefix, hash, scopes } });
+  return { id: row.id, prefix, key };
+}
+
+export async function revokeApiKey(workspaceId: string, apiKeyId: string) {
+  await db().apiKey.updateMany({ where: { id: apiKeyId, workspaceId, revokedAt: null }, data: { revokedAt: new Date() } });
+}

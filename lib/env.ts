@@ -1,0 +1,71 @@
+import { z } from "zod";
+
+// The only reader of process.env. Every setting the app understands is declared here, so an invalid
+// value stops start-up with one line saying what to fix.
+
+const booleanFlag = z
+  .enum(["1", "0", "true", "false", "yes", "no"])
+  .transform((value) => value === "1" || value === "true" || value === "yes");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .min(1)
+    .refine((value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === "postgresql:" || url.protocol === "postgres:") && url.hostname !== "";
+      } catch {
+        return false;
+      }
+    }, "must be a URL like postgresql://user:password@host:5432/database")
+    .optional(),
+  PORT: z.coerce.number().int().min(1, "must be a port number from 1 to 65535").max(65535, "must be a port number from 1 to 65535").default(3000),
+  HOSTNAME: z.string().trim().min(1).default("0.0.0.0"),
+  BASE_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://prefs.example.com" })
+    .transform((value) => value.replace(/\/+$/, ""))
+    .optional(),
+  DATA_DIR: z.string().trim().min(1).default(".data"),
+  DEMO_MODE: booleanFlag.optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+});
+
+export type Env = z.infer<typeof envSchema> & { BASE_URL: string; DEMO_MODE: boolean };
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // An empty variable means "not set", as in a .env file with `DATABASE_URL=`.
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ""));
+  const result = envSchema.safeParse(present);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = issue.path.join(".");
+    throw new ConfigError(`${name} ${issue.message.replace(/^Invalid input: /, "")}`);
+  }
+  const env = result.data;
+  return {
+    ...env,
+    BASE_URL: env.BASE_URL ?? `http://localhost:${env.PORT}`,
+    DEMO_MODE: env.DEMO_MODE ?? env.DATABASE_URL === undefined,
+  };
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** The database URL, which the start-up scripts put in place before the app runs. */
+export function databaseUrl(): string {
+  const url = env().DATABASE_URL;
+  if (!url) throw new ConfigError("DATABASE_URL is not set: start the app with `npm start`, which provides one");
+  return url;
+}

@@ -1,0 +1,37 @@
+// Only deliberate messages reach users: an expected failure is a UserFacingError with a code, an HTTP
+// status and a message written for the person who will read it. Anything else is logged and answered
+// with a generic message.
+
+export class UserFacingError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = "UserFacingError";
+  }
+}
+
+export class NotFoundError extends UserFacingError {
+  constructor(what: string, message = `${what} not found`) {
+    super(`${what}_not_found`, message, 404);
+  }
+}
+
+/** The change named a version older than the one stored: someone changed it in between. */
+export class StaleVersionError extends UserFacingError {
+  constructor(
+    readonly currentVersion: number,
+    message = "This was changed elsewhere since you loaded it; here is the current state.",
+  ) {
+    super("stale_version", message, 409, { currentVersion });
+  }
+}
+
+export class InvalidScopeError extends UserFacingError {
+  constructor(message: string) {
+    super("invalid_scope", message, 422);
+  }
+}

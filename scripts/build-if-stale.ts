@@ -1,0 +1,48 @@
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+// `npm start` builds only when the sources changed since the last build: a digest of every input of
+// `next build` is kept beside the build.
+
+const INPUT_DIRS = ["app", "components", "lib", "public"];
+const INPUT_FILES = ["next.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
+const DIGEST_FILE = path.join(".next", "source-digest");
+
+function* filesUnder(dir: string): Generator<string> {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (full !== path.join("lib", "generated")) yield* filesUnder(full);
+    } else if (entry.isFile()) {
+      yield full;
+    }
+  }
+}
+
+export function sourceDigest(): string {
+  const hash = createHash("sha256");
+  const files = [...INPUT_DIRS.flatMap((dir) => [...filesUnder(dir)]), ...INPUT_FILES.filter((f) => existsSync(f))].sort();
+  for (const file of files) {
+    if (!statSync(file).isFile()) continue;
+    hash.update(file).update("\0").update(readFileSync(file)).update("\0");
+  }
+  return hash.digest("hex");
+}
+
+/** Runs `next build` when there is no build or it is older than the sources. Returns whether it built. */
+export function buildIfStale(): boolean {
+  const digest = sourceDigest();
+  const built = existsSync(path.join(".next", "BUILD_ID")) && existsSync(DIGEST_FILE) && readFileSync(DIGEST_FILE, "utf8") === digest;
+  if (built) return false;
+  console.log("Building the app (the sources changed since the last build)...");
+  const result = spawnSync(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"], {
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  if (result.status !== 0) throw new Error("`next build` failed (its output is above)");
+  writeFileSync(DIGEST_FILE, digest);
+  return true;
+}

@@ -1,0 +1,133 @@
+// `npm start` (production build, built when stale) and `npm run dev` (next dev): bring up the database,
+// migrate, seed the demo workspace once, serve on PORT, print the demo links, and stop everything
+// cleanly on Ctrl+C or SIGTERM.
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import { ConfigError, parseEnv, type Env } from "@/lib/env";
+import { bootDatabase, type BootedDatabase } from "@/lib/database/boot";
+import { buildIfStale } from "./build-if-stale";
+
+const mode = process.argv[2] === "dev" ? "dev" : "start";
+
+function fail(message: string): never {
+  console.error(`\nCannot start: ${message}`);
+  process.exit(1);
+}
+
+async function assertPortFree(port: number, host: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        new ConfigError(
+          error.code === "EADDRINUSE"
+            ? `port ${port} is already in use: stop what uses it or set PORT to a free port`
+            : `cannot listen on ${host}:${port} (${error.code}): set PORT or HOSTNAME`,
+        ),
+      ),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
+async function waitForHealth(baseUrl: string, child: ChildProcess): Promise<void> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    if (child.exitCode !== null) throw new Error("the web server exited during start-up");
+    try {
+      const response = await fetch(`${baseUrl}/api/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("the web server did not answer /api/health within a minute");
+}
+
+async function printBanner(env: Env, database: BootedDatabase, localUrl: string) {
+  const lines = [
+    "",
+    `Preference center ${mode === "dev" ? "(development) " : ""}ready at ${env.BASE_URL}`,
+    `  health       ${localUrl}/api/health`,
+    `  database     ${database.description}`,
+  ];
+  if (env.DEMO_MODE) {
+    const { seedDemo } = await import("@/prisma/seed");
+    const demo = await seedDemo(env.DATA_DIR, env.BASE_URL);
+    lines.push(`  demo         ${path.join(env.DATA_DIR, "demo.json")} (API key, workspace id, contacts and their links)`);
+    for (const contact of demo.contacts) {
+      const link = contact.preferencesUrl || "(links arrive with signed links)";
+      lines.push(`  ${`${contact.locale ?? "?"} contact`.padEnd(12)} ${link}`);
+    }
+  }
+  lines.push("Press Ctrl+C to stop.", "");
+  console.log(lines.join("\n"));
+}
+
+async function main() {
+  let env: Env;
+  try {
+    env = parseEnv(process.env);
+    await assertPortFree(env.PORT, env.HOSTNAME);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+
+  if (mode === "start") {
+    try {
+      buildIfStale();
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  }
+
+  let database: BootedDatabase;
+  try {
+    database = await bootDatabase(env);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  // The seed and the web server read DATABASE_URL through lib/env.
+  process.env.DATABASE_URL = database.url;
+
+  const nextBin = path.join("node_modules", "next", "dist", "bin", "next");
+  const server = spawn(process.execPath, [nextBin, mode, "--port", String(env.PORT), "--hostname", env.HOSTNAME], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (server.exitCode === null) {
+      const exited = new Promise((resolve) => server.once("exit", resolve));
+      server.kill("SIGTERM");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      if (server.exitCode === null) server.kill("SIGKILL");
+    }
+    await database.stop();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  server.on("exit", (code) => {
+    if (!stopping) {
+      console.error(`The web server stopped (exit code ${code ?? "none"}).`);
+      void stop(code || 1);
+    }
+  });
+
+  const localUrl = `http://127.0.0.1:${env.PORT}`;
+  try {
+    await waitForHealth(localUrl, server);
+    await printBanner(env, database, localUrl);
+  } catch (error) {
+    console.error(`\nCannot start: ${(error as Error).message}`);
+    await stop(1);
+  }
+}
+
+await main();
