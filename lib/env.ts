@@ -24,7 +24,7 @@ const envSchema = z.object({
     .optional(),
   PORT: z.coerce.number().int().min(1, "must be a port number from 1 to 65535").max(65535, "must be a port number from 1 to 65535").default(3000),
   HOSTNAME: z.string().trim().min(1).default("0.0.0.0"),
-  BASE_URL: z
+  APP_URL: z
     .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://prefs.example.com" })
     .transform((value) => value.replace(/\/+$/, ""))
     .optional(),
@@ -33,7 +33,7 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
 
-export type Env = z.infer<typeof envSchema> & { BASE_URL: string; DEMO_MODE: boolean };
+export type Env = z.infer<typeof envSchema> & { APP_URL: string; DEMO_MODE: boolean };
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -51,7 +51,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const env = result.data;
   return {
     ...env,
-    BASE_URL: env.BASE_URL ?? `http://localhost:${env.PORT}`,
+    APP_URL: env.APP_URL ?? `http://localhost:${env.PORT}`,
     DEMO_MODE: env.DEMO_MODE ?? env.DATABASE_URL === undefined,
   };
 }

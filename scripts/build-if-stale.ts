@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 
 // `npm start` builds only when the sources changed since the last build: a digest of every input of
 // `next build` is kept beside the build.
@@ -45,4 +46,14 @@ export function buildIfStale(): boolean {
   if (result.status !== 0) throw new Error("`next build` failed (its output is above)");
   writeFileSync(DIGEST_FILE, digest);
   return true;
+}
+
+// `npm run build`
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  try {
+    if (!buildIfStale()) console.log("The build is up to date.");
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
 }

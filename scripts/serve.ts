@@ -48,13 +48,13 @@ async function waitForHealth(baseUrl: string, child: ChildProcess): Promise<void
 async function printBanner(env: Env, database: BootedDatabase, localUrl: string) {
   const lines = [
     "",
-    `Preference center ${mode === "dev" ? "(development) " : ""}ready at ${env.BASE_URL}`,
+    `Preference center ${mode === "dev" ? "(development) " : ""}ready at ${env.APP_URL}`,
     `  health       ${localUrl}/api/health`,
     `  database     ${database.description}`,
   ];
   if (env.DEMO_MODE) {
     const { seedDemo } = await import("@/prisma/seed");
-    const demo = await seedDemo(env.DATA_DIR, env.BASE_URL);
+    const demo = await seedDemo(env.DATA_DIR, env.APP_URL);
     lines.push(`  demo         ${path.join(env.DATA_DIR, "demo.json")} (API key, workspace id, contacts and their links)`);
     for (const contact of demo.contacts) {
       const link = contact.preferencesUrl || "(links arrive with signed links)";
@@ -75,19 +75,20 @@ async function main() {
     throw error;
   }
 
-  if (mode === "start") {
-    try {
-      buildIfStale();
-    } catch (error) {
-      fail((error as Error).message);
-    }
-  }
-
   let database: BootedDatabase;
   try {
     database = await bootDatabase(env);
   } catch (error) {
     fail((error as Error).message);
+  }
+
+  if (mode === "start") {
+    try {
+      buildIfStale();
+    } catch (error) {
+      await database.stop();
+      fail((error as Error).message);
+    }
   }
   // The seed and the web server read DATABASE_URL through lib/env.
   process.env.DATABASE_URL = database.url;

@@ -18,6 +18,8 @@ type Options = {
   dataDir: string;
   /** Throwaway clusters for tests trade durability for speed. */
   durable: boolean;
+  /** A fixed port, to restart a server where its clients expect it; a free one otherwise. */
+  port?: number;
 };
 
 export async function freePort(): Promise<number> {
@@ -39,14 +41,14 @@ async function readOrCreatePassword(file: string): Promise<string> {
   return password;
 }
 
-export async function startEmbeddedDatabase({ dataDir, durable }: Options): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase({ dataDir, durable, port: fixedPort }: Options): Promise<EmbeddedDatabase> {
   const root = path.resolve(dataDir);
   const pgDir = path.join(root, "pg");
   await mkdir(root, { recursive: true });
   // The server runs as the unprivileged `postgres` user, which must be able to reach its directory.
   await chmod(root, 0o755);
   const password = await readOrCreatePassword(path.join(root, "pg-password"));
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const log: string[] = [];
 
   const server = new EmbeddedPostgres({

@@ -1,0 +1,30 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, inject } from "vitest";
+import { TEMPLATE_DATABASE } from "./test-database";
+
+// Each integration test file runs against its own fresh, migrated database, cloned from the template;
+// lib/db connects to it through DATABASE_URL on first use.
+
+async function onServer(serverUrl: string, sql: string) {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+const serverUrl = inject("databaseServerUrl");
+const name = `pc_test_${randomBytes(6).toString("hex")}`;
+await onServer(serverUrl, `CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`);
+const url = new URL(serverUrl);
+url.pathname = `/${name}`;
+process.env.DATABASE_URL = url.toString();
+
+afterAll(async () => {
+  const client = (globalThis as { prisma?: { $disconnect(): Promise<void> } }).prisma;
+  await client?.$disconnect();
+  await onServer(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+});

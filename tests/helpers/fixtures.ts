@@ -1,0 +1,33 @@
+import { randomBytes } from "node:crypto";
+import { createContact, createTopic, createWorkspace } from "@/lib/data/workspaces";
+import type { Channel } from "@/lib/generated/prisma/enums";
+
+/** A workspace with email, SMS and WhatsApp, an opt-in topic on all three, a default-on one, and a contact. */
+export async function createTestWorkspace(options: { enabledChannels?: Channel[] } = {}) {
+  const workspace = await createWorkspace({
+    slug: `ws-${randomBytes(4).toString("hex")}`,
+    name: "Test shop",
+    enabledChannels: options.enabledChannels ?? ["email", "sms", "whatsapp"],
+  });
+  const offers = await createTopic(workspace.id, {
+    key: "offers",
+    names: { en: "Offers" },
+    channels: ["email", "sms", "whatsapp"],
+    requiresOptIn: true,
+  });
+  const reminders = await createTopic(workspace.id, {
+    key: "reminders",
+    names: { en: "Reminders" },
+    channels: ["email", "sms"],
+    requiresOptIn: false,
+    position: 1,
+  });
+  const contact = await createContact(workspace.id, {
+    externalId: `c-${randomBytes(4).toString("hex")}`,
+    email: `Person.${randomBytes(4).toString("hex")}@Example.com`,
+    phone: "+14155550100",
+    whatsappId: "14155550100",
+    locale: "en",
+  });
+  return { workspace, topics: { offers, reminders }, contact };
+}

@@ -1,0 +1,2 @@
+/** The migrated database every integration test file clones its own from. */
+export const TEMPLATE_DATABASE = "pc_test_template";

@@ -1,0 +1,106 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "@/lib/database/embedded";
+
+// `npm start` as a user runs it: the real start-up script, the embedded PostgreSQL, the built app.
+
+type Run = { code: number | null; stdout: string; stderr: string };
+
+function serve(env: Record<string, string>, { untilReady = false } = {}) {
+  const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/serve.ts", "start"], {
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env } as unknown as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const exited = new Promise<Run>((resolve) => child.on("exit", (code) => resolve({ code, stdout, stderr })));
+  const ready = new Promise<void>((resolve, reject) => {
+    if (!untilReady) return resolve();
+    child.stdout.on("data", () => stdout.includes("Press Ctrl+C to stop.") && resolve());
+    void exited.then((run) => reject(new Error(`exited ${run.code}: ${run.stderr}`)));
+  });
+  return { child, exited, ready };
+}
+
+function expectOneClearLine(run: Run, message: RegExp) {
+  expect(run.code).toBe(1);
+  const lines = run.stderr.split("\n").filter((line) => line.trim() !== "");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(message);
+  expect(run.stderr).not.toMatch(/^\s+at /m);
+}
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), "pc-start-"));
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("npm start", () => {
+  it("stops with one line when DATABASE_URL is malformed", async () => {
+    const run = await serve({ DATABASE_URL: "mysql://root:hunter2@localhost/db", DATA_DIR: dataDir }).exited;
+    expectOneClearLine(run, /^Cannot start: DATABASE_URL must be a URL like postgresql:\/\//);
+    expect(run.stderr).not.toContain("hunter2");
+  });
+
+  it("stops with one line when the database cannot be reached, without printing its password", async () => {
+    const port = await freePort();
+    const run = await serve({ DATABASE_URL: `postgresql://app:hunter2@127.0.0.1:${port}/prefs`, PORT: String(await freePort()), DATA_DIR: dataDir }).exited;
+    expectOneClearLine(run, new RegExp(`^Cannot start: cannot reach the database at 127\\.0\\.0\\.1:${port}/prefs \\(ECONNREFUSED\\): check DATABASE_URL$`));
+    expect(run.stderr).not.toContain("hunter2");
+  });
+
+  it("stops with one line when the port is in use", async () => {
+    const blocker = net.createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(port, "0.0.0.0", resolve));
+    try {
+      const run = await serve({ PORT: String(port), DATA_DIR: dataDir }).exited;
+      expectOneClearLine(run, new RegExp(`^Cannot start: port ${port} is already in use: stop what uses it or set PORT to a free port$`));
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("serves, writes demo.json, stops cleanly, and keeps the demo workspace across restarts", { timeout: 240_000 }, async () => {
+    const port = await freePort();
+    const env = { PORT: String(port), DATA_DIR: dataDir };
+
+    const first = serve(env, { untilReady: true });
+    await first.ready;
+    const health = await fetch(`http://127.0.0.1:${port}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
+    const demo = JSON.parse(await readFile(path.join(dataDir, "demo.json"), "utf8"));
+    expect(demo).toMatchObject({ baseUrl: `http://localhost:${port}`, apiKey: expect.stringMatching(/^pck_/), workspaceId: expect.any(String) });
+    expect(demo.contacts.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(demo.contacts.map((c: { locale: string }) => c.locale.slice(0, 2)))).toEqual(new Set(["en", "es", "pt", "it"]));
+    for (const contact of demo.contacts) {
+      expect(Object.keys(contact).sort()).toEqual(["email", "id", "locale", "oneClickUrl", "phone", "preferencesUrl", "unsubscribeUrl"]);
+    }
+
+    first.child.kill("SIGTERM");
+    const stopped = await first.exited;
+    expect(stopped.code).toBe(0);
+    // PostgreSQL shut down cleanly: it removes its pid file on a clean stop.
+    expect(existsSync(path.join(dataDir, "pg", "postmaster.pid"))).toBe(false);
+
+    const second = serve(env, { untilReady: true });
+    await second.ready;
+    const again = JSON.parse(await readFile(path.join(dataDir, "demo.json"), "utf8"));
+    expect(again.workspaceId).toBe(demo.workspaceId);
+    expect(again.apiKey).toBe(demo.apiKey);
+    expect(again.contacts.map((c: { id: string }) => c.id)).toEqual(demo.contacts.map((c: { id: string }) => c.id));
+    second.child.kill("SIGINT");
+    expect((await second.exited).code).toBe(0);
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { canonicalJson, chainHash, GENESIS_HASH, piiDigest, type ChainedEntry } from "@/lib/consent-chain";
+
+const entry: ChainedEntry = {
+  workspaceId: "7f1c2b1e-0000-4000-8000-000000000001",
+  seq: 1n,
+  contactId: "7f1c2b1e-0000-4000-8000-000000000002",
+  channel: "email",
+  topicId: null,
+  action: "unsubscribe",
+  source: "one_click",
+  previousStatus: "subscribed",
+  newStatus: "unsubscribed",
+  piiDigest: piiDigest("203.0.113.9", "Mozilla/5.0"),
+  messageId: "m1",
+  tokenId: "t1",
+  wordingHash: null,
+  locale: "en",
+  details: { b: 1, a: [2, { d: 3, c: 4 }] },
+  createdAt: new Date("2026-11-23T10:00:00.000Z"),
+};
+
+describe("canonicalJson", () => {
+  it("sorts keys at every depth and writes bigints and dates as strings", () => {
+    expect(canonicalJson({ b: 1n, a: { z: new Date(0), y: [null, undefined] }, c: undefined })).toBe(
+      '{"a":{"y":[null,null],"z":"1970-01-01T00:00:00.000Z"},"b":"1"}',
+    );
+  });
+});
+
+describe("chainHash", () => {
+  it("is a stable SHA-256 of the previous hash and the entry", () => {
+    const hash = chainHash(GENESIS_HASH, entry);
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(chainHash(GENESIS_HASH, { ...entry, details: { a: [2, { c: 4, d: 3 }], b: 1 } })).toBe(hash);
+  });
+
+  it("changes when any field or the previous hash changes", () => {
+    const hash = chainHash(GENESIS_HASH, entry);
+    expect(chainHash("f".repeat(64), entry)).not.toBe(hash);
+    expect(chainHash(GENESIS_HASH, { ...entry, newStatus: "subscribed" })).not.toBe(hash);
+    expect(chainHash(GENESIS_HASH, { ...entry, seq: 2n })).not.toBe(hash);
+    expect(chainHash(GENESIS_HASH, { ...entry, createdAt: new Date("2026-11-23T10:00:00.001Z") })).not.toBe(hash);
+    expect(chainHash(GENESIS_HASH, { ...entry, piiDigest: piiDigest("203.0.113.10", "Mozilla/5.0") })).not.toBe(hash);
+  });
+
+  it("covers the personal fields only through their digest", () => {
+    expect(piiDigest("203.0.113.9", "UA")).not.toBe(piiDigest("203.0.113.9", "UA2"));
+    expect(piiDigest(null, undefined)).toBe(piiDigest(undefined, null));
+  });
+});

@@ -1,0 +1,42 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const root = path.resolve(import.meta.dirname);
+
+const resolve = {
+  alias: {
+    "@": root,
+    // Outside Next's react-server build, `server-only` would throw on import.
+    "server-only": path.join(root, "node_modules/server-only/empty.js"),
+  },
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        resolve,
+        test: {
+          name: "unit",
+          include: ["tests/unit/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        resolve,
+        test: {
+          name: "integration",
+          include: ["tests/integration/**/*.test.ts"],
+          environment: "node",
+          // One PostgreSQL for the run; each test file gets its own database cloned from a migrated template.
+          globalSetup: ["tests/helpers/database-global-setup.ts"],
+          setupFiles: ["tests/helpers/database-per-file.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          pool: "forks",
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
