@@ -16,6 +16,14 @@ const nextConfig: NextConfig = {
           { key: "Referrer-Policy", value: "no-referrer" },
         ],
       },
+      ...["/u/:path*", "/p/:path*", "/s/:path*", "/api/unsubscribe/:path*"].map((source) => ({
+        // Per-contact pages: never cached, never indexed, never leaking the token through Referer.
+        source,
+        headers: [
+          { key: "Cache-Control", value: "no-store" },
+          { key: "X-Robots-Tag", value: "noindex, nofollow" },
+        ],
+      })),
     ];
   },
 };

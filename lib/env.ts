@@ -31,9 +31,13 @@ const envSchema = z.object({
   DATA_DIR: z.string().trim().min(1).default(".data"),
   DEMO_MODE: booleanFlag.optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** The address in the `mailto:` of List-Unsubscribe; unsubscribe@<host of APP_URL> when unset. */
+  UNSUBSCRIBE_MAILTO: z.email({ error: "must be an email address such as unsubscribe@prefs.example.com" }).optional(),
+  /** How many reverse proxies in front of the app append to X-Forwarded-For. */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
-export type Env = z.infer<typeof envSchema> & { APP_URL: string; DEMO_MODE: boolean };
+export type Env = z.infer<typeof envSchema> & { APP_URL: string; DEMO_MODE: boolean; UNSUBSCRIBE_MAILTO: string };
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -49,9 +53,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new ConfigError(`${name} ${issue.message.replace(/^Invalid input: /, "")}`);
   }
   const env = result.data;
+  const appUrl = env.APP_URL ?? `http://localhost:${env.PORT}`;
   return {
     ...env,
-    APP_URL: env.APP_URL ?? `http://localhost:${env.PORT}`,
+    APP_URL: appUrl,
+    UNSUBSCRIBE_MAILTO: env.UNSUBSCRIBE_MAILTO ?? `unsubscribe@${new URL(appUrl).hostname}`,
     DEMO_MODE: env.DEMO_MODE ?? env.DATABASE_URL === undefined,
   };
 }

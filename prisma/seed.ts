@@ -4,7 +4,9 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { db } from "@/lib/db";
 import { hashApiKey } from "@/lib/api-keys";
+import { changeSubscription } from "@/lib/data/preferences";
 import { createApiKey, createContact, createTopic, createWorkspace, findWorkspaceBySlug, revokeApiKey } from "@/lib/data/workspaces";
+import { mintLinks } from "@/lib/links";
 
 // The demo workspace: made once, kept across restarts (same id), described in .data/demo.json.
 
@@ -103,29 +105,47 @@ export async function seedDemo(dataDir: string, baseUrl: string): Promise<DemoFi
     for (const [position, topic] of TOPICS.entries()) {
       await createTopic(workspace.id, { ...topic, channels: [...topic.channels], position });
     }
-    for (const contact of CONTACTS) await createContact(workspace.id, contact);
+    for (const contact of CONTACTS) {
+      const { id } = await createContact(workspace.id, contact);
+      // Everyone signed up for the newsletter and offers by email, as an import would record it.
+      for (const topicKey of ["newsletter", "offers"]) {
+        await changeSubscription({
+          workspaceId: workspace.id,
+          contactId: id,
+          channel: "email",
+          topicKey,
+          status: "subscribed",
+          evidence: { source: "import", details: { note: "demo seed" } },
+        });
+      }
+    }
   }
 
   const file = path.join(dataDir, "demo.json");
   const previous = await readDemoFile(file);
   const contacts = await db().contact.findMany({
     where: { workspaceId: workspace.id, erasedAt: null },
-    orderBy: { createdAt: "asc" },
+    orderBy: [{ createdAt: "asc" }, { externalId: "asc" }],
   });
   const demo: DemoFile = {
     baseUrl,
     apiKey: await demoApiKey(workspace.id, previous),
     workspaceId: workspace.id,
-    // The links are minted once signed links exist; until then they stay empty.
-    contacts: contacts.map((c) => ({
-      id: c.id,
-      email: c.email,
-      phone: c.phone,
-      locale: c.locale,
-      unsubscribeUrl: "",
-      oneClickUrl: "",
-      preferencesUrl: "",
-    })),
+    // Links for the newsletter by email, as a newsletter's footer would carry them.
+    contacts: await Promise.all(
+      contacts.map(async (c) => {
+        const links = await mintLinks({ workspaceId: workspace.id, contactId: c.id, channel: "email", topic: "newsletter", messageId: "demo-newsletter" });
+        return {
+          id: c.id,
+          email: c.email,
+          phone: c.phone,
+          locale: c.locale,
+          unsubscribeUrl: links.unsubscribeUrl,
+          oneClickUrl: links.oneClickUrl,
+          preferencesUrl: links.preferencesUrl,
+        };
+      }),
+    ),
   };
   await writeFile(file, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
   return demo;

@@ -57,8 +57,8 @@ async function printBanner(env: Env, database: BootedDatabase, localUrl: string)
     const demo = await seedDemo(env.DATA_DIR, env.APP_URL);
     lines.push(`  demo         ${path.join(env.DATA_DIR, "demo.json")} (API key, workspace id, contacts and their links)`);
     for (const contact of demo.contacts) {
-      const link = contact.preferencesUrl || "(links arrive with signed links)";
-      lines.push(`  ${`${contact.locale ?? "?"} contact`.padEnd(12)} ${link}`);
+      const link = contact.unsubscribeUrl;
+      lines.push(`  ${`unsub. ${contact.locale ?? "?"}`.padEnd(12)} ${link}`);
     }
   }
   lines.push("Press Ctrl+C to stop.", "");

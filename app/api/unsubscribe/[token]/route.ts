@@ -1,0 +1,65 @@
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "@/lib/db-errors";
+import { unsubscribeByLink } from "@/lib/unsubscribe";
+import { unsubscribePagePath, verifyLinkToken } from "@/lib/links";
+import { clientIp, userAgent } from "@/lib/request-info";
+import { InvalidTokenError } from "@/lib/tokens";
+import { UserFacingError } from "@/lib/errors";
+
+export const dynamic = "force-dynamic";
+
+// RFC 8058 one-click unsubscribe. Mail providers POST `List-Unsubscribe=One-Click` with no cookies and
+// no Origin. The answer is 200 with an empty body, never a redirect, and only once the opt-out is
+// committed; repeats are harmless.
+
+const NO_STORE = { "Cache-Control": "no-store" };
+
+function text(status: number, message: string, headers: HeadersInit = {}) {
+  return new Response(message, { status, headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8", ...headers } });
+}
+
+async function isOneClickBody(request: Request): Promise<boolean> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) return false;
+  try {
+    const form = await request.formData();
+    const values = form.getAll("List-Unsubscribe");
+    return values.length === 1 && values[0] === "One-Click";
+  } catch {
+    return false;
+  }
+}
+
+export async function POST(request: Request, { params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  let claims;
+  try {
+    claims = await verifyLinkToken(token, ["unsubscribe"]);
+  } catch (error) {
+    if (error instanceof InvalidTokenError) return text(404, "This link is no longer valid.");
+    if (isDatabaseUnavailable(error)) return text(503, "Try again shortly.", { "Retry-After": String(RETRY_AFTER_SECONDS) });
+    throw error;
+  }
+  if (!(await isOneClickBody(request))) {
+    return text(400, "Expected the body List-Unsubscribe=One-Click (application/x-www-form-urlencoded or multipart/form-data).");
+  }
+  try {
+    await unsubscribeByLink(claims, {
+      source: "one_click",
+      ip: clientIp(request.headers),
+      userAgent: userAgent(request.headers),
+    });
+  } catch (error) {
+    // The contact, topic or channel is gone: there is nothing left to stop.
+    if (error instanceof UserFacingError) return text(404, "This link is no longer valid.");
+    if (isDatabaseUnavailable(error)) return text(503, "Try again shortly.", { "Retry-After": String(RETRY_AFTER_SECONDS) });
+    console.error("one-click unsubscribe failed", error instanceof Error ? error.stack : error);
+    return text(500, "Something went wrong on our side.");
+  }
+  return new Response(null, { status: 200, headers: NO_STORE });
+}
+
+/** Opening the one-click URL in a browser shows the landing page; it changes nothing. */
+export async function GET(_request: Request, { params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  return new Response(null, { status: 303, headers: { ...NO_STORE, Location: unsubscribePagePath(token) } });
+}

@@ -1,0 +1,72 @@
+import type { Metadata } from "next";
+import { headers } from "next/headers";
+import { notFound } from "next/navigation";
+import { Card, PageShell, PrimaryButton, SecondaryButton } from "@/components/ui/card";
+import { ReasonSurvey } from "@/components/unsubscribe/reason-survey";
+import { confirmUnsubscribe, saveOptOutReason, undoUnsubscribe } from "@/lib/actions/unsubscribe";
+import { translator } from "@/lib/i18n";
+import { loadUnsubscribeView } from "@/lib/unsubscribe";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { robots: { index: false, follow: false }, referrer: "no-referrer" };
+
+type Props = { params: Promise<{ token: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+// The link at the bottom of every email. Opening it (GET, HEAD) only renders: mail scanners open every
+// link. The button posts a server action bound to this token.
+export default async function UnsubscribePage({ params, searchParams }: Props) {
+  const [{ token }, query, requestHeaders] = await Promise.all([params, searchParams, headers()]);
+  const view = await loadUnsubscribeView(token, requestHeaders.get("accept-language"));
+  if (!view) notFound();
+  const t = translator(view.locale);
+
+  return (
+    <PageShell>
+      <div lang={view.locale}>
+        <p className="mb-3 text-sm font-medium text-slate-600">{view.sender}</p>
+        <Card>
+          {view.subscribed ? (
+            <>
+              {query.resubscribed === "1" && (
+                <div role="status" className="mb-6 rounded-lg bg-green-50 p-4 text-green-900">
+                  <h2 className="font-semibold">{t("unsubscribe.resubscribedTitle")}</h2>
+                  <p>{t("unsubscribe.resubscribedBody", { scope: view.scopeLabel })}</p>
+                </div>
+              )}
+              <h1 className="text-2xl font-bold">{t("unsubscribe.question")}</h1>
+              <p className="mt-3 text-lg">{view.scopeLabel}</p>
+              <p className="mt-1 text-slate-700">{t("unsubscribe.otherChannelsKept")}</p>
+              <form action={confirmUnsubscribe.bind(null, token)} className="mt-6">
+                <input type="hidden" name="locale" value={view.locale} />
+                <PrimaryButton>{t("unsubscribe.confirm")}</PrimaryButton>
+              </form>
+            </>
+          ) : (
+            <>
+              <div role="status">
+                <h1 className="text-2xl font-bold">{t("unsubscribe.doneTitle")}</h1>
+                <p className="mt-3 text-lg">{t("unsubscribe.doneBody", { scope: view.scopeLabel })}</p>
+              </div>
+              <form action={undoUnsubscribe.bind(null, token)} className="mt-4">
+                <input type="hidden" name="locale" value={view.locale} />
+                <SecondaryButton>{t("unsubscribe.undo")}</SecondaryButton>
+              </form>
+              {query.thanks === "1" || view.reasonGiven ? (
+                <p role="status" className="mt-8 border-t border-slate-200 pt-6 text-green-900">
+                  {t("reason.thanks")}
+                </p>
+              ) : (
+                view.canGiveReason && <ReasonSurvey action={saveOptOutReason.bind(null, token)} t={t} invalid={query.reason === "invalid"} />
+              )}
+            </>
+          )}
+          <p className="mt-8">
+            <a href={view.preferencesPath} className="font-medium text-blue-800 underline underline-offset-2">
+              {t("unsubscribe.managePreferences")}
+            </a>
+          </p>
+        </Card>
+      </div>
+    </PageShell>
+  );
+}

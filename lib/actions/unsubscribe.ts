@@ -1,0 +1,55 @@
+"use server";
+
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { recordOptOutFeedback } from "@/lib/data/links";
+import { matchLocale, resolveLocale } from "@/lib/i18n";
+import { unsubscribePagePath } from "@/lib/links";
+import { clientIp, userAgent } from "@/lib/request-info";
+import { optOutReasonSchema } from "@/lib/schemas/opt-out-reason";
+import { resolveUnsubscribeLink, resubscribeByLink, unsubscribeByLink, wordingHash } from "@/lib/unsubscribe";
+
+// The landing page's buttons. Each action is bound to the token of the page it was rendered on and
+// verifies that token again itself: nothing the browser sends can widen what it acts on.
+
+async function linkOrInvalid(token: string) {
+  const link = await resolveUnsubscribeLink(token);
+  // A link that went bad between rendering and posting shows the same "not valid" page.
+  if (!link) redirect(unsubscribePagePath(token));
+  return link;
+}
+
+async function evidenceFor(locale: string | null, scope: Parameters<typeof wordingHash>[0]) {
+  const requestHeaders = await headers();
+  const shown =
+    matchLocale(locale) ??
+    resolveLocale({ contactLocale: scope.contact.locale, acceptLanguage: requestHeaders.get("accept-language"), workspaceDefault: scope.workspace.defaultLocale });
+  return {
+    source: "landing_page" as const,
+    ip: clientIp(requestHeaders),
+    userAgent: userAgent(requestHeaders),
+    locale: shown,
+    wordingHash: wordingHash(scope, shown),
+  };
+}
+
+export async function confirmUnsubscribe(token: string, form: FormData) {
+  const { claims, scope } = await linkOrInvalid(token);
+  await unsubscribeByLink(claims, await evidenceFor(form.get("locale")?.toString() ?? null, scope));
+  redirect(unsubscribePagePath(token));
+}
+
+export async function undoUnsubscribe(token: string, form: FormData) {
+  const { claims, scope } = await linkOrInvalid(token);
+  const evidence = await evidenceFor(form.get("locale")?.toString() ?? null, scope);
+  await resubscribeByLink(claims, { ...evidence, details: { undo: true } });
+  redirect(`${unsubscribePagePath(token)}?resubscribed=1`);
+}
+
+export async function saveOptOutReason(token: string, form: FormData) {
+  const { scope } = await linkOrInvalid(token);
+  const parsed = optOutReasonSchema.safeParse({ reason: form.get("reason"), comment: form.get("comment") ?? "" });
+  if (!parsed.success) redirect(`${unsubscribePagePath(token)}?reason=invalid`);
+  await recordOptOutFeedback(scope, parsed.data.reason, parsed.data.comment);
+  redirect(`${unsubscribePagePath(token)}?thanks=1`);
+}

@@ -1,0 +1,29 @@
+import "server-only";
+import { findApiKey, type ApiKeyIdentity } from "@/lib/data/api-keys";
+import { UserFacingError } from "@/lib/errors";
+
+const BEARER = /^Bearer\s+(pck_[a-z0-9]{8}_[A-Za-z0-9_-]{32})\s*$/;
+
+export type ApiScope = "read" | "write";
+
+/**
+ * Every /api/v1 route starts here: a valid `Authorization: Bearer <key>` (401 otherwise), the scope the
+ * route needs, and, when the request names a workspace (`X-Workspace-Id`), the key's own (403 otherwise).
+ */
+export async function authenticateApiKey(request: Request, scope: ApiScope): Promise<ApiKeyIdentity> {
+  const header = request.headers.get("authorization");
+  const match = header ? BEARER.exec(header) : null;
+  if (!match) {
+    throw new UserFacingError("unauthorized", "Send a valid API key as `Authorization: Bearer <key>`.", 401);
+  }
+  const key = await findApiKey(match[1]);
+  if (!key) throw new UserFacingError("unauthorized", "This API key is not valid or has been revoked.", 401);
+  const named = request.headers.get("x-workspace-id");
+  if (named && named !== key.workspaceId) {
+    throw new UserFacingError("forbidden", "This API key belongs to another workspace.", 403);
+  }
+  if (!key.scopes.includes(scope)) {
+    throw new UserFacingError("forbidden", `This API key lacks the "${scope}" scope.`, 403);
+  }
+  return key;
+}

@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "@/lib/db-errors";
+import { UserFacingError } from "@/lib/errors";
+
+// The one error shape of the business API: {"error": {"code", "message", "details"}}.
+
+export function apiError(status: number, code: string, message: string, details?: unknown, headers?: HeadersInit) {
+  return Response.json({ error: { code, message, ...(details === undefined ? {} : { details }) } }, { status, headers });
+}
+
+export function validationError(error: z.ZodError) {
+  const details = error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
+  const first = details[0];
+  return apiError(400, "invalid_request", first ? `${first.path || "body"}: ${first.message}` : "The request is not valid.", details);
+}
+
+/** Turns any thrown error into an answer: deliberate ones as they are, the database down as 503, the rest as 500. */
+export function errorResponse(error: unknown): Response {
+  if (error instanceof UserFacingError) return apiError(error.status, error.code, error.message, error.details);
+  if (error instanceof z.ZodError) return validationError(error);
+  if (isDatabaseUnavailable(error)) {
+    return apiError(503, "unavailable", "The service is briefly unavailable; try again shortly.", undefined, {
+      "Retry-After": String(RETRY_AFTER_SECONDS),
+    });
+  }
+  console.error("unexpected error", error instanceof Error ? error.stack : error);
+  return apiError(500, "internal_error", "Something went wrong on our side.");
+}
+
+/** Reads a JSON body; anything that is not a JSON object is a clear 400. */
+export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/(.+\+)?json\b/i.test(type)) {
+    throw new UserFacingError("unsupported_media_type", "Send the body as JSON with Content-Type: application/json.", 415);
+  }
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    throw new UserFacingError("invalid_json", "The body is not valid JSON.", 400);
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new UserFacingError("invalid_request", "The body must be a JSON object.", 400);
+  }
+  return body as Record<string, unknown>;
+}

@@ -1,0 +1,120 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { db } from "@/lib/db";
+import { InvalidScopeError, NotFoundError } from "@/lib/errors";
+import type { Channel, OptOutReason, TokenPurpose } from "@/lib/generated/prisma/enums";
+import type { LocalizedText } from "@/lib/data/preferences";
+
+export type LinkScope = {
+  workspace: { id: string; name: string; defaultLocale: string };
+  contact: { id: string; locale: string | null };
+  channel: Channel;
+  topic: { id: string; key: string; names: LocalizedText; requiresOptIn: boolean } | null;
+};
+
+/**
+ * What a link for (contact, channel, topic) would act on, checked: the contact is in the workspace, the
+ * channel is enabled, the topic exists and is sent on that channel. Throws a UserFacingError naming
+ * what is wrong.
+ */
+export async function findLinkScope(workspaceId: string, contactId: string, channel: Channel, topicKey?: string): Promise<LinkScope> {
+  const contact = await db().contact.findFirst({
+    where: { id: contactId, workspaceId, erasedAt: null },
+    select: { id: true, locale: true, workspace: { select: { id: true, name: true, defaultLocale: true, enabledChannels: true } } },
+  });
+  if (!contact) throw new NotFoundError("contact", "There is no contact with this id in this workspace.");
+  const { workspace } = contact;
+  if (!workspace.enabledChannels.includes(channel)) {
+    throw new InvalidScopeError(`The channel "${channel}" is not enabled for this workspace.`);
+  }
+  let topic: LinkScope["topic"] = null;
+  if (topicKey) {
+    const found = await db().topic.findUnique({ where: { workspaceId_key: { workspaceId, key: topicKey } } });
+    if (!found || found.retiredAt) throw new NotFoundError("topic", `There is no topic "${topicKey}" in this workspace.`);
+    if (!found.channels.includes(channel)) throw new InvalidScopeError(`The topic "${topicKey}" is not sent on the channel "${channel}".`);
+    topic = { id: found.id, key: found.key, names: found.names as LocalizedText, requiresOptIn: found.requiresOptIn };
+  }
+  return {
+    workspace: { id: workspace.id, name: workspace.name, defaultLocale: workspace.defaultLocale },
+    contact: { id: contact.id, locale: contact.locale },
+    channel,
+    topic,
+  };
+}
+
+/** Whether the scope a link names is currently subscribed. */
+export async function isScopeSubscribed(scope: LinkScope): Promise<boolean> {
+  const { contact, channel, topic } = scope;
+  if (!topic) {
+    const row = await db().channelSubscription.findUnique({ where: { contactId_channel: { contactId: contact.id, channel } } });
+    return row?.subscribed ?? true;
+  }
+  const row = await db().topicSubscription.findUnique({
+    where: { contactId_channel_topicId: { contactId: contact.id, channel, topicId: topic.id } },
+  });
+  return (row?.status ?? (topic.requiresOptIn ? "unsubscribed" : "subscribed")) === "subscribed";
+}
+
+/** The most recent opt-out of this scope, which a reason answer explains; with its answer, if any. */
+export async function findLatestOptOut(scope: LinkScope) {
+  return db().consentEvent.findFirst({
+    where: {
+      workspaceId: scope.workspace.id,
+      contactId: scope.contact.id,
+      channel: scope.channel,
+      topicId: scope.topic?.id ?? null,
+      action: "unsubscribe",
+    },
+    orderBy: { seq: "desc" },
+    select: { id: true, feedback: { select: { reason: true } } },
+  });
+}
+
+/** Stores the optional reason survey answer, tied to the opt-out it explains; a second answer replaces the first. */
+export async function recordOptOutFeedback(scope: LinkScope, reason: OptOutReason, comment: string | null) {
+  const optOut = await findLatestOptOut(scope);
+  if (!optOut) throw new NotFoundError("opt_out", "There is no opt-out to explain.");
+  const workspaceId = scope.workspace.id;
+  return db().optOutFeedback.upsert({
+    where: { consentEventId: optOut.id },
+    create: { workspaceId, consentEventId: optOut.id, reason, comment },
+    update: { reason, comment },
+  });
+}
+
+const SHORT_ID_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+const SHORT_ID_LENGTH = 12;
+
+function shortId(): string {
+  const bytes = randomBytes(SHORT_ID_LENGTH);
+  return Array.from(bytes, (b) => SHORT_ID_ALPHABET[b % SHORT_ID_ALPHABET.length]).join("");
+}
+
+export const SHORT_ID_PATTERN = new RegExp(`^[${SHORT_ID_ALPHABET}]{${SHORT_ID_LENGTH}}$`);
+
+export type ShortLinkClaims = {
+  workspaceId: string;
+  contactId: string;
+  purpose: TokenPurpose;
+  channel: Channel;
+  topicId: string | null;
+  topicKey: string | null;
+  messageId: string | null;
+  tokenId: string;
+  expiresAt: Date;
+};
+
+/** A short link for SMS and WhatsApp, where a JWS is too long: a random id kept server-side. */
+export async function createShortLink(claims: Omit<ShortLinkClaims, "topicKey">): Promise<string> {
+  const id = shortId();
+  await db().shortLink.create({ data: { id, ...claims } });
+  return id;
+}
+
+export async function findShortLink(id: string): Promise<ShortLinkClaims | null> {
+  if (!SHORT_ID_PATTERN.test(id)) return null;
+  const link = await db().shortLink.findUnique({ where: { id } });
+  if (!link || link.expiresAt.getTime() <= Date.now()) return null;
+  const topic = link.topicId ? await db().topic.findUnique({ where: { id: link.topicId }, select: { key: true } }) : null;
+  return { ...link, topicKey: topic?.key ?? null };
+}
