@@ -229,7 +229,7 @@ describe("the landing page", () => {
       const response = await fetch(url, { redirect: "manual" });
       expect(response.headers.get("cache-control")).toBe("no-store");
       expect(response.headers.get("x-robots-tag")).toContain("noindex");
-      expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(response.headers.get("referrer-policy")).toBe(url === links.unsubscribeUrl ? "same-origin" : "no-referrer");
       expect(response.headers.get("x-frame-options")).toBe("DENY");
       expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     }
