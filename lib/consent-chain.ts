@@ -7,9 +7,9 @@ import { createHash } from "node:crypto";
 
 export const GENESIS_HASH = "0".repeat(64);
 
+/** An entry as the chain covers it; its place (seq) and the previous hash are given beside it. */
 export type ChainedEntry = {
   workspaceId: string;
-  seq: bigint;
   contactId: string;
   channel: string | null;
   topicId: string | null;
@@ -49,6 +49,14 @@ export function piiDigest(ip: string | null | undefined, userAgent: string | nul
   return sha256(canonicalJson([ip ?? null, userAgent ?? null]));
 }
 
-export function chainHash(prevHash: string, entry: ChainedEntry): string {
-  return sha256(`${prevHash}\n${canonicalJson(entry)}`);
+/**
+ * hash = SHA-256(prev_hash + "\n" + seq + "\n" + canonical entry). The database computes the same
+ * (lib/data/ledger.ts) while it appends, so that the chain head is locked for one statement only.
+ */
+export function chainHash(prevHash: string, seq: bigint, entry: ChainedEntry): string {
+  return sha256(chainInput(prevHash, seq, canonicalJson(entry)));
+}
+
+export function chainInput(prevHash: string, seq: bigint, canonicalEntry: string): string {
+  return `${prevHash}\n${seq}\n${canonicalEntry}`;
 }

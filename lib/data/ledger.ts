@@ -1,8 +1,7 @@
 import "server-only";
-import { db, type Tx } from "@/lib/db";
-import { chainHash, GENESIS_HASH, piiDigest, type ChainedEntry } from "@/lib/consent-chain";
+import { db, type SqlClient } from "@/lib/db";
+import { canonicalJson, chainHash, GENESIS_HASH, piiDigest, type ChainedEntry } from "@/lib/consent-chain";
 import type { Channel, ConsentAction, ConsentSource } from "@/lib/generated/prisma/enums";
-import type { InputJsonValue } from "@/lib/generated/prisma/internal/prismaNamespace";
 
 /** How a change of consent arrived: the proof GDPR Art. 7(1) and LGPD Art. 8 §2 ask for. */
 export type ConsentEvidence = {
@@ -18,6 +17,9 @@ export type ConsentEvidence = {
 };
 
 export type LedgerEntryInput = {
+  /** Chosen by the caller, so that the outbox event naming it can be written first. */
+  id: string;
+  createdAt: Date;
   workspaceId: string;
   contactId: string;
   channel: Channel | null;
@@ -29,20 +31,16 @@ export type LedgerEntryInput = {
 };
 
 /**
- * Appends one entry to the workspace's chain inside the caller's transaction. The chain head's row
- * lock is taken here, as late as possible, and held until the caller commits: entries of one
- * workspace are appended one at a time, in seq order.
+ * Appends one entry to the workspace's chain inside the caller's transaction, in one statement: it
+ * locks the chain head, takes the next seq, hashes the entry onto the previous hash (in the database:
+ * sha256, exactly as chainHash does), moves the head and inserts the entry. The head stays locked
+ * until the caller commits, so entries of one workspace are appended one at a time, in seq order;
+ * callers append last, just before they commit, to hold that lock as briefly as possible.
  */
-export async function appendConsentEvent(tx: Tx, input: LedgerEntryInput) {
+export async function appendConsentEvent(client: SqlClient, input: LedgerEntryInput): Promise<void> {
   const { workspaceId, evidence } = input;
-  const heads = await tx.$queryRaw<{ seq: bigint; hash: string }[]>`
-    UPDATE ledger_heads SET seq = seq + 1 WHERE workspace_id = ${workspaceId}::uuid RETURNING seq, hash`;
-  if (heads.length === 0) throw new Error(`workspace ${workspaceId} has no ledger head`);
-  const { seq, hash: prevHash } = heads[0];
-
   const entry: ChainedEntry = {
     workspaceId,
-    seq,
     contactId: input.contactId,
     channel: input.channel,
     topicId: input.topicId,
@@ -56,24 +54,43 @@ export async function appendConsentEvent(tx: Tx, input: LedgerEntryInput) {
     wordingHash: evidence.wordingHash ?? null,
     locale: evidence.locale ?? null,
     details: evidence.details ?? null,
-    createdAt: new Date(),
+    createdAt: input.createdAt,
   };
-  const hash = chainHash(prevHash, entry);
-  const event = await tx.consentEvent.create({
-    data: {
-      ...entry,
-      channel: input.channel,
-      action: input.action,
-      source: evidence.source,
-      details: (entry.details ?? undefined) as InputJsonValue | undefined,
-      ip: evidence.ip ?? null,
-      userAgent: evidence.userAgent ?? null,
-      prevHash,
-      hash,
-    },
-  });
-  await tx.$executeRaw`UPDATE ledger_heads SET hash = ${hash} WHERE workspace_id = ${workspaceId}::uuid`;
-  return event;
+  const appended = await client.query(
+    `WITH head AS (
+       SELECT seq + 1 AS seq, hash AS prev_hash FROM ledger_heads WHERE workspace_id = $1 FOR UPDATE
+     ), next AS (
+       SELECT seq, prev_hash, encode(sha256(convert_to(prev_hash || E'\\n' || seq::text || E'\\n' || $2, 'UTF8')), 'hex') AS hash FROM head
+     ), moved AS (
+       UPDATE ledger_heads SET seq = next.seq, hash = next.hash FROM next WHERE workspace_id = $1
+     )
+     INSERT INTO consent_events (id, workspace_id, seq, contact_id, channel, topic_id, action, source, previous_status,
+       new_status, ip, user_agent, pii_digest, message_id, token_id, wording_hash, locale, details, prev_hash, hash, created_at)
+     SELECT $3, $1, next.seq, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, next.prev_hash, next.hash, $19
+     FROM next`,
+    [
+      workspaceId,
+      canonicalJson(entry),
+      input.id,
+      entry.contactId,
+      entry.channel,
+      entry.topicId,
+      entry.action,
+      entry.source,
+      entry.previousStatus,
+      entry.newStatus,
+      evidence.ip ?? null,
+      evidence.userAgent ?? null,
+      entry.piiDigest,
+      entry.messageId,
+      entry.tokenId,
+      entry.wordingHash,
+      entry.locale,
+      entry.details === null ? null : JSON.stringify(entry.details),
+      entry.createdAt,
+    ],
+  );
+  if (appended.rowCount !== 1) throw new Error(`workspace ${workspaceId} has no ledger head`);
 }
 
 export type ChainVerification = {
@@ -97,9 +114,8 @@ export async function verifyLedgerChain(workspaceId: string): Promise<ChainVerif
       take: VERIFY_BATCH,
     });
     for (const event of batch) {
-      const recomputed = chainHash(prevHash, {
+      const recomputed = chainHash(prevHash, event.seq, {
         workspaceId: event.workspaceId,
-        seq: event.seq,
         contactId: event.contactId,
         channel: event.channel,
         topicId: event.topicId,

@@ -1,6 +1,7 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { addressFor } from "@/lib/channels";
-import { db } from "@/lib/db";
+import { db, transaction } from "@/lib/db";
 import { InvalidScopeError, NotFoundError, StaleVersionError } from "@/lib/errors";
 import type { Channel, Frequency, SubscriptionStatus } from "@/lib/generated/prisma/enums";
 import { appendConsentEvent, type ConsentEvidence } from "@/lib/data/ledger";
@@ -110,7 +111,7 @@ export type SubscriptionChangeResult = {
 
 /**
  * Changes one switch: the state row, its ledger entry (chained) and its outbox event commit together or
- * not at all. Asking for the state that already holds changes nothing and writes nothing, so a repeated
+ * not at all. This is the hottest write (every one-click lands here), so it speaks SQL directly. Asking for the state that already holds changes nothing and writes nothing, so a repeated
  * request — the same token posted twice — is harmless. A stale expected version is refused, unless the
  * change asked for is already in place.
  */
@@ -118,59 +119,92 @@ export async function changeSubscription(change: SubscriptionChange): Promise<Su
   const { workspaceId, contactId, channel, topicKey, status, expectedVersion, evidence } = change;
   if (!topicKey && status === "pending") throw new InvalidScopeError("A channel is either subscribed or unsubscribed.");
 
-  return db().$transaction(async (tx) => {
+  return transaction(async (client) => {
     // The contact's row lock serialises every change to one contact.
-    const locked = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM contacts
-      WHERE workspace_id = ${workspaceId}::uuid AND id = ${contactId}::uuid AND erased_at IS NULL
-      FOR UPDATE`;
-    if (locked.length === 0) throw new NotFoundError("contact");
-
-    const workspace = await tx.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { enabledChannels: true } });
-    if (!workspace.enabledChannels.includes(channel)) {
+    const locked = await client.query<{ channels: Channel[] }>(
+      `SELECT w.enabled_channels::text[] AS channels FROM contacts c JOIN workspaces w ON w.id = c.workspace_id
+       WHERE c.workspace_id = $1 AND c.id = $2 AND c.erased_at IS NULL FOR UPDATE OF c`,
+      [workspaceId, contactId],
+    );
+    if (locked.rows.length === 0) throw new NotFoundError("contact");
+    if (!locked.rows[0].channels.includes(channel)) {
       throw new InvalidScopeError(`The channel "${channel}" is not enabled for this workspace.`);
     }
 
     let topic: { id: string; key: string } | null = null;
     let current: SubscriptionStatus;
     let version: number;
-    let save: () => Promise<{ version: number }>;
+    let save: () => Promise<number>;
     if (!topicKey) {
-      const key = { contactId_channel: { contactId, channel } };
-      const row = await tx.channelSubscription.findUnique({ where: key });
+      const row = (
+        await client.query<{ subscribed: boolean; version: number }>(
+          "SELECT subscribed, version FROM channel_subscriptions WHERE workspace_id = $1 AND contact_id = $2 AND channel = $3",
+          [workspaceId, contactId, channel],
+        )
+      ).rows[0];
       current = (row?.subscribed ?? true) ? "subscribed" : "unsubscribed";
       version = row?.version ?? 0;
-      const subscribed = status === "subscribed";
-      save = () =>
-        tx.channelSubscription.upsert({
-          where: key,
-          create: { workspaceId, contactId, channel, subscribed, version: 1 },
-          update: { subscribed, version: { increment: 1 } },
-        });
+      save = async () =>
+        (
+          await client.query<{ version: number }>(
+            `INSERT INTO channel_subscriptions (workspace_id, contact_id, channel, subscribed, version, updated_at)
+             VALUES ($1, $2, $3, $4, 1, now())
+             ON CONFLICT (contact_id, channel)
+             DO UPDATE SET subscribed = EXCLUDED.subscribed, version = channel_subscriptions.version + 1, updated_at = now()
+             RETURNING version`,
+            [workspaceId, contactId, channel, status === "subscribed"],
+          )
+        ).rows[0].version;
     } else {
-      const found = await tx.topic.findUnique({ where: { workspaceId_key: { workspaceId, key: topicKey } } });
-      if (!found || found.retiredAt) throw new NotFoundError("topic", `There is no topic "${topicKey}" in this workspace.`);
+      const found = (
+        await client.query<{ id: string; key: string; channels: Channel[]; requires_opt_in: boolean; retired_at: Date | null }>(
+          "SELECT id, key, channels::text[] AS channels, requires_opt_in, retired_at FROM topics WHERE workspace_id = $1 AND key = $2",
+          [workspaceId, topicKey],
+        )
+      ).rows[0];
+      if (!found || found.retired_at) throw new NotFoundError("topic", `There is no topic "${topicKey}" in this workspace.`);
       if (!found.channels.includes(channel)) {
         throw new InvalidScopeError(`The topic "${topicKey}" is not sent on the channel "${channel}".`);
       }
       topic = found;
-      const key = { contactId_channel_topicId: { contactId, channel, topicId: found.id } };
-      const row = await tx.topicSubscription.findUnique({ where: key });
-      current = row?.status ?? defaultTopicStatus(found.requiresOptIn);
+      const row = (
+        await client.query<{ status: SubscriptionStatus; version: number }>(
+          "SELECT status, version FROM topic_subscriptions WHERE workspace_id = $1 AND contact_id = $2 AND channel = $3 AND topic_id = $4",
+          [workspaceId, contactId, channel, found.id],
+        )
+      ).rows[0];
+      current = row?.status ?? defaultTopicStatus(found.requires_opt_in);
       version = row?.version ?? 0;
-      save = () =>
-        tx.topicSubscription.upsert({
-          where: key,
-          create: { workspaceId, contactId, channel, topicId: found.id, status, version: 1 },
-          update: { status, version: { increment: 1 } },
-        });
+      save = async () =>
+        (
+          await client.query<{ version: number }>(
+            `INSERT INTO topic_subscriptions (workspace_id, contact_id, channel, topic_id, status, version, updated_at)
+             VALUES ($1, $2, $3, $4, $5, 1, now())
+             ON CONFLICT (contact_id, channel, topic_id)
+             DO UPDATE SET status = EXCLUDED.status, version = topic_subscriptions.version + 1, updated_at = now()
+             RETURNING version`,
+            [workspaceId, contactId, channel, found.id, status],
+          )
+        ).rows[0].version;
     }
 
     if (current === status) return { changed: false, status, version };
     if (expectedVersion !== undefined && expectedVersion !== version) throw new StaleVersionError(version);
 
-    const saved = await save();
-    const event = await appendConsentEvent(tx, {
+    const savedVersion = await save();
+    const event = { id: randomUUID(), createdAt: new Date() };
+    await enqueueOutboxEvent(client, workspaceId, "consent.changed", {
+      consentEventId: event.id,
+      contactId,
+      channel,
+      topic: topic?.key ?? null,
+      status,
+      source: evidence.source,
+      occurredAt: event.createdAt.toISOString(),
+    });
+    // Last: appending locks the workspace's chain head until the commit right after.
+    await appendConsentEvent(client, {
+      ...event,
       workspaceId,
       contactId,
       channel,
@@ -180,15 +214,6 @@ export async function changeSubscription(change: SubscriptionChange): Promise<Su
       newStatus: status,
       evidence,
     });
-    await enqueueOutboxEvent(tx, workspaceId, "consent.changed", {
-      consentEventId: event.id,
-      contactId,
-      channel,
-      topic: topic?.key ?? null,
-      status,
-      source: evidence.source,
-      occurredAt: event.createdAt.toISOString(),
-    });
-    return { changed: true, status, version: saved.version, consentEventId: event.id };
+    return { changed: true, status, version: savedVersion, consentEventId: event.id };
   });
 }

@@ -24,7 +24,8 @@ url.pathname = `/${name}`;
 process.env.DATABASE_URL = url.toString();
 
 afterAll(async () => {
-  const client = (globalThis as { prisma?: { $disconnect(): Promise<void> } }).prisma;
-  await client?.$disconnect();
+  const open = globalThis as { prisma?: { $disconnect(): Promise<void> }; pgPool?: { end(): Promise<void> } };
+  await open.prisma?.$disconnect();
+  await open.pgPool?.end();
   await onServer(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJson, chainHash, GENESIS_HASH, piiDigest, type ChainedEntry } from "@/lib/consent-chain";
+import { createHash } from "node:crypto";
+import { canonicalJson, chainHash, chainInput, GENESIS_HASH, piiDigest, type ChainedEntry } from "@/lib/consent-chain";
 
 const entry: ChainedEntry = {
   workspaceId: "7f1c2b1e-0000-4000-8000-000000000001",
-  seq: 1n,
   contactId: "7f1c2b1e-0000-4000-8000-000000000002",
   channel: "email",
   topicId: null,
@@ -29,19 +29,24 @@ describe("canonicalJson", () => {
 });
 
 describe("chainHash", () => {
+  it("hashes prev_hash, seq and the canonical entry as the database does", () => {
+    expect(chainHash(GENESIS_HASH, 7n, entry)).toBe(createHash("sha256").update(chainInput(GENESIS_HASH, 7n, canonicalJson(entry)), "utf8").digest("hex"));
+    expect(chainInput("ab", 7n, "{}")).toBe("ab\n7\n{}");
+  });
+
   it("is a stable SHA-256 of the previous hash and the entry", () => {
-    const hash = chainHash(GENESIS_HASH, entry);
+    const hash = chainHash(GENESIS_HASH, 1n, entry);
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(chainHash(GENESIS_HASH, { ...entry, details: { a: [2, { c: 4, d: 3 }], b: 1 } })).toBe(hash);
+    expect(chainHash(GENESIS_HASH, 1n, { ...entry, details: { a: [2, { c: 4, d: 3 }], b: 1 } })).toBe(hash);
   });
 
   it("changes when any field or the previous hash changes", () => {
-    const hash = chainHash(GENESIS_HASH, entry);
-    expect(chainHash("f".repeat(64), entry)).not.toBe(hash);
-    expect(chainHash(GENESIS_HASH, { ...entry, newStatus: "subscribed" })).not.toBe(hash);
-    expect(chainHash(GENESIS_HASH, { ...entry, seq: 2n })).not.toBe(hash);
-    expect(chainHash(GENESIS_HASH, { ...entry, createdAt: new Date("2026-11-23T10:00:00.001Z") })).not.toBe(hash);
-    expect(chainHash(GENESIS_HASH, { ...entry, piiDigest: piiDigest("203.0.113.10", "Mozilla/5.0") })).not.toBe(hash);
+    const hash = chainHash(GENESIS_HASH, 1n, entry);
+    expect(chainHash("f".repeat(64), 1n, entry)).not.toBe(hash);
+    expect(chainHash(GENESIS_HASH, 1n, { ...entry, newStatus: "subscribed" })).not.toBe(hash);
+    expect(chainHash(GENESIS_HASH, 2n, entry)).not.toBe(hash);
+    expect(chainHash(GENESIS_HASH, 1n, { ...entry, createdAt: new Date("2026-11-23T10:00:00.001Z") })).not.toBe(hash);
+    expect(chainHash(GENESIS_HASH, 1n, { ...entry, piiDigest: piiDigest("203.0.113.10", "Mozilla/5.0") })).not.toBe(hash);
   });
 
   it("covers the personal fields only through their digest", () => {

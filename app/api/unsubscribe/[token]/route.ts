@@ -19,10 +19,15 @@ function text(status: number, message: string, headers: HeadersInit = {}) {
 
 async function isOneClickBody(request: Request): Promise<boolean> {
   const type = request.headers.get("content-type") ?? "";
-  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) return false;
   try {
-    const form = await request.formData();
-    const values = form.getAll("List-Unsubscribe");
+    let values: FormDataEntryValue[];
+    if (/^application\/x-www-form-urlencoded\b/i.test(type)) {
+      values = new URLSearchParams(await request.text()).getAll("List-Unsubscribe");
+    } else if (/^multipart\/form-data\b/i.test(type)) {
+      values = (await request.formData()).getAll("List-Unsubscribe");
+    } else {
+      return false;
+    }
     return values.length === 1 && values[0] === "One-Click";
   } catch {
     return false;
