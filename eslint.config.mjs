@@ -29,7 +29,7 @@ export default defineConfig([
     },
   },
   {
-    files: ["lib/env.ts", "scripts/**", "tests/**", "prisma.config.ts", "playwright.config.ts", "vitest.config.ts", "lib/database/migrate.ts"],
+    files: ["lib/env.ts", "scripts/**", "bench/**", "tests/**", "prisma.config.ts", "playwright.config.ts", "vitest.config.ts", "lib/database/migrate.ts"],
     rules: { "no-restricted-syntax": "off" },
   },
 ]);

@@ -3,6 +3,7 @@
 // ratio between the two is what the framework costs. Run by bench/oneclick.ts; listens on PORT against
 // DATABASE_URL.
 import http from "node:http";
+import { env } from "@/lib/env";
 import { verifyLinkToken } from "@/lib/links";
 import { InvalidTokenError } from "@/lib/tokens";
 import { unsubscribeByLink } from "@/lib/unsubscribe";
@@ -27,5 +28,5 @@ const server = http.createServer((request, response) => {
   });
 });
 
-server.listen(Number(process.env.PORT), "127.0.0.1");
+server.listen(env().PORT, "127.0.0.1");
 process.on("SIGTERM", () => server.close(() => process.exit(0)));
