@@ -33,11 +33,15 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** The address in the `mailto:` of List-Unsubscribe; unsubscribe@<host of APP_URL> when unset. */
   UNSUBSCRIBE_MAILTO: z.email({ error: "must be an email address such as unsubscribe@prefs.example.com" }).optional(),
+  /** Resend, for the email the service sends itself (fresh links, sign-in, confirmations). */
+  RESEND_API_KEY: z.string().trim().min(1).optional(),
+  RESEND_BASE_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  EMAIL_FROM: z.string().trim().min(3).optional(),
   /** How many reverse proxies in front of the app append to X-Forwarded-For. */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
-export type Env = z.infer<typeof envSchema> & { APP_URL: string; DEMO_MODE: boolean; UNSUBSCRIBE_MAILTO: string };
+export type Env = z.infer<typeof envSchema> & { APP_URL: string; DEMO_MODE: boolean; UNSUBSCRIBE_MAILTO: string; EMAIL_FROM: string };
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -58,6 +62,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ...env,
     APP_URL: appUrl,
     UNSUBSCRIBE_MAILTO: env.UNSUBSCRIBE_MAILTO ?? `unsubscribe@${new URL(appUrl).hostname}`,
+    EMAIL_FROM: env.EMAIL_FROM ?? `Preference center <no-reply@${new URL(appUrl).hostname}>`,
     DEMO_MODE: env.DEMO_MODE ?? env.DATABASE_URL === undefined,
   };
 }

@@ -6,6 +6,7 @@ import net from "node:net";
 import path from "node:path";
 import { ConfigError, parseEnv, type Env } from "@/lib/env";
 import { bootDatabase, type BootedDatabase } from "@/lib/database/boot";
+import { startMailStub, type MailStub } from "@/lib/dev/mail-stub";
 import { buildIfStale } from "./build-if-stale";
 
 const mode = process.argv[2] === "dev" ? "dev" : "start";
@@ -45,12 +46,13 @@ async function waitForHealth(baseUrl: string, child: ChildProcess): Promise<void
   throw new Error("the web server did not answer /api/health within a minute");
 }
 
-async function printBanner(env: Env, database: BootedDatabase, localUrl: string) {
+async function printBanner(env: Env, database: BootedDatabase, localUrl: string, mail: MailStub | null) {
   const lines = [
     "",
     `Preference center ${mode === "dev" ? "(development) " : ""}ready at ${env.APP_URL}`,
     `  health       ${localUrl}/api/health`,
     `  database     ${database.description}`,
+    `  email        ${mail ? `not sent: the local Resend stub keeps each message in ${mail.dir}/` : env.RESEND_API_KEY ? "through Resend" : "off (set RESEND_API_KEY)"}`,
   ];
   if (env.DEMO_MODE) {
     const { seedDemo } = await import("@/prisma/seed");
@@ -93,10 +95,17 @@ async function main() {
   // The seed and the web server read DATABASE_URL through lib/env.
   process.env.DATABASE_URL = database.url;
 
+  // Demo mode without a Resend key sends email to a local stand-in for Resend's API; messages are files.
+  const mail = env.DEMO_MODE && !env.RESEND_API_KEY ? await startMailStub(path.join(env.DATA_DIR, "mail")) : null;
+  if (mail) {
+    process.env.RESEND_API_KEY = "re_local_stub";
+    process.env.RESEND_BASE_URL = mail.url;
+  }
+
   const nextBin = path.join("node_modules", "next", "dist", "bin", "next");
   const server = spawn(process.execPath, [nextBin, mode, "--port", String(env.PORT), "--hostname", env.HOSTNAME], {
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });
 
   let stopping = false;
@@ -109,6 +118,7 @@ async function main() {
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
       if (server.exitCode === null) server.kill("SIGKILL");
     }
+    await mail?.stop();
     await database.stop();
     process.exit(code);
   };
@@ -124,7 +134,7 @@ async function main() {
   const localUrl = `http://127.0.0.1:${env.PORT}`;
   try {
     await waitForHealth(localUrl, server);
-    await printBanner(env, database, localUrl);
+    await printBanner(env, database, localUrl, mail);
   } catch (error) {
     console.error(`\nCannot start: ${(error as Error).message}`);
     await stop(1);

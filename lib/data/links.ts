@@ -118,3 +118,11 @@ export async function findShortLink(id: string): Promise<ShortLinkClaims | null>
   const topic = link.topicId ? await db().topic.findUnique({ where: { id: link.topicId }, select: { key: true } }) : null;
   return { ...link, topicKey: topic?.key ?? null };
 }
+
+/** A live contact of this workspace with this email address (stored lower-cased). */
+export async function findContactByEmail(workspaceId: string, email: string) {
+  return db().contact.findFirst({
+    where: { workspaceId, email: email.trim().toLowerCase(), erasedAt: null },
+    select: { id: true, locale: true, workspace: { select: { name: true, defaultLocale: true, enabledChannels: true } } },
+  });
+}

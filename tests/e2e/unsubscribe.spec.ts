@@ -1,5 +1,13 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
+import { readdirSync, readFileSync } from "node:fs";
 import { readDemo } from "./demo";
+
+function mailTo(address: string): { to: string[]; subject: string; text: string }[] {
+  const dir = ".tmp/e2e/mail";
+  return readdirSync(dir)
+    .map((file) => JSON.parse(readFileSync(`${dir}/${file}`, "utf8")))
+    .filter((message) => message.to.includes(address));
+}
 
 async function newsletterByEmail(request: APIRequestContext, contactId: string) {
   const { apiKey } = readDemo();
@@ -49,12 +57,24 @@ test("the page works without JavaScript", async ({ browser, request }) => {
   await context.close();
 });
 
-test("a bad link shows the same clear page, never an error", async ({ page }) => {
-  const contact = readDemo().contacts[0];
+test("a bad link shows the same clear page, never an error, and offers a fresh link by email", async ({ page }) => {
+  const contact = readDemo().contacts.find((c) => c.locale === "es-MX")!;
   const tampered = contact.unsubscribeUrl.slice(0, -3) + "abc";
   const response = await page.goto(tampered);
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "This link is no longer valid" })).toBeVisible();
+
+  await page.getByLabel("Your email address").fill(contact.email);
+  await page.getByRole("button", { name: "Email me a new link" }).click();
+  await expect(page.getByRole("status")).toHaveText(/If that address is on the list, a new link is on its way/);
+  // Demo mode sends through the real resend SDK to the local stub, which keeps each message as a file.
+  await expect
+    .poll(() => mailTo(contact.email).length)
+    .toBe(1);
+  const [message] = mailTo(contact.email);
+  expect(message.subject).toBe("Tu enlace para gestionar los mensajes de Acme");
+  const link = /http:\/\/localhost:\d+\/p\/[\w.-]+/.exec(message.text)![0];
+  expect(link).toContain("/p/");
 });
 
 test("the one-click URL takes a mail provider's POST with no cookies and no Origin", async ({ playwright }) => {

@@ -33,7 +33,15 @@ const en = {
   "invalid.pageTitle": "Link not valid",
   "invalid.title": "This link is no longer valid",
   "invalid.body": "It may have expired or been replaced by a newer one. Nothing has been changed.",
-  "invalid.freshLink": "To get a fresh link, open the most recent message you received from us, or ask the sender for a new one.",
+  "invalid.freshLink": "Enter your email address and, if it is on the list, we will send you a fresh link.",
+  "fresh.label": "Your email address",
+  "fresh.submit": "Email me a new link",
+  "fresh.sent": "If that address is on the list, a new link is on its way. It may take a few minutes.",
+  "fresh.invalidEmail": "Enter an email address such as name@example.com.",
+  "fresh.tooMany": "Too many requests from here. Try again later.",
+  "fresh.emailSubject": "Your link to manage your messages from {sender}",
+  "fresh.emailBody": "You asked for a new link to choose which messages you receive from {sender}:",
+  "fresh.emailIgnore": "If you did not ask for it, you can ignore this email; nothing changes.",
 } as const;
 
 export default en;

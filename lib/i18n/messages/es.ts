@@ -34,7 +34,15 @@ const es: Catalogue = {
   "invalid.pageTitle": "Enlace no válido",
   "invalid.title": "Este enlace ya no es válido",
   "invalid.body": "Puede que haya caducado o que lo haya sustituido otro más reciente. No se ha cambiado nada.",
-  "invalid.freshLink": "Para obtener un enlace nuevo, abre el último mensaje que te enviamos o pide uno nuevo al remitente.",
+  "invalid.freshLink": "Escribe tu correo electrónico y, si está en la lista, te enviaremos un enlace nuevo.",
+  "fresh.label": "Tu correo electrónico",
+  "fresh.submit": "Envíame un enlace nuevo",
+  "fresh.sent": "Si esa dirección está en la lista, te llegará un enlace nuevo en unos minutos.",
+  "fresh.invalidEmail": "Escribe un correo electrónico, por ejemplo nombre@ejemplo.com.",
+  "fresh.tooMany": "Demasiadas solicitudes desde aquí. Inténtalo más tarde.",
+  "fresh.emailSubject": "Tu enlace para gestionar los mensajes de {sender}",
+  "fresh.emailBody": "Pediste un enlace nuevo para elegir qué mensajes recibes de {sender}:",
+  "fresh.emailIgnore": "Si no lo pediste, puedes ignorar este correo; no cambia nada.",
 };
 
 export default es;

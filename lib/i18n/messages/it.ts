@@ -34,7 +34,15 @@ const it: Catalogue = {
   "invalid.pageTitle": "Link non valido",
   "invalid.title": "Questo link non è più valido",
   "invalid.body": "Potrebbe essere scaduto o essere stato sostituito da uno più recente. Non è stato modificato nulla.",
-  "invalid.freshLink": "Per avere un nuovo link, apri l'ultimo messaggio che ti abbiamo inviato oppure chiedine uno nuovo al mittente.",
+  "invalid.freshLink": "Inserisci il tuo indirizzo email e, se è nella lista, ti invieremo un nuovo link.",
+  "fresh.label": "Il tuo indirizzo email",
+  "fresh.submit": "Inviami un nuovo link",
+  "fresh.sent": "Se l'indirizzo è nella lista, riceverai un nuovo link entro pochi minuti.",
+  "fresh.invalidEmail": "Inserisci un indirizzo email, per esempio nome@esempio.it.",
+  "fresh.tooMany": "Troppe richieste da qui. Riprova più tardi.",
+  "fresh.emailSubject": "Il tuo link per gestire i messaggi di {sender}",
+  "fresh.emailBody": "Hai chiesto un nuovo link per scegliere quali messaggi ricevere da {sender}:",
+  "fresh.emailIgnore": "Se non l'hai chiesto tu, puoi ignorare questa email: non cambia nulla.",
 };
 
 export default it;

@@ -34,7 +34,15 @@ const ptBR: Catalogue = {
   "invalid.pageTitle": "Link inválido",
   "invalid.title": "Este link não é mais válido",
   "invalid.body": "Ele pode ter expirado ou sido substituído por um mais recente. Nada foi alterado.",
-  "invalid.freshLink": "Para receber um link novo, abra a mensagem mais recente que enviamos a você ou peça um novo ao remetente.",
+  "invalid.freshLink": "Digite seu e-mail e, se ele estiver na lista, enviaremos um link novo.",
+  "fresh.label": "Seu e-mail",
+  "fresh.submit": "Envie-me um link novo",
+  "fresh.sent": "Se esse endereço estiver na lista, um link novo chegará em alguns minutos.",
+  "fresh.invalidEmail": "Digite um e-mail, por exemplo nome@exemplo.com.",
+  "fresh.tooMany": "Muitas solicitações daqui. Tente novamente mais tarde.",
+  "fresh.emailSubject": "Seu link para gerenciar as mensagens de {sender}",
+  "fresh.emailBody": "Você pediu um link novo para escolher quais mensagens recebe de {sender}:",
+  "fresh.emailIgnore": "Se não foi você que pediu, ignore este e-mail; nada muda.",
 };
 
 export default ptBR;
