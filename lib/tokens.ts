@@ -65,16 +65,7 @@ export function newTokenId(): string {
   return randomBytes(12).toString("base64url");
 }
 
-export type TokenRequest = {
-  workspaceId: string;
-  contactId: string;
-  purpose: TokenPurpose;
-  channel: Channel;
-  topic?: string;
-  messageId?: string;
-  tokenId?: string;
-  now?: Date;
-};
+export type TokenRequest = Omit<LinkClaims, "tokenId" | "issuedAt" | "expiresAt"> & { tokenId?: string; now?: Date };
 
 export async function signToken(request: TokenRequest, key: SigningKeyMaterial): Promise<string> {
   if (key.status !== "active") throw new Error(`signing key ${key.kid} is not active`);

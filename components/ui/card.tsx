@@ -6,24 +6,26 @@ export function PageShell({ children }: { children: React.ReactNode }) {
   return <main className="mx-auto flex min-h-dvh max-w-xl flex-col justify-center px-4 py-10">{children}</main>;
 }
 
-export function PrimaryButton({ children }: { children: React.ReactNode }) {
+const BUTTON_STYLES = {
+  primary: "w-full rounded-lg bg-blue-800 px-5 py-3 text-base font-semibold text-white hover:bg-blue-900 sm:w-auto",
+  secondary: "rounded-lg border border-slate-400 bg-white px-4 py-2 font-medium text-slate-900 hover:bg-slate-100",
+};
+
+function SubmitButton({ children, variant }: { children: React.ReactNode; variant: keyof typeof BUTTON_STYLES }) {
   return (
     <button
       type="submit"
-      className="w-full rounded-lg bg-blue-800 px-5 py-3 text-base font-semibold text-white hover:bg-blue-900 focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2 focus-visible:outline-blue-800 sm:w-auto"
+      className={`${BUTTON_STYLES[variant]} focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2 focus-visible:outline-blue-800`}
     >
       {children}
     </button>
   );
 }
 
+export function PrimaryButton({ children }: { children: React.ReactNode }) {
+  return <SubmitButton variant="primary">{children}</SubmitButton>;
+}
+
 export function SecondaryButton({ children }: { children: React.ReactNode }) {
-  return (
-    <button
-      type="submit"
-      className="rounded-lg border border-slate-400 bg-white px-4 py-2 font-medium text-slate-900 hover:bg-slate-100 focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2 focus-visible:outline-blue-800"
-    >
-      {children}
-    </button>
-  );
+  return <SubmitButton variant="secondary">{children}</SubmitButton>;
 }
