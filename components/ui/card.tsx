@@ -2,8 +2,8 @@ export function Card({ children }: { children: React.ReactNode }) {
   return <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">{children}</div>;
 }
 
-export function PageShell({ children }: { children: React.ReactNode }) {
-  return <main className="mx-auto flex min-h-dvh max-w-xl flex-col justify-center px-4 py-10">{children}</main>;
+export function PageShell({ children, wide = false }: { children: React.ReactNode; wide?: boolean }) {
+  return <main className={`mx-auto flex min-h-dvh flex-col px-4 py-10 ${wide ? "max-w-3xl" : "max-w-xl justify-center"}`}>{children}</main>;
 }
 
 const BUTTON_STYLES = {

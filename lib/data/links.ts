@@ -70,15 +70,34 @@ export async function findLatestOptOut(scope: LinkScope) {
   });
 }
 
-/** Stores the optional reason survey answer, tied to the opt-out it explains; a second answer replaces the first. */
+/** Stores the optional reason survey answer, tied to the latest opt-out of this scope. */
 export async function recordOptOutFeedback(scope: LinkScope, reason: OptOutReason, comment: string | null) {
   const optOut = await findLatestOptOut(scope);
   if (!optOut) throw new NotFoundError("opt_out", "There is no opt-out to explain.");
-  const workspaceId = scope.workspace.id;
+  return recordFeedbackForEvent(scope.workspace.id, scope.contact.id, optOut.id, reason, comment);
+}
+
+/** Ties a reason to one opt-out of this contact; a second answer replaces the first. */
+export async function recordFeedbackForEvent(workspaceId: string, contactId: string, consentEventId: string, reason: OptOutReason, comment: string | null) {
+  const optOut = await findOptOutEvent(workspaceId, contactId, consentEventId);
+  if (!optOut) throw new NotFoundError("opt_out", "There is no such opt-out to explain.");
   return db().optOutFeedback.upsert({
-    where: { consentEventId: optOut.id },
-    create: { workspaceId, consentEventId: optOut.id, reason, comment },
+    where: { consentEventId },
+    create: { workspaceId, consentEventId, reason, comment },
     update: { reason, comment },
+  });
+}
+
+/** One opt-out entry of this contact (never another's), with its topic and any reason given. */
+export async function findOptOutEvent(workspaceId: string, contactId: string, consentEventId: string) {
+  return db().consentEvent.findFirst({
+    where: { id: consentEventId, workspaceId, contactId, action: "unsubscribe" },
+    select: {
+      id: true,
+      channel: true,
+      topic: { select: { key: true, names: true, channels: true } },
+      feedback: { select: { reason: true } },
+    },
   });
 }
 

@@ -1,10 +1,10 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { addressFor } from "@/lib/channels";
-import { db, transaction } from "@/lib/db";
+import { db, transaction, type SqlClient } from "@/lib/db";
 import { InvalidScopeError, NotFoundError, StaleVersionError } from "@/lib/errors";
 import type { Channel, Frequency, SubscriptionStatus } from "@/lib/generated/prisma/enums";
-import { appendConsentEvent, type ConsentEvidence } from "@/lib/data/ledger";
+import { appendConsentEvent, type ConsentEvidence, type LedgerEntryInput } from "@/lib/data/ledger";
 import { enqueueOutboxEvent } from "@/lib/data/outbox";
 
 export type LocalizedText = Record<string, string>;
@@ -28,6 +28,8 @@ export type ChannelState = {
   subscribed: boolean;
   frequency: Frequency;
   pausedUntil: Date | null;
+  /** Whether the pause is still running. */
+  paused: boolean;
   version: number;
   topics: TopicState[];
 };
@@ -54,6 +56,7 @@ export async function getContactPreferences(workspaceId: string, contactId: stri
   });
   if (!contact) return null;
   const { workspace } = contact;
+  const now = Date.now();
 
   const channels = workspace.enabledChannels.map((channel): ChannelState => {
     const row = contact.channelSubscriptions.find((s) => s.channel === channel);
@@ -63,6 +66,7 @@ export async function getContactPreferences(workspaceId: string, contactId: stri
       subscribed: row?.subscribed ?? true,
       frequency: row?.frequency ?? "immediate",
       pausedUntil: row?.pausedUntil ?? null,
+      paused: row?.pausedUntil ? row.pausedUntil.getTime() > now : false,
       version: row?.version ?? 0,
       topics: workspace.topics
         .filter((topic) => topic.channels.includes(channel))
@@ -109,111 +113,188 @@ export type SubscriptionChangeResult = {
   consentEventId?: string;
 };
 
+/** One change on the preference page or through the API; several commit together or not at all. */
+export type PreferenceChange =
+  | { kind: "subscription"; channel: Channel; topicKey?: string; status: SubscriptionStatus; expectedVersion?: number }
+  | { kind: "frequency"; channel: Channel; frequency: Frequency; expectedVersion?: number }
+  | { kind: "pause"; channel: Channel; pausedUntil: Date | null; expectedVersion?: number };
+
+export type PreferenceChangeResult = { changed: boolean; version: number; consentEventId?: string };
+
+type Scope = { workspaceId: string; contactId: string; enabledChannels: Channel[] };
+
+/** Locks the contact's row, which serialises every change to one contact, and reads its workspace's channels. */
+async function lockContact(client: SqlClient, workspaceId: string, contactId: string): Promise<Scope> {
+  const locked = await client.query<{ channels: Channel[] }>(
+    `SELECT w.enabled_channels::text[] AS channels FROM contacts c JOIN workspaces w ON w.id = c.workspace_id
+     WHERE c.workspace_id = $1 AND c.id = $2 AND c.erased_at IS NULL FOR UPDATE OF c`,
+    [workspaceId, contactId],
+  );
+  if (locked.rows.length === 0) throw new NotFoundError("contact");
+  return { workspaceId, contactId, enabledChannels: locked.rows[0].channels };
+}
+
+function assertChannelEnabled(scope: Scope, channel: Channel) {
+  if (!scope.enabledChannels.includes(channel)) {
+    throw new InvalidScopeError(`The channel "${channel}" is not enabled for this workspace.`);
+  }
+}
+
+type ChannelRow = { subscribed: boolean; frequency: Frequency; paused_until: Date | null; version: number };
+
+async function readChannelRow(client: SqlClient, scope: Scope, channel: Channel): Promise<ChannelRow> {
+  const row = (
+    await client.query<ChannelRow>(
+      "SELECT subscribed, frequency::text AS frequency, paused_until, version FROM channel_subscriptions WHERE workspace_id = $1 AND contact_id = $2 AND channel = $3",
+      [scope.workspaceId, scope.contactId, channel],
+    )
+  ).rows[0];
+  return row ?? { subscribed: true, frequency: "immediate", paused_until: null, version: 0 };
+}
+
+async function saveChannelRow(client: SqlClient, scope: Scope, channel: Channel, row: Omit<ChannelRow, "version">): Promise<number> {
+  const saved = await client.query<{ version: number }>(
+    `INSERT INTO channel_subscriptions (workspace_id, contact_id, channel, subscribed, frequency, paused_until, version, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, 1, now())
+     ON CONFLICT (contact_id, channel) DO UPDATE SET subscribed = EXCLUDED.subscribed, frequency = EXCLUDED.frequency,
+       paused_until = EXCLUDED.paused_until, version = channel_subscriptions.version + 1, updated_at = now()
+     RETURNING version`,
+    [scope.workspaceId, scope.contactId, channel, row.subscribed, row.frequency, row.paused_until],
+  );
+  return saved.rows[0].version;
+}
+
+type LedgerRecord = {
+  channel: Channel;
+  topic: { id: string; key: string } | null;
+  action: LedgerEntryInput["action"];
+  previousStatus: string | null;
+  newStatus: string | null;
+};
+
+/** The outbox event, then (last, as it locks the chain head until the commit) the ledger entry. */
+async function recordChange(client: SqlClient, scope: Scope, record: LedgerRecord, evidence: ConsentEvidence): Promise<string> {
+  const event = { id: randomUUID(), createdAt: new Date() };
+  await enqueueOutboxEvent(client, scope.workspaceId, "consent.changed", {
+    consentEventId: event.id,
+    contactId: scope.contactId,
+    channel: record.channel,
+    topic: record.topic?.key ?? null,
+    action: record.action,
+    status: record.newStatus,
+    source: evidence.source,
+    occurredAt: event.createdAt.toISOString(),
+  });
+  await appendConsentEvent(client, {
+    ...event,
+    workspaceId: scope.workspaceId,
+    contactId: scope.contactId,
+    channel: record.channel,
+    topicId: record.topic?.id ?? null,
+    action: record.action,
+    previousStatus: record.previousStatus,
+    newStatus: record.newStatus,
+    evidence,
+  });
+  return event.id;
+}
+
+async function applyChange(client: SqlClient, scope: Scope, change: PreferenceChange, evidence: ConsentEvidence): Promise<PreferenceChangeResult> {
+  assertChannelEnabled(scope, change.channel);
+  const { channel, expectedVersion } = change;
+
+  if (change.kind === "subscription" && change.topicKey) {
+    const topic = (
+      await client.query<{ id: string; key: string; channels: Channel[]; requires_opt_in: boolean; retired_at: Date | null }>(
+        "SELECT id, key, channels::text[] AS channels, requires_opt_in, retired_at FROM topics WHERE workspace_id = $1 AND key = $2",
+        [scope.workspaceId, change.topicKey],
+      )
+    ).rows[0];
+    if (!topic || topic.retired_at) throw new NotFoundError("topic", `There is no topic "${change.topicKey}" in this workspace.`);
+    if (!topic.channels.includes(channel)) throw new InvalidScopeError(`The topic "${change.topicKey}" is not sent on the channel "${channel}".`);
+    const row = (
+      await client.query<{ status: SubscriptionStatus; version: number }>(
+        "SELECT status, version FROM topic_subscriptions WHERE workspace_id = $1 AND contact_id = $2 AND channel = $3 AND topic_id = $4",
+        [scope.workspaceId, scope.contactId, channel, topic.id],
+      )
+    ).rows[0];
+    const current = row?.status ?? defaultTopicStatus(topic.requires_opt_in);
+    const version = row?.version ?? 0;
+    if (current === change.status) return { changed: false, version };
+    if (expectedVersion !== undefined && expectedVersion !== version) throw new StaleVersionError(version);
+    const saved = await client.query<{ version: number }>(
+      `INSERT INTO topic_subscriptions (workspace_id, contact_id, channel, topic_id, status, version, updated_at)
+       VALUES ($1, $2, $3, $4, $5, 1, now())
+       ON CONFLICT (contact_id, channel, topic_id)
+       DO UPDATE SET status = EXCLUDED.status, version = topic_subscriptions.version + 1, updated_at = now()
+       RETURNING version`,
+      [scope.workspaceId, scope.contactId, channel, topic.id, change.status],
+    );
+    const action = change.status === "subscribed" ? "subscribe" : change.status === "pending" ? "request_confirmation" : "unsubscribe";
+    const consentEventId = await recordChange(client, scope, { channel, topic, action, previousStatus: current, newStatus: change.status }, evidence);
+    return { changed: true, version: saved.rows[0].version, consentEventId };
+  }
+
+  const row = await readChannelRow(client, scope, channel);
+  let next: Omit<ChannelRow, "version">;
+  let record: LedgerRecord;
+  if (change.kind === "subscription") {
+    if (change.status === "pending") throw new InvalidScopeError("A channel is either subscribed or unsubscribed.");
+    const subscribed = change.status === "subscribed";
+    if (row.subscribed === subscribed) return { changed: false, version: row.version };
+    next = { ...row, subscribed };
+    const previousStatus = row.subscribed ? "subscribed" : "unsubscribed";
+    record = { channel, topic: null, action: subscribed ? "subscribe" : "unsubscribe", previousStatus, newStatus: change.status };
+  } else if (change.kind === "frequency") {
+    if (row.frequency === change.frequency) return { changed: false, version: row.version };
+    next = { ...row, frequency: change.frequency };
+    record = { channel, topic: null, action: "set_frequency", previousStatus: row.frequency, newStatus: change.frequency };
+  } else {
+    const until = change.pausedUntil?.toISOString() ?? null;
+    if ((row.paused_until?.toISOString() ?? null) === until) return { changed: false, version: row.version };
+    next = { ...row, paused_until: change.pausedUntil };
+    record = { channel, topic: null, action: until ? "pause" : "resume", previousStatus: row.paused_until?.toISOString() ?? null, newStatus: until };
+  }
+  if (expectedVersion !== undefined && expectedVersion !== row.version) throw new StaleVersionError(row.version);
+  const version = await saveChannelRow(client, scope, channel, next);
+  const consentEventId = await recordChange(client, scope, record, evidence);
+  return { changed: true, version, consentEventId };
+}
+
 /**
  * Changes one switch: the state row, its ledger entry (chained) and its outbox event commit together or
- * not at all. This is the hottest write (every one-click lands here), so it speaks SQL directly. Asking for the state that already holds changes nothing and writes nothing, so a repeated
- * request — the same token posted twice — is harmless. A stale expected version is refused, unless the
- * change asked for is already in place.
+ * not at all. This is the hottest write (every one-click lands here), so it speaks SQL directly. Asking
+ * for the state that already holds changes nothing and writes nothing, so a repeated request — the same
+ * token posted twice — is harmless. A stale expected version is refused, unless the change asked for is
+ * already in place.
  */
 export async function changeSubscription(change: SubscriptionChange): Promise<SubscriptionChangeResult> {
   const { workspaceId, contactId, channel, topicKey, status, expectedVersion, evidence } = change;
-  if (!topicKey && status === "pending") throw new InvalidScopeError("A channel is either subscribed or unsubscribed.");
-
   return transaction(async (client) => {
-    // The contact's row lock serialises every change to one contact.
-    const locked = await client.query<{ channels: Channel[] }>(
-      `SELECT w.enabled_channels::text[] AS channels FROM contacts c JOIN workspaces w ON w.id = c.workspace_id
-       WHERE c.workspace_id = $1 AND c.id = $2 AND c.erased_at IS NULL FOR UPDATE OF c`,
-      [workspaceId, contactId],
-    );
-    if (locked.rows.length === 0) throw new NotFoundError("contact");
-    if (!locked.rows[0].channels.includes(channel)) {
-      throw new InvalidScopeError(`The channel "${channel}" is not enabled for this workspace.`);
-    }
-
-    let topic: { id: string; key: string } | null = null;
-    let current: SubscriptionStatus;
-    let version: number;
-    let save: () => Promise<number>;
-    if (!topicKey) {
-      const row = (
-        await client.query<{ subscribed: boolean; version: number }>(
-          "SELECT subscribed, version FROM channel_subscriptions WHERE workspace_id = $1 AND contact_id = $2 AND channel = $3",
-          [workspaceId, contactId, channel],
-        )
-      ).rows[0];
-      current = (row?.subscribed ?? true) ? "subscribed" : "unsubscribed";
-      version = row?.version ?? 0;
-      save = async () =>
-        (
-          await client.query<{ version: number }>(
-            `INSERT INTO channel_subscriptions (workspace_id, contact_id, channel, subscribed, version, updated_at)
-             VALUES ($1, $2, $3, $4, 1, now())
-             ON CONFLICT (contact_id, channel)
-             DO UPDATE SET subscribed = EXCLUDED.subscribed, version = channel_subscriptions.version + 1, updated_at = now()
-             RETURNING version`,
-            [workspaceId, contactId, channel, status === "subscribed"],
-          )
-        ).rows[0].version;
-    } else {
-      const found = (
-        await client.query<{ id: string; key: string; channels: Channel[]; requires_opt_in: boolean; retired_at: Date | null }>(
-          "SELECT id, key, channels::text[] AS channels, requires_opt_in, retired_at FROM topics WHERE workspace_id = $1 AND key = $2",
-          [workspaceId, topicKey],
-        )
-      ).rows[0];
-      if (!found || found.retired_at) throw new NotFoundError("topic", `There is no topic "${topicKey}" in this workspace.`);
-      if (!found.channels.includes(channel)) {
-        throw new InvalidScopeError(`The topic "${topicKey}" is not sent on the channel "${channel}".`);
-      }
-      topic = found;
-      const row = (
-        await client.query<{ status: SubscriptionStatus; version: number }>(
-          "SELECT status, version FROM topic_subscriptions WHERE workspace_id = $1 AND contact_id = $2 AND channel = $3 AND topic_id = $4",
-          [workspaceId, contactId, channel, found.id],
-        )
-      ).rows[0];
-      current = row?.status ?? defaultTopicStatus(found.requires_opt_in);
-      version = row?.version ?? 0;
-      save = async () =>
-        (
-          await client.query<{ version: number }>(
-            `INSERT INTO topic_subscriptions (workspace_id, contact_id, channel, topic_id, status, version, updated_at)
-             VALUES ($1, $2, $3, $4, $5, 1, now())
-             ON CONFLICT (contact_id, channel, topic_id)
-             DO UPDATE SET status = EXCLUDED.status, version = topic_subscriptions.version + 1, updated_at = now()
-             RETURNING version`,
-            [workspaceId, contactId, channel, found.id, status],
-          )
-        ).rows[0].version;
-    }
-
-    if (current === status) return { changed: false, status, version };
-    if (expectedVersion !== undefined && expectedVersion !== version) throw new StaleVersionError(version);
-
-    const savedVersion = await save();
-    const event = { id: randomUUID(), createdAt: new Date() };
-    await enqueueOutboxEvent(client, workspaceId, "consent.changed", {
-      consentEventId: event.id,
-      contactId,
-      channel,
-      topic: topic?.key ?? null,
-      status,
-      source: evidence.source,
-      occurredAt: event.createdAt.toISOString(),
-    });
-    // Last: appending locks the workspace's chain head until the commit right after.
-    await appendConsentEvent(client, {
-      ...event,
-      workspaceId,
-      contactId,
-      channel,
-      topicId: topic?.id ?? null,
-      action: status === "subscribed" ? "subscribe" : status === "pending" ? "request_confirmation" : "unsubscribe",
-      previousStatus: current,
-      newStatus: status,
-      evidence,
-    });
-    return { changed: true, status, version: savedVersion, consentEventId: event.id };
+    const scope = await lockContact(client, workspaceId, contactId);
+    const result = await applyChange(client, scope, { kind: "subscription", channel, topicKey, status, expectedVersion }, evidence);
+    return { ...result, status };
   });
+}
+
+/** Several changes, one ledger entry each, all committed together; one stale version refuses them all. */
+export async function applyPreferenceChanges(
+  workspaceId: string,
+  contactId: string,
+  changes: PreferenceChange[],
+  evidence: ConsentEvidence | ((change: PreferenceChange) => ConsentEvidence),
+): Promise<PreferenceChangeResult[]> {
+  return transaction(async (client) => {
+    const scope = await lockContact(client, workspaceId, contactId);
+    const results: PreferenceChangeResult[] = [];
+    for (const change of changes) {
+      results.push(await applyChange(client, scope, change, typeof evidence === "function" ? evidence(change) : evidence));
+    }
+    return results;
+  });
+}
+
+/** The language the contact chose on the preference page; not a change of consent. */
+export async function setContactLocale(workspaceId: string, contactId: string, locale: string) {
+  await db().contact.updateMany({ where: { id: contactId, workspaceId, erasedAt: null }, data: { locale } });
 }

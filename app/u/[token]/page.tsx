@@ -2,9 +2,10 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { Card, PageShell, PrimaryButton, SecondaryButton } from "@/components/ui/card";
-import { ReasonSurvey } from "@/components/unsubscribe/reason-survey";
+import { ReasonSurvey } from "@/components/feedback/reason-survey";
 import { confirmUnsubscribe, saveOptOutReason, undoUnsubscribe } from "@/lib/actions/unsubscribe";
 import { translator } from "@/lib/i18n";
+import { reasonSurveyLabels } from "@/lib/reason-labels";
 import { loadUnsubscribeView } from "@/lib/unsubscribe";
 
 export const dynamic = "force-dynamic";
@@ -56,7 +57,7 @@ export default async function UnsubscribePage({ params, searchParams }: Props) {
                   {t("reason.thanks")}
                 </p>
               ) : (
-                view.canGiveReason && <ReasonSurvey action={saveOptOutReason.bind(null, token)} t={t} invalid={query.reason === "invalid"} />
+                view.canGiveReason && <ReasonSurvey action={saveOptOutReason.bind(null, token)} labels={reasonSurveyLabels(t)} invalid={query.reason === "invalid"} />
               )}
             </>
           )}

@@ -1,0 +1,107 @@
+import { AutoSaveForm } from "@/components/preferences/auto-save-form";
+import { Switch } from "@/components/preferences/switch";
+import { saveChannelPreferences } from "@/lib/actions/preferences";
+import type { ChannelState } from "@/lib/data/preferences";
+import { localizedText, translator, type Locale } from "@/lib/i18n";
+import { FREQUENCIES } from "@/lib/schemas/preferences";
+
+const PAUSE_DAYS = ["30", "60", "90"] as const;
+
+/** One channel: its switch, its topics, how often, a pause, and "stop everything by this channel". */
+export function ChannelSection({ token, channel, locale, saved, children }: { token: string; channel: ChannelState; locale: Locale; saved: boolean; children?: React.ReactNode }) {
+  const t = translator(locale);
+  const name = t(`channel.${channel.channel}`);
+  const id = `channel-${channel.channel}`;
+  const paused = channel.paused ? channel.pausedUntil : null;
+  const date = (value: Date) => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(value);
+
+  return (
+    <section id={id} aria-labelledby={`${id}-title`} className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
+      <h2 id={`${id}-title`} className="text-xl font-semibold">
+        {t(`channelTitle.${channel.channel}`)}
+      </h2>
+      {!channel.reachable && <p className="mt-1 text-sm text-slate-700">{t("prefs.noAddress", { channel: name })}</p>}
+      <AutoSaveForm action={saveChannelPreferences.bind(null, token)} id={`${id}-form`} labelledBy={`${id}-title`} savingLabel={t("prefs.saving")} savedMessage={saved ? t("prefs.saved") : null}>
+        <input type="hidden" name="channel" value={channel.channel} />
+        <input type="hidden" name="channelVersion" value={channel.version} />
+        <input type="hidden" name="locale" value={locale} />
+        <Switch id={`${id}-on`} name="channelOn" defaultChecked={channel.subscribed} label={t("prefs.channelSwitch", { channel: name })} />
+        {!channel.subscribed && <p className="text-sm text-slate-700">{t("prefs.channelOff", { channel: name })}</p>}
+
+        {channel.topics.length > 0 && (
+          <fieldset className="mt-2 border-t border-slate-200 pt-2">
+            <legend className="sr-only">{t("prefs.topicsLegend", { channel: name })}</legend>
+            <div className="divide-y divide-slate-100">
+              {channel.topics.map((topic) => (
+                <div key={topic.key}>
+                  <input type="hidden" name={`topicVersion.${topic.key}`} value={topic.version} />
+                  <Switch
+                    id={`${id}-topic-${topic.key}`}
+                    name={`topic.${topic.key}`}
+                    defaultChecked={topic.status !== "unsubscribed"}
+                    label={localizedText(topic.names, locale)}
+                    description={[localizedText(topic.descriptions, locale), topic.status === "pending" ? t("prefs.pending") : ""].filter(Boolean).join(" ")}
+                  />
+                </div>
+              ))}
+            </div>
+          </fieldset>
+        )}
+
+        <div className="mt-4 grid gap-4 border-t border-slate-200 pt-4 sm:grid-cols-2">
+          <fieldset>
+            <legend className="font-medium">{t("prefs.frequencyLegend")}</legend>
+            {FREQUENCIES.map((frequency) => (
+              <label key={frequency} className="mt-2 flex cursor-pointer items-center gap-2">
+                <input type="radio" name="frequency" value={frequency} defaultChecked={channel.frequency === frequency} className="size-4 accent-[var(--brand-primary)]" />
+                {t(`prefs.frequency.${frequency}`)}
+              </label>
+            ))}
+          </fieldset>
+          <div>
+            <label htmlFor={`${id}-pause`} className="font-medium">
+              {t("prefs.pauseLegend")}
+            </label>
+            {paused && <p className="text-sm text-slate-800">{t("prefs.pausedUntil", { date: date(paused) })}</p>}
+            <select id={`${id}-pause`} name="pause" defaultValue="keep" className="mt-2 block w-full rounded-lg border border-slate-400 bg-white p-2">
+              <option value="keep">{t("prefs.pause.keep")}</option>
+              <option value="none">{t("prefs.pause.none")}</option>
+              {PAUSE_DAYS.map((days) => (
+                <option key={days} value={days}>
+                  {t("prefs.pause.days", { days })}
+                </option>
+              ))}
+              <option value="until">{t("prefs.pause.until")}</option>
+            </select>
+            <label htmlFor={`${id}-pause-until`} className="mt-2 block text-sm text-slate-800">
+              {t("prefs.pause.date")}
+            </label>
+            <input id={`${id}-pause-until`} type="date" name="pauseUntil" className="mt-1 block w-full rounded-lg border border-slate-400 p-2" />
+          </div>
+        </div>
+
+        <div className="mt-5 flex flex-wrap items-center gap-3">
+          <button
+            type="submit"
+            name="intent"
+            value="save"
+            className="rounded-lg bg-[var(--brand-primary)] px-5 py-2.5 font-semibold text-white hover:opacity-90 focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2 focus-visible:outline-[var(--brand-primary)]"
+          >
+            {t("prefs.save", { channel: name })}
+          </button>
+          {channel.subscribed && (
+            <button
+              type="submit"
+              name="intent"
+              value="stop-channel"
+              className="rounded-lg border border-slate-400 bg-white px-4 py-2 font-medium text-slate-900 hover:bg-slate-100 focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2 focus-visible:outline-blue-800"
+            >
+              {t("prefs.stopChannel", { channel: name })}
+            </button>
+          )}
+        </div>
+      </AutoSaveForm>
+      {children}
+    </section>
+  );
+}

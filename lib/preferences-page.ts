@@ -1,0 +1,83 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { findOptOutEvent } from "@/lib/data/links";
+import { getContactPreferences, type ContactPreferences } from "@/lib/data/preferences";
+import type { Channel } from "@/lib/generated/prisma/enums";
+import { LOCALES, localizedText, matchLocale, resolveLocale, translator, type Locale, type Translate } from "@/lib/i18n";
+import { verifyLinkToken } from "@/lib/links";
+import { alternativesFor, type Alternative, type OptOutScope } from "@/lib/preference-changes";
+import { InvalidTokenError, type LinkClaims } from "@/lib/tokens";
+
+/** Verifies a preference-page token and reads the contact's state; null for every kind of bad link. */
+export async function resolvePreferencesLink(token: string): Promise<{ claims: LinkClaims; state: ContactPreferences } | null> {
+  let claims: LinkClaims;
+  try {
+    claims = await verifyLinkToken(token, ["preferences"]);
+  } catch (error) {
+    if (error instanceof InvalidTokenError) return null;
+    throw error;
+  }
+  const state = await getContactPreferences(claims.workspaceId, claims.contactId);
+  return state ? { claims, state } : null;
+}
+
+export function pageLocale(state: ContactPreferences, options: { lang?: string | null; acceptLanguage?: string | null }): Locale {
+  return matchLocale(options.lang) ?? resolveLocale({ contactLocale: state.contact.locale, acceptLanguage: options.acceptLanguage, workspaceDefault: state.workspace.defaultLocale });
+}
+
+/** What a person saw beside a switch, hashed for the ledger. */
+export function switchWordingHash(state: ContactPreferences, locale: Locale, channel: Channel, topicKey?: string): string {
+  const t = translator(locale);
+  const channelState = state.channels.find((c) => c.channel === channel);
+  const topic = topicKey ? channelState?.topics.find((x) => x.key === topicKey) : undefined;
+  const wording = topic
+    ? [t("prefs.topicsLegend", { channel: t(`channel.${channel}`) }), localizedText(topic.names, locale), localizedText(topic.descriptions, locale)]
+    : [t("prefs.channelSwitch", { channel: t(`channel.${channel}`) })];
+  return createHash("sha256").update(wording.join("\n")).digest("hex");
+}
+
+export function scopeLabel(state: ContactPreferences, t: Translate, locale: Locale, scope: OptOutScope): string {
+  const channel = t(`channel.${scope.channel}`);
+  const sender = state.workspace.name;
+  const topic = scope.topicKey ? state.channels.find((c) => c.channel === scope.channel)?.topics.find((x) => x.key === scope.topicKey) : undefined;
+  return topic
+    ? t("unsubscribe.scopeTopic", { topic: localizedText(topic.names, locale), channel, sender })
+    : t("unsubscribe.scopeChannel", { channel, sender });
+}
+
+export type SurveyView = {
+  eventId: string;
+  channel: Channel;
+  label: string;
+  reason: string | null;
+  alternatives: (Alternative & { label: string })[];
+};
+
+/** The reason question for one opt-out of this contact, and once answered the alternatives that fit. */
+export async function loadSurvey(state: ContactPreferences, eventId: string, t: Translate, locale: Locale): Promise<SurveyView | null> {
+  if (!/^[0-9a-f-]{36}$/.test(eventId)) return null;
+  const event = await findOptOutEvent(state.contact.workspaceId, state.contact.id, eventId);
+  if (!event?.channel) return null;
+  const scope = { channel: event.channel, topicKey: event.topic?.key ?? null };
+  const reason = event.feedback?.reason ?? null;
+  return {
+    eventId: event.id,
+    channel: event.channel,
+    label: scopeLabel(state, t, locale, scope),
+    reason,
+    alternatives: reason
+      ? alternativesFor(state, scope, reason).map((alternative) => ({
+          ...alternative,
+          label:
+            alternative.id === "weekly"
+              ? t("prefs.alternative.weekly")
+              : alternative.id === "pause"
+                ? t("prefs.alternative.pause")
+                : t("prefs.alternative.switchTo", { channel: t(`channel.${alternative.channel}`) }),
+        }))
+      : [],
+  };
+}
+
+export const LANGUAGE_NAMES: Record<Locale, string> = { en: "English", es: "Español", "pt-BR": "Português (Brasil)", it: "Italiano" };
+export { LOCALES };
