@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { APIRequestContext } from "@playwright/test";
 
 // The demo workspace the app under test seeded in its data directory (see playwright.config.ts).
 export type Demo = {
@@ -10,4 +11,15 @@ export type Demo = {
 
 export function readDemo(): Demo {
   return JSON.parse(readFileSync(".tmp/e2e/demo.json", "utf8")) as Demo;
+}
+
+export type PreferencesDocument = {
+  channels: Record<string, { subscribed: boolean; frequency: string; pausedUntil: string | null; topics: Record<string, string> }>;
+};
+
+/** The contact's state as the business API reports it: what the database holds, not what the page shows. */
+export async function preferencesOf(request: APIRequestContext, contactId: string): Promise<PreferencesDocument> {
+  const response = await request.get(`/api/v1/contacts/${contactId}/preferences`, { headers: { authorization: `Bearer ${readDemo().apiKey}` } });
+  if (response.status() !== 200) throw new Error(`preferences read failed: ${response.status()}`);
+  return response.json();
 }
