@@ -3,43 +3,18 @@
 // transaction. Both run against one durable embedded PostgreSQL, each on a workspace of its own, with
 // distinct tokens for every request. Rounds alternate so that the machine's noise falls on both.
 // Afterwards every 2xx answer must have its ledger row.
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import autocannon from "autocannon";
-import pg from "pg";
-import { freePort, startEmbeddedDatabase } from "@/lib/database/embedded";
-import { ensureDatabaseExists, migrateDatabase } from "@/lib/database/migrate";
-import { buildIfStale } from "@/scripts/build-if-stale";
+import type pg from "pg";
 import { signToken } from "@/lib/tokens";
+import { machine, median, NEXT_START, withBenchEnvironment } from "./harness";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TOKENS_PER_SERVER = Number(process.env.BENCH_TOKENS ?? 40_000);
 
-type Server = { name: string; url: string; workspaceId: string; tokens: string[]; next: number; acknowledged: string[]; process: ChildProcess };
+type Server = { name: string; url: string; workspaceId: string; tokens: string[]; next: number; acknowledged: string[] };
 type Round = { requestsPerSecond: number; p50: number; p99: number; ok: number; other: number; errors: number };
-
-function median(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-async function waitFor(url: string, child: ChildProcess) {
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`${url}: server exited`);
-    try {
-      await fetch(url, { method: "POST" });
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  throw new Error(`${url} did not come up`);
-}
 
 async function seedWorkspace(client: pg.Client, slug: string) {
   const { rows } = await client.query(
@@ -95,75 +70,58 @@ async function load(server: Server): Promise<Round> {
   };
 }
 
-async function main() {
-  buildIfStale();
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), "pc-bench-"));
-  const database = await startEmbeddedDatabase({ dataDir, durable: true });
-  const children: ChildProcess[] = [];
-  try {
-    const url = new URL(database.url);
-    url.pathname = "/bench";
-    const databaseUrl = url.toString();
-    await ensureDatabaseExists(databaseUrl);
-    await migrateDatabase(databaseUrl);
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    const app = await seedWorkspace(client, "bench-app");
-    const reference = await seedWorkspace(client, "bench-reference");
+await withBenchEnvironment(async ({ client, serve }) => {
+  const app = await seedWorkspace(client, "bench-app");
+  const reference = await seedWorkspace(client, "bench-reference");
+  const servers: Server[] = [
+    { name: "app (Next.js)", url: await serve(NEXT_START, "/api/health"), ...app, next: 0, acknowledged: [] },
+    {
+      name: "reference (node:http, same code)",
+      url: await serve(["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "bench/reference-oneclick.ts", "--port"], "/"),
+      ...reference,
+      next: 0,
+      acknowledged: [],
+    },
+  ];
 
-    const [appPort, referencePort] = [await freePort(), await freePort()];
-    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
-    const appProcess = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(appPort), "--hostname", "127.0.0.1"], { env, stdio: "ignore" });
-    const referenceProcess = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "bench/reference-oneclick.ts"], { env: { ...env, PORT: String(referencePort) }, stdio: "ignore" });
-    children.push(appProcess, referenceProcess);
-    const servers: Server[] = [
-      { name: "app (Next.js)", url: `http://127.0.0.1:${appPort}`, ...app, next: 0, acknowledged: [], process: appProcess },
-      { name: "reference (node:http, same code)", url: `http://127.0.0.1:${referencePort}`, ...reference, next: 0, acknowledged: [], process: referenceProcess },
-    ];
-    for (const server of servers) await waitFor(`${server.url}/api/unsubscribe/warmup`, server.process);
-
-    // Warm-up: JIT, connection pools, key caches.
-    for (const server of servers) {
-      await Promise.all(Array.from({ length: 200 }, () => fetch(`${server.url}/api/unsubscribe/${server.tokens[server.next++]}`, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: "List-Unsubscribe=One-Click",
-      })));
-    }
-
-    const rounds = new Map<Server, Round[]>(servers.map((s) => [s, []]));
-    for (let round = 1; round <= ROUNDS; round++) {
-      for (const server of round % 2 ? servers : [...servers].reverse()) {
-        const result = await load(server);
-        rounds.get(server)!.push(result);
-        console.log(`round ${round} ${server.name}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, 2xx ${result.ok}, other ${result.other}, errors ${result.errors}`);
-      }
-    }
-
-    console.log(`\nOne-click unsubscribe, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION_SECONDS} s each, distinct tokens, on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}`);
-    console.log("| server | req/s (median) | p50 ms (median) | p99 ms (median) | 2xx answers | 2xx without a ledger row |");
-    console.log("|---|---|---|---|---|---|");
-    const summary: Record<string, number> = {};
-    for (const server of servers) {
-      const results = rounds.get(server)!;
-      const rps = median(results.map((r) => r.requestsPerSecond));
-      // Every token answered 2xx must have its ledger row: an acknowledged opt-out is never lost.
-      const tokenIds = server.acknowledged.map((token) => JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()).jti as string);
-      const recorded = Number(
-        (await client.query("SELECT count(DISTINCT token_id) FROM consent_events WHERE workspace_id = $1 AND token_id = ANY($2)", [server.workspaceId, tokenIds])).rows[0].count,
-      );
-      summary[server.name] = rps;
-      console.log(`| ${server.name} | ${rps.toFixed(0)} | ${median(results.map((r) => r.p50))} | ${median(results.map((r) => r.p99))} | ${tokenIds.length} | ${tokenIds.length - recorded} |`);
-    }
-    const [appRps, referenceRps] = Object.values(summary);
-    console.log(`\nratio app / reference: ${(appRps / referenceRps).toFixed(2)}`);
-    await client.end();
-  } finally {
-    for (const child of children) child.kill("SIGTERM");
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await database.stop();
-    await rm(dataDir, { recursive: true, force: true });
+  // Warm-up: JIT, connection pools, key caches.
+  for (const server of servers) {
+    await Promise.all(
+      Array.from({ length: 200 }, () =>
+        fetch(`${server.url}/api/unsubscribe/${server.tokens[server.next++]}`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: "List-Unsubscribe=One-Click",
+        }).then((response) => {
+          if (response.ok) server.acknowledged.push(server.tokens[server.next - 1]);
+        }),
+      ),
+    );
   }
-}
 
-await main();
+  const rounds = new Map<Server, Round[]>(servers.map((s) => [s, []]));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const server of round % 2 ? servers : [...servers].reverse()) {
+      const result = await load(server);
+      rounds.get(server)!.push(result);
+      console.log(`round ${round} ${server.name}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, 2xx ${result.ok}, other ${result.other}, errors ${result.errors}`);
+    }
+  }
+
+  console.log(`\nOne-click unsubscribe, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION_SECONDS} s each, distinct tokens, on ${machine()}`);
+  console.log("| server | req/s (median) | p50 ms (median) | p99 ms (median) | 2xx answers | 2xx without a ledger row |");
+  console.log("|---|---|---|---|---|---|");
+  const summary: number[] = [];
+  for (const server of servers) {
+    const results = rounds.get(server)!;
+    const rps = median(results.map((r) => r.requestsPerSecond));
+    // Every token answered 2xx must have its ledger row: an acknowledged opt-out is never lost.
+    const tokenIds = server.acknowledged.map((token) => JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()).jti as string);
+    const recorded = Number(
+      (await client.query("SELECT count(DISTINCT token_id) FROM consent_events WHERE workspace_id = $1 AND token_id = ANY($2)", [server.workspaceId, tokenIds])).rows[0].count,
+    );
+    summary.push(rps);
+    console.log(`| ${server.name} | ${rps.toFixed(0)} | ${median(results.map((r) => r.p50))} | ${median(results.map((r) => r.p99))} | ${tokenIds.length} | ${tokenIds.length - recorded} |`);
+  }
+  console.log(`\nratio app / reference: ${(summary[0] / summary[1]).toFixed(2)}`);
+});

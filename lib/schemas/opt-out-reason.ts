@@ -1,17 +1,16 @@
-import { z } from "zod";
+// zod/mini: this schema also runs in the browser (the reason survey's form), where every kilobyte of
+// JavaScript is paid by people on phones.
+import { z } from "zod/mini";
 
 export const OPT_OUT_REASONS = ["too_frequent", "not_relevant", "never_signed_up", "prefer_other_channel", "privacy", "other"] as const;
 
 /** The optional reason survey: one fixed reason, plus free text up to 1000 characters. */
 export const optOutReasonSchema = z.object({
   reason: z.enum(OPT_OUT_REASONS),
-  comment: z
-    .string()
-    .trim()
-    .max(1000)
-    .transform((value) => (value === "" ? null : value))
-    .nullable()
-    .default(null),
+  comment: z.pipe(
+    z._default(z.string().check(z.trim(), z.maxLength(1000)), ""),
+    z.transform((value: string) => (value === "" ? null : value)),
+  ),
 });
 
-export type OptOutReasonInput = z.infer<typeof optOutReasonSchema>;
+export type OptOutReasonInput = z.output<typeof optOutReasonSchema>;

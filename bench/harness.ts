@@ -1,0 +1,71 @@
+// What every benchmark shares: a build, a durable embedded PostgreSQL, servers started as users start
+// them, and medians over alternating rounds (these machines are shared and noisy).
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { freePort, startEmbeddedDatabase } from "@/lib/database/embedded";
+import { ensureDatabaseExists, migrateDatabase } from "@/lib/database/migrate";
+import { buildIfStale } from "@/scripts/build-if-stale";
+
+export type BenchContext = {
+  databaseUrl: string;
+  client: pg.Client;
+  /** Starts a process that serves HTTP on the port it is given; resolves once `probePath` answers. */
+  serve: (args: string[], probePath: string) => Promise<string>;
+};
+
+export function median(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+export function machine() {
+  return `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+/** `next start` of the build, as an argument list for BenchContext.serve. */
+export const NEXT_START = ["node_modules/next/dist/bin/next", "start", "--hostname", "127.0.0.1", "--port"];
+
+export async function withBenchEnvironment(run: (context: BenchContext) => Promise<void>) {
+  buildIfStale();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "pc-bench-"));
+  const database = await startEmbeddedDatabase({ dataDir, durable: true });
+  const children: ChildProcess[] = [];
+  let client: pg.Client | undefined;
+  try {
+    const url = new URL(database.url);
+    url.pathname = "/bench";
+    const databaseUrl = url.toString();
+    await ensureDatabaseExists(databaseUrl);
+    await migrateDatabase(databaseUrl);
+    client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
+    const serve = async (args: string[], probePath: string) => {
+      const port = await freePort();
+      const child = spawn(process.execPath, [...args, String(port)], { env: { ...env, PORT: String(port) }, stdio: "ignore" });
+      children.push(child);
+      const base = `http://127.0.0.1:${port}`;
+      for (let i = 0; i < 600; i++) {
+        if (child.exitCode !== null) throw new Error(`${args.join(" ")} exited`);
+        try {
+          await fetch(`${base}${probePath}`);
+          return base;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+      throw new Error(`${args.join(" ")} did not come up`);
+    };
+    await run({ databaseUrl, client, serve });
+  } finally {
+    for (const child of children) child.kill("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await client?.end().catch(() => undefined);
+    await database.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
