@@ -87,15 +87,14 @@ await withBenchEnvironment(async ({ client, serve }) => {
   // Warm-up: JIT, connection pools, key caches.
   for (const server of servers) {
     await Promise.all(
-      Array.from({ length: 200 }, () =>
-        fetch(`${server.url}/api/unsubscribe/${server.tokens[server.next++]}`, {
+      server.tokens.slice(server.next, (server.next += 200)).map(async (token) => {
+        const response = await fetch(`${server.url}/api/unsubscribe/${token}`, {
           method: "POST",
           headers: { "content-type": "application/x-www-form-urlencoded" },
           body: "List-Unsubscribe=One-Click",
-        }).then((response) => {
-          if (response.ok) server.acknowledged.push(server.tokens[server.next - 1]);
-        }),
-      ),
+        });
+        if (response.ok) server.acknowledged.push(token);
+      }),
     );
   }
 
@@ -116,7 +115,7 @@ await withBenchEnvironment(async ({ client, serve }) => {
     const results = rounds.get(server)!;
     const rps = median(results.map((r) => r.requestsPerSecond));
     // Every token answered 2xx must have its ledger row: an acknowledged opt-out is never lost.
-    const tokenIds = server.acknowledged.map((token) => JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()).jti as string);
+    const tokenIds = [...new Set(server.acknowledged)].map((token) => JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()).jti as string);
     const recorded = Number(
       (await client.query("SELECT count(DISTINCT token_id) FROM consent_events WHERE workspace_id = $1 AND token_id = ANY($2)", [server.workspaceId, tokenIds])).rows[0].count,
     );
