@@ -4,9 +4,10 @@ import { db } from "@/lib/db";
 import { InvalidScopeError, NotFoundError } from "@/lib/errors";
 import type { Channel, OptOutReason, TokenPurpose } from "@/lib/generated/prisma/enums";
 import type { LocalizedText } from "@/lib/data/preferences";
+import { readBranding, type Branding } from "@/lib/schemas/embed";
 
 export type LinkScope = {
-  workspace: { id: string; name: string; defaultLocale: string };
+  workspace: { id: string; name: string; defaultLocale: string; branding: Branding };
   contact: { id: string; locale: string | null };
   channel: Channel;
   topic: { id: string; key: string; names: LocalizedText; requiresOptIn: boolean } | null;
@@ -20,7 +21,7 @@ export type LinkScope = {
 export async function findLinkScope(workspaceId: string, contactId: string, channel: Channel, topicKey?: string): Promise<LinkScope> {
   const contact = await db().contact.findFirst({
     where: { id: contactId, workspaceId, erasedAt: null },
-    select: { id: true, locale: true, workspace: { select: { id: true, name: true, defaultLocale: true, enabledChannels: true } } },
+    select: { id: true, locale: true, workspace: { select: { id: true, name: true, defaultLocale: true, enabledChannels: true, branding: true } } },
   });
   if (!contact) throw new NotFoundError("contact", "There is no contact with this id in this workspace.");
   const { workspace } = contact;
@@ -35,7 +36,7 @@ export async function findLinkScope(workspaceId: string, contactId: string, chan
     topic = { id: found.id, key: found.key, names: found.names as LocalizedText, requiresOptIn: found.requiresOptIn };
   }
   return {
-    workspace: { id: workspace.id, name: workspace.name, defaultLocale: workspace.defaultLocale },
+    workspace: { id: workspace.id, name: workspace.name, defaultLocale: workspace.defaultLocale, branding: readBranding(workspace.branding) },
     contact: { id: contact.id, locale: contact.locale },
     channel,
     topic,

@@ -4,6 +4,7 @@ import { addressFor } from "@/lib/channels";
 import { db, transaction, type SqlClient } from "@/lib/db";
 import { InvalidScopeError, NotFoundError, StaleVersionError } from "@/lib/errors";
 import type { Channel, Frequency, SubscriptionStatus } from "@/lib/generated/prisma/enums";
+import { readBranding, type Branding } from "@/lib/schemas/embed";
 import { appendConsentEvent, type ConsentEvidence, type LedgerEntryInput } from "@/lib/data/ledger";
 import { enqueueOutboxEvent } from "@/lib/data/outbox";
 
@@ -36,7 +37,7 @@ export type ChannelState = {
 
 export type ContactPreferences = {
   contact: { id: string; workspaceId: string; externalId: string | null; locale: string | null };
-  workspace: { id: string; name: string; defaultLocale: string };
+  workspace: { id: string; name: string; defaultLocale: string; branding: Branding; allowedEmbedOrigins: string[] };
   channels: ChannelState[];
 };
 
@@ -87,7 +88,13 @@ export async function getContactPreferences(workspaceId: string, contactId: stri
 
   return {
     contact: { id: contact.id, workspaceId, externalId: contact.externalId, locale: contact.locale },
-    workspace: { id: workspace.id, name: workspace.name, defaultLocale: workspace.defaultLocale },
+    workspace: {
+      id: workspace.id,
+      name: workspace.name,
+      defaultLocale: workspace.defaultLocale,
+      branding: readBranding(workspace.branding),
+      allowedEmbedOrigins: workspace.allowedEmbedOrigins,
+    },
     channels,
   };
 }

@@ -5,6 +5,7 @@ import { GENESIS_HASH } from "@/lib/consent-chain";
 import { db } from "@/lib/db";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import type { LocalizedText } from "@/lib/data/preferences";
+import { readBranding, type Branding } from "@/lib/schemas/embed";
 
 export type NewWorkspace = {
   slug: string;
@@ -90,4 +91,24 @@ export async function createApiKey(workspaceId: string, name: string, scopes: st
 
 export async function revokeApiKey(workspaceId: string, apiKeyId: string) {
   await db().apiKey.updateMany({ where: { id: apiKeyId, workspaceId, revokedAt: null }, data: { revokedAt: new Date() } });
+}
+
+export type EmbedSettings = { allowedEmbedOrigins: string[]; branding: Branding };
+
+export async function getEmbedSettings(workspaceId: string): Promise<EmbedSettings | null> {
+  const workspace = await db().workspace.findUnique({ where: { id: workspaceId }, select: { allowedEmbedOrigins: true, branding: true } });
+  return workspace ? { allowedEmbedOrigins: workspace.allowedEmbedOrigins, branding: readBranding(workspace.branding) } : null;
+}
+
+/** Saves already-validated settings (lib/schemas/embed.ts); what is not given stays as it is. */
+export async function updateEmbedSettings(workspaceId: string, settings: Partial<EmbedSettings>): Promise<EmbedSettings> {
+  const workspace = await db().workspace.update({
+    where: { id: workspaceId },
+    data: {
+      ...(settings.allowedEmbedOrigins ? { allowedEmbedOrigins: settings.allowedEmbedOrigins } : {}),
+      ...(settings.branding ? { branding: settings.branding } : {}),
+    },
+    select: { allowedEmbedOrigins: true, branding: true },
+  });
+  return { allowedEmbedOrigins: workspace.allowedEmbedOrigins, branding: readBranding(workspace.branding) };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChannelState, ContactPreferences } from "@/lib/data/preferences";
 import { alternativeChanges, alternativesFor, channelFormChanges, pauseEnd, stopAllChanges } from "@/lib/preference-changes";
+import { DEFAULT_BRANDING } from "@/lib/schemas/embed";
 import type { ChannelPreferencesInput } from "@/lib/schemas/preferences";
 
 const topic = (key: string, status: "subscribed" | "unsubscribed" | "pending", version = 1) => ({
@@ -26,7 +27,7 @@ const email: ChannelState = {
 const sms: ChannelState = { ...email, channel: "sms", subscribed: false, topics: [topic("offers", "unsubscribed", 0)] };
 const state: ContactPreferences = {
   contact: { id: "c", workspaceId: "w", externalId: null, locale: null },
-  workspace: { id: "w", name: "Acme", defaultLocale: "en" },
+  workspace: { id: "w", name: "Acme", defaultLocale: "en", branding: DEFAULT_BRANDING, allowedEmbedOrigins: [] },
   channels: [email, sms],
 };
 
