@@ -7,8 +7,8 @@ const nextConfig: NextConfig = {
   async headers() {
     return [
       {
-        // Nothing may be framed; the embed routes will open this up for a workspace's own origins.
-        source: "/:path*",
+        // Nothing may be framed but /embed, whose frame-ancestors proxy.ts sets from the workspace's origins.
+        source: "/:path((?!embed/).*)",
         headers: [
           { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },
           { key: "X-Frame-Options", value: "DENY" },
@@ -16,7 +16,14 @@ const nextConfig: NextConfig = {
           { key: "Referrer-Policy", value: "no-referrer" },
         ],
       },
-      ...["/u/:path*", "/p/:path*", "/s/:path*", "/api/unsubscribe/:path*"].map((source) => ({
+      {
+        source: "/embed/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "same-origin" },
+        ],
+      },
+      ...["/u/:path*", "/p/:path*", "/embed/:path*", "/s/:path*", "/api/unsubscribe/:path*"].map((source) => ({
         // Per-contact pages: never cached, never indexed, never leaking the token through Referer.
         source,
         headers: [

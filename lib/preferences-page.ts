@@ -1,10 +1,12 @@
 import "server-only";
+import { headers } from "next/headers";
+import { notFound } from "next/navigation";
 import { createHash } from "node:crypto";
 import { findOptOutEvent } from "@/lib/data/links";
 import { getContactPreferences, type ContactPreferences } from "@/lib/data/preferences";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import { LOCALES, localizedText, matchLocale, resolveLocale, translator, type Locale, type Translate } from "@/lib/i18n";
-import { verifyLinkToken } from "@/lib/links";
+import { preferencesPagePath, verifyLinkToken } from "@/lib/links";
 import { alternativesFor, type Alternative, type OptOutScope } from "@/lib/preference-changes";
 import { InvalidTokenError, type LinkClaims } from "@/lib/tokens";
 
@@ -81,3 +83,45 @@ export async function loadSurvey(state: ContactPreferences, eventId: string, t: 
 
 export const LANGUAGE_NAMES: Record<Locale, string> = { en: "English", es: "Español", "pt-BR": "Português (Brasil)", it: "Italiano" };
 export { LOCALES };
+
+/** Where the preference page is shown: on our own domain, or framed in a business's site (`/embed`). */
+export type SurfaceKind = "page" | "embed";
+
+export type Surface = {
+  token: string;
+  kind: SurfaceKind;
+  /** For the embedded page: the framing site's origin, one the workspace allows; messages go only there. */
+  parent: string | null;
+};
+
+export function surfaceKind(value: unknown): SurfaceKind {
+  return value === "embed" ? "embed" : "page";
+}
+
+/** The parent origin a request names, kept only if the workspace allows it to embed the page. */
+export function allowedParent(state: ContactPreferences, value: unknown): string | null {
+  return typeof value === "string" && state.workspace.allowedEmbedOrigins.includes(value) ? value : null;
+}
+
+/** A URL of the page on its surface, with the query given (and, embedded, the parent origin). */
+export function surfaceUrl(surface: Surface, query: Record<string, string | undefined> = {}, anchor?: string): string {
+  const path = surface.kind === "embed" ? `/embed${preferencesPagePath(surface.token)}` : preferencesPagePath(surface.token);
+  const entries = Object.entries({ ...query, ...(surface.kind === "embed" && surface.parent ? { parent: surface.parent } : {}) });
+  const params = new URLSearchParams(entries.filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return `${path}${params.size ? `?${params}` : ""}${anchor ? `#${anchor}` : ""}`;
+}
+
+export type PreferencesPageProps = { params: Promise<{ token: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+/** Everything both the page and its embedded form need: the verified link, the language, the survey. */
+export async function loadPreferencesPage({ params, searchParams }: PreferencesPageProps) {
+  const [{ token }, query, requestHeaders] = await Promise.all([params, searchParams, headers()]);
+  const link = await resolvePreferencesLink(token);
+  if (!link) notFound();
+  const one = (name: string) => (typeof query[name] === "string" ? (query[name] as string) : undefined);
+  const locale = pageLocale(link.state, { lang: one("lang"), acceptLanguage: requestHeaders.get("accept-language") });
+  const surveyId = one("survey");
+  const survey = surveyId ? await loadSurvey(link.state, surveyId, translator(locale), locale) : null;
+  return { token, state: link.state, locale, query: one, survey };
+}
+

@@ -5,6 +5,7 @@ import { UserFacingError } from "@/lib/errors";
 import { localizedText, resolveLocale, translator, type Locale, type Translate } from "@/lib/i18n";
 import { preferencesPagePath, signLinkToken, verifyLinkToken } from "@/lib/links";
 import { InvalidTokenError } from "@/lib/tokens";
+import type { Branding } from "@/lib/schemas/embed";
 import { changeSubscription, type SubscriptionChangeResult } from "@/lib/data/preferences";
 import type { ConsentEvidence } from "@/lib/data/ledger";
 import type { LinkClaims } from "@/lib/tokens";
@@ -33,6 +34,7 @@ function setScopeByLink(claims: LinkClaims, status: "subscribed" | "unsubscribed
 export type UnsubscribeView = {
   locale: Locale;
   sender: string;
+  branding: Branding;
   /** "Offers by email from Acme", in the contact's language. */
   scopeLabel: string;
   subscribed: boolean;
@@ -84,6 +86,7 @@ export async function loadUnsubscribeView(token: string, acceptLanguage: string 
   return {
     locale,
     sender: scope.workspace.name,
+    branding: scope.workspace.branding,
     scopeLabel: describeScope(scope, t, locale),
     subscribed,
     reasonGiven: Boolean(latestOptOut?.feedback),

@@ -35,7 +35,7 @@ export function ReasonSurvey({ action, labels, invalid, hidden }: { action: (for
         const form = event.currentTarget;
         void handleSubmit(() => startTransition(() => action(new FormData(form))))(event);
       }}
-      className="mt-6 border-t border-slate-200 pt-6"
+      className="mt-6 border-t border-[var(--border)] pt-6"
       aria-describedby={showError ? "reason-error" : undefined}
       noValidate
     >
@@ -46,8 +46,8 @@ export function ReasonSurvey({ action, labels, invalid, hidden }: { action: (for
         <legend className="text-base font-semibold">{labels.question}</legend>
         <div className="mt-3 grid gap-2">
           {OPT_OUT_REASONS.map((reason) => (
-            <label key={reason} className="flex cursor-pointer items-center gap-3 rounded-lg border border-slate-200 px-3 py-2 hover:bg-slate-50">
-              <input type="radio" value={reason} required className="size-4 accent-blue-800" {...register("reason")} />
+            <label key={reason} className="flex cursor-pointer items-center gap-3 rounded-lg border border-[var(--border)] px-3 py-2 hover:bg-[var(--page)]">
+              <input type="radio" value={reason} required className="size-4 accent-[var(--brand-primary)]" {...register("reason")} />
               <span>{labels.reasons[reason]}</span>
             </label>
           ))}
@@ -56,12 +56,12 @@ export function ReasonSurvey({ action, labels, invalid, hidden }: { action: (for
       <label htmlFor="reason-comment" className="mt-4 block font-medium">
         {labels.comment}
       </label>
-      <textarea id="reason-comment" maxLength={1000} rows={3} className="mt-1 w-full rounded-lg border border-slate-400 p-2" aria-describedby="reason-count" {...register("comment")} />
-      <p id="reason-count" className="text-right text-sm text-slate-600">
+      <textarea id="reason-comment" maxLength={1000} rows={3} className="mt-1 w-full rounded-lg border border-[var(--field-border)] bg-[var(--surface)] p-2" aria-describedby="reason-count" {...register("comment")} />
+      <p id="reason-count" className="text-right text-sm text-[var(--muted)]">
         {comment.length}/1000
       </p>
       {showError && (
-        <p id="reason-error" role="alert" className="mt-2 text-red-800">
+        <p id="reason-error" role="alert" className="mt-2 text-[var(--error)]">
           {labels.invalid}
         </p>
       )}
@@ -69,7 +69,7 @@ export function ReasonSurvey({ action, labels, invalid, hidden }: { action: (for
         <button
           type="submit"
           disabled={pending}
-          className="rounded-lg border border-slate-400 bg-white px-4 py-2 font-medium text-slate-900 hover:bg-slate-100 focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2 focus-visible:outline-blue-800"
+          className="rounded-[calc(var(--brand-radius)/2)] border border-[var(--field-border)] bg-[var(--surface)] px-4 py-2 font-medium text-[var(--text)] hover:bg-[var(--page)] focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2 focus-visible:outline-[var(--brand-primary)]"
         >
           {labels.submit}
         </button>

@@ -46,7 +46,7 @@ export function AutoSaveForm({
 function Status({ saving, saved }: { saving: string; saved: string | null }) {
   const { pending } = useFormStatus();
   return (
-    <p role="status" aria-live="polite" className={`mt-2 min-h-6 text-sm ${pending ? "text-slate-700" : "text-green-900"}`}>
+    <p role="status" aria-live="polite" className={`mt-2 min-h-6 text-sm ${pending ? "text-[var(--muted)]" : "text-[var(--ok)]"}`}>
       {pending ? saving : saved}
     </p>
   );

@@ -1,14 +1,16 @@
 import { AutoSaveForm } from "@/components/preferences/auto-save-form";
+import { SurfaceFields } from "@/components/preferences/surface-fields";
 import { Switch } from "@/components/preferences/switch";
 import { saveChannelPreferences } from "@/lib/actions/preferences";
 import type { ChannelState } from "@/lib/data/preferences";
 import { localizedText, translator, type Locale } from "@/lib/i18n";
+import type { Surface } from "@/lib/preferences-page";
 import { FREQUENCIES } from "@/lib/schemas/preferences";
 
 const PAUSE_DAYS = ["30", "60", "90"] as const;
 
 /** One channel: its switch, its topics, how often, a pause, and "stop everything by this channel". */
-export function ChannelSection({ token, channel, locale, saved, children }: { token: string; channel: ChannelState; locale: Locale; saved: boolean; children?: React.ReactNode }) {
+export function ChannelSection({ surface, channel, locale, saved, children }: { surface: Surface; channel: ChannelState; locale: Locale; saved: boolean; children?: React.ReactNode }) {
   const t = translator(locale);
   const name = t(`channel.${channel.channel}`);
   const id = `channel-${channel.channel}`;
@@ -16,22 +18,22 @@ export function ChannelSection({ token, channel, locale, saved, children }: { to
   const date = (value: Date) => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(value);
 
   return (
-    <section id={id} aria-labelledby={`${id}-title`} className="rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-6">
+    <section id={id} aria-labelledby={`${id}-title`} className="rounded-[var(--brand-radius)] border border-[var(--border)] bg-[var(--surface)] p-5 shadow-sm sm:p-6">
       <h2 id={`${id}-title`} className="text-xl font-semibold">
         {t(`channelTitle.${channel.channel}`)}
       </h2>
-      {!channel.reachable && <p className="mt-1 text-sm text-slate-700">{t("prefs.noAddress", { channel: name })}</p>}
-      <AutoSaveForm action={saveChannelPreferences.bind(null, token)} id={`${id}-form`} labelledBy={`${id}-title`} savingLabel={t("prefs.saving")} savedMessage={saved ? t("prefs.saved") : null}>
+      {!channel.reachable && <p className="mt-1 text-sm text-[var(--muted)]">{t("prefs.noAddress", { channel: name })}</p>}
+      <AutoSaveForm action={saveChannelPreferences.bind(null, surface.token, surface.kind)} id={`${id}-form`} labelledBy={`${id}-title`} savingLabel={t("prefs.saving")} savedMessage={saved ? t("prefs.saved") : null}>
         <input type="hidden" name="channel" value={channel.channel} />
         <input type="hidden" name="channelVersion" value={channel.version} />
-        <input type="hidden" name="locale" value={locale} />
+        <SurfaceFields surface={surface} locale={locale} />
         <Switch id={`${id}-on`} name="channelOn" defaultChecked={channel.subscribed} label={t("prefs.channelSwitch", { channel: name })} />
-        {!channel.subscribed && <p className="text-sm text-slate-700">{t("prefs.channelOff", { channel: name })}</p>}
+        {!channel.subscribed && <p className="text-sm text-[var(--muted)]">{t("prefs.channelOff", { channel: name })}</p>}
 
         {channel.topics.length > 0 && (
-          <fieldset className="mt-2 border-t border-slate-200 pt-2">
+          <fieldset className="mt-2 border-t border-[var(--border)] pt-2">
             <legend className="sr-only">{t("prefs.topicsLegend", { channel: name })}</legend>
-            <div className="divide-y divide-slate-100">
+            <div className="divide-y divide-[var(--border)]">
               {channel.topics.map((topic) => (
                 <div key={topic.key}>
                   <input type="hidden" name={`topicVersion.${topic.key}`} value={topic.version} />
@@ -48,7 +50,7 @@ export function ChannelSection({ token, channel, locale, saved, children }: { to
           </fieldset>
         )}
 
-        <div className="mt-4 grid gap-4 border-t border-slate-200 pt-4 sm:grid-cols-2">
+        <div className="mt-4 grid gap-4 border-t border-[var(--border)] pt-4 sm:grid-cols-2">
           <fieldset>
             <legend className="font-medium">{t("prefs.frequencyLegend")}</legend>
             {FREQUENCIES.map((frequency) => (
@@ -62,8 +64,8 @@ export function ChannelSection({ token, channel, locale, saved, children }: { to
             <label htmlFor={`${id}-pause`} className="font-medium">
               {t("prefs.pauseLegend")}
             </label>
-            {paused && <p className="text-sm text-slate-800">{t("prefs.pausedUntil", { date: date(paused) })}</p>}
-            <select id={`${id}-pause`} name="pause" defaultValue="keep" className="mt-2 block w-full rounded-lg border border-slate-400 bg-white p-2">
+            {paused && <p className="text-sm text-[var(--muted)]">{t("prefs.pausedUntil", { date: date(paused) })}</p>}
+            <select id={`${id}-pause`} name="pause" defaultValue="keep" className="mt-2 block w-full rounded-lg border border-[var(--field-border)] bg-[var(--surface)] p-2">
               <option value="keep">{t("prefs.pause.keep")}</option>
               <option value="none">{t("prefs.pause.none")}</option>
               {PAUSE_DAYS.map((days) => (
@@ -73,10 +75,10 @@ export function ChannelSection({ token, channel, locale, saved, children }: { to
               ))}
               <option value="until">{t("prefs.pause.until")}</option>
             </select>
-            <label htmlFor={`${id}-pause-until`} className="mt-2 block text-sm text-slate-800">
+            <label htmlFor={`${id}-pause-until`} className="mt-2 block text-sm text-[var(--muted)]">
               {t("prefs.pause.date")}
             </label>
-            <input id={`${id}-pause-until`} type="date" name="pauseUntil" className="mt-1 block w-full rounded-lg border border-slate-400 p-2" />
+            <input id={`${id}-pause-until`} type="date" name="pauseUntil" className="mt-1 block w-full rounded-lg border border-[var(--field-border)] p-2" />
           </div>
         </div>
 
@@ -85,7 +87,7 @@ export function ChannelSection({ token, channel, locale, saved, children }: { to
             type="submit"
             name="intent"
             value="save"
-            className="rounded-lg bg-[var(--brand-primary)] px-5 py-2.5 font-semibold text-white hover:opacity-90 focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2 focus-visible:outline-[var(--brand-primary)]"
+            className="rounded-[calc(var(--brand-radius)/2)] bg-[var(--brand-primary)] px-5 py-2.5 font-semibold text-[var(--brand-on-primary)] hover:opacity-90 focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2 focus-visible:outline-[var(--brand-primary)]"
           >
             {t("prefs.save", { channel: name })}
           </button>
@@ -94,7 +96,7 @@ export function ChannelSection({ token, channel, locale, saved, children }: { to
               type="submit"
               name="intent"
               value="stop-channel"
-              className="rounded-lg border border-slate-400 bg-white px-4 py-2 font-medium text-slate-900 hover:bg-slate-100 focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2 focus-visible:outline-blue-800"
+              className="rounded-[calc(var(--brand-radius)/2)] border border-[var(--field-border)] bg-[var(--surface)] px-4 py-2 font-medium text-[var(--text)] hover:bg-[var(--page)] focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2 focus-visible:outline-[var(--brand-primary)]"
             >
               {t("prefs.stopChannel", { channel: name })}
             </button>

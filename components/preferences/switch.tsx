@@ -3,8 +3,8 @@ export function Switch({ id, name, defaultChecked, label, description }: { id: s
   return (
     <div className="flex items-start justify-between gap-4 py-3">
       <label htmlFor={id} className="min-w-0 cursor-pointer">
-        <span className="block font-medium text-slate-900">{label}</span>
-        {description && <span className="mt-0.5 block text-sm text-slate-700">{description}</span>}
+        <span className="block font-medium text-[var(--text)]">{label}</span>
+        {description && <span className="mt-0.5 block text-sm text-[var(--muted)]">{description}</span>}
       </label>
       <input
         id={id}

@@ -1,5 +1,5 @@
 export function Card({ children }: { children: React.ReactNode }) {
-  return <div className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">{children}</div>;
+  return <div className="rounded-[var(--brand-radius)] border border-[var(--border)] bg-[var(--surface)] p-6 shadow-sm sm:p-8">{children}</div>;
 }
 
 export function PageShell({ children, wide = false }: { children: React.ReactNode; wide?: boolean }) {
@@ -7,15 +7,15 @@ export function PageShell({ children, wide = false }: { children: React.ReactNod
 }
 
 const BUTTON_STYLES = {
-  primary: "w-full rounded-lg bg-blue-800 px-5 py-3 text-base font-semibold text-white hover:bg-blue-900 sm:w-auto",
-  secondary: "rounded-lg border border-slate-400 bg-white px-4 py-2 font-medium text-slate-900 hover:bg-slate-100",
+  primary: "w-full rounded-[calc(var(--brand-radius)/2)] bg-[var(--brand-primary)] px-5 py-3 text-base font-semibold text-[var(--brand-on-primary)] hover:opacity-90 sm:w-auto",
+  secondary: "rounded-[calc(var(--brand-radius)/2)] border border-[var(--field-border)] bg-[var(--surface)] px-4 py-2 font-medium text-[var(--text)] hover:bg-[var(--page)]",
 };
 
 function SubmitButton({ children, variant }: { children: React.ReactNode; variant: keyof typeof BUTTON_STYLES }) {
   return (
     <button
       type="submit"
-      className={`${BUTTON_STYLES[variant]} focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2 focus-visible:outline-blue-800`}
+      className={`${BUTTON_STYLES[variant]} focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2 focus-visible:outline-[var(--brand-primary)]`}
     >
       {children}
     </button>

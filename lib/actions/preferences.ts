@@ -7,92 +7,91 @@ import type { ConsentEvidence } from "@/lib/data/ledger";
 import { applyPreferenceChanges, setContactLocale, type ContactPreferences, type PreferenceChange, type PreferenceChangeResult } from "@/lib/data/preferences";
 import { StaleVersionError } from "@/lib/errors";
 import { matchLocale, type Locale } from "@/lib/i18n";
-import { preferencesPagePath } from "@/lib/links";
 import { alternativeChanges, alternativesFor, channelFormChanges, stopAllChanges } from "@/lib/preference-changes";
-import { pageLocale, resolvePreferencesLink, switchWordingHash } from "@/lib/preferences-page";
+import { allowedParent, pageLocale, resolvePreferencesLink, surfaceKind, surfaceUrl, switchWordingHash, type Surface } from "@/lib/preferences-page";
 import { clientIp, userAgent } from "@/lib/request-info";
 import { channelPreferencesFromForm } from "@/lib/schemas/preferences";
 import { optOutReasonSchema } from "@/lib/schemas/opt-out-reason";
 
-// The preference page's forms. Every action is bound to the page's token and verifies it again itself;
-// the contact is the token's, never one the browser names. Each answers with a redirect to the page
-// (post/redirect/get), so the same forms work with and without JavaScript.
+// The preference page's forms, on our domain and embedded alike. Every action is bound to the page's
+// token and verifies it again itself; the contact is the token's, never one the browser names. Each
+// answers with a redirect to the page (post/redirect/get), so the same forms work with and without
+// JavaScript.
 
-function pageUrl(token: string, query: Record<string, string | undefined>, anchor?: string) {
-  const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  const search = params.size ? `?${params}` : "";
-  return `${preferencesPagePath(token)}${search}${anchor ? `#${anchor}` : ""}`;
-}
+type Page = { state: ContactPreferences; surface: Surface; locale: Locale };
 
-async function linkOrInvalid(token: string) {
+async function openPage(token: string, kind: unknown, form: FormData): Promise<Page> {
   const link = await resolvePreferencesLink(token);
-  if (!link) redirect(preferencesPagePath(token));
-  return link;
+  const surface: Surface = { token, kind: surfaceKind(kind), parent: null };
+  if (!link) redirect(surfaceUrl(surface));
+  surface.parent = surface.kind === "embed" ? allowedParent(link.state, form.get("parent")) : null;
+  const locale = matchLocale(form.get("locale")?.toString()) ?? pageLocale(link.state, { acceptLanguage: (await headers()).get("accept-language") });
+  return { state: link.state, surface, locale };
 }
 
-async function evidenceFor(state: ContactPreferences, locale: Locale): Promise<(change: PreferenceChange) => ConsentEvidence> {
+async function evidenceFor({ state, surface, locale }: Page): Promise<(change: PreferenceChange) => ConsentEvidence> {
   const requestHeaders = await headers();
-  const base = { source: "preference_page" as const, ip: clientIp(requestHeaders), userAgent: userAgent(requestHeaders), locale };
+  const base = {
+    source: surface.kind === "embed" ? ("embed" as const) : ("preference_page" as const),
+    ip: clientIp(requestHeaders),
+    userAgent: userAgent(requestHeaders),
+    locale,
+  };
   return (change) => ({ ...base, wordingHash: switchWordingHash(state, locale, change.channel, change.kind === "subscription" ? change.topicKey : undefined) });
 }
 
-async function formLocale(state: ContactPreferences, form: FormData): Promise<Locale> {
-  return matchLocale(form.get("locale")?.toString()) ?? pageLocale(state, { acceptLanguage: (await headers()).get("accept-language") });
-}
-
 /** Applies the changes and goes back to the page: the reason question for the first opt-out, or the conflict. */
-async function applyAndReturn(token: string, state: ContactPreferences, changes: PreferenceChange[], locale: Locale, query: Record<string, string>, anchor?: string): Promise<never> {
+async function applyAndReturn(page: Page, changes: PreferenceChange[], query: Record<string, string>, anchor?: string): Promise<never> {
+  const { state, surface, locale } = page;
   let results: PreferenceChangeResult[];
   try {
-    results = await applyPreferenceChanges(state.contact.workspaceId, state.contact.id, changes, await evidenceFor(state, locale));
+    results = await applyPreferenceChanges(state.contact.workspaceId, state.contact.id, changes, await evidenceFor(page));
   } catch (error) {
-    if (error instanceof StaleVersionError) redirect(pageUrl(token, { lang: locale, stale: "1" }, anchor));
+    if (error instanceof StaleVersionError) redirect(surfaceUrl(surface, { lang: locale, stale: "1" }, anchor));
     throw error;
   }
-  const optOut = results.find((result, i) => result.changed && changes[i].kind === "subscription" && (changes[i] as { status: string }).status === "unsubscribed");
-  redirect(pageUrl(token, { lang: locale, ...query, survey: optOut?.consentEventId }, anchor));
+  const optOut = results.find((result, i) => {
+    const change = changes[i];
+    return result.changed && change.kind === "subscription" && change.status === "unsubscribed";
+  });
+  redirect(surfaceUrl(surface, { lang: locale, ...query, survey: optOut?.consentEventId }, anchor));
 }
 
-export async function saveChannelPreferences(token: string, form: FormData) {
-  const { state } = await linkOrInvalid(token);
-  const locale = await formLocale(state, form);
+export async function saveChannelPreferences(token: string, kind: string, form: FormData) {
+  const page = await openPage(token, kind, form);
   const parsed = channelPreferencesFromForm(form);
-  const channel = parsed.success ? state.channels.find((c) => c.channel === parsed.data.channel) : undefined;
-  if (!parsed.success || !channel) redirect(pageUrl(token, { lang: locale, error: "invalid" }));
-  await applyAndReturn(token, state, channelFormChanges(channel, parsed.data), locale, { saved: channel.channel }, `channel-${channel.channel}`);
+  const channel = parsed.success ? page.state.channels.find((c) => c.channel === parsed.data.channel) : undefined;
+  if (!parsed.success || !channel) redirect(surfaceUrl(page.surface, { lang: page.locale, error: "invalid" }));
+  await applyAndReturn(page, channelFormChanges(channel, parsed.data), { saved: channel.channel }, `channel-${channel.channel}`);
 }
 
-export async function stopEverything(token: string, form: FormData) {
-  const { state } = await linkOrInvalid(token);
-  const locale = await formLocale(state, form);
-  await applyAndReturn(token, state, stopAllChanges(state), locale, { stopped: "all" });
+export async function stopEverything(token: string, kind: string, form: FormData) {
+  const page = await openPage(token, kind, form);
+  await applyAndReturn(page, stopAllChanges(page.state), { stopped: "all" });
 }
 
-export async function saveLanguage(token: string, form: FormData) {
-  const { state } = await linkOrInvalid(token);
-  const locale = matchLocale(form.get("locale")?.toString());
-  if (!locale) redirect(pageUrl(token, { error: "invalid" }));
-  await setContactLocale(state.contact.workspaceId, state.contact.id, locale);
-  redirect(pageUrl(token, { lang: locale, languageSaved: "1" }));
+export async function saveLanguage(token: string, kind: string, form: FormData) {
+  const page = await openPage(token, kind, form);
+  await setContactLocale(page.state.contact.workspaceId, page.state.contact.id, page.locale);
+  redirect(surfaceUrl(page.surface, { lang: page.locale, languageSaved: "1" }));
 }
 
-export async function saveSurveyAnswer(token: string, eventId: string, form: FormData) {
-  const { state } = await linkOrInvalid(token);
-  const locale = await formLocale(state, form);
+export async function saveSurveyAnswer(token: string, kind: string, eventId: string, form: FormData) {
+  const page = await openPage(token, kind, form);
   const parsed = optOutReasonSchema.safeParse({ reason: form.get("reason"), comment: form.get("comment") ?? "" });
-  if (!parsed.success) redirect(pageUrl(token, { lang: locale, survey: eventId, reason: "invalid" }));
-  await recordFeedbackForEvent(state.contact.workspaceId, state.contact.id, eventId, parsed.data.reason, parsed.data.comment);
-  redirect(pageUrl(token, { lang: locale, survey: eventId }));
+  if (!parsed.success) redirect(surfaceUrl(page.surface, { lang: page.locale, survey: eventId, reason: "invalid" }));
+  await recordFeedbackForEvent(page.state.contact.workspaceId, page.state.contact.id, eventId, parsed.data.reason, parsed.data.comment);
+  redirect(surfaceUrl(page.surface, { lang: page.locale, survey: eventId }));
 }
 
-export async function chooseAlternative(token: string, eventId: string, alternativeId: string, form: FormData) {
-  const { state } = await linkOrInvalid(token);
-  const locale = await formLocale(state, form);
+export async function chooseAlternative(token: string, kind: string, eventId: string, alternativeId: string, form: FormData) {
+  const page = await openPage(token, kind, form);
+  const { state, surface, locale } = page;
   const event = await findOptOutEvent(state.contact.workspaceId, state.contact.id, eventId);
-  if (!event?.channel || !event.feedback) redirect(pageUrl(token, { lang: locale, error: "invalid" }));
+  if (!event?.channel || !event.feedback) redirect(surfaceUrl(surface, { lang: locale, error: "invalid" }));
   const scope = { channel: event.channel, topicKey: event.topic?.key ?? null };
   // Only an alternative the page offered for this answer can be chosen.
   const alternative = alternativesFor(state, scope, event.feedback.reason).find((a) => a.id === alternativeId);
-  if (!alternative) redirect(pageUrl(token, { lang: locale, error: "invalid" }));
-  await applyAndReturn(token, state, alternativeChanges(scope, alternative), locale, { alternative: "done" });
+  if (!alternative) redirect(surfaceUrl(surface, { lang: locale, error: "invalid" }));
+  await applyAndReturn(page, alternativeChanges(scope, alternative), { alternative: "done" });
 }

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
-import { Card, PageShell, PrimaryButton, SecondaryButton } from "@/components/ui/card";
+import { BrandFrame } from "@/components/ui/brand-frame";
+import { Card, PrimaryButton, SecondaryButton } from "@/components/ui/card";
 import { ReasonSurvey } from "@/components/feedback/reason-survey";
 import { confirmUnsubscribe, saveOptOutReason, undoUnsubscribe } from "@/lib/actions/unsubscribe";
 import { translator } from "@/lib/i18n";
@@ -22,9 +23,8 @@ export default async function UnsubscribePage({ params, searchParams }: Props) {
   const t = translator(view.locale);
 
   return (
-    <PageShell>
-      <div lang={view.locale}>
-        <p className="mb-3 text-sm font-medium text-slate-600">{view.sender}</p>
+    <BrandFrame branding={view.branding} sender={view.sender}>
+      <main className="mx-auto max-w-xl" lang={view.locale}>
         <Card>
           {view.subscribed ? (
             <>
@@ -36,7 +36,7 @@ export default async function UnsubscribePage({ params, searchParams }: Props) {
               )}
               <h1 className="text-2xl font-bold">{t("unsubscribe.question")}</h1>
               <p className="mt-3 text-lg">{view.scopeLabel}</p>
-              <p className="mt-1 text-slate-700">{t("unsubscribe.otherChannelsKept")}</p>
+              <p className="mt-1 text-[var(--muted)]">{t("unsubscribe.otherChannelsKept")}</p>
               <form action={confirmUnsubscribe.bind(null, token)} className="mt-6">
                 <input type="hidden" name="locale" value={view.locale} />
                 <PrimaryButton>{t("unsubscribe.confirm")}</PrimaryButton>
@@ -53,7 +53,7 @@ export default async function UnsubscribePage({ params, searchParams }: Props) {
                 <SecondaryButton>{t("unsubscribe.undo")}</SecondaryButton>
               </form>
               {query.thanks === "1" || view.reasonGiven ? (
-                <p role="status" className="mt-8 border-t border-slate-200 pt-6 text-green-900">
+                <p role="status" className="mt-8 border-t border-[var(--border)] pt-6 text-[var(--ok)]">
                   {t("reason.thanks")}
                 </p>
               ) : (
@@ -62,12 +62,12 @@ export default async function UnsubscribePage({ params, searchParams }: Props) {
             </>
           )}
           <p className="mt-8">
-            <a href={view.preferencesPath} className="font-medium text-blue-800 underline underline-offset-2">
+            <a href={view.preferencesPath} className="font-medium text-[var(--link)] underline underline-offset-2">
               {t("unsubscribe.managePreferences")}
             </a>
           </p>
         </Card>
-      </div>
-    </PageShell>
+      </main>
+    </BrandFrame>
   );
 }

@@ -1,0 +1,12 @@
+import type { Locale } from "@/lib/i18n";
+import type { Surface } from "@/lib/preferences-page";
+
+/** Hidden fields every form of the page carries: the language shown and, embedded, the parent origin. */
+export function SurfaceFields({ surface, locale }: { surface: Surface; locale: Locale }) {
+  return (
+    <>
+      <input type="hidden" name="locale" value={locale} />
+      {surface.parent && <input type="hidden" name="parent" value={surface.parent} />}
+    </>
+  );
+}
