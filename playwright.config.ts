@@ -5,6 +5,7 @@ import { defineConfig, devices } from "@playwright/test";
 // never used: CHROMIUM_PATH names the executable, else Debian's /usr/bin/chromium.
 const executablePath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 const port = Number(process.env.E2E_PORT ?? 3100);
+const hostPort = Number(process.env.E2E_HOST_PORT ?? 3199);
 export const baseURL = `http://localhost:${port}`;
 
 export default defineConfig({
@@ -32,15 +33,24 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    // The real start-up path on a fresh data directory: build when stale, embedded PostgreSQL, demo seed.
-    command: "rm -rf .tmp/e2e && node node_modules/tsx/dist/cli.mjs --conditions=react-server scripts/serve.ts start",
-    url: `${baseURL}/api/health`,
-    env: { PORT: String(port), DATA_DIR: ".tmp/e2e", APP_URL: baseURL },
-    timeout: 240_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
-  },
+  webServer: [
+    {
+      // The real start-up path on a fresh data directory: build when stale, embedded PostgreSQL, demo seed.
+      command: "rm -rf .tmp/e2e && node node_modules/tsx/dist/cli.mjs --conditions=react-server scripts/serve.ts start",
+      url: `${baseURL}/api/health`,
+      env: { PORT: String(port), DATA_DIR: ".tmp/e2e", APP_URL: baseURL },
+      timeout: 240_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+    },
+    {
+      // A business's site on another origin, embedding the page (tests/e2e/embed.spec.ts).
+      command: "node tests/e2e/host-server.mjs",
+      url: `http://localhost:${hostPort}/script`,
+      env: { E2E_HOST_PORT: String(hostPort), E2E_APP_URL: baseURL },
+      reuseExistingServer: false,
+    },
+  ],
 });
