@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findActiveSigningKey } from "@/lib/data/signing-keys";
+import { createApiKey } from "@/lib/data/workspaces";
+import { signToken } from "@/lib/tokens";
+import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
+import { createTestWorkspace } from "@/tests/helpers/fixtures";
+
+let app: AppServer;
+beforeAll(async () => {
+  app = await startAppServer();
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+async function preferencesToken(workspace: Awaited<ReturnType<typeof createTestWorkspace>>) {
+  const key = (await findActiveSigningKey(workspace.workspace.id))!;
+  return signToken({ workspaceId: workspace.workspace.id, contactId: workspace.contact.id, purpose: "preferences", channel: "email" }, key);
+}
+
+describe("the embedded page's framing rules", () => {
+  it("lists exactly the workspace's allowed origins, and 'none' for bad links or no origins", async () => {
+    const a = await createTestWorkspace();
+    const b = await createTestWorkspace();
+    const key = (await createApiKey(a.workspace.id, "k")).key;
+    const saved = await fetch(`${app.baseUrl}/api/v1/workspace`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ allowedEmbedOrigins: ["https://shop.example.com", "http://localhost:5173"] }),
+    });
+    expect(saved.status).toBe(200);
+
+    const framed = await fetch(`${app.baseUrl}/embed/p/${await preferencesToken(a)}?parent=https://shop.example.com`);
+    expect(framed.status).toBe(200);
+    expect(framed.headers.get("content-security-policy")).toBe("frame-ancestors https://shop.example.com http://localhost:5173");
+    expect(framed.headers.get("x-frame-options")).toBeNull();
+    expect(framed.headers.get("cache-control")).toBe("no-store");
+    expect(framed.headers.get("set-cookie")).toBeNull();
+    const html = await framed.text();
+    expect(html).toContain("Your message preferences");
+    // The parent origin rides along in every form, so saving returns to the embedded page.
+    expect(html).toContain('name="parent" value="https://shop.example.com"');
+
+    // Workspace B allows no origin; a parent the workspace does not list is dropped.
+    const other = await fetch(`${app.baseUrl}/embed/p/${await preferencesToken(b)}?parent=https://shop.example.com`);
+    expect(other.headers.get("content-security-policy")).toBe("frame-ancestors 'none'");
+    expect(await other.text()).not.toContain('name="parent"');
+
+    const bad = await fetch(`${app.baseUrl}/embed/p/not.a.token`);
+    expect(bad.status).toBe(404);
+    expect(bad.headers.get("content-security-policy")).toBe("frame-ancestors 'none'");
+  });
+});
