@@ -1,6 +1,7 @@
 import { AutoSaveForm } from "@/components/preferences/auto-save-form";
 import { SurfaceFields } from "@/components/preferences/surface-fields";
 import { Switch } from "@/components/preferences/switch";
+import { PrimaryButton, SecondaryButton } from "@/components/ui/card";
 import { saveChannelPreferences } from "@/lib/actions/preferences";
 import type { ChannelState } from "@/lib/data/preferences";
 import { localizedText, translator, type Locale } from "@/lib/i18n";
@@ -83,23 +84,13 @@ export function ChannelSection({ surface, channel, locale, saved, children }: { 
         </div>
 
         <div className="mt-5 flex flex-wrap items-center gap-3">
-          <button
-            type="submit"
-            name="intent"
-            value="save"
-            className="rounded-[calc(var(--brand-radius)/2)] bg-[var(--brand-primary)] px-5 py-2.5 font-semibold text-[var(--brand-on-primary)] hover:opacity-90 focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2 focus-visible:outline-[var(--brand-primary)]"
-          >
+          <PrimaryButton name="intent" value="save">
             {t("prefs.save", { channel: name })}
-          </button>
+          </PrimaryButton>
           {channel.subscribed && (
-            <button
-              type="submit"
-              name="intent"
-              value="stop-channel"
-              className="rounded-[calc(var(--brand-radius)/2)] border border-[var(--field-border)] bg-[var(--surface)] px-4 py-2 font-medium text-[var(--text)] hover:bg-[var(--page)] focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2 focus-visible:outline-[var(--brand-primary)]"
-            >
+            <SecondaryButton name="intent" value="stop-channel">
               {t("prefs.stopChannel", { channel: name })}
-            </button>
+            </SecondaryButton>
           )}
         </div>
       </AutoSaveForm>

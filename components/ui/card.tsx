@@ -2,8 +2,8 @@ export function Card({ children }: { children: React.ReactNode }) {
   return <div className="rounded-[var(--brand-radius)] border border-[var(--border)] bg-[var(--surface)] p-6 shadow-sm sm:p-8">{children}</div>;
 }
 
-export function PageShell({ children, wide = false }: { children: React.ReactNode; wide?: boolean }) {
-  return <main className={`mx-auto flex min-h-dvh flex-col px-4 py-10 ${wide ? "max-w-3xl" : "max-w-xl justify-center"}`}>{children}</main>;
+export function PageShell({ children }: { children: React.ReactNode }) {
+  return <main className="mx-auto flex min-h-dvh max-w-xl flex-col justify-center px-4 py-10">{children}</main>;
 }
 
 const BUTTON_STYLES = {
@@ -11,10 +11,14 @@ const BUTTON_STYLES = {
   secondary: "rounded-[calc(var(--brand-radius)/2)] border border-[var(--field-border)] bg-[var(--surface)] px-4 py-2 font-medium text-[var(--text)] hover:bg-[var(--page)]",
 };
 
-function SubmitButton({ children, variant }: { children: React.ReactNode; variant: keyof typeof BUTTON_STYLES }) {
+type ButtonProps = { children: React.ReactNode; name?: string; value?: string };
+
+function SubmitButton({ children, variant, name, value }: ButtonProps & { variant: keyof typeof BUTTON_STYLES }) {
   return (
     <button
       type="submit"
+      name={name}
+      value={value}
       className={`${BUTTON_STYLES[variant]} focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2 focus-visible:outline-[var(--brand-primary)]`}
     >
       {children}
@@ -22,10 +26,10 @@ function SubmitButton({ children, variant }: { children: React.ReactNode; varian
   );
 }
 
-export function PrimaryButton({ children }: { children: React.ReactNode }) {
-  return <SubmitButton variant="primary">{children}</SubmitButton>;
+export function PrimaryButton(props: ButtonProps) {
+  return <SubmitButton variant="primary" {...props} />;
 }
 
-export function SecondaryButton({ children }: { children: React.ReactNode }) {
-  return <SubmitButton variant="secondary">{children}</SubmitButton>;
+export function SecondaryButton(props: ButtonProps) {
+  return <SubmitButton variant="secondary" {...props} />;
 }
