@@ -4,6 +4,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { db } from "@/lib/db";
 import { hashApiKey } from "@/lib/api-keys";
+import { addAdmin } from "@/lib/data/admin";
+import { recordFeedbackForEvent } from "@/lib/data/links";
 import { changeSubscription } from "@/lib/data/preferences";
 import { createApiKey, createContact, createTopic, createWorkspace, findWorkspaceBySlug, revokeApiKey } from "@/lib/data/workspaces";
 import { mintLinks } from "@/lib/links";
@@ -70,7 +72,35 @@ export type DemoContact = {
   preferencesUrl: string;
 };
 
-export type DemoFile = { baseUrl: string; apiKey: string; workspaceId: string; contacts: DemoContact[] };
+export type DemoFile = {
+  baseUrl: string;
+  apiKey: string;
+  workspaceId: string;
+  contacts: DemoContact[];
+  /** Dashboard sign-in addresses (the magic link arrives by email). */
+  admins: { email: string; role: "owner" | "viewer"; workspaceId: string }[];
+};
+
+const ADMINS = [
+  { email: "admin@example.com", role: "owner" as const },
+  { email: "viewer@example.com", role: "viewer" as const },
+];
+
+// People who left, and said why: so the dashboard has something to show on day one.
+const LEAVERS = [
+  { externalId: "demo-leaver-1", email: "sam@example.com", locale: "en", channel: "email" as const, topic: "offers", reason: "too_frequent" as const, comment: "Three emails a week is too many." },
+  { externalId: "demo-leaver-2", email: "ana@example.com", locale: "es", channel: "email" as const, topic: "newsletter", reason: "not_relevant" as const, comment: "No me interesa el boletín." },
+  { externalId: "demo-leaver-3", email: "rui@example.com", locale: "pt-BR", channel: "sms" as const, topic: undefined, reason: "prefer_other_channel" as const, comment: "Prefiro receber por WhatsApp." },
+];
+
+/** A second business, so that a newcomer sees one admin never reaches another workspace. */
+async function seedOtherWorkspace() {
+  const existing = await findWorkspaceBySlug("globex");
+  const globex = existing ?? (await createWorkspace({ slug: "globex", name: "Globex", defaultLocale: "en", enabledChannels: ["email"] }));
+  if (!existing) await createContact(globex.id, { externalId: "globex-1", email: "pat@example.com", locale: "en" });
+  await addAdmin(globex.id, "owner@globex.example", "owner");
+  return globex;
+}
 
 async function readDemoFile(file: string): Promise<Partial<DemoFile>> {
   if (!existsSync(file)) return {};
@@ -105,6 +135,21 @@ export async function seedDemo(dataDir: string, baseUrl: string): Promise<DemoFi
     for (const [position, topic] of TOPICS.entries()) {
       await createTopic(workspace.id, { ...topic, channels: [...topic.channels], position });
     }
+    for (const leaver of LEAVERS) {
+      const { id } = await createContact(workspace.id, { externalId: leaver.externalId, email: leaver.email, phone: null, locale: leaver.locale });
+      if (leaver.topic) {
+        await changeSubscription({ workspaceId: workspace.id, contactId: id, channel: leaver.channel, topicKey: leaver.topic, status: "subscribed", evidence: { source: "import" } });
+      }
+      const { consentEventId } = await changeSubscription({
+        workspaceId: workspace.id,
+        contactId: id,
+        channel: leaver.channel,
+        topicKey: leaver.topic,
+        status: "unsubscribed",
+        evidence: { source: leaver.topic ? "one_click" : "preference_page", messageId: "demo-newsletter" },
+      });
+      await recordFeedbackForEvent(workspace.id, id, consentEventId!, leaver.reason, leaver.comment);
+    }
     for (const contact of CONTACTS) {
       const { id } = await createContact(workspace.id, contact);
       // Everyone signed up for the newsletter and offers by email, as an import would record it.
@@ -121,10 +166,13 @@ export async function seedDemo(dataDir: string, baseUrl: string): Promise<DemoFi
     }
   }
 
+  for (const admin of ADMINS) await addAdmin(workspace.id, admin.email, admin.role);
+  const globex = await seedOtherWorkspace();
+
   const file = path.join(dataDir, "demo.json");
   const previous = await readDemoFile(file);
   const contacts = await db().contact.findMany({
-    where: { workspaceId: workspace.id, erasedAt: null },
+    where: { workspaceId: workspace.id, erasedAt: null, externalId: { in: CONTACTS.map((c) => c.externalId) } },
     orderBy: [{ createdAt: "asc" }, { externalId: "asc" }],
   });
   const demo: DemoFile = {
@@ -146,6 +194,7 @@ export async function seedDemo(dataDir: string, baseUrl: string): Promise<DemoFi
         };
       }),
     ),
+    admins: [...ADMINS.map((admin) => ({ ...admin, workspaceId: workspace.id })), { email: "owner@globex.example", role: "owner", workspaceId: globex.id }],
   };
   await writeFile(file, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
   return demo;

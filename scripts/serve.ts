@@ -2,6 +2,9 @@
 // migrate, seed the demo workspace once, serve on PORT, print the demo links, and stop everything
 // cleanly on Ctrl+C or SIGTERM.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { ConfigError, parseEnv, type Env } from "@/lib/env";
@@ -14,6 +17,14 @@ const mode = process.argv[2] === "dev" ? "dev" : "start";
 function fail(message: string): never {
   console.error(`\nCannot start: ${message}`);
   process.exit(1);
+}
+
+async function readOrCreateSecret(file: string): Promise<string> {
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  const secret = randomBytes(32).toString("base64url");
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
 }
 
 async function assertPortFree(port: number, host: string): Promise<void> {
@@ -58,6 +69,7 @@ async function printBanner(env: Env, database: BootedDatabase, localUrl: string,
     const { seedDemo } = await import("@/prisma/seed");
     const demo = await seedDemo(env.DATA_DIR, env.APP_URL);
     lines.push(`  demo         ${path.join(env.DATA_DIR, "demo.json")} (API key, workspace id, contacts and their links)`);
+    lines.push(`  dashboard    ${env.APP_URL}/admin (sign in as ${demo.admins[0].email}; the link arrives by email)`);
     for (const contact of demo.contacts) {
       const link = contact.unsubscribeUrl;
       lines.push(`  ${`unsub. ${contact.locale ?? "?"}`.padEnd(12)} ${link}`);
@@ -94,6 +106,12 @@ async function main() {
   }
   // The seed and the web server read DATABASE_URL through lib/env.
   process.env.DATABASE_URL = database.url;
+
+  // Auth.js builds its links (the magic link among them) from AUTH_URL: the public address.
+  process.env.AUTH_URL ??= env.APP_URL;
+
+  // Demo mode signs admin sessions with a secret of its own, kept beside the data so sessions survive restarts.
+  if (env.DEMO_MODE && !env.AUTH_SECRET) process.env.AUTH_SECRET = await readOrCreateSecret(path.join(env.DATA_DIR, "auth-secret"));
 
   // Demo mode without a Resend key sends email to a local stand-in for Resend's API; messages are files.
   const mail = env.DEMO_MODE && !env.RESEND_API_KEY ? await startMailStub(path.join(env.DATA_DIR, "mail")) : null;

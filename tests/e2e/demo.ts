@@ -7,6 +7,7 @@ export type Demo = {
   apiKey: string;
   workspaceId: string;
   contacts: { id: string; email: string; locale: string; unsubscribeUrl: string; oneClickUrl: string; preferencesUrl: string }[];
+  admins: { email: string; role: "owner" | "viewer"; workspaceId: string }[];
 };
 
 export function readDemo(): Demo {

@@ -1,0 +1,156 @@
+import { BreakdownTable } from "@/components/admin/breakdown-table";
+import { OptOutChart } from "@/components/admin/opt-out-chart";
+import { requireMember } from "@/lib/auth";
+import { countContacts, lastDays, listFeedback, optOutBreakdowns, optOutsOverTime, reasonBreakdown, type Bucket } from "@/lib/data/analytics";
+import { OPT_OUT_REASONS } from "@/lib/schemas/opt-out-reason";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ workspaceId: string }>; searchParams: Promise<Record<string, string | undefined>> };
+
+// Why people leave: the opt-out rate over time by channel, topic and source; the reasons; the answers.
+export default async function DashboardPage({ params, searchParams }: Props) {
+  const [{ workspaceId }, query] = await Promise.all([params, searchParams]);
+  await requireMember(workspaceId);
+  const days = query.days === "90" ? 90 : query.days === "7" ? 7 : 30;
+  const bucket: Bucket = query.bucket === "week" ? "week" : "day";
+  const reason = (OPT_OUT_REASONS as readonly string[]).includes(query.reason ?? "") ? (query.reason as (typeof OPT_OUT_REASONS)[number]) : undefined;
+  const search = query.q?.trim().slice(0, 100) || undefined;
+  const range = lastDays(days);
+
+  const [points, breakdowns, contacts, reasons, answers] = await Promise.all([
+    optOutsOverTime(workspaceId, range, bucket),
+    optOutBreakdowns(workspaceId, range),
+    countContacts(workspaceId),
+    reasonBreakdown(workspaceId, range),
+    listFeedback(workspaceId, { reason, search }),
+  ]);
+  const channels = breakdowns.byChannel.map((row) => row.key);
+  const rate = contacts > 0 ? (breakdowns.total / contacts) * 100 : 0;
+
+  return (
+    <div className="grid gap-8">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <h1 className="text-2xl font-bold">Opt-outs</h1>
+        <form className="flex flex-wrap items-end gap-3 text-sm" method="get">
+          <label>
+            Period{" "}
+            <select name="days" defaultValue={String(days)} className="rounded border border-slate-400 p-1">
+              <option value="7">7 days</option>
+              <option value="30">30 days</option>
+              <option value="90">90 days</option>
+            </select>
+          </label>
+          <label>
+            By{" "}
+            <select name="bucket" defaultValue={bucket} className="rounded border border-slate-400 p-1">
+              <option value="day">day</option>
+              <option value="week">week</option>
+            </select>
+          </label>
+          <button type="submit" className="rounded bg-blue-800 px-3 py-1 text-white">
+            Show
+          </button>
+          <a href={`/admin/${workspaceId}/export`} className="text-blue-800 underline">
+            Export opt-outs (CSV)
+          </a>
+        </form>
+      </div>
+
+      <dl className="grid grid-cols-3 gap-4">
+        {[
+          ["Opt-outs", String(breakdowns.total)],
+          ["Contacts", String(contacts)],
+          ["Opt-out rate", `${rate.toFixed(1)}%`],
+        ].map(([label, value]) => (
+          <div key={label} className="rounded-lg border border-slate-200 bg-white p-4">
+            <dt className="text-sm text-slate-700">{label}</dt>
+            <dd className="text-2xl font-semibold tabular-nums" data-testid={`stat-${label}`}>
+              {value}
+            </dd>
+          </div>
+        ))}
+      </dl>
+
+      <section aria-labelledby="over-time" className="rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="over-time" className="font-semibold">
+          Opt-outs per {bucket}, by channel
+        </h2>
+        <OptOutChart points={points} channels={channels} />
+        <details className="mt-2 text-sm">
+          <summary>The numbers</summary>
+          <table className="mt-2 w-full text-left">
+            <thead>
+              <tr>
+                <th scope="col">Period</th>
+                <th scope="col">Opt-outs</th>
+              </tr>
+            </thead>
+            <tbody>
+              {points.map((point) => (
+                <tr key={point.period}>
+                  <td>{point.period}</td>
+                  <td className="tabular-nums">{point.optOuts}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      </section>
+
+      <div className="grid gap-6 md:grid-cols-3">
+        <BreakdownTable caption="Opt-outs by channel" rows={breakdowns.byChannel} total={breakdowns.total} />
+        <BreakdownTable caption="Opt-outs by topic" rows={breakdowns.byTopic} total={breakdowns.total} />
+        <BreakdownTable caption="Opt-outs by source" rows={breakdowns.bySource} total={breakdowns.total} />
+      </div>
+
+      <section aria-labelledby="reasons" className="grid gap-6 md:grid-cols-2">
+        <div>
+          <h2 id="reasons" className="sr-only">
+            Reasons
+          </h2>
+          <BreakdownTable caption="Answers by reason" rows={reasons} total={reasons.reduce((sum, row) => sum + row.count, 0)} />
+        </div>
+        <div>
+          <h2 className="font-semibold">What people wrote</h2>
+          <form method="get" className="mt-2 flex flex-wrap gap-2 text-sm">
+            <input type="hidden" name="days" value={days} />
+            <label className="sr-only" htmlFor="answers-q">
+              Search the answers
+            </label>
+            <input id="answers-q" name="q" defaultValue={search} placeholder="Search the answers" className="rounded border border-slate-400 p-1" />
+            <label className="sr-only" htmlFor="answers-reason">
+              Reason
+            </label>
+            <select id="answers-reason" name="reason" defaultValue={reason ?? ""} className="rounded border border-slate-400 p-1">
+              <option value="">Any reason</option>
+              {OPT_OUT_REASONS.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+            <button type="submit" className="rounded bg-blue-800 px-3 py-1 text-white">
+              Filter
+            </button>
+          </form>
+          <ul className="mt-3 grid gap-2" aria-label="Free-text answers">
+            {answers.length === 0 && <li className="text-sm text-slate-600">No answers match.</li>}
+            {answers.map((answer) => (
+              <li key={answer.id} className="rounded border border-slate-200 bg-white p-3 text-sm">
+                <p>{answer.comment ?? <em>(no text)</em>}</p>
+                <p className="mt-1 text-slate-600">
+                  {answer.reason} · {answer.consentEvent.channel}
+                  {answer.consentEvent.topic ? ` / ${answer.consentEvent.topic.key}` : ""} · {answer.createdAt.toISOString().slice(0, 10)} ·{" "}
+                  <a className="text-blue-800 underline" href={`/admin/${workspaceId}/contacts/${answer.consentEvent.contactId}`}>
+                    contact
+                  </a>
+                </p>
+              </li>
+            ))}
+          </ul>
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,199 @@
+import { ApiKeyForm } from "@/components/admin/api-key-form";
+import { BrandingFields } from "@/components/admin/branding-preview";
+import { requireMember } from "@/lib/auth";
+import {
+  createApiKeyAction,
+  createTopicAction,
+  moveTopicAction,
+  retireSigningKeyAction,
+  retireTopicAction,
+  revokeApiKeyAction,
+  rotateSigningKeyAction,
+  saveEmbedSettingsAction,
+} from "@/lib/actions/admin";
+import { CHANNELS } from "@/lib/channels";
+import { listApiKeys, listSigningKeys, listTopics } from "@/lib/data/admin";
+import { getEmbedSettings } from "@/lib/data/workspaces";
+import { env } from "@/lib/env";
+
+export const dynamic = "force-dynamic";
+
+const button = "rounded bg-blue-800 px-3 py-1 text-white";
+const link = "text-blue-800 underline";
+
+function Section({ id, title, children }: { id: string; title: string; children: React.ReactNode }) {
+  return (
+    <section aria-labelledby={id} className="rounded-lg border border-slate-200 bg-white p-5">
+      <h2 id={id} className="text-lg font-semibold">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+// Topics, the embed page's origins and brand, API keys and signing keys. Owners change; viewers read.
+export default async function SettingsPage({ params, searchParams }: { params: Promise<{ workspaceId: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
+  const [{ workspaceId }, query] = await Promise.all([params, searchParams]);
+  const { membership } = await requireMember(workspaceId);
+  const [topics, embed, apiKeys, signingKeys] = await Promise.all([listTopics(workspaceId), getEmbedSettings(workspaceId), listApiKeys(workspaceId), listSigningKeys(workspaceId)]);
+  const owner = membership.role === "owner";
+  const error = query.error === "forbidden" ? "Viewers can read but not change settings." : query.error;
+
+  return (
+    <div className="grid gap-6">
+      <h1 className="text-2xl font-bold">Settings</h1>
+      <div role="status" aria-live="polite">
+        {error && <p className="rounded bg-red-50 p-3 text-red-900">{error}</p>}
+        {query.saved && !error && <p className="rounded bg-green-50 p-3 text-green-900">Saved.</p>}
+        {!owner && <p className="rounded bg-slate-100 p-3">You are a viewer: you can read these settings but not change them.</p>}
+      </div>
+
+      <Section id="topics" title="Topics">
+        <table className="mt-3 w-full text-left text-sm">
+          <thead>
+            <tr className="border-b border-slate-300">
+              <th scope="col">Key</th>
+              <th scope="col">Name</th>
+              <th scope="col">Channels</th>
+              <th scope="col">Needs opt-in</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {topics.map((topic) => (
+              <tr key={topic.id} className="border-b border-slate-100">
+                <td className="py-1 font-mono">{topic.key}</td>
+                <td>{(topic.names as Record<string, string>).en ?? Object.values(topic.names as Record<string, string>)[0]}</td>
+                <td>{topic.channels.join(", ")}</td>
+                <td>{topic.requiresOptIn ? "yes" : "no"}</td>
+                <td className="flex gap-2 py-1">
+                  {topic.retiredAt ? (
+                    <span className="text-slate-600">retired</span>
+                  ) : (
+                    <>
+                      <form action={moveTopicAction.bind(null, workspaceId, topic.id, "up")}>
+                        <button type="submit" className={link} aria-label={`Move ${topic.key} up`}>
+                          ↑
+                        </button>
+                      </form>
+                      <form action={moveTopicAction.bind(null, workspaceId, topic.id, "down")}>
+                        <button type="submit" className={link} aria-label={`Move ${topic.key} down`}>
+                          ↓
+                        </button>
+                      </form>
+                      <form action={retireTopicAction.bind(null, workspaceId, topic.id)}>
+                        <button type="submit" className={link}>
+                          Retire {topic.key}
+                        </button>
+                      </form>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <form action={createTopicAction.bind(null, workspaceId)} className="mt-4 grid gap-2 text-sm md:grid-cols-2">
+          <h3 className="font-semibold md:col-span-2">New topic</h3>
+          <label>
+            Key <input name="key" required pattern="[a-z0-9][a-z0-9_-]*" className="ml-1 rounded border border-slate-400 p-1" />
+          </label>
+          <fieldset className="flex flex-wrap gap-3">
+            <legend className="sr-only">Channels</legend>
+            {CHANNELS.map((channel) => (
+              <label key={channel}>
+                <input type="checkbox" name="channels" value={channel} /> {channel}
+              </label>
+            ))}
+          </fieldset>
+          {(["en", "es", "pt-BR", "it"] as const).map((locale) => (
+            <div key={locale} className="flex flex-col gap-1">
+              <label>
+                Name ({locale}) <input name={`name.${locale}`} required={locale === "en"} className="ml-1 rounded border border-slate-400 p-1" />
+              </label>
+              <label>
+                Description ({locale}) <input name={`description.${locale}`} className="ml-1 w-64 rounded border border-slate-400 p-1" />
+              </label>
+            </div>
+          ))}
+          <label>
+            <input type="checkbox" name="requiresOptIn" defaultChecked /> Needs explicit opt-in (marketing)
+          </label>
+          <div>
+            <button type="submit" className={button}>
+              Create topic
+            </button>
+          </div>
+        </form>
+      </Section>
+
+      <Section id="embed" title="Embedding and brand">
+        <form action={saveEmbedSettingsAction.bind(null, workspaceId)} className="mt-3 grid gap-4">
+          <label className="text-sm">
+            Allowed embed origins, one per line (https://app.example.com, or http://localhost:5173 for development)
+            <textarea name="origins" rows={3} defaultValue={embed?.allowedEmbedOrigins.join("\n")} className="mt-1 block w-full rounded border border-slate-400 p-2 font-mono" />
+          </label>
+          {embed && <BrandingFields initial={embed.branding} />}
+          <div>
+            <button type="submit" className={button}>
+              Save embedding and brand
+            </button>
+          </div>
+        </form>
+        <p className="mt-4 text-sm">The snippet for your site (with a preferences token from POST /api/v1/links):</p>
+        <pre className="mt-1 overflow-x-auto rounded bg-slate-100 p-3 text-xs">{`<script src="${env().APP_URL}/embed.js" data-token="TOKEN" async></script>`}</pre>
+      </Section>
+
+      <Section id="api-keys" title="API keys">
+        <ul className="mt-3 grid gap-1 text-sm">
+          {apiKeys.map((key) => (
+            <li key={key.id} className="flex flex-wrap items-center gap-3">
+              <span className="font-mono">pck_{key.prefix}_…</span>
+              <span>{key.name}</span>
+              <span className="text-slate-600">{key.scopes.join(", ")}</span>
+              <span className="text-slate-600">{key.lastUsedAt ? `used ${key.lastUsedAt.toISOString().slice(0, 10)}` : "never used"}</span>
+              {key.revokedAt ? (
+                <span className="text-slate-600">revoked</span>
+              ) : (
+                <form action={revokeApiKeyAction.bind(null, workspaceId, key.id)}>
+                  <button type="submit" className={link}>
+                    Revoke {key.name}
+                  </button>
+                </form>
+              )}
+            </li>
+          ))}
+        </ul>
+        <ApiKeyForm action={createApiKeyAction.bind(null, workspaceId)} />
+      </Section>
+
+      <Section id="signing-keys" title="Signing keys">
+        <p className="mt-1 text-sm text-slate-700">Rotating makes a new key sign new links; links signed with older keys keep working until you retire that key.</p>
+        <ul className="mt-3 grid gap-1 text-sm">
+          {signingKeys.map((key) => (
+            <li key={key.kid} className="flex flex-wrap items-center gap-3">
+              <span className="font-mono">{key.kid}</span>
+              <span>{key.status}</span>
+              <span className="text-slate-600">since {key.createdAt.toISOString().slice(0, 10)}</span>
+              {key.status === "verify_only" && (
+                <form action={retireSigningKeyAction.bind(null, workspaceId, key.kid)}>
+                  <button type="submit" className={link}>
+                    Retire {key.kid}
+                  </button>
+                </form>
+              )}
+            </li>
+          ))}
+        </ul>
+        <form action={rotateSigningKeyAction.bind(null, workspaceId)} className="mt-3">
+          <button type="submit" className={button}>
+            Rotate signing key
+          </button>
+        </form>
+      </Section>
+    </div>
+  );
+}

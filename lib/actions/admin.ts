@@ -1,0 +1,112 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { requireMember } from "@/lib/auth";
+import { moveTopic, retireTopic } from "@/lib/data/admin";
+import { retireSigningKey, rotateSigningKey } from "@/lib/data/signing-keys";
+import { createApiKey, createTopic, revokeApiKey, updateEmbedSettings } from "@/lib/data/workspaces";
+import { UserFacingError } from "@/lib/errors";
+import { brandingSchema, embedOriginsSchema } from "@/lib/schemas/embed";
+import { topicFormSchema } from "@/lib/schemas/topics";
+
+// The dashboard's settings forms. Each checks, itself and first, that the signed-in admin is an owner
+// of the workspace named; a viewer's post changes nothing and says why.
+
+const settingsUrl = (workspaceId: string, query: string) => `/admin/${workspaceId}/settings?${query}`;
+
+async function asOwner(workspaceId: string): Promise<void> {
+  try {
+    await requireMember(workspaceId, "owner");
+  } catch (error) {
+    if (error instanceof UserFacingError) redirect(settingsUrl(workspaceId, "error=forbidden"));
+    throw error;
+  }
+}
+
+export async function createTopicAction(workspaceId: string, form: FormData) {
+  await asOwner(workspaceId);
+  const parsed = topicFormSchema.safeParse({
+    key: form.get("key"),
+    names: { en: form.get("name.en"), es: form.get("name.es"), "pt-BR": form.get("name.pt-BR"), it: form.get("name.it") },
+    descriptions: { en: form.get("description.en"), es: form.get("description.es"), "pt-BR": form.get("description.pt-BR"), it: form.get("description.it") },
+    channels: form.getAll("channels"),
+    requiresOptIn: form.get("requiresOptIn") === "on",
+  });
+  if (!parsed.success) redirect(settingsUrl(workspaceId, `error=${encodeURIComponent(parsed.error.issues[0].path.join(".") + ": " + parsed.error.issues[0].message)}`));
+  try {
+    await createTopic(workspaceId, { ...parsed.data, position: 1000 });
+  } catch (error) {
+    if ((error as { code?: string }).code === "P2002") redirect(settingsUrl(workspaceId, "error=" + encodeURIComponent(`key: a topic "${parsed.data.key}" exists already`)));
+    throw error;
+  }
+  redirect(settingsUrl(workspaceId, "saved=topic"));
+}
+
+export async function retireTopicAction(workspaceId: string, topicId: string) {
+  await asOwner(workspaceId);
+  await retireTopic(workspaceId, topicId);
+  redirect(settingsUrl(workspaceId, "saved=topic"));
+}
+
+export async function moveTopicAction(workspaceId: string, topicId: string, direction: "up" | "down") {
+  await asOwner(workspaceId);
+  await moveTopic(workspaceId, topicId, direction === "up" ? "up" : "down");
+  redirect(settingsUrl(workspaceId, "saved=topic"));
+}
+
+export async function saveEmbedSettingsAction(workspaceId: string, form: FormData) {
+  await asOwner(workspaceId);
+  const origins = embedOriginsSchema.safeParse(
+    String(form.get("origins") ?? "")
+      .split(/\s+/)
+      .filter(Boolean),
+  );
+  const branding = brandingSchema.safeParse({
+    primaryColor: form.get("primaryColor"),
+    accentColor: form.get("accentColor"),
+    font: form.get("font"),
+    radius: Number(form.get("radius")),
+    theme: form.get("theme"),
+    ...(form.get("logoUrl") ? { logoUrl: form.get("logoUrl") } : {}),
+  });
+  const failure = !origins.success ? origins.error : !branding.success ? branding.error : null;
+  if (failure) redirect(settingsUrl(workspaceId, `error=${encodeURIComponent(failure.issues[0].message)}`));
+  await updateEmbedSettings(workspaceId, { allowedEmbedOrigins: origins.data, branding: branding.data });
+  redirect(settingsUrl(workspaceId, "saved=embed"));
+}
+
+export type CreatedKey = { key?: string; error?: string } | null;
+
+/** Shows the new key once, in the answer; only its hash is kept. */
+export async function createApiKeyAction(workspaceId: string, _previous: CreatedKey, form: FormData): Promise<CreatedKey> {
+  try {
+    await requireMember(workspaceId, "owner");
+  } catch (error) {
+    if (error instanceof UserFacingError) return { error: error.message };
+    throw error;
+  }
+  const name = z.string().trim().min(1).max(80).safeParse(form.get("name"));
+  const scopes = z.array(z.enum(["read", "write"])).min(1).safeParse(form.getAll("scopes"));
+  if (!name.success || !scopes.success) return { error: "Give the key a name and at least one scope." };
+  const { key } = await createApiKey(workspaceId, name.data, scopes.data);
+  return { key };
+}
+
+export async function revokeApiKeyAction(workspaceId: string, apiKeyId: string) {
+  await asOwner(workspaceId);
+  await revokeApiKey(workspaceId, apiKeyId);
+  redirect(settingsUrl(workspaceId, "saved=keys"));
+}
+
+export async function rotateSigningKeyAction(workspaceId: string) {
+  await asOwner(workspaceId);
+  await rotateSigningKey(workspaceId);
+  redirect(settingsUrl(workspaceId, "saved=signing"));
+}
+
+export async function retireSigningKeyAction(workspaceId: string, kid: string) {
+  await asOwner(workspaceId);
+  await retireSigningKey(workspaceId, kid);
+  redirect(settingsUrl(workspaceId, "saved=signing"));
+}

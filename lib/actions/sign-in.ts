@@ -1,0 +1,30 @@
+"use server";
+
+import { createHash } from "node:crypto";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { signIn, signOut } from "@/lib/auth";
+import { consumeRateLimit } from "@/lib/data/rate-limits";
+import { clientIp } from "@/lib/request-info";
+
+const PER_ADDRESS_PER_HOUR = 5;
+const PER_IP_PER_HOUR = 30;
+
+const digest = (value: string) => createHash("sha256").update(value).digest("hex");
+
+/** Sends a magic link, within limits per address and per IP; the answer never says whether the address is an admin. */
+export async function requestSignIn(form: FormData) {
+  const email = z.email().max(320).safeParse(String(form.get("email") ?? "").trim().toLowerCase());
+  if (!email.success) redirect("/admin/sign-in?error=email");
+  const [byIp, byAddress] = await Promise.all([
+    consumeRateLimit(`sign-in:ip:${digest(clientIp(await headers()) ?? "unknown")}`, PER_IP_PER_HOUR, 3600),
+    consumeRateLimit(`sign-in:address:${digest(email.data)}`, PER_ADDRESS_PER_HOUR, 3600),
+  ]);
+  if (!byIp.allowed || !byAddress.allowed) redirect("/admin/sign-in?error=limit");
+  await signIn("resend", { email: email.data, redirectTo: "/admin" });
+}
+
+export async function signOutAction() {
+  await signOut({ redirectTo: "/admin/sign-in" });
+}

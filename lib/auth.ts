@@ -1,0 +1,78 @@
+import "server-only";
+import { PrismaAdapter } from "@auth/prisma-adapter";
+import NextAuth from "next-auth";
+import GitHub from "next-auth/providers/github";
+import Google from "next-auth/providers/google";
+import Resend from "next-auth/providers/resend";
+import { notFound, redirect } from "next/navigation";
+import { findMembership, isAdminEmail, type Membership } from "@/lib/data/admin";
+import { db } from "@/lib/db";
+import { sendEmail } from "@/lib/email";
+import { env } from "@/lib/env";
+import { UserFacingError } from "@/lib/errors";
+import type { MemberRole } from "@/lib/generated/prisma/enums";
+
+// Admin sign-in: an email magic link sent through the resend SDK (a local stub in demo mode and tests),
+// sessions kept in the database, GitHub or Google when their variables are set. Configured lazily, so
+// that `next build` needs neither the database nor the secret.
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => {
+  const { AUTH_SECRET, AUTH_GITHUB_ID, AUTH_GITHUB_SECRET, AUTH_GOOGLE_ID, AUTH_GOOGLE_SECRET } = env();
+  return {
+    adapter: PrismaAdapter(db()),
+    secret: AUTH_SECRET,
+    trustHost: true,
+    session: { strategy: "database", maxAge: 7 * 24 * 60 * 60 },
+    pages: { signIn: "/admin/sign-in", verifyRequest: "/admin/sign-in?sent=1", error: "/admin/sign-in" },
+    callbacks: {
+      // A link goes only to existing admins; others see the same "check your inbox" page, so the form
+      // never tells who is an admin.
+      async signIn({ user, email }) {
+        if (email?.verificationRequest) return (user.email && (await isAdminEmail(user.email))) || "/admin/sign-in?sent=1";
+        return true;
+      },
+      session({ session, user }) {
+        session.user.id = user.id;
+        return session;
+      },
+    },
+    providers: [
+      Resend({
+        maxAge: 15 * 60,
+        async sendVerificationRequest({ identifier, url }) {
+          await sendEmail({
+            to: identifier,
+            subject: "Your sign-in link for the preference center",
+            text: `Sign in to the preference center dashboard:\n\n${url}\n\nThe link works once, for 15 minutes. If you did not ask for it, ignore this email.\n`,
+            html: `<p>Sign in to the preference center dashboard:</p><p><a href="${url.replace(/"/g, "&quot;")}">Sign in</a></p><p>The link works once, for 15 minutes. If you did not ask for it, ignore this email.</p>`,
+          });
+        },
+      }),
+      ...(AUTH_GITHUB_ID && AUTH_GITHUB_SECRET ? [GitHub({ clientId: AUTH_GITHUB_ID, clientSecret: AUTH_GITHUB_SECRET })] : []),
+      ...(AUTH_GOOGLE_ID && AUTH_GOOGLE_SECRET ? [Google({ clientId: AUTH_GOOGLE_ID, clientSecret: AUTH_GOOGLE_SECRET })] : []),
+    ],
+  };
+});
+
+export type AdminContext = { userId: string; email: string; membership: Membership };
+
+/** The signed-in admin, or the sign-in page. */
+export async function requireAdmin(): Promise<{ userId: string; email: string }> {
+  const session = await auth();
+  if (!session?.user?.id || !session.user.email) redirect("/admin/sign-in");
+  return { userId: session.user.id, email: session.user.email };
+}
+
+/**
+ * Every admin page and action starts here: a signed-in admin who belongs to this workspace. A workspace
+ * they do not belong to does not exist for them (404). Changes need the owner role.
+ */
+export async function requireMember(workspaceId: string, role: MemberRole = "viewer"): Promise<AdminContext> {
+  const admin = await requireAdmin();
+  const membership = /^[0-9a-f-]{36}$/.test(workspaceId) ? await findMembership(admin.userId, workspaceId) : null;
+  if (!membership) notFound();
+  if (role === "owner" && membership.role !== "owner") {
+    throw new UserFacingError("forbidden", "Viewers can read but not change settings.", 403);
+  }
+  return { ...admin, membership };
+}

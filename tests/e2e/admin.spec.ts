@@ -1,0 +1,122 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { readDemo } from "./demo";
+
+// The dashboard as its admins use it: signing in through the magic link that arrives by email (the
+// local Resend stub keeps each message as a file), reading why people leave, changing settings.
+
+function latestMailTo(address: string): { text: string } | undefined {
+  const dir = ".tmp/e2e/mail";
+  return readdirSync(dir)
+    .sort()
+    .map((file) => JSON.parse(readFileSync(`${dir}/${file}`, "utf8")))
+    .filter((message) => message.to.includes(address) && /sign-in link/.test(message.subject))
+    .at(-1);
+}
+
+async function signIn(browser: Browser, email: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  const before = latestMailTo(email)?.text;
+  await page.goto("/admin/sign-in");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await expect(page.getByText("Check your inbox")).toBeVisible();
+  await expect.poll(() => latestMailTo(email)?.text).not.toBe(before);
+  const link = /http:\/\/localhost:\d+\/api\/auth\/callback\/resend\?\S+/.exec(latestMailTo(email)!.text)![0];
+  await page.goto(link);
+  return page;
+}
+
+// Sign-ins read "the latest link to this address": one at a time.
+test.describe.configure({ mode: "serial" });
+
+const acme = () => readDemo().admins.find((a) => a.email === "admin@example.com")!.workspaceId;
+const globex = () => readDemo().admins.find((a) => a.email === "owner@globex.example")!.workspaceId;
+
+test("an admin signs in by magic link and reads why people leave", async ({ browser }) => {
+  const page = await signIn(browser, "admin@example.com");
+  await expect(page).toHaveURL(new RegExp(`/admin/${acme()}$`));
+  await expect(page.getByRole("heading", { name: "Opt-outs", level: 1 })).toBeVisible();
+  expect(Number(await page.getByTestId("stat-Opt-outs").textContent())).toBeGreaterThanOrEqual(3);
+  await expect(page.getByRole("img", { name: "Opt-outs over time by channel" }).locator(".recharts-bar-rectangle").first()).toBeVisible();
+  await expect(page.getByRole("table", { name: "Answers by reason" })).toContainText("too_frequent");
+  await expect(page.getByRole("list", { name: "Free-text answers" })).toContainText("Three emails a week is too many.");
+
+  await page.getByLabel("Search the answers").fill("WhatsApp");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page.getByRole("list", { name: "Free-text answers" })).toContainText("Prefiro receber por WhatsApp.");
+  await expect(page.getByRole("list", { name: "Free-text answers" })).not.toContainText("Three emails");
+
+  const csv = await page.request.get(`/admin/${acme()}/export`);
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  expect(await csv.text()).toContain('"too_frequent","Three emails a week is too many."');
+});
+
+test("an admin looks up a contact and reads their consent timeline", async ({ browser }) => {
+  const page = await signIn(browser, "admin@example.com");
+  await page.goto(`/admin/${acme()}/contacts`);
+  await page.getByLabel("Email, phone or external id").fill("sam@example.com");
+  await page.getByRole("button", { name: "Look up" }).click();
+  await page.getByRole("link", { name: "sam@example.com" }).click();
+  const timeline = page.getByRole("table");
+  await expect(timeline).toContainText("unsubscribe email / offers");
+  await expect(timeline).toContainText("one-click (mail app)");
+  await expect(timeline).toContainText("demo-newsletter");
+  await expect(timeline).toContainText("too_frequent: “Three emails a week is too many.”");
+  await page.goto(`/admin/${acme()}/ledger`);
+  await expect(page.getByRole("status")).toContainText("The chain is intact");
+});
+
+test("a topic created in settings appears on the preference page", async ({ browser }) => {
+  const page = await signIn(browser, "admin@example.com");
+  await page.goto(`/admin/${acme()}/settings`);
+  await page.getByLabel("Key", { exact: true }).fill("events");
+  await page.getByLabel("Name (en)").fill("Events");
+  await page.getByLabel("Description (en)").fill("Invitations to our events.");
+  await page.getByLabel("Name (es)").fill("Eventos");
+  await page.getByRole("checkbox", { name: "email" }).check();
+  await page.getByRole("button", { name: "Create topic" }).click();
+  await expect(page.getByRole("status").getByText("Saved.")).toBeVisible();
+  await expect(page.getByRole("cell", { name: "events", exact: true })).toBeVisible();
+
+  const recipient = await (await browser.newContext()).newPage();
+  await recipient.goto(`${readDemo().contacts.find((c) => c.locale === "en")!.preferencesUrl}?lang=es`);
+  await expect(recipient.getByRole("region", { name: "Correo electrónico" }).getByRole("switch", { name: "Eventos" })).toBeVisible();
+});
+
+test("a viewer reads settings but cannot change them", async ({ browser }) => {
+  const page = await signIn(browser, "viewer@example.com");
+  await page.goto(`/admin/${acme()}/settings`);
+  await expect(page.getByText("You are a viewer")).toBeVisible();
+  await page.getByLabel("Key", { exact: true }).fill("viewer-topic");
+  await page.getByLabel("Name (en)").fill("Viewer topic");
+  await page.getByRole("checkbox", { name: "email" }).check();
+  await page.getByRole("button", { name: "Create topic" }).click();
+  await expect(page.getByText("Viewers can read but not change settings.").first()).toBeVisible();
+  await expect(page.getByRole("cell", { name: "viewer-topic" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Rotate signing key" }).click();
+  await expect(page.getByText("Viewers can read but not change settings.").first()).toBeVisible();
+});
+
+test("an admin of one workspace cannot open anything of another", async ({ browser }) => {
+  const page = await signIn(browser, "owner@globex.example");
+  await expect(page).toHaveURL(new RegExp(`/admin/${globex()}$`));
+  for (const path of ["", "/settings", "/contacts", "/ledger", "/contacts?q=sam%40example.com"]) {
+    const response = await page.goto(`/admin/${acme()}${path}`);
+    expect(response?.status(), path).toBe(404);
+  }
+  const csv = await page.request.get(`/admin/${acme()}/export`);
+  expect(csv.status()).toBe(404);
+  expect(await csv.text()).not.toContain("Three emails");
+});
+
+test("signing in asks nothing of strangers and tells them nothing", async ({ page }) => {
+  await page.goto("/admin/sign-in");
+  await page.getByLabel("Email address").fill("stranger@example.com");
+  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await expect(page.getByText("Check your inbox")).toBeVisible();
+  expect(latestMailTo("stranger@example.com")).toBeUndefined();
+  const response = await page.goto(`/admin/${acme()}`);
+  await expect(page).toHaveURL(/\/admin\/sign-in/);
+  expect(response?.status()).toBe(200);
+});
