@@ -54,6 +54,15 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   };
 });
 
+/** The OAuth providers configured through the environment, for the sign-in page's buttons. */
+export function oauthProviders(): { id: "github" | "google"; name: string }[] {
+  const { AUTH_GITHUB_ID, AUTH_GITHUB_SECRET, AUTH_GOOGLE_ID, AUTH_GOOGLE_SECRET } = env();
+  return [
+    ...(AUTH_GITHUB_ID && AUTH_GITHUB_SECRET ? [{ id: "github" as const, name: "GitHub" }] : []),
+    ...(AUTH_GOOGLE_ID && AUTH_GOOGLE_SECRET ? [{ id: "google" as const, name: "Google" }] : []),
+  ];
+}
+
 export type AdminContext = { userId: string; email: string; membership: Membership };
 
 /** The signed-in admin, or the sign-in page. */

@@ -9,6 +9,7 @@ import { LOCALES, localizedText, matchLocale, resolveLocale, translator, type Lo
 import { preferencesPagePath, verifyLinkToken } from "@/lib/links";
 import { alternativesFor, type Alternative, type OptOutScope } from "@/lib/preference-changes";
 import { InvalidTokenError, type LinkClaims } from "@/lib/tokens";
+import { noteVisit } from "@/lib/visits";
 
 /** Verifies a preference-page token and reads the contact's state; null for every kind of bad link. */
 export async function resolvePreferencesLink(token: string): Promise<{ claims: LinkClaims; state: ContactPreferences } | null> {
@@ -118,6 +119,7 @@ export async function loadPreferencesPage({ params, searchParams }: PreferencesP
   const [{ token }, query, requestHeaders] = await Promise.all([params, searchParams, headers()]);
   const link = await resolvePreferencesLink(token);
   if (!link) notFound();
+  await noteVisit(link.claims);
   const one = (name: string) => (typeof query[name] === "string" ? (query[name] as string) : undefined);
   const locale = pageLocale(link.state, { lang: one("lang"), acceptLanguage: requestHeaders.get("accept-language") });
   const surveyId = one("survey");

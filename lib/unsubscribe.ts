@@ -6,6 +6,7 @@ import { localizedText, resolveLocale, translator, type Locale, type Translate }
 import { preferencesPagePath, signLinkToken, verifyLinkToken } from "@/lib/links";
 import { InvalidTokenError } from "@/lib/tokens";
 import type { Branding } from "@/lib/schemas/embed";
+import { noteVisit } from "@/lib/visits";
 import { changeSubscription, type SubscriptionChangeResult } from "@/lib/data/preferences";
 import type { ConsentEvidence } from "@/lib/data/ledger";
 import type { LinkClaims } from "@/lib/tokens";
@@ -76,6 +77,7 @@ export async function loadUnsubscribeView(token: string, acceptLanguage: string 
   const link = await resolveUnsubscribeLink(token);
   if (!link) return null;
   const { claims, scope } = link;
+  await noteVisit(claims);
   const locale = resolveLocale({ contactLocale: scope.contact.locale, acceptLanguage, workspaceDefault: scope.workspace.defaultLocale });
   const t = translator(locale);
   const [subscribed, latestOptOut, preferencesToken] = await Promise.all([

@@ -5,10 +5,11 @@ import { z } from "zod";
 import { requireMember } from "@/lib/auth";
 import { moveTopic, retireTopic } from "@/lib/data/admin";
 import { retireSigningKey, rotateSigningKey } from "@/lib/data/signing-keys";
-import { createApiKey, createTopic, revokeApiKey, updateEmbedSettings } from "@/lib/data/workspaces";
+import { createApiKey, createTopic, createWebhookEndpoint, revokeApiKey, setWebhookEndpointEnabled, updateEmbedSettings } from "@/lib/data/workspaces";
 import { UserFacingError } from "@/lib/errors";
 import { brandingSchema, embedOriginsSchema } from "@/lib/schemas/embed";
 import { topicFormSchema } from "@/lib/schemas/topics";
+import { WEBHOOK_EVENT_TYPES, webhookUrlSchema } from "@/lib/schemas/webhooks";
 
 // The dashboard's settings forms. Each checks, itself and first, that the signed-in admin is an owner
 // of the workspace named; a viewer's post changes nothing and says why.
@@ -77,6 +78,26 @@ export async function saveEmbedSettingsAction(workspaceId: string, form: FormDat
 }
 
 export type CreatedKey = { key?: string; error?: string } | null;
+
+/** Shows the new endpoint's signing secret once. */
+export async function createWebhookAction(workspaceId: string, _previous: CreatedKey, form: FormData): Promise<CreatedKey> {
+  try {
+    await requireMember(workspaceId, "owner");
+  } catch (error) {
+    if (error instanceof UserFacingError) return { error: error.message };
+    throw error;
+  }
+  const url = webhookUrlSchema.safeParse(String(form.get("url") ?? "").trim());
+  if (!url.success) return { error: `URL ${url.error.issues[0].message}` };
+  const { secret } = await createWebhookEndpoint(workspaceId, url.data, [...WEBHOOK_EVENT_TYPES]);
+  return { key: secret };
+}
+
+export async function setWebhookEnabledAction(workspaceId: string, endpointId: string, enabled: boolean) {
+  await asOwner(workspaceId);
+  await setWebhookEndpointEnabled(workspaceId, endpointId, enabled);
+  redirect(settingsUrl(workspaceId, "saved=webhooks"));
+}
 
 /** Shows the new key once, in the answer; only its hash is kept. */
 export async function createApiKeyAction(workspaceId: string, _previous: CreatedKey, form: FormData): Promise<CreatedKey> {

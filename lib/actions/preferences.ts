@@ -12,13 +12,14 @@ import { allowedParent, pageLocale, resolvePreferencesLink, surfaceKind, surface
 import { clientIp, userAgent } from "@/lib/request-info";
 import { channelPreferencesFromForm } from "@/lib/schemas/preferences";
 import { optOutReasonSchema } from "@/lib/schemas/opt-out-reason";
+import type { LinkClaims } from "@/lib/tokens";
 
 // The preference page's forms, on our domain and embedded alike. Every action is bound to the page's
 // token and verifies it again itself; the contact is the token's, never one the browser names. Each
 // answers with a redirect to the page (post/redirect/get), so the same forms work with and without
 // JavaScript.
 
-type Page = { state: ContactPreferences; surface: Surface; locale: Locale };
+type Page = { state: ContactPreferences; surface: Surface; locale: Locale; claims: LinkClaims };
 
 async function openPage(token: string, kind: unknown, form: FormData): Promise<Page> {
   const link = await resolvePreferencesLink(token);
@@ -26,16 +27,18 @@ async function openPage(token: string, kind: unknown, form: FormData): Promise<P
   if (!link) redirect(surfaceUrl(surface));
   surface.parent = surface.kind === "embed" ? allowedParent(link.state, form.get("parent")) : null;
   const locale = matchLocale(form.get("locale")?.toString()) ?? pageLocale(link.state, { acceptLanguage: (await headers()).get("accept-language") });
-  return { state: link.state, surface, locale };
+  return { state: link.state, surface, locale, claims: link.claims };
 }
 
-async function evidenceFor({ state, surface, locale }: Page): Promise<(change: PreferenceChange) => ConsentEvidence> {
+async function evidenceFor({ state, surface, locale, claims }: Page): Promise<(change: PreferenceChange) => ConsentEvidence> {
   const requestHeaders = await headers();
   const base = {
     source: surface.kind === "embed" ? ("embed" as const) : ("preference_page" as const),
     ip: clientIp(requestHeaders),
     userAgent: userAgent(requestHeaders),
     locale,
+    tokenId: claims.tokenId,
+    messageId: claims.messageId ?? null,
   };
   return (change) => ({ ...base, wordingHash: switchWordingHash(state, locale, change.channel, change.kind === "subscription" ? change.topicKey : undefined) });
 }

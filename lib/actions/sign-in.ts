@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { signIn, signOut } from "@/lib/auth";
+import { oauthProviders, signIn, signOut } from "@/lib/auth";
 import { consumeRateLimit } from "@/lib/data/rate-limits";
 import { clientIp } from "@/lib/request-info";
 
@@ -27,4 +27,10 @@ export async function requestSignIn(form: FormData) {
 
 export async function signOutAction() {
   await signOut({ redirectTo: "/admin/sign-in" });
+}
+
+/** GitHub or Google, when their variables are set (lib/auth.ts configures only those). */
+export async function signInWithProvider(provider: string) {
+  if (!oauthProviders().some((p) => p.id === provider)) redirect("/admin/sign-in");
+  await signIn(provider, { redirectTo: "/admin" });
 }

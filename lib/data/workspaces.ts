@@ -112,3 +112,22 @@ export async function updateEmbedSettings(workspaceId: string, settings: Partial
   });
   return { allowedEmbedOrigins: workspace.allowedEmbedOrigins, branding: readBranding(workspace.branding) };
 }
+
+/** A webhook endpoint with a fresh Standard Webhooks secret (`whsec_…`), returned once. */
+export async function createWebhookEndpoint(workspaceId: string, url: string, eventTypes: string[]) {
+  const secret = `whsec_${randomBytes(24).toString("base64")}`;
+  const endpoint = await db().webhookEndpoint.create({ data: { workspaceId, url, secret, eventTypes } });
+  return { id: endpoint.id, secret };
+}
+
+export async function listWebhookEndpoints(workspaceId: string) {
+  return db().webhookEndpoint.findMany({
+    where: { workspaceId },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, url: true, eventTypes: true, enabled: true, createdAt: true },
+  });
+}
+
+export async function setWebhookEndpointEnabled(workspaceId: string, endpointId: string, enabled: boolean) {
+  await db().webhookEndpoint.updateMany({ where: { id: endpointId, workspaceId }, data: { enabled, disabledAt: enabled ? null : new Date() } });
+}

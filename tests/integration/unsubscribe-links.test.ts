@@ -210,7 +210,7 @@ describe("the landing page", () => {
     "",
   ];
 
-  it("renders on GET and HEAD, from browsers and scanners alike, and writes nothing", async () => {
+  it("renders on GET and HEAD, from browsers and scanners alike, and changes no consent", async () => {
     const links = await mintFor();
     const before = await snapshotRows();
     for (const userAgent of scanners) {
@@ -221,6 +221,11 @@ describe("the landing page", () => {
       }
     }
     expect(await snapshotRows()).toBe(before);
+
+    // Each visit is noted apart, the scanner-like ones flagged, for the dashboard.
+    const tokenId = JSON.parse(Buffer.from(links.unsubscribeUrl.split("/u/")[1].split(".")[1], "base64url").toString()).jti;
+    await expect.poll(() => db().linkVisit.count({ where: { tokenId } })).toBe(scanners.length * 2);
+    expect(await db().linkVisit.count({ where: { tokenId, likelyBot: false } })).toBe(2);
   });
 
   it("sends the per-contact headers: no-store, noindex, no referrer, no framing", async () => {

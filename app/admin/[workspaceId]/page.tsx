@@ -2,6 +2,7 @@ import { BreakdownTable } from "@/components/admin/breakdown-table";
 import { OptOutChart } from "@/components/admin/opt-out-chart";
 import { requireMember } from "@/lib/auth";
 import { countContacts, lastDays, listFeedback, optOutBreakdowns, optOutsOverTime, reasonBreakdown, type Bucket } from "@/lib/data/analytics";
+import { linkVisitStats } from "@/lib/data/visits";
 import { OPT_OUT_REASONS } from "@/lib/schemas/opt-out-reason";
 
 export const dynamic = "force-dynamic";
@@ -18,12 +19,13 @@ export default async function DashboardPage({ params, searchParams }: Props) {
   const search = query.q?.trim().slice(0, 100) || undefined;
   const range = lastDays(days);
 
-  const [points, breakdowns, contacts, reasons, answers] = await Promise.all([
+  const [points, breakdowns, contacts, reasons, answers, visits] = await Promise.all([
     optOutsOverTime(workspaceId, range, bucket),
     optOutBreakdowns(workspaceId, range),
     countContacts(workspaceId),
     reasonBreakdown(workspaceId, range),
     listFeedback(workspaceId, { reason, search }),
+    linkVisitStats(workspaceId, range),
   ]);
   const channels = breakdowns.byChannel.map((row) => row.key);
   const rate = contacts > 0 ? (breakdowns.total / contacts) * 100 : 0;
@@ -84,6 +86,7 @@ export default async function DashboardPage({ params, searchParams }: Props) {
               <tr>
                 <th scope="col">Period</th>
                 <th scope="col">Opt-outs</th>
+                <th scope="col">Rate (of {contacts} contacts)</th>
               </tr>
             </thead>
             <tbody>
@@ -91,11 +94,30 @@ export default async function DashboardPage({ params, searchParams }: Props) {
                 <tr key={point.period}>
                   <td>{point.period}</td>
                   <td className="tabular-nums">{point.optOuts}</td>
+                  <td className="tabular-nums">{contacts ? ((point.optOuts / contacts) * 100).toFixed(2) : "0.00"}%</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </details>
+      </section>
+
+      <section aria-labelledby="visits" className="rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="visits" className="font-semibold">
+          Link visits
+        </h2>
+        <p className="mt-1 text-sm text-slate-700">
+          Mail security scanners open every link before people do. Visits whose link never led to a change are kept apart; those from scanner-like user agents are flagged.
+        </p>
+        <BreakdownTable
+          caption="Visits by outcome"
+          rows={[
+            { key: "led to a change", count: visits.withAction },
+            { key: "no change, scanner-like", count: visits.withoutActionFlagged },
+            { key: "no change, browser-like", count: visits.withoutActionOther },
+          ]}
+          total={visits.visits}
+        />
       </section>
 
       <div className="grid gap-6 md:grid-cols-3">

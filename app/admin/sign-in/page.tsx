@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
-import { Card, PageShell, PrimaryButton } from "@/components/ui/card";
-import { requestSignIn } from "@/lib/actions/sign-in";
+import { Card, PageShell, PrimaryButton, SecondaryButton } from "@/components/ui/card";
+import { requestSignIn, signInWithProvider } from "@/lib/actions/sign-in";
+import { oauthProviders } from "@/lib/auth";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Sign in", robots: { index: false } };
@@ -37,6 +38,12 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
             </div>
           </form>
         )}
+        {!sent &&
+          oauthProviders().map((provider) => (
+            <form key={provider.id} action={signInWithProvider.bind(null, provider.id)} className="mt-3">
+              <SecondaryButton>Sign in with {provider.name}</SecondaryButton>
+            </form>
+          ))}
       </Card>
     </PageShell>
   );

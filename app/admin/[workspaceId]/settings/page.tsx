@@ -1,8 +1,10 @@
-import { ApiKeyForm } from "@/components/admin/api-key-form";
+import { SecretOnceForm } from "@/components/admin/secret-once-form";
 import { BrandingFields } from "@/components/admin/branding-preview";
 import { requireMember } from "@/lib/auth";
 import {
   createApiKeyAction,
+  createWebhookAction,
+  setWebhookEnabledAction,
   createTopicAction,
   moveTopicAction,
   retireSigningKeyAction,
@@ -13,7 +15,7 @@ import {
 } from "@/lib/actions/admin";
 import { CHANNELS } from "@/lib/channels";
 import { listApiKeys, listSigningKeys, listTopics } from "@/lib/data/admin";
-import { getEmbedSettings } from "@/lib/data/workspaces";
+import { getEmbedSettings, listWebhookEndpoints } from "@/lib/data/workspaces";
 import { env } from "@/lib/env";
 
 export const dynamic = "force-dynamic";
@@ -36,7 +38,13 @@ function Section({ id, title, children }: { id: string; title: string; children:
 export default async function SettingsPage({ params, searchParams }: { params: Promise<{ workspaceId: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const [{ workspaceId }, query] = await Promise.all([params, searchParams]);
   const { membership } = await requireMember(workspaceId);
-  const [topics, embed, apiKeys, signingKeys] = await Promise.all([listTopics(workspaceId), getEmbedSettings(workspaceId), listApiKeys(workspaceId), listSigningKeys(workspaceId)]);
+  const [topics, embed, apiKeys, signingKeys, webhooks] = await Promise.all([
+    listTopics(workspaceId),
+    getEmbedSettings(workspaceId),
+    listApiKeys(workspaceId),
+    listSigningKeys(workspaceId),
+    listWebhookEndpoints(workspaceId),
+  ]);
   const owner = membership.role === "owner";
   const error = query.error === "forbidden" ? "Viewers can read but not change settings." : query.error;
 
@@ -167,7 +175,39 @@ export default async function SettingsPage({ params, searchParams }: { params: P
             </li>
           ))}
         </ul>
-        <ApiKeyForm action={createApiKeyAction.bind(null, workspaceId)} />
+        <SecretOnceForm action={createApiKeyAction.bind(null, workspaceId)} submitLabel="Create key">
+          <label>
+            Name <input name="name" required maxLength={80} className="ml-1 rounded border border-slate-400 p-1" />
+          </label>
+          <label>
+            <input type="checkbox" name="scopes" value="read" defaultChecked /> read
+          </label>
+          <label>
+            <input type="checkbox" name="scopes" value="write" defaultChecked /> write
+          </label>
+        </SecretOnceForm>
+      </Section>
+
+      <Section id="webhooks" title="Webhook endpoints">
+        <p className="mt-1 text-sm text-slate-700">Every change of consent is sent as a consent.changed event, signed by the Standard Webhooks scheme with the endpoint&apos;s secret.</p>
+        <ul className="mt-3 grid gap-1 text-sm">
+          {webhooks.map((endpoint) => (
+            <li key={endpoint.id} className="flex flex-wrap items-center gap-3">
+              <span className="font-mono">{endpoint.url}</span>
+              <span>{endpoint.enabled ? "enabled" : "disabled"}</span>
+              <form action={setWebhookEnabledAction.bind(null, workspaceId, endpoint.id, !endpoint.enabled)}>
+                <button type="submit" className={link}>
+                  {endpoint.enabled ? "Disable" : "Enable"} {endpoint.url}
+                </button>
+              </form>
+            </li>
+          ))}
+        </ul>
+        <SecretOnceForm action={createWebhookAction.bind(null, workspaceId)} submitLabel="Add endpoint">
+          <label>
+            URL <input name="url" type="url" required className="ml-1 w-96 max-w-full rounded border border-slate-400 p-1" />
+          </label>
+        </SecretOnceForm>
       </Section>
 
       <Section id="signing-keys" title="Signing keys">

@@ -3,22 +3,14 @@
 import { useActionState } from "react";
 import type { CreatedKey } from "@/lib/actions/admin";
 
-/** Creates an API key and shows it once; only its hash is kept. */
-export function ApiKeyForm({ action }: { action: (previous: CreatedKey, form: FormData) => Promise<CreatedKey> }) {
+/** Creates an API key or a webhook endpoint and shows its secret once. */
+export function SecretOnceForm({ action, submitLabel, children }: { action: (previous: CreatedKey, form: FormData) => Promise<CreatedKey>; submitLabel: string; children: React.ReactNode }) {
   const [state, formAction, pending] = useActionState(action, null);
   return (
     <form action={formAction} className="mt-3 flex flex-wrap items-end gap-3 text-sm">
-      <label>
-        Name <input name="name" required maxLength={80} className="ml-1 rounded border border-slate-400 p-1" />
-      </label>
-      <label>
-        <input type="checkbox" name="scopes" value="read" defaultChecked /> read
-      </label>
-      <label>
-        <input type="checkbox" name="scopes" value="write" defaultChecked /> write
-      </label>
+      {children}
       <button type="submit" disabled={pending} className="rounded bg-blue-800 px-3 py-1 text-white">
-        Create key
+        {submitLabel}
       </button>
       <div role="status" aria-live="polite" className="w-full">
         {state?.key && (
