@@ -84,6 +84,30 @@ test("a topic created in settings appears on the preference page", async ({ brow
   await expect(recipient.getByRole("region", { name: "Correo electrónico" }).getByRole("switch", { name: "Eventos" })).toBeVisible();
 });
 
+test("an owner creates an API key and a webhook endpoint, each secret shown once", async ({ browser }) => {
+  const page = await signIn(browser, "admin@example.com");
+  await page.goto(`/admin/${acme()}/settings`);
+  const keys = page.getByRole("region", { name: "API keys" });
+  await keys.getByLabel("Name").fill("CRM sync");
+  await keys.getByRole("button", { name: "Create key" }).click();
+  const key = (await keys.locator("code").textContent())!;
+  expect(key).toMatch(/^pck_[a-z0-9]{8}_/);
+  const works = await page.request.get(`/api/v1/contacts/${readDemo().contacts[0].id}/preferences`, { headers: { authorization: `Bearer ${key}` } });
+  expect(works.status()).toBe(200);
+
+  const hooks = page.getByRole("region", { name: "Webhook endpoints" });
+  await hooks.getByLabel("URL").fill("http://evil.example.com/hook");
+  await hooks.getByRole("button", { name: "Add endpoint" }).click();
+  await expect(hooks.getByText(/must be an https URL/)).toBeVisible();
+  await hooks.getByLabel("URL").fill("https://hooks.example.com/consent");
+  await hooks.getByRole("button", { name: "Add endpoint" }).click();
+  await expect(hooks.locator("code")).toHaveText(/^whsec_/);
+  await page.reload();
+  await expect(page.getByRole("region", { name: "Webhook endpoints" })).toContainText("https://hooks.example.com/consent");
+  await expect(page.getByRole("region", { name: "Webhook endpoints" }).locator("code")).toHaveCount(0);
+  await expect(page.getByRole("region", { name: "API keys" })).not.toContainText(key);
+});
+
 test("a viewer reads settings but cannot change them", async ({ browser }) => {
   const page = await signIn(browser, "viewer@example.com");
   await page.goto(`/admin/${acme()}/settings`);
