@@ -31,7 +31,7 @@ const nextConfig: NextConfig = {
           { key: "X-Robots-Tag", value: "noindex, nofollow" },
         ],
       })),
-      ...["/u/:path*", "/p/:path*"].map((source) => ({
+      ...["/u/:path*", "/p/:path*", "/admin/:path*"].map((source) => ({
         // These pages post their own forms. Under `no-referrer` browsers send `Origin: null` with a form
         // post, which the server-action CSRF check rightly refuses; `same-origin` still never sends the
         // token-bearing URL to another site.

@@ -73,15 +73,26 @@ export async function requireAdmin(): Promise<{ userId: string; email: string }>
 }
 
 /**
- * Every admin page and action starts here: a signed-in admin who belongs to this workspace. A workspace
- * they do not belong to does not exist for them (404). Changes need the owner role.
+ * Every admin action starts here: a signed-in admin who belongs to this workspace (a UserFacingError
+ * 404 otherwise: a workspace they do not belong to does not exist for them), with the owner role for
+ * changes (403 otherwise).
  */
-export async function requireMember(workspaceId: string, role: MemberRole = "viewer"): Promise<AdminContext> {
+export async function assertMember(workspaceId: string, role: MemberRole = "viewer"): Promise<AdminContext> {
   const admin = await requireAdmin();
   const membership = /^[0-9a-f-]{36}$/.test(workspaceId) ? await findMembership(admin.userId, workspaceId) : null;
-  if (!membership) notFound();
+  if (!membership) throw new UserFacingError("not_found", "There is no such workspace.", 404);
   if (role === "owner" && membership.role !== "owner") {
     throw new UserFacingError("forbidden", "Viewers can read but not change settings.", 403);
   }
   return { ...admin, membership };
+}
+
+/** Every admin page starts here: the same check, answering the not-found page to non-members. */
+export async function requireMember(workspaceId: string, role: MemberRole = "viewer"): Promise<AdminContext> {
+  try {
+    return await assertMember(workspaceId, role);
+  } catch (error) {
+    if (error instanceof UserFacingError && error.status === 404) notFound();
+    throw error;
+  }
 }

@@ -2,8 +2,9 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { requireMember } from "@/lib/auth";
-import { moveTopic, retireTopic } from "@/lib/data/admin";
+import { assertMember } from "@/lib/auth";
+import { moveTopic, retireTopic, setEnabledChannels, updateTopic } from "@/lib/data/admin";
+import { CHANNELS } from "@/lib/channels";
 import { retireSigningKey, rotateSigningKey } from "@/lib/data/signing-keys";
 import { createApiKey, createTopic, createWebhookEndpoint, revokeApiKey, setWebhookEndpointEnabled, updateEmbedSettings } from "@/lib/data/workspaces";
 import { UserFacingError } from "@/lib/errors";
@@ -18,23 +19,33 @@ const settingsUrl = (workspaceId: string, query: string) => `/admin/${workspaceI
 
 async function asOwner(workspaceId: string): Promise<void> {
   try {
-    await requireMember(workspaceId, "owner");
+    await assertMember(workspaceId, "owner");
   } catch (error) {
-    if (error instanceof UserFacingError) redirect(settingsUrl(workspaceId, "error=forbidden"));
+    // A viewer is told; a stranger to the workspace lands on its settings page, which does not exist for them.
+    if (error instanceof UserFacingError) redirect(settingsUrl(workspaceId, error.status === 403 ? "error=forbidden" : ""));
     throw error;
   }
 }
 
-export async function createTopicAction(workspaceId: string, form: FormData) {
-  await asOwner(workspaceId);
-  const parsed = topicFormSchema.safeParse({
+function topicFields(form: FormData) {
+  return {
     key: form.get("key"),
     names: { en: form.get("name.en"), es: form.get("name.es"), "pt-BR": form.get("name.pt-BR"), it: form.get("name.it") },
     descriptions: { en: form.get("description.en"), es: form.get("description.es"), "pt-BR": form.get("description.pt-BR"), it: form.get("description.it") },
     channels: form.getAll("channels"),
     requiresOptIn: form.get("requiresOptIn") === "on",
-  });
-  if (!parsed.success) redirect(settingsUrl(workspaceId, `error=${encodeURIComponent(parsed.error.issues[0].path.join(".") + ": " + parsed.error.issues[0].message)}`));
+  };
+}
+
+function invalid(workspaceId: string, error: z.ZodError): never {
+  const issue = error.issues[0];
+  redirect(settingsUrl(workspaceId, `error=${encodeURIComponent(`${issue.path.join(".")}: ${issue.message}`)}`));
+}
+
+export async function createTopicAction(workspaceId: string, form: FormData) {
+  await asOwner(workspaceId);
+  const parsed = topicFormSchema.safeParse(topicFields(form));
+  if (!parsed.success) invalid(workspaceId, parsed.error);
   try {
     await createTopic(workspaceId, { ...parsed.data, position: 1000 });
   } catch (error) {
@@ -42,6 +53,22 @@ export async function createTopicAction(workspaceId: string, form: FormData) {
     throw error;
   }
   redirect(settingsUrl(workspaceId, "saved=topic"));
+}
+
+export async function updateTopicAction(workspaceId: string, topicId: string, form: FormData) {
+  await asOwner(workspaceId);
+  const parsed = topicFormSchema.omit({ key: true }).safeParse(topicFields(form));
+  if (!parsed.success) invalid(workspaceId, parsed.error);
+  await updateTopic(workspaceId, topicId, parsed.data);
+  redirect(settingsUrl(workspaceId, "saved=topic"));
+}
+
+export async function saveChannelsAction(workspaceId: string, form: FormData) {
+  await asOwner(workspaceId);
+  const parsed = z.array(z.enum(CHANNELS)).min(1, "keep at least one channel").safeParse(form.getAll("channels"));
+  if (!parsed.success) invalid(workspaceId, parsed.error);
+  await setEnabledChannels(workspaceId, parsed.data);
+  redirect(settingsUrl(workspaceId, "saved=channels"));
 }
 
 export async function retireTopicAction(workspaceId: string, topicId: string) {
@@ -82,7 +109,7 @@ export type CreatedKey = { key?: string; error?: string } | null;
 /** Shows the new endpoint's signing secret once. */
 export async function createWebhookAction(workspaceId: string, _previous: CreatedKey, form: FormData): Promise<CreatedKey> {
   try {
-    await requireMember(workspaceId, "owner");
+    await assertMember(workspaceId, "owner");
   } catch (error) {
     if (error instanceof UserFacingError) return { error: error.message };
     throw error;
@@ -102,7 +129,7 @@ export async function setWebhookEnabledAction(workspaceId: string, endpointId: s
 /** Shows the new key once, in the answer; only its hash is kept. */
 export async function createApiKeyAction(workspaceId: string, _previous: CreatedKey, form: FormData): Promise<CreatedKey> {
   try {
-    await requireMember(workspaceId, "owner");
+    await assertMember(workspaceId, "owner");
   } catch (error) {
     if (error instanceof UserFacingError) return { error: error.message };
     throw error;

@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
-import type { MemberRole } from "@/lib/generated/prisma/enums";
+import type { Channel, MemberRole } from "@/lib/generated/prisma/enums";
 
 export type Membership = { workspaceId: string; workspaceName: string; role: MemberRole };
 
@@ -109,4 +109,20 @@ export async function listApiKeys(workspaceId: string) {
 
 export async function listSigningKeys(workspaceId: string) {
   return db().signingKey.findMany({ where: { workspaceId }, orderBy: { createdAt: "desc" }, select: { kid: true, status: true, createdAt: true, retiredAt: true } });
+}
+
+export async function updateTopic(
+  workspaceId: string,
+  topicId: string,
+  input: { names: Record<string, string>; descriptions: Record<string, string>; channels: Channel[]; requiresOptIn: boolean },
+) {
+  await db().topic.updateMany({ where: { id: topicId, workspaceId }, data: input });
+}
+
+export async function setEnabledChannels(workspaceId: string, channels: Channel[]) {
+  await db().workspace.update({ where: { id: workspaceId }, data: { enabledChannels: channels } });
+}
+
+export async function getEnabledChannels(workspaceId: string): Promise<Channel[]> {
+  return (await db().workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { enabledChannels: true } })).enabledChannels;
 }

@@ -70,18 +70,29 @@ test("an admin looks up a contact and reads their consent timeline", async ({ br
 test("a topic created in settings appears on the preference page", async ({ browser }) => {
   const page = await signIn(browser, "admin@example.com");
   await page.goto(`/admin/${acme()}/settings`);
-  await page.getByLabel("Key", { exact: true }).fill("events");
-  await page.getByLabel("Name (en)").fill("Events");
-  await page.getByLabel("Description (en)").fill("Invitations to our events.");
-  await page.getByLabel("Name (es)").fill("Eventos");
-  await page.getByRole("checkbox", { name: "email" }).check();
-  await page.getByRole("button", { name: "Create topic" }).click();
+  const create = page.locator("form").filter({ hasText: "Create topic" });
+  await create.getByLabel("Key", { exact: true }).fill("events");
+  await create.getByLabel("Name (en)").fill("Events");
+  await create.getByLabel("Description (en)").fill("Invitations to our events.");
+  await create.getByLabel("Name (es)").fill("Eventos");
+  await create.getByRole("checkbox", { name: "email" }).check();
+  await create.getByRole("button", { name: "Create topic" }).click();
   await expect(page.getByRole("status").getByText("Saved.")).toBeVisible();
   await expect(page.getByRole("cell", { name: "events", exact: true })).toBeVisible();
 
   const recipient = await (await browser.newContext()).newPage();
   await recipient.goto(`${readDemo().contacts.find((c) => c.locale === "en")!.preferencesUrl}?lang=es`);
   await expect(recipient.getByRole("region", { name: "Correo electrónico" }).getByRole("switch", { name: "Eventos" })).toBeVisible();
+
+  // Edited: now sent by SMS too, and renamed in Spanish.
+  await page.getByText("Edit events").click();
+  const edit = page.locator("form").filter({ hasText: "Save events" });
+  await edit.getByLabel("Name (es)").fill("Eventos y ferias");
+  await edit.getByRole("checkbox", { name: "sms" }).check();
+  await edit.getByRole("button", { name: "Save events" }).click();
+  await expect(page.getByRole("status").getByText("Saved.")).toBeVisible();
+  await recipient.reload();
+  await expect(recipient.getByRole("region", { name: "SMS" }).getByRole("switch", { name: "Eventos y ferias" })).toBeVisible();
 });
 
 test("an owner creates an API key and a webhook endpoint, each secret shown once", async ({ browser }) => {
@@ -112,10 +123,11 @@ test("a viewer reads settings but cannot change them", async ({ browser }) => {
   const page = await signIn(browser, "viewer@example.com");
   await page.goto(`/admin/${acme()}/settings`);
   await expect(page.getByText("You are a viewer")).toBeVisible();
-  await page.getByLabel("Key", { exact: true }).fill("viewer-topic");
-  await page.getByLabel("Name (en)").fill("Viewer topic");
-  await page.getByRole("checkbox", { name: "email" }).check();
-  await page.getByRole("button", { name: "Create topic" }).click();
+  const create = page.locator("form").filter({ hasText: "Create topic" });
+  await create.getByLabel("Key", { exact: true }).fill("viewer-topic");
+  await create.getByLabel("Name (en)").fill("Viewer topic");
+  await create.getByRole("checkbox", { name: "email" }).check();
+  await create.getByRole("button", { name: "Create topic" }).click();
   await expect(page.getByText("Viewers can read but not change settings.").first()).toBeVisible();
   await expect(page.getByRole("cell", { name: "viewer-topic" })).toHaveCount(0);
   await page.getByRole("button", { name: "Rotate signing key" }).click();
@@ -132,6 +144,31 @@ test("an admin of one workspace cannot open anything of another", async ({ brows
   const csv = await page.request.get(`/admin/${acme()}/export`);
   expect(csv.status()).toBe(404);
   expect(await csv.text()).not.toContain("Three emails");
+});
+
+test("an admin of one workspace cannot change another's by forging an action's bound workspace", async ({ browser }) => {
+  const signedIn = await signIn(browser, "owner@globex.example");
+  // Without JavaScript a server action's bound arguments travel as a plain form field: rewrite it.
+  const page = await (await browser.newContext({ javaScriptEnabled: false, storageState: await signedIn.context().storageState() })).newPage();
+  await page.goto(`/admin/${globex()}/settings`);
+  const form = page.locator("form").filter({ hasText: "Create topic" });
+  const bound = form.locator('input[type="hidden"][name$=":1"]');
+  expect(await bound.getAttribute("value")).toBe(JSON.stringify([globex()]));
+  await bound.evaluate((input, acmeId) => ((input as HTMLInputElement).value = JSON.stringify([acmeId])), acme());
+  await form.getByLabel("Key", { exact: true }).fill("forged");
+  await form.getByLabel("Name (en)").fill("Forged topic");
+  await form.getByRole("checkbox", { name: "email" }).check();
+  const answer = page.waitForResponse((response) => response.request().method() === "POST");
+  const landing = page.waitForResponse((response) => response.request().method() === "GET" && response.url().includes(`/admin/${acme()}/settings`));
+  await form.getByRole("button", { name: "Create topic" }).click();
+  expect((await answer).status()).toBe(303);
+  // Sent back to the other workspace's settings, which do not exist for this admin.
+  expect((await landing).status()).toBe(404);
+
+  const recipient = await (await browser.newContext()).newPage();
+  await recipient.goto(`${readDemo().contacts.find((c) => c.locale === "en")!.preferencesUrl}?lang=en`);
+  await expect(recipient.getByRole("heading", { name: "Your message preferences" })).toBeVisible();
+  await expect(recipient.getByText("Forged topic")).toHaveCount(0);
 });
 
 test("signing in asks nothing of strangers and tells them nothing", async ({ page }) => {

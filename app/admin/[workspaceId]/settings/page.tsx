@@ -1,4 +1,5 @@
 import { SecretOnceForm } from "@/components/admin/secret-once-form";
+import { TopicFields } from "@/components/admin/topic-fields";
 import { BrandingFields } from "@/components/admin/branding-preview";
 import { requireMember } from "@/lib/auth";
 import {
@@ -9,12 +10,14 @@ import {
   moveTopicAction,
   retireSigningKeyAction,
   retireTopicAction,
+  saveChannelsAction,
+  updateTopicAction,
   revokeApiKeyAction,
   rotateSigningKeyAction,
   saveEmbedSettingsAction,
 } from "@/lib/actions/admin";
 import { CHANNELS } from "@/lib/channels";
-import { listApiKeys, listSigningKeys, listTopics } from "@/lib/data/admin";
+import { getEnabledChannels, listApiKeys, listSigningKeys, listTopics } from "@/lib/data/admin";
 import { getEmbedSettings, listWebhookEndpoints } from "@/lib/data/workspaces";
 import { env } from "@/lib/env";
 
@@ -45,6 +48,7 @@ export default async function SettingsPage({ params, searchParams }: { params: P
     listSigningKeys(workspaceId),
     listWebhookEndpoints(workspaceId),
   ]);
+  const enabledChannels = await getEnabledChannels(workspaceId);
   const owner = membership.role === "owner";
   const error = query.error === "forbidden" ? "Viewers can read but not change settings." : query.error;
 
@@ -56,6 +60,22 @@ export default async function SettingsPage({ params, searchParams }: { params: P
         {query.saved && !error && <p className="rounded bg-green-50 p-3 text-green-900">Saved.</p>}
         {!owner && <p className="rounded bg-slate-100 p-3">You are a viewer: you can read these settings but not change them.</p>}
       </div>
+
+      <Section id="channels" title="Channels">
+        <form action={saveChannelsAction.bind(null, workspaceId)} className="mt-3 flex flex-wrap items-center gap-4 text-sm">
+          <fieldset className="flex gap-4">
+            <legend className="sr-only">Enabled channels</legend>
+            {CHANNELS.map((channel) => (
+              <label key={channel}>
+                <input type="checkbox" name="channels" value={channel} defaultChecked={enabledChannels.includes(channel)} /> {channel}
+              </label>
+            ))}
+          </fieldset>
+          <button type="submit" className={button}>
+            Save channels
+          </button>
+        </form>
+      </Section>
 
       <Section id="topics" title="Topics">
         <table className="mt-3 w-full text-left text-sm">
@@ -97,6 +117,24 @@ export default async function SettingsPage({ params, searchParams }: { params: P
                           Retire {topic.key}
                         </button>
                       </form>
+                      <details>
+                        <summary className={`${link} cursor-pointer`}>Edit {topic.key}</summary>
+                        <form action={updateTopicAction.bind(null, workspaceId, topic.id)} className="mt-2 grid gap-2 md:grid-cols-2">
+                          <TopicFields
+                            topic={{
+                              names: topic.names as Record<string, string>,
+                              descriptions: topic.descriptions as Record<string, string>,
+                              channels: topic.channels,
+                              requiresOptIn: topic.requiresOptIn,
+                            }}
+                          />
+                          <div>
+                            <button type="submit" className={button}>
+                              Save {topic.key}
+                            </button>
+                          </div>
+                        </form>
+                      </details>
                     </>
                   )}
                 </td>
@@ -109,27 +147,7 @@ export default async function SettingsPage({ params, searchParams }: { params: P
           <label>
             Key <input name="key" required pattern="[a-z0-9][a-z0-9_-]*" className="ml-1 rounded border border-slate-400 p-1" />
           </label>
-          <fieldset className="flex flex-wrap gap-3">
-            <legend className="sr-only">Channels</legend>
-            {CHANNELS.map((channel) => (
-              <label key={channel}>
-                <input type="checkbox" name="channels" value={channel} /> {channel}
-              </label>
-            ))}
-          </fieldset>
-          {(["en", "es", "pt-BR", "it"] as const).map((locale) => (
-            <div key={locale} className="flex flex-col gap-1">
-              <label>
-                Name ({locale}) <input name={`name.${locale}`} required={locale === "en"} className="ml-1 rounded border border-slate-400 p-1" />
-              </label>
-              <label>
-                Description ({locale}) <input name={`description.${locale}`} className="ml-1 w-64 rounded border border-slate-400 p-1" />
-              </label>
-            </div>
-          ))}
-          <label>
-            <input type="checkbox" name="requiresOptIn" defaultChecked /> Needs explicit opt-in (marketing)
-          </label>
+          <TopicFields />
           <div>
             <button type="submit" className={button}>
               Create topic

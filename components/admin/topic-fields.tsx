@@ -1,0 +1,35 @@
+import { CHANNELS } from "@/lib/channels";
+
+type Topic = { names: Record<string, string>; descriptions: Record<string, string>; channels: string[]; requiresOptIn: boolean };
+
+const LOCALES = ["en", "es", "pt-BR", "it"] as const;
+const input = "ml-1 rounded border border-slate-400 p-1";
+
+/** A topic's names and descriptions in four languages, its channels and whether it needs opt-in. */
+export function TopicFields({ topic }: { topic?: Topic }) {
+  return (
+    <>
+      <fieldset className="flex flex-wrap gap-3 md:col-span-2">
+        <legend className="sr-only">Channels</legend>
+        {CHANNELS.map((channel) => (
+          <label key={channel}>
+            <input type="checkbox" name="channels" value={channel} defaultChecked={topic?.channels.includes(channel)} /> {channel}
+          </label>
+        ))}
+      </fieldset>
+      {LOCALES.map((locale) => (
+        <div key={locale} className="flex flex-col gap-1">
+          <label>
+            Name ({locale}) <input name={`name.${locale}`} required={locale === "en"} defaultValue={topic?.names[locale]} className={input} />
+          </label>
+          <label>
+            Description ({locale}) <input name={`description.${locale}`} defaultValue={topic?.descriptions[locale]} className={`${input} w-64`} />
+          </label>
+        </div>
+      ))}
+      <label>
+        <input type="checkbox" name="requiresOptIn" defaultChecked={topic?.requiresOptIn ?? true} /> Needs explicit opt-in (marketing)
+      </label>
+    </>
+  );
+}
