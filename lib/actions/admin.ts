@@ -106,14 +106,21 @@ export async function saveEmbedSettingsAction(workspaceId: string, form: FormDat
 
 export type CreatedKey = { key?: string; error?: string } | null;
 
-/** Shows the new endpoint's signing secret once. */
-export async function createWebhookAction(workspaceId: string, _previous: CreatedKey, form: FormData): Promise<CreatedKey> {
+/** For the forms that answer in place: why this admin may not make the change, or null if they may. */
+async function ownerRefusal(workspaceId: string): Promise<CreatedKey> {
   try {
     await assertMember(workspaceId, "owner");
+    return null;
   } catch (error) {
     if (error instanceof UserFacingError) return { error: error.message };
     throw error;
   }
+}
+
+/** Shows the new endpoint's signing secret once. */
+export async function createWebhookAction(workspaceId: string, _previous: CreatedKey, form: FormData): Promise<CreatedKey> {
+  const refused = await ownerRefusal(workspaceId);
+  if (refused) return refused;
   const url = webhookUrlSchema.safeParse(String(form.get("url") ?? "").trim());
   if (!url.success) return { error: `URL ${url.error.issues[0].message}` };
   const { secret } = await createWebhookEndpoint(workspaceId, url.data, [...WEBHOOK_EVENT_TYPES]);
@@ -128,12 +135,8 @@ export async function setWebhookEnabledAction(workspaceId: string, endpointId: s
 
 /** Shows the new key once, in the answer; only its hash is kept. */
 export async function createApiKeyAction(workspaceId: string, _previous: CreatedKey, form: FormData): Promise<CreatedKey> {
-  try {
-    await assertMember(workspaceId, "owner");
-  } catch (error) {
-    if (error instanceof UserFacingError) return { error: error.message };
-    throw error;
-  }
+  const refused = await ownerRefusal(workspaceId);
+  if (refused) return refused;
   const name = z.string().trim().min(1).max(80).safeParse(form.get("name"));
   const scopes = z.array(z.enum(["read", "write"])).min(1).safeParse(form.getAll("scopes"));
   if (!name.success || !scopes.success) return { error: "Give the key a name and at least one scope." };
