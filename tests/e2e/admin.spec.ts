@@ -90,7 +90,7 @@ test("a topic created in settings appears on the preference page", async ({ brow
   await edit.getByLabel("Name (es)").fill("Eventos y ferias");
   await edit.getByRole("checkbox", { name: "sms" }).check();
   await edit.getByRole("button", { name: "Save events" }).click();
-  await expect(page.getByRole("status").getByText("Saved.")).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: "Retire events" })).toContainText("email, sms");
   await recipient.reload();
   await expect(recipient.getByRole("region", { name: "SMS" }).getByRole("switch", { name: "Eventos y ferias" })).toBeVisible();
 });

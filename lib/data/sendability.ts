@@ -1,0 +1,63 @@
+import "server-only";
+import { addressFor } from "@/lib/channels";
+import { pool } from "@/lib/db";
+import { InvalidScopeError, NotFoundError } from "@/lib/errors";
+import type { Channel } from "@/lib/generated/prisma/enums";
+
+export const NOT_SENDABLE_REASONS = ["unknown_contact", "no_address", "channel_opt_out", "topic_opt_out", "no_consent", "pending_confirmation", "paused"] as const;
+export type NotSendableReason = (typeof NOT_SENDABLE_REASONS)[number];
+
+export type Sendability = { contactId: string; sendable: true } | { contactId: string; sendable: false; reason: NotSendableReason };
+
+type Row = {
+  id: string;
+  known: boolean;
+  email: string | null;
+  phone: string | null;
+  whatsapp_id: string | null;
+  external_id: string | null;
+  subscribed: boolean | null;
+  paused_until: Date | null;
+  status: string | null;
+};
+
+/**
+ * "May I send topic T on channel C to these people?" One query for the whole batch. The first reason
+ * that applies is given: the contact, an address, the channel, the topic, then a pause.
+ */
+export async function checkSendability(workspaceId: string, channel: Channel, topicKey: string | undefined, contactIds: string[]): Promise<Sendability[]> {
+  const scope = await pool().query<{ channels: Channel[]; topic_id: string | null; topic_channels: Channel[] | null; requires_opt_in: boolean | null }>(
+    `SELECT w.enabled_channels::text[] AS channels, t.id AS topic_id, t.channels::text[] AS topic_channels, t.requires_opt_in
+     FROM workspaces w LEFT JOIN topics t ON t.workspace_id = w.id AND t.key = $2 AND t.retired_at IS NULL
+     WHERE w.id = $1`,
+    [workspaceId, topicKey ?? null],
+  );
+  const { channels, topic_id: topicId, topic_channels: topicChannels, requires_opt_in: requiresOptIn } = scope.rows[0];
+  if (!channels.includes(channel)) throw new InvalidScopeError(`The channel "${channel}" is not enabled for this workspace.`);
+  if (topicKey && !topicId) throw new NotFoundError("topic", `There is no topic "${topicKey}" in this workspace.`);
+  if (topicKey && !topicChannels!.includes(channel)) throw new InvalidScopeError(`The topic "${topicKey}" is not sent on the channel "${channel}".`);
+
+  const { rows } = await pool().query<Row>(
+    `SELECT ids.id, c.id IS NOT NULL AS known, c.email, c.phone, c.whatsapp_id, c.external_id, cs.subscribed, cs.paused_until, ts.status::text AS status
+     FROM unnest($2::uuid[]) WITH ORDINALITY AS ids(id, n)
+     LEFT JOIN contacts c ON c.id = ids.id AND c.workspace_id = $1 AND c.erased_at IS NULL
+     LEFT JOIN channel_subscriptions cs ON cs.workspace_id = $1 AND cs.contact_id = c.id AND cs.channel = $3
+     LEFT JOIN topic_subscriptions ts ON ts.workspace_id = $1 AND ts.contact_id = c.id AND ts.channel = $3 AND ts.topic_id = $4
+     ORDER BY ids.n`,
+    [workspaceId, contactIds, channel, topicId],
+  );
+  const now = Date.now();
+  return rows.map((row): Sendability => {
+    const no = (reason: NotSendableReason): Sendability => ({ contactId: row.id, sendable: false, reason });
+    if (!row.known) return no("unknown_contact");
+    if (!addressFor(channel, { email: row.email, phone: row.phone, whatsappId: row.whatsapp_id, externalId: row.external_id })) return no("no_address");
+    if (row.subscribed === false) return no("channel_opt_out");
+    if (topicId) {
+      if (row.status === "unsubscribed") return no("topic_opt_out");
+      if (row.status === "pending") return no("pending_confirmation");
+      if (row.status === null && requiresOptIn) return no("no_consent");
+    }
+    if (row.paused_until && row.paused_until.getTime() > now) return no("paused");
+    return { contactId: row.id, sendable: true };
+  });
+}
