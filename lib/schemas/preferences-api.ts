@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { CHANNELS } from "@/lib/channels";
+import { FREQUENCIES } from "@/lib/schemas/preferences";
+
+const version = z.number().int().min(0).optional();
+const channel = z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(", ")}` });
+
+const subscriptionChange = z.strictObject({
+  channel,
+  topic: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be a topic key").optional(),
+  status: z.enum(["subscribed", "unsubscribed", "pending"]),
+  version,
+});
+const frequencyChange = z.strictObject({ channel, frequency: z.enum(FREQUENCIES), version });
+const pauseChange = z.strictObject({ channel, pausedUntil: z.iso.datetime({ offset: true }).nullable(), version });
+
+/** The consent evidence a business passes along: what the person saw, where, when they said it. */
+export const apiEvidenceSchema = z.strictObject({
+  ip: z.union([z.ipv4(), z.ipv6()]).optional(),
+  userAgent: z.string().max(512).optional(),
+  /** The exact wording the person agreed to; only its SHA-256 is kept. */
+  wording: z.string().min(1).max(10_000).optional(),
+  locale: z.string().max(16).optional(),
+  messageId: z.string().max(200).optional(),
+});
+
+export const preferencesPatchSchema = z.strictObject({
+  changes: z.array(z.union([subscriptionChange, frequencyChange, pauseChange])).min(1).max(50),
+  evidence: apiEvidenceSchema.optional(),
+});
+
+export type PreferencesPatch = z.infer<typeof preferencesPatchSchema>;

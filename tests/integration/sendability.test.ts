@@ -1,0 +1,92 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { applyPreferenceChanges, changeSubscription } from "@/lib/data/preferences";
+import { checkSendability } from "@/lib/data/sendability";
+import { createContact } from "@/lib/data/workspaces";
+import { POST } from "@/app/api/v1/sendability/route";
+import { createApiKey } from "@/lib/data/workspaces";
+import { createTestWorkspace } from "@/tests/helpers/fixtures";
+
+const evidence = { source: "api" as const };
+
+describe("may I send?", () => {
+  it("gives every reason code, in order of precedence", async () => {
+    const shop = await createTestWorkspace();
+    const ws = shop.workspace.id;
+    const make = async (fields: { email?: string | null; phone?: string | null } = {}) =>
+      (await createContact(ws, { email: fields.email === undefined ? `${randomUUID()}@example.com` : fields.email, phone: fields.phone ?? null })).id;
+
+    const consented = await make();
+    await changeSubscription({ workspaceId: ws, contactId: consented, channel: "email", topicKey: "offers", status: "subscribed", evidence });
+    const noConsent = await make();
+    const topicOut = await make();
+    await changeSubscription({ workspaceId: ws, contactId: topicOut, channel: "email", topicKey: "offers", status: "subscribed", evidence });
+    await changeSubscription({ workspaceId: ws, contactId: topicOut, channel: "email", topicKey: "offers", status: "unsubscribed", evidence });
+    const pending = await make();
+    await changeSubscription({ workspaceId: ws, contactId: pending, channel: "email", topicKey: "offers", status: "pending", evidence });
+    const channelOut = await make();
+    await changeSubscription({ workspaceId: ws, contactId: channelOut, channel: "email", topicKey: "offers", status: "subscribed", evidence });
+    await changeSubscription({ workspaceId: ws, contactId: channelOut, channel: "email", status: "unsubscribed", evidence });
+    const paused = await make();
+    await changeSubscription({ workspaceId: ws, contactId: paused, channel: "email", topicKey: "offers", status: "subscribed", evidence });
+    await applyPreferenceChanges(ws, paused, [{ kind: "pause", channel: "email", pausedUntil: new Date(Date.now() + 86_400_000) }], evidence);
+    const noAddress = await make({ email: null, phone: "+14155550100" });
+    const unknown = randomUUID();
+    const otherWorkspaces = (await createTestWorkspace()).contact.id;
+
+    const ids = [consented, noConsent, topicOut, pending, channelOut, paused, noAddress, unknown, otherWorkspaces];
+    const results = await checkSendability(ws, "email", "offers", ids);
+    expect(results.map((r) => (r.sendable ? "sendable" : r.reason))).toEqual([
+      "sendable",
+      "no_consent",
+      "topic_opt_out",
+      "pending_confirmation",
+      "channel_opt_out",
+      "paused",
+      "no_address",
+      "unknown_contact",
+      "unknown_contact",
+    ]);
+    expect(results.map((r) => r.contactId)).toEqual(ids);
+
+    // A default-on (service) topic needs no opt-in; without a topic only the channel counts.
+    expect((await checkSendability(ws, "email", "reminders", [noConsent]))[0]).toEqual({ contactId: noConsent, sendable: true });
+    expect((await checkSendability(ws, "email", undefined, [topicOut, channelOut]).then((r) => r.map((x) => x.sendable)))).toEqual([true, false]);
+  });
+
+  it("answers the contract over HTTP, and refuses bad input with the field named", async () => {
+    const shop = await createTestWorkspace();
+    const { key } = await createApiKey(shop.workspace.id, "k", ["read"]);
+    const post = (body: unknown) =>
+      POST(new Request("http://test/api/v1/sendability", { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) }));
+
+    const ok = await post({ channel: "email", topic: "reminders", contactIds: [shop.contact.id] });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ results: [{ contactId: shop.contact.id, sendable: true }] });
+
+    const cases: [unknown, number, RegExp][] = [
+      [{ channel: "email", contactIds: [] }, 400, /^contactIds: give at least one/],
+      [{ channel: "email", contactIds: ["nope"] }, 400, /^contactIds\.0: must be a contact id/],
+      [{ channel: "email", contactIds: Array.from({ length: 10_001 }, () => randomUUID()) }, 400, /at most 10000/],
+      [{ channel: "fax", contactIds: [shop.contact.id] }, 400, /^channel: /],
+      [{ channel: "email", contactIds: [shop.contact.id], extra: true }, 400, /extra/],
+      [{ channel: "push", contactIds: [shop.contact.id] }, 422, /"push" is not enabled/],
+      [{ channel: "email", topic: "nope", contactIds: [shop.contact.id] }, 404, /no topic "nope"/],
+      [{ channel: "whatsapp", topic: "reminders", contactIds: [shop.contact.id] }, 422, /not sent on the channel "whatsapp"/],
+    ];
+    for (const [body, status, message] of cases) {
+      const response = await post(body);
+      expect(response.status, JSON.stringify(body).slice(0, 80)).toBe(status);
+      expect((await response.json()).error.message).toMatch(message);
+    }
+  });
+
+  it("answers a batch of 10,000 in one go", async () => {
+    const shop = await createTestWorkspace();
+    const ids = [shop.contact.id, ...Array.from({ length: 9_999 }, () => randomUUID())];
+    const results = await checkSendability(shop.workspace.id, "sms", "reminders", ids);
+    expect(results).toHaveLength(10_000);
+    expect(results[0]).toEqual({ contactId: shop.contact.id, sendable: true });
+    expect(results.slice(1).every((r) => !r.sendable && r.reason === "unknown_contact")).toBe(true);
+  });
+});
