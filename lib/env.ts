@@ -43,6 +43,8 @@ const envSchema = z.object({
   AUTH_GITHUB_SECRET: z.string().min(1).optional(),
   AUTH_GOOGLE_ID: z.string().min(1).optional(),
   AUTH_GOOGLE_SECRET: z.string().min(1).optional(),
+  /** Keys the hashes that keep erased addresses suppressed. Never rotate it: old hashes would stop matching. */
+  SUPPRESSION_KEY: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
   /** How many reverse proxies in front of the app append to X-Forwarded-For. */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });

@@ -112,6 +112,7 @@ async function main() {
 
   // Demo mode signs admin sessions with a secret of its own, kept beside the data so sessions survive restarts.
   if (env.DEMO_MODE && !env.AUTH_SECRET) process.env.AUTH_SECRET = await readOrCreateSecret(path.join(env.DATA_DIR, "auth-secret"));
+  if (env.DEMO_MODE && !env.SUPPRESSION_KEY) process.env.SUPPRESSION_KEY = await readOrCreateSecret(path.join(env.DATA_DIR, "suppression-key"));
 
   // Demo mode without a Resend key sends email to a local stand-in for Resend's API; messages are files.
   const mail = env.DEMO_MODE && !env.RESEND_API_KEY ? await startMailStub(path.join(env.DATA_DIR, "mail")) : null;

@@ -1,13 +1,26 @@
 import "server-only";
 import { addressFor } from "@/lib/channels";
 import { pool } from "@/lib/db";
+import { env } from "@/lib/env";
 import { InvalidScopeError, NotFoundError } from "@/lib/errors";
 import type { Channel } from "@/lib/generated/prisma/enums";
+import { suppressionHash } from "@/lib/suppression";
 
-export const NOT_SENDABLE_REASONS = ["unknown_contact", "no_address", "channel_opt_out", "topic_opt_out", "no_consent", "pending_confirmation", "paused"] as const;
+export const NOT_SENDABLE_REASONS = ["unknown_contact", "no_address", "suppressed", "channel_opt_out", "topic_opt_out", "no_consent", "pending_confirmation", "paused"] as const;
 export type NotSendableReason = (typeof NOT_SENDABLE_REASONS)[number];
 
 export type Sendability = { contactId: string; sendable: true } | { contactId: string; sendable: false; reason: NotSendableReason };
+
+/** Which of these addresses are suppressed on this channel (by their keyed hashes). */
+async function suppressedHashes(workspaceId: string, channel: Channel, addresses: string[]): Promise<Set<string>> {
+  // Without a key no address was ever suppressed (erasure needs it), so there is nothing to match.
+  if (addresses.length === 0 || !env().SUPPRESSION_KEY) return new Set();
+  const { rows } = await pool().query<{ address_hash: string }>(
+    "SELECT address_hash FROM suppressions WHERE workspace_id = $1 AND channel = $2 AND address_hash = ANY($3)",
+    [workspaceId, channel, addresses.map((address) => suppressionHash(channel, address))],
+  );
+  return new Set(rows.map((row) => row.address_hash));
+}
 
 type Row = {
   id: string;
@@ -46,11 +59,15 @@ export async function checkSendability(workspaceId: string, channel: Channel, to
      ORDER BY ids.n`,
     [workspaceId, contactIds, channel, topicId],
   );
+  const address = (row: Row) => addressFor(channel, { email: row.email, phone: row.phone, whatsappId: row.whatsapp_id, externalId: row.external_id });
+  const suppressed = await suppressedHashes(workspaceId, channel, rows.map(address).filter((a): a is string => a !== null));
   const now = Date.now();
   return rows.map((row): Sendability => {
     const no = (reason: NotSendableReason): Sendability => ({ contactId: row.id, sendable: false, reason });
     if (!row.known) return no("unknown_contact");
-    if (!addressFor(channel, { email: row.email, phone: row.phone, whatsappId: row.whatsapp_id, externalId: row.external_id })) return no("no_address");
+    const to = address(row);
+    if (!to) return no("no_address");
+    if (suppressed.size > 0 && suppressed.has(suppressionHash(channel, to))) return no("suppressed");
     if (row.subscribed === false) return no("channel_opt_out");
     if (topicId) {
       if (row.status === "unsubscribed") return no("topic_opt_out");
