@@ -305,3 +305,22 @@ export async function applyPreferenceChanges(
 export async function setContactLocale(workspaceId: string, contactId: string, locale: string) {
   await db().contact.updateMany({ where: { id: contactId, workspaceId, erasedAt: null }, data: { locale } });
 }
+
+/** Checks, before anything is written, that every change names an enabled channel and a live topic sent on it. */
+export async function assertChangeScopes(workspaceId: string, changes: PreferenceChange[]): Promise<void> {
+  const workspace = await db().workspace.findUniqueOrThrow({
+    where: { id: workspaceId },
+    select: { enabledChannels: true, topics: { where: { retiredAt: null }, select: { key: true, channels: true } } },
+  });
+  for (const change of changes) {
+    if (!workspace.enabledChannels.includes(change.channel)) throw new InvalidScopeError(`The channel "${change.channel}" is not enabled for this workspace.`);
+    if (change.kind !== "subscription") continue;
+    if (!change.topicKey) {
+      if (change.status === "pending") throw new InvalidScopeError("A channel is either subscribed or unsubscribed.");
+      continue;
+    }
+    const topic = workspace.topics.find((t) => t.key === change.topicKey);
+    if (!topic) throw new NotFoundError("topic", `There is no topic "${change.topicKey}" in this workspace.`);
+    if (!topic.channels.includes(change.channel)) throw new InvalidScopeError(`The topic "${change.topicKey}" is not sent on the channel "${change.channel}".`);
+  }
+}

@@ -5,7 +5,7 @@ import { apiError, errorResponse } from "@/lib/api/respond";
 import { applyPreferenceChanges, getContactPreferences, type PreferenceChange } from "@/lib/data/preferences";
 import { readJsonObject, validationError } from "@/lib/api/respond";
 import { preferencesPatchSchema, type PreferencesPatch } from "@/lib/schemas/preferences-api";
-import { createHash } from "node:crypto";
+import { apiEvidence } from "@/lib/api/evidence";
 
 export const dynamic = "force-dynamic";
 
@@ -42,14 +42,7 @@ export async function PATCH(request: Request, { params }: { params: Promise<{ id
     const parsed = preferencesPatchSchema.safeParse(await readJsonObject(request));
     if (!parsed.success) return validationError(parsed.error);
     const { changes, evidence = {} } = parsed.data;
-    const results = await applyPreferenceChanges(workspaceId, id, changes.map(toChange), {
-      source: "api",
-      ip: evidence.ip ?? null,
-      userAgent: evidence.userAgent ?? null,
-      locale: evidence.locale ?? null,
-      messageId: evidence.messageId ?? null,
-      wordingHash: evidence.wording ? createHash("sha256").update(evidence.wording).digest("hex") : null,
-    });
+    const results = await applyPreferenceChanges(workspaceId, id, changes.map(toChange), apiEvidence(evidence));
     const state = await getContactPreferences(workspaceId, id);
     return Response.json(
       { ...preferencesDocument(state!), results: results.map(({ changed, version }) => ({ changed, version })) },

@@ -1,0 +1,16 @@
+import { createHash } from "node:crypto";
+import type { ConsentEvidence } from "@/lib/data/ledger";
+import type { apiEvidenceSchema } from "@/lib/schemas/preferences-api";
+import type { z } from "zod";
+
+/** The evidence a business passed, as the ledger keeps it: the wording only as its SHA-256. */
+export function apiEvidence(evidence: z.infer<typeof apiEvidenceSchema> = {}): ConsentEvidence {
+  return {
+    source: "api",
+    ip: evidence.ip ?? null,
+    userAgent: evidence.userAgent ?? null,
+    locale: evidence.locale ?? null,
+    messageId: evidence.messageId ?? null,
+    wordingHash: evidence.wording ? createHash("sha256").update(evidence.wording).digest("hex") : null,
+  };
+}
