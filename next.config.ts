@@ -23,7 +23,7 @@ const nextConfig: NextConfig = {
           { key: "Referrer-Policy", value: "same-origin" },
         ],
       },
-      ...["/u/:path*", "/p/:path*", "/embed/:path*", "/s/:path*", "/api/unsubscribe/:path*"].map((source) => ({
+      ...["/u/:path*", "/p/:path*", "/c/:path*", "/embed/:path*", "/s/:path*", "/api/unsubscribe/:path*"].map((source) => ({
         // Per-contact pages: never cached, never indexed, never leaking the token through Referer.
         source,
         headers: [
@@ -31,7 +31,7 @@ const nextConfig: NextConfig = {
           { key: "X-Robots-Tag", value: "noindex, nofollow" },
         ],
       })),
-      ...["/u/:path*", "/p/:path*", "/admin/:path*"].map((source) => ({
+      ...["/u/:path*", "/p/:path*", "/c/:path*", "/admin/:path*"].map((source) => ({
         // These pages post their own forms. Under `no-referrer` browsers send `Origin: null` with a form
         // post, which the server-action CSRF check rightly refuses; `same-origin` still never sends the
         // token-bearing URL to another site.

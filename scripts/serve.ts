@@ -150,10 +150,23 @@ async function main() {
     }
   });
 
+  // Housekeeping: double opt-in requests left unconfirmed for 7 days lapse.
+  const { expireUnconfirmed } = await import("@/lib/data/preferences");
+  const housekeeping = async () => {
+    try {
+      await expireUnconfirmed(7 * 24 * 60 * 60 * 1000);
+    } catch (error) {
+      console.warn(`housekeeping: ${(error as Error).message}`);
+    }
+  };
+  const housekeepingTimer = setInterval(() => void housekeeping(), 60 * 60 * 1000);
+  housekeepingTimer.unref();
+
   const localUrl = `http://127.0.0.1:${env.PORT}`;
   try {
     await waitForHealth(localUrl, server);
     await printBanner(env, database, localUrl, mail);
+    void housekeeping();
   } catch (error) {
     console.error(`\nCannot start: ${(error as Error).message}`);
     await stop(1);

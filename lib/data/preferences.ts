@@ -324,3 +324,26 @@ export async function assertChangeScopes(workspaceId: string, changes: Preferenc
     if (!topic.channels.includes(change.channel)) throw new InvalidScopeError(`The topic "${change.topicKey}" is not sent on the channel "${change.channel}".`);
   }
 }
+
+/** Double opt-in requests nobody confirmed in time lapse: pending → unsubscribed, each in the ledger. */
+export async function expireUnconfirmed(confirmWithinMs: number): Promise<number> {
+  const stale = await db().topicSubscription.findMany({
+    where: { status: "pending", updatedAt: { lt: new Date(Date.now() - confirmWithinMs) } },
+    select: { workspaceId: true, contactId: true, channel: true, version: true, topic: { select: { key: true } } },
+    take: 1000,
+  });
+  for (const row of stale) {
+    try {
+      await applyPreferenceChanges(
+        row.workspaceId,
+        row.contactId,
+        [{ kind: "subscription", channel: row.channel, topicKey: row.topic.key, status: "unsubscribed", expectedVersion: row.version }],
+        { source: "double_opt_in", details: { expired: true } },
+      );
+    } catch (error) {
+      // Confirmed or changed meanwhile (stale version), or the contact was erased: nothing to expire.
+      if (!(error instanceof StaleVersionError || error instanceof NotFoundError || error instanceof InvalidScopeError)) throw error;
+    }
+  }
+  return stale.length;
+}

@@ -83,6 +83,15 @@ const en = {
   "prefs.alternative.pause": "Pause for 30 days instead",
   "prefs.alternative.switchTo": "Get it by {channel} instead",
   "prefs.alternativeDone": "Done: your preferences are updated.",
+  "confirm.pageTitle": "Confirm your subscription",
+  "confirm.question": "Do you want to receive this from {sender}?",
+  "confirm.button": "Yes, subscribe me",
+  "confirm.doneTitle": "You're subscribed",
+  "confirm.doneBody": "Thank you. You will receive: {topics}.",
+  "confirm.nothingPending": "There is nothing left to confirm here: you are already subscribed, or the request was withdrawn.",
+  "confirm.emailSubject": "Please confirm: messages from {sender}",
+  "confirm.emailBody": "Someone, hopefully you, asked to receive {topics} by email from {sender}. To confirm, open this link and press the button:",
+  "confirm.emailIgnore": "If it was not you, ignore this email: nothing will be sent. The link expires in 7 days.",
 } as const;
 
 export default en;

@@ -84,6 +84,15 @@ const es: Catalogue = {
   "prefs.alternative.pause": "Pausar 30 días",
   "prefs.alternative.switchTo": "Recibirlo por {channel}",
   "prefs.alternativeDone": "Hecho: tus preferencias están actualizadas.",
+  "confirm.pageTitle": "Confirma tu suscripción",
+  "confirm.question": "¿Quieres recibir esto de {sender}?",
+  "confirm.button": "Sí, suscríbeme",
+  "confirm.doneTitle": "Te has suscrito",
+  "confirm.doneBody": "Gracias. Recibirás: {topics}.",
+  "confirm.nothingPending": "Aquí ya no queda nada por confirmar: ya estás suscrito o la solicitud se retiró.",
+  "confirm.emailSubject": "Confirma, por favor: mensajes de {sender}",
+  "confirm.emailBody": "Alguien, esperamos que tú, pidió recibir {topics} por correo electrónico de {sender}. Para confirmarlo, abre este enlace y pulsa el botón:",
+  "confirm.emailIgnore": "Si no fuiste tú, ignora este correo: no se enviará nada. El enlace caduca en 7 días.",
 };
 
 export default es;

@@ -84,6 +84,15 @@ const it: Catalogue = {
   "prefs.alternative.pause": "Metti in pausa per 30 giorni",
   "prefs.alternative.switchTo": "Ricevilo via {channel}",
   "prefs.alternativeDone": "Fatto: le tue preferenze sono aggiornate.",
+  "confirm.pageTitle": "Conferma la tua iscrizione",
+  "confirm.question": "Vuoi ricevere questi messaggi da {sender}?",
+  "confirm.button": "Sì, iscrivimi",
+  "confirm.doneTitle": "Iscrizione confermata",
+  "confirm.doneBody": "Grazie. Riceverai: {topics}.",
+  "confirm.nothingPending": "Qui non c'è più nulla da confermare: sei già iscritto oppure la richiesta è stata ritirata.",
+  "confirm.emailSubject": "Conferma, per favore: messaggi da {sender}",
+  "confirm.emailBody": "Qualcuno, speriamo tu, ha chiesto di ricevere {topics} via email da {sender}. Per confermare, apri questo link e premi il pulsante:",
+  "confirm.emailIgnore": "Se non sei stato tu, ignora questa email: non ti invieremo nulla. Il link scade tra 7 giorni.",
 };
 
 export default it;

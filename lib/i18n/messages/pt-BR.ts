@@ -84,6 +84,15 @@ const ptBR: Catalogue = {
   "prefs.alternative.pause": "Pausar por 30 dias",
   "prefs.alternative.switchTo": "Receber por {channel}",
   "prefs.alternativeDone": "Pronto: suas preferências foram atualizadas.",
+  "confirm.pageTitle": "Confirme sua inscrição",
+  "confirm.question": "Você quer receber isto de {sender}?",
+  "confirm.button": "Sim, quero me inscrever",
+  "confirm.doneTitle": "Inscrição confirmada",
+  "confirm.doneBody": "Obrigado. Você vai receber: {topics}.",
+  "confirm.nothingPending": "Não há mais nada para confirmar aqui: você já está inscrito ou o pedido foi retirado.",
+  "confirm.emailSubject": "Confirme, por favor: mensagens de {sender}",
+  "confirm.emailBody": "Alguém, esperamos que você, pediu para receber {topics} por e-mail de {sender}. Para confirmar, abra este link e toque no botão:",
+  "confirm.emailIgnore": "Se não foi você, ignore este e-mail: nada será enviado. O link expira em 7 dias.",
 };
 
 export default ptBR;

@@ -1,0 +1,10 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { confirmPagePath, confirmPending } from "@/lib/optin";
+
+/** The confirmation button, bound to its page's token and verifying it again. */
+export async function confirmSubscription(token: string) {
+  const confirmed = await confirmPending(token);
+  redirect(confirmed && confirmed.length > 0 ? `${confirmPagePath(token)}?confirmed=${confirmed.join(",")}` : confirmPagePath(token));
+}
