@@ -34,7 +34,10 @@ export default function HomePage() {
         ))}
       </ul>
       <p className="mt-10 text-sm text-slate-600">
-        Service status: <a className="text-blue-800 underline" href="/api/health">/api/health</a>
+        Service status: <a className="text-blue-800 underline" href="/api/health">/api/health</a> · API reference:{" "}
+        <a className="text-blue-800 underline" href="/docs/api">
+          /docs/api
+        </a>
       </p>
     </main>
   );

@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { linkRequestSchema } from "@/lib/schemas/links";
+import { contactUpsertSchema } from "@/lib/schemas/contacts";
+import { brandingSchema, embedOriginsSchema } from "@/lib/schemas/embed";
+import { optinRequestSchema } from "@/lib/schemas/optin";
+import { preferencesPatchSchema } from "@/lib/schemas/preferences-api";
+import { sendabilityRequestSchema } from "@/lib/schemas/sendability";
+
+// The OpenAPI 3.1 document of /api/v1, built from the very zod schemas the routes validate with
+// (zod's own JSON Schema output, which is OpenAPI 3.1's dialect): it cannot drift from the code.
+
+const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+
+const errorSchema = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: { code: { type: "string" }, message: { type: "string" }, details: {} },
+    },
+  },
+};
+
+const errors = {
+  "400": { description: "The request is not valid; the message names the field.", content: { "application/json": { schema: errorSchema } } },
+  "401": { description: "No valid API key.", content: { "application/json": { schema: errorSchema } } },
+  "403": { description: "The key lacks the scope, or names another workspace.", content: { "application/json": { schema: errorSchema } } },
+  "404": { description: "Unknown contact or topic (in this workspace).", content: { "application/json": { schema: errorSchema } } },
+  "503": { description: "The database is briefly unavailable; see Retry-After.", content: { "application/json": { schema: errorSchema } } },
+};
+
+const body = (schema: z.ZodType) => ({ required: true, content: { "application/json": { schema: json(schema) } } });
+const ok = (description: string) => ({ description, content: { "application/json": { schema: { type: "object" } } } });
+const contactId = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+
+export function openApiDocument(serverUrl: string) {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Preference center API",
+      version: "1",
+      description: "Consent, links and sendability for your sending systems. Authenticate with `Authorization: Bearer <API key>`.",
+    },
+    servers: [{ url: `${serverUrl}/api/v1` }],
+    components: { securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key (pck_…)" } } },
+    security: [{ apiKey: [] }],
+    paths: {
+      "/links": { post: { summary: "Links and List-Unsubscribe headers for one message", requestBody: body(linkRequestSchema), responses: { "200": ok("The three URLs and two headers"), ...errors } } },
+      "/contacts": {
+        post: { summary: "Create or update a contact, with subscriptions and consent evidence", requestBody: body(contactUpsertSchema), responses: { "200": ok("Updated"), "201": ok("Created"), "409": errors["404"], ...errors } },
+        get: {
+          summary: "List contacts, a page at a time",
+          parameters: [
+            { name: "cursor", in: "query", schema: { type: "string", format: "uuid" } },
+            { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 500, default: 100 } },
+          ],
+          responses: { "200": ok("A page of contacts and nextCursor"), ...errors },
+        },
+      },
+      "/contacts/{id}": {
+        get: { summary: "A contact and its preferences", parameters: [contactId], responses: { "200": ok("The contact"), ...errors } },
+        delete: { summary: "Erase a contact (GDPR / LGPD); its addresses stay suppressed", parameters: [contactId], responses: { "204": { description: "Erased" }, ...errors } },
+      },
+      "/contacts/{id}/preferences": {
+        get: { summary: "Every channel's switch and every topic's status", parameters: [contactId], responses: { "200": ok("The preferences document"), ...errors } },
+        patch: { summary: "Change preferences with versions and consent evidence", parameters: [contactId], requestBody: body(preferencesPatchSchema), responses: { "200": ok("The new preferences"), "409": { description: "A stale version; nothing changed", content: { "application/json": { schema: errorSchema } } }, ...errors } },
+      },
+      "/contacts/{id}/export": { get: { summary: "Everything held about the person, the ledger included", parameters: [contactId], responses: { "200": ok("The export"), ...errors } } },
+      "/sendability": { post: { summary: "May I send? For up to 10,000 contacts, with the reason for each no", requestBody: body(sendabilityRequestSchema), responses: { "200": ok("One result per contact, in order"), ...errors } } },
+      "/optin": { post: { summary: "Double opt-in by email", requestBody: body(optinRequestSchema), responses: { "202": ok("The topics now pending"), ...errors } } },
+      "/workspace": {
+        get: { summary: "Embed settings", responses: { "200": ok("Allowed origins and branding"), ...errors } },
+        patch: {
+          summary: "Allowed embed origins and branding",
+          requestBody: body(z.strictObject({ allowedEmbedOrigins: embedOriginsSchema.optional(), branding: brandingSchema.optional() })),
+          responses: { "200": ok("The saved settings"), ...errors },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { openApiDocument } from "@/lib/api/openapi";
+
+describe("the OpenAPI document", () => {
+  const document = openApiDocument("https://prefs.example.com");
+
+  it("is OpenAPI 3.1 and lists every /api/v1 route", () => {
+    expect(document.openapi).toBe("3.1.0");
+    expect(document.servers).toEqual([{ url: "https://prefs.example.com/api/v1" }]);
+    expect(Object.keys(document.paths).sort()).toEqual([
+      "/contacts",
+      "/contacts/{id}",
+      "/contacts/{id}/export",
+      "/contacts/{id}/preferences",
+      "/links",
+      "/optin",
+      "/sendability",
+      "/workspace",
+    ]);
+  });
+
+  it("describes bodies with the routes' own zod schemas", () => {
+    const sendability = document.paths["/sendability"].post.requestBody.content["application/json"].schema as {
+      properties: Record<string, { maxItems?: number; enum?: string[] }>;
+      required: string[];
+      additionalProperties: boolean;
+    };
+    expect(sendability.required.sort()).toEqual(["channel", "contactIds"]);
+    expect(sendability.properties.contactIds.maxItems).toBe(10_000);
+    expect(sendability.properties.channel.enum).toEqual(["email", "sms", "whatsapp", "push"]);
+    expect(sendability.additionalProperties).toBe(false);
+    const links = document.paths["/links"].post.requestBody.content["application/json"].schema as { required: string[] };
+    expect(links.required.sort()).toEqual(["channel", "contactId"]);
+  });
+});
