@@ -36,7 +36,7 @@ export default defineConfig({
   webServer: [
     {
       // The real start-up path on a fresh data directory: build when stale, embedded PostgreSQL, demo seed.
-      command: "rm -rf .tmp/e2e && node node_modules/tsx/dist/cli.mjs --conditions=react-server scripts/serve.ts start",
+      command: "rm -rf .tmp/e2e && node --import tsx --conditions=react-server scripts/serve.ts start",
       url: `${baseURL}/api/health`,
       env: { PORT: String(port), DATA_DIR: ".tmp/e2e", APP_URL: baseURL },
       timeout: 240_000,

