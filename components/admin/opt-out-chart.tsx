@@ -2,13 +2,13 @@
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
-const COLORS: Record<string, string> = { email: "#1e40af", sms: "#b45309", whatsapp: "#15803d", push: "#7e22ce" };
+const COLORS = ["#1e40af", "#b45309", "#15803d", "#7e22ce", "#be123c", "#0e7490", "#4d7c0f", "#a16207"];
 
-/** Opt-outs per period, stacked by channel. The same numbers stand in a table beside it. */
-export function OptOutChart({ points, channels }: { points: { period: string; byChannel: Record<string, number> }[]; channels: string[] }) {
-  const data = points.map((point) => ({ period: point.period, ...point.byChannel }));
+/** Opt-outs per period, stacked by series (channels, topics or sources). The numbers stand in a table beside it. */
+export function OptOutChart({ points, series, label }: { points: { period: string; bySeries: Record<string, number> }[]; series: string[]; label: string }) {
+  const data = points.map((point) => ({ period: point.period, ...point.bySeries }));
   return (
-    <div className="h-72 w-full" role="img" aria-label="Opt-outs over time by channel">
+    <div className="h-72 w-full" role="img" aria-label={label}>
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data}>
           <CartesianGrid strokeDasharray="3 3" />
@@ -16,8 +16,8 @@ export function OptOutChart({ points, channels }: { points: { period: string; by
           <YAxis allowDecimals={false} />
           <Tooltip />
           <Legend />
-          {channels.map((channel) => (
-            <Bar key={channel} dataKey={channel} stackId="channels" fill={COLORS[channel] ?? "#334155"} />
+          {series.map((key, index) => (
+            <Bar key={key} dataKey={key} stackId="series" fill={COLORS[index % COLORS.length]} />
           ))}
         </BarChart>
       </ResponsiveContainer>

@@ -1,9 +1,10 @@
 import "server-only";
 import { db, pool } from "@/lib/db";
-import type { Channel, ConsentSource, OptOutReason } from "@/lib/generated/prisma/enums";
+import type { ConsentSource, OptOutReason } from "@/lib/generated/prisma/enums";
 
 export type Bucket = "day" | "week";
-export type OptOutPoint = { period: string; optOuts: number; byChannel: Record<string, number> };
+export type Split = "channel" | "topic" | "source";
+export type OptOutPoint = { period: string; optOuts: number; bySeries: Record<string, number> };
 
 export type Range = { from: Date; to: Date };
 
@@ -15,21 +16,28 @@ export function lastDays(days: number, now = Date.now()): Range {
   return { from: new Date(to.getTime() - days * DAY_MS), to };
 }
 
-/** Opt-outs per day or week, split by channel; straight from the ledger. */
-export async function optOutsOverTime(workspaceId: string, range: Range, bucket: Bucket): Promise<OptOutPoint[]> {
-  const { rows } = await pool().query<{ period: Date; channel: Channel; count: string }>(
-    `SELECT date_trunc($4, created_at AT TIME ZONE 'UTC') AS period, channel::text AS channel, count(*) AS count
-     FROM consent_events
-     WHERE workspace_id = $1 AND action = 'unsubscribe' AND created_at >= $2 AND created_at < $3
+// Fixed SQL per split: nothing from the request is ever spliced into the query.
+const SPLIT_SQL: Record<Split, string> = {
+  channel: "e.channel::text",
+  topic: "COALESCE(t.key, '(whole channel)')",
+  source: "e.source::text",
+};
+
+/** Opt-outs per day or week, split by channel, topic or source; straight from the ledger. */
+export async function optOutsOverTime(workspaceId: string, range: Range, bucket: Bucket, split: Split = "channel"): Promise<OptOutPoint[]> {
+  const { rows } = await pool().query<{ period: Date; series: string; count: string }>(
+    `SELECT date_trunc($4, e.created_at AT TIME ZONE 'UTC') AS period, ${SPLIT_SQL[split]} AS series, count(*) AS count
+     FROM consent_events e LEFT JOIN topics t ON t.id = e.topic_id AND t.workspace_id = e.workspace_id
+     WHERE e.workspace_id = $1 AND e.action = 'unsubscribe' AND e.created_at >= $2 AND e.created_at < $3
      GROUP BY 1, 2 ORDER BY 1`,
     [workspaceId, range.from, range.to, bucket],
   );
   const points = new Map<string, OptOutPoint>();
   for (const row of rows) {
     const period = new Date(`${row.period.toISOString().slice(0, 10)}T00:00:00Z`).toISOString().slice(0, 10);
-    const point = points.get(period) ?? { period, optOuts: 0, byChannel: {} };
+    const point = points.get(period) ?? { period, optOuts: 0, bySeries: {} };
     point.optOuts += Number(row.count);
-    point.byChannel[row.channel] = (point.byChannel[row.channel] ?? 0) + Number(row.count);
+    point.bySeries[row.series] = (point.bySeries[row.series] ?? 0) + Number(row.count);
     points.set(period, point);
   }
   return [...points.values()];

@@ -39,6 +39,9 @@ test("an admin signs in by magic link and reads why people leave", async ({ brow
   await expect(page.getByRole("heading", { name: "Opt-outs", level: 1 })).toBeVisible();
   expect(Number(await page.getByTestId("stat-Opt-outs").textContent())).toBeGreaterThanOrEqual(3);
   await expect(page.getByRole("img", { name: "Opt-outs over time by channel" }).locator(".recharts-bar-rectangle").first()).toBeVisible();
+  await page.getByLabel("Split by").selectOption("topic");
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(page.getByRole("img", { name: "Opt-outs over time by topic" }).locator(".recharts-bar-rectangle").first()).toBeVisible();
   await expect(page.getByRole("table", { name: "Answers by reason" })).toContainText("too_frequent");
   await expect(page.getByRole("list", { name: "Free-text answers" })).toContainText("Three emails a week is too many.");
 

@@ -49,6 +49,13 @@ describe("the dashboard's numbers", () => {
     expect(points.at(-1)!.period).toBe(new Date().toISOString().slice(0, 10));
     const weekly = await optOutsOverTime(shop.workspace.id, range, "week");
     expect(weekly.reduce((sum, point) => sum + point.optOuts, 0)).toBe(rows.length);
+    for (const [split, key] of [["channel", (row: (typeof rows)[number]) => row.channel!], ["topic", (row: (typeof rows)[number]) => row.topic?.key ?? "(whole channel)"], ["source", (row: (typeof rows)[number]) => row.source]] as const) {
+      const totals: Record<string, number> = {};
+      for (const point of await optOutsOverTime(shop.workspace.id, range, "day", split)) {
+        for (const [series, n] of Object.entries(point.bySeries)) totals[series] = (totals[series] ?? 0) + n;
+      }
+      expect(totals, split).toEqual(count(key));
+    }
 
     const feedback = await db().optOutFeedback.findMany({ where: { workspaceId: shop.workspace.id } });
     expect(Object.fromEntries((await reasonBreakdown(shop.workspace.id, range)).map((r) => [r.key, r.count]))).toEqual({ too_frequent: 2, privacy: 1 });

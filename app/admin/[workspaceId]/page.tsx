@@ -1,7 +1,7 @@
 import { BreakdownTable } from "@/components/admin/breakdown-table";
 import { OptOutChart } from "@/components/admin/opt-out-chart";
 import { requireMember } from "@/lib/auth";
-import { countContacts, lastDays, listFeedback, optOutBreakdowns, optOutsOverTime, reasonBreakdown, type Bucket } from "@/lib/data/analytics";
+import { countContacts, lastDays, listFeedback, optOutBreakdowns, optOutsOverTime, reasonBreakdown, type Bucket, type Split } from "@/lib/data/analytics";
 import { linkVisitStats } from "@/lib/data/visits";
 import { OPT_OUT_REASONS } from "@/lib/schemas/opt-out-reason";
 
@@ -15,19 +15,20 @@ export default async function DashboardPage({ params, searchParams }: Props) {
   await requireMember(workspaceId);
   const days = query.days === "90" ? 90 : query.days === "7" ? 7 : 30;
   const bucket: Bucket = query.bucket === "week" ? "week" : "day";
+  const split: Split = query.split === "topic" ? "topic" : query.split === "source" ? "source" : "channel";
   const reason = (OPT_OUT_REASONS as readonly string[]).includes(query.reason ?? "") ? (query.reason as (typeof OPT_OUT_REASONS)[number]) : undefined;
   const search = query.q?.trim().slice(0, 100) || undefined;
   const range = lastDays(days);
 
   const [points, breakdowns, contacts, reasons, answers, visits] = await Promise.all([
-    optOutsOverTime(workspaceId, range, bucket),
+    optOutsOverTime(workspaceId, range, bucket, split),
     optOutBreakdowns(workspaceId, range),
     countContacts(workspaceId),
     reasonBreakdown(workspaceId, range),
     listFeedback(workspaceId, { reason, search }),
     linkVisitStats(workspaceId, range),
   ]);
-  const channels = breakdowns.byChannel.map((row) => row.key);
+  const series = [...new Set(points.flatMap((point) => Object.keys(point.bySeries)))].sort();
   const rate = contacts > 0 ? (breakdowns.total / contacts) * 100 : 0;
 
   return (
@@ -44,10 +45,18 @@ export default async function DashboardPage({ params, searchParams }: Props) {
             </select>
           </label>
           <label>
-            By{" "}
+            Per{" "}
             <select name="bucket" defaultValue={bucket} className="rounded border border-slate-400 p-1">
               <option value="day">day</option>
               <option value="week">week</option>
+            </select>
+          </label>
+          <label>
+            Split by{" "}
+            <select name="split" defaultValue={split} className="rounded border border-slate-400 p-1">
+              <option value="channel">channel</option>
+              <option value="topic">topic</option>
+              <option value="source">source</option>
             </select>
           </label>
           <button type="submit" className="rounded bg-blue-800 px-3 py-1 text-white">
@@ -76,9 +85,9 @@ export default async function DashboardPage({ params, searchParams }: Props) {
 
       <section aria-labelledby="over-time" className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="over-time" className="font-semibold">
-          Opt-outs per {bucket}, by channel
+          Opt-outs per {bucket}, by {split}
         </h2>
-        <OptOutChart points={points} channels={channels} />
+        <OptOutChart points={points} series={series} label={`Opt-outs over time by ${split}`} />
         <details className="mt-2 text-sm">
           <summary>The numbers</summary>
           <table className="mt-2 w-full text-left">
