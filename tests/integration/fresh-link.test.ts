@@ -1,30 +1,12 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMailStub, type MailStub } from "@/lib/dev/mail-stub";
+import { describe, expect, it } from "vitest";
 import { findActiveSigningKey } from "@/lib/data/signing-keys";
 import { requestFreshLink } from "@/lib/fresh-link";
 import { verifyLinkToken } from "@/lib/links";
 import { signToken } from "@/lib/tokens";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import { withMailStub } from "@/tests/helpers/mail";
 
-let mail: MailStub;
-let mailDir: string;
-
-beforeAll(async () => {
-  mailDir = await mkdtemp(path.join(tmpdir(), "pc-mail-"));
-  mail = await startMailStub(mailDir);
-  // Email goes through the real resend SDK to the local stub.
-  process.env.RESEND_API_KEY = "re_test";
-  process.env.RESEND_BASE_URL = mail.url;
-  process.env.APP_URL = "https://prefs.example.com";
-});
-
-afterAll(async () => {
-  await mail.stop();
-  await rm(mailDir, { recursive: true, force: true });
-});
+const mail = withMailStub();
 
 async function expiredLinkFor(workspace: Awaited<ReturnType<typeof createTestWorkspace>>) {
   const key = (await findActiveSigningKey(workspace.workspace.id))!;

@@ -1,29 +1,14 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { POST } from "@/app/api/v1/optin/route";
 import { db } from "@/lib/db";
-import { startMailStub, type MailStub } from "@/lib/dev/mail-stub";
 import { changeSubscription, expireUnconfirmed } from "@/lib/data/preferences";
 import { checkSendability } from "@/lib/data/sendability";
 import { createApiKey, createContact } from "@/lib/data/workspaces";
 import { verifyLinkToken } from "@/lib/links";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import { withMailStub } from "@/tests/helpers/mail";
 
-let mail: MailStub;
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "pc-optin-mail-"));
-  mail = await startMailStub(dir);
-  process.env.RESEND_API_KEY = "re_test";
-  process.env.RESEND_BASE_URL = mail.url;
-  process.env.APP_URL = "https://prefs.example.com";
-});
-afterAll(async () => {
-  await mail.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const mail = withMailStub();
 
 async function setup() {
   const shop = await createTestWorkspace();

@@ -1,26 +1,21 @@
-import { z } from "zod";
-import { authenticateApiKey } from "@/lib/api/auth";
-import { preferencesDocument } from "@/lib/api/preferences-document";
-import { apiError, errorResponse } from "@/lib/api/respond";
-import { applyPreferenceChanges, getContactPreferences, type PreferenceChange } from "@/lib/data/preferences";
-import { readJsonObject, validationError } from "@/lib/api/respond";
-import { preferencesPatchSchema, type PreferencesPatch } from "@/lib/schemas/preferences-api";
+import { contactNotFound, contactRoute } from "@/lib/api/contact-route";
 import { apiEvidence } from "@/lib/api/evidence";
+import { preferencesDocument } from "@/lib/api/preferences-document";
+import { readJsonObject, validationError } from "@/lib/api/respond";
+import { applyPreferenceChanges, getContactPreferences, type PreferenceChange } from "@/lib/data/preferences";
+import { preferencesPatchSchema, type PreferencesPatch } from "@/lib/schemas/preferences-api";
 
 export const dynamic = "force-dynamic";
 
+type Context = { params: Promise<{ id: string }> };
+
 /** GET /api/v1/contacts/{id}/preferences: every enabled channel's switch and every topic's status. */
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  try {
-    const { workspaceId } = await authenticateApiKey(request, "read");
-    const { id } = await params;
-    if (!z.uuid().safeParse(id).success) return apiError(400, "invalid_request", "id: must be a contact id (a UUID)");
+export function GET(request: Request, context: Context) {
+  return contactRoute(request, context, "read", async (workspaceId, id) => {
     const state = await getContactPreferences(workspaceId, id);
-    if (!state) return apiError(404, "contact_not_found", "There is no contact with this id in this workspace.");
+    if (!state) return contactNotFound();
     return Response.json(preferencesDocument(state), { headers: { "Cache-Control": "no-store" } });
-  } catch (error) {
-    return errorResponse(error);
-  }
+  });
 }
 
 function toChange(change: PreferencesPatch["changes"][number]): PreferenceChange {
@@ -34,21 +29,16 @@ function toChange(change: PreferencesPatch["changes"][number]): PreferenceChange
  * PATCH /api/v1/contacts/{id}/preferences: changes, each with the version read (a stale one answers
  * 409 and changes nothing), and the consent evidence. All or nothing; one ledger entry per change.
  */
-export async function PATCH(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  try {
-    const { workspaceId } = await authenticateApiKey(request, "write");
-    const { id } = await params;
-    if (!z.uuid().safeParse(id).success) return apiError(400, "invalid_request", "id: must be a contact id (a UUID)");
+export function PATCH(request: Request, context: Context) {
+  return contactRoute(request, context, "write", async (workspaceId, id) => {
     const parsed = preferencesPatchSchema.safeParse(await readJsonObject(request));
     if (!parsed.success) return validationError(parsed.error);
-    const { changes, evidence = {} } = parsed.data;
+    const { changes, evidence } = parsed.data;
     const results = await applyPreferenceChanges(workspaceId, id, changes.map(toChange), apiEvidence(evidence));
     const state = await getContactPreferences(workspaceId, id);
     return Response.json(
       { ...preferencesDocument(state!), results: results.map(({ changed, version }) => ({ changed, version })) },
       { headers: { "Cache-Control": "no-store" } },
     );
-  } catch (error) {
-    return errorResponse(error);
-  }
+  });
 }
