@@ -207,7 +207,7 @@ export default async function SettingsPage({ params, searchParams }: { params: P
       </Section>
 
       <Section id="webhooks" title="Webhook endpoints">
-        <p className="mt-1 text-sm text-slate-700">Every change of consent is sent as a consent.changed event, signed by the Standard Webhooks scheme with the endpoint&apos;s secret.</p>
+        <p className="mt-1 text-sm text-slate-700">Every change of consent is queued as a consent.changed event for these endpoints, to be signed with the endpoint&apos;s secret (Standard Webhooks). Delivery is not switched on yet: the events wait in the outbox.</p>
         <ul className="mt-3 grid gap-1 text-sm">
           {webhooks.map((endpoint) => (
             <li key={endpoint.id} className="flex flex-wrap items-center gap-3">
