@@ -1,7 +1,8 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { db } from "@/lib/db";
-import { InvalidScopeError, NotFoundError } from "@/lib/errors";
+import { assertChannelEnabled, assertTopicOnChannel } from "@/lib/scope";
+import { NotFoundError } from "@/lib/errors";
 import type { Channel, OptOutReason, TokenPurpose } from "@/lib/generated/prisma/enums";
 import type { LocalizedText } from "@/lib/data/preferences";
 import { readBranding, type Branding } from "@/lib/schemas/embed";
@@ -25,15 +26,13 @@ export async function findLinkScope(workspaceId: string, contactId: string, chan
   });
   if (!contact) throw new NotFoundError("contact", "There is no contact with this id in this workspace.");
   const { workspace } = contact;
-  if (!workspace.enabledChannels.includes(channel)) {
-    throw new InvalidScopeError(`The channel "${channel}" is not enabled for this workspace.`);
-  }
+  assertChannelEnabled(workspace.enabledChannels, channel);
   let topic: LinkScope["topic"] = null;
   if (topicKey) {
     const found = await db().topic.findUnique({ where: { workspaceId_key: { workspaceId, key: topicKey } } });
-    if (!found || found.retiredAt) throw new NotFoundError("topic", `There is no topic "${topicKey}" in this workspace.`);
-    if (!found.channels.includes(channel)) throw new InvalidScopeError(`The topic "${topicKey}" is not sent on the channel "${channel}".`);
-    topic = { id: found.id, key: found.key, names: found.names as LocalizedText, requiresOptIn: found.requiresOptIn };
+    const live = found && !found.retiredAt ? found : null;
+    assertTopicOnChannel(topicKey, live, channel);
+    topic = { id: live.id, key: live.key, names: live.names as LocalizedText, requiresOptIn: live.requiresOptIn };
   }
   return {
     workspace: { id: workspace.id, name: workspace.name, defaultLocale: workspace.defaultLocale, branding: readBranding(workspace.branding) },

@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { addressFor } from "@/lib/channels";
 import { db, transaction, type SqlClient } from "@/lib/db";
+import { assertChannelEnabled, assertTopicOnChannel } from "@/lib/scope";
 import { InvalidScopeError, NotFoundError, StaleVersionError } from "@/lib/errors";
 import type { Channel, Frequency, SubscriptionStatus } from "@/lib/generated/prisma/enums";
 import { readBranding, type Branding } from "@/lib/schemas/embed";
@@ -141,12 +142,6 @@ async function lockContact(client: SqlClient, workspaceId: string, contactId: st
   return { workspaceId, contactId, enabledChannels: locked.rows[0].channels };
 }
 
-function assertChannelEnabled(scope: Scope, channel: Channel) {
-  if (!scope.enabledChannels.includes(channel)) {
-    throw new InvalidScopeError(`The channel "${channel}" is not enabled for this workspace.`);
-  }
-}
-
 type ChannelRow = { subscribed: boolean; frequency: Frequency; paused_until: Date | null; version: number };
 
 async function readChannelRow(client: SqlClient, scope: Scope, channel: Channel): Promise<ChannelRow> {
@@ -207,7 +202,7 @@ async function recordChange(client: SqlClient, scope: Scope, record: LedgerRecor
 }
 
 async function applyChange(client: SqlClient, scope: Scope, change: PreferenceChange, evidence: ConsentEvidence): Promise<PreferenceChangeResult> {
-  assertChannelEnabled(scope, change.channel);
+  assertChannelEnabled(scope.enabledChannels, change.channel);
   const { channel, expectedVersion } = change;
 
   if (change.kind === "subscription" && change.topicKey) {
@@ -217,8 +212,8 @@ async function applyChange(client: SqlClient, scope: Scope, change: PreferenceCh
         [scope.workspaceId, change.topicKey],
       )
     ).rows[0];
-    if (!topic || topic.retired_at) throw new NotFoundError("topic", `There is no topic "${change.topicKey}" in this workspace.`);
-    if (!topic.channels.includes(channel)) throw new InvalidScopeError(`The topic "${change.topicKey}" is not sent on the channel "${channel}".`);
+    const live = topic && !topic.retired_at ? topic : null;
+    assertTopicOnChannel(change.topicKey, live, channel);
     const row = (
       await client.query<{ status: SubscriptionStatus; version: number }>(
         "SELECT status, version FROM topic_subscriptions WHERE workspace_id = $1 AND contact_id = $2 AND channel = $3 AND topic_id = $4",
@@ -313,15 +308,13 @@ export async function assertChangeScopes(workspaceId: string, changes: Preferenc
     select: { enabledChannels: true, topics: { where: { retiredAt: null }, select: { key: true, channels: true } } },
   });
   for (const change of changes) {
-    if (!workspace.enabledChannels.includes(change.channel)) throw new InvalidScopeError(`The channel "${change.channel}" is not enabled for this workspace.`);
+    assertChannelEnabled(workspace.enabledChannels, change.channel);
     if (change.kind !== "subscription") continue;
     if (!change.topicKey) {
       if (change.status === "pending") throw new InvalidScopeError("A channel is either subscribed or unsubscribed.");
       continue;
     }
-    const topic = workspace.topics.find((t) => t.key === change.topicKey);
-    if (!topic) throw new NotFoundError("topic", `There is no topic "${change.topicKey}" in this workspace.`);
-    if (!topic.channels.includes(change.channel)) throw new InvalidScopeError(`The topic "${change.topicKey}" is not sent on the channel "${change.channel}".`);
+    assertTopicOnChannel(change.topicKey, workspace.topics.find((t) => t.key === change.topicKey), change.channel);
   }
 }
 

@@ -1,8 +1,8 @@
 import "server-only";
 import { addressFor } from "@/lib/channels";
 import { pool } from "@/lib/db";
+import { assertChannelEnabled, assertTopicOnChannel } from "@/lib/scope";
 import { env } from "@/lib/env";
-import { InvalidScopeError, NotFoundError } from "@/lib/errors";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import { suppressionHash } from "@/lib/suppression";
 
@@ -46,9 +46,8 @@ export async function checkSendability(workspaceId: string, channel: Channel, to
     [workspaceId, topicKey ?? null],
   );
   const { channels, topic_id: topicId, topic_channels: topicChannels, requires_opt_in: requiresOptIn } = scope.rows[0];
-  if (!channels.includes(channel)) throw new InvalidScopeError(`The channel "${channel}" is not enabled for this workspace.`);
-  if (topicKey && !topicId) throw new NotFoundError("topic", `There is no topic "${topicKey}" in this workspace.`);
-  if (topicKey && !topicChannels!.includes(channel)) throw new InvalidScopeError(`The topic "${topicKey}" is not sent on the channel "${channel}".`);
+  assertChannelEnabled(channels, channel);
+  if (topicKey) assertTopicOnChannel(topicKey, topicId ? { channels: topicChannels! } : null, channel);
 
   const { rows } = await pool().query<Row>(
     `SELECT ids.id, c.id IS NOT NULL AS known, c.email, c.phone, c.whatsapp_id, c.external_id, cs.subscribed, cs.paused_until, ts.status::text AS status

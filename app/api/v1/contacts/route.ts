@@ -2,7 +2,8 @@ import { z } from "zod";
 import { authenticateApiKey } from "@/lib/api/auth";
 import { apiEvidence } from "@/lib/api/evidence";
 import { preferencesDocument } from "@/lib/api/preferences-document";
-import { errorResponse, readJsonObject, validationError } from "@/lib/api/respond";
+import { jsonRoute, noStoreJson } from "@/lib/api/json-route";
+import { errorResponse, validationError } from "@/lib/api/respond";
 import { findContactById, listContacts, upsertContact } from "@/lib/data/contacts";
 import { applyPreferenceChanges, assertChangeScopes, getContactPreferences } from "@/lib/data/preferences";
 import { contactUpsertSchema } from "@/lib/schemas/contacts";
@@ -18,22 +19,16 @@ const listQuerySchema = z.object({
  * POST /api/v1/contacts: creates or updates a contact (matched by external id, then email, phone,
  * WhatsApp id) and records the subscriptions given, with their consent evidence, in the ledger.
  */
-export async function POST(request: Request) {
-  try {
-    const { workspaceId } = await authenticateApiKey(request, "write");
-    const parsed = contactUpsertSchema.safeParse(await readJsonObject(request));
-    if (!parsed.success) return validationError(parsed.error);
-    const { subscriptions = [], evidence, ...fields } = parsed.data;
+export function POST(request: Request) {
+  return jsonRoute(request, "write", contactUpsertSchema, async (workspaceId, { subscriptions = [], evidence, ...fields }) => {
     const changes = subscriptions.map((s) => ({ kind: "subscription" as const, channel: s.channel, topicKey: s.topic, status: s.status }));
     // A bad subscription is refused before the contact is written: nothing half-done.
     await assertChangeScopes(workspaceId, changes);
     const { id, created } = await upsertContact(workspaceId, fields);
     if (changes.length > 0) await applyPreferenceChanges(workspaceId, id, changes, apiEvidence(evidence));
     const [contact, state] = await Promise.all([findContactById(workspaceId, id), getContactPreferences(workspaceId, id)]);
-    return Response.json({ ...contact, preferences: preferencesDocument(state!) }, { status: created ? 201 : 200, headers: { "Cache-Control": "no-store" } });
-  } catch (error) {
-    return errorResponse(error);
-  }
+    return noStoreJson({ ...contact, preferences: preferencesDocument(state!) }, created ? 201 : 200);
+  });
 }
 
 /** GET /api/v1/contacts?cursor=&limit=: every contact, a page at a time. */

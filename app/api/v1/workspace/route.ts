@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { authenticateApiKey } from "@/lib/api/auth";
-import { errorResponse, readJsonObject, validationError } from "@/lib/api/respond";
+import { jsonRoute, noStoreJson } from "@/lib/api/json-route";
+import { errorResponse } from "@/lib/api/respond";
 import { getEmbedSettings, updateEmbedSettings } from "@/lib/data/workspaces";
 import { brandingSchema, embedOriginsSchema } from "@/lib/schemas/embed";
 
@@ -22,13 +23,6 @@ export async function GET(request: Request) {
 }
 
 /** PATCH /api/v1/workspace: the origins allowed to embed the preference page, and the brand it wears. */
-export async function PATCH(request: Request) {
-  try {
-    const { workspaceId } = await authenticateApiKey(request, "write");
-    const parsed = settingsSchema.safeParse(await readJsonObject(request));
-    if (!parsed.success) return validationError(parsed.error);
-    return Response.json(await updateEmbedSettings(workspaceId, parsed.data), { headers: { "Cache-Control": "no-store" } });
-  } catch (error) {
-    return errorResponse(error);
-  }
+export function PATCH(request: Request) {
+  return jsonRoute(request, "write", settingsSchema, async (workspaceId, body) => noStoreJson(await updateEmbedSettings(workspaceId, body)));
 }
