@@ -35,3 +35,13 @@ export class InvalidScopeError extends UserFacingError {
     super("invalid_scope", message, 422);
   }
 }
+
+/** Too many requests in the window: answered 429 with Retry-After. */
+export class RateLimitedError extends UserFacingError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = "Too many requests; try again after the number of seconds in Retry-After.",
+  ) {
+    super("rate_limited", message, 429, { retryAfterSeconds });
+  }
+}

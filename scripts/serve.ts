@@ -150,11 +150,10 @@ async function main() {
     }
   });
 
-  // Housekeeping: double opt-in requests left unconfirmed for 7 days lapse.
-  const { expireUnconfirmed } = await import("@/lib/data/preferences");
+  const { runHousekeeping } = await import("@/lib/data/housekeeping");
   const housekeeping = async () => {
     try {
-      await expireUnconfirmed(7 * 24 * 60 * 60 * 1000);
+      await runHousekeeping();
     } catch (error) {
       console.warn(`housekeeping: ${(error as Error).message}`);
     }

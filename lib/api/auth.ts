@@ -1,6 +1,7 @@
 import "server-only";
 import { findApiKey, type ApiKeyIdentity } from "@/lib/data/api-keys";
-import { UserFacingError } from "@/lib/errors";
+import { consumeRateLimit } from "@/lib/data/rate-limits";
+import { RateLimitedError, UserFacingError } from "@/lib/errors";
 
 const BEARER = /^Bearer\s+(pck_[a-z0-9]{8}_[A-Za-z0-9_-]{32})\s*$/;
 
@@ -8,7 +9,8 @@ export type ApiScope = "read" | "write";
 
 /**
  * Every /api/v1 route starts here: a valid `Authorization: Bearer <key>` (401 otherwise), the scope the
- * route needs, and, when the request names a workspace (`X-Workspace-Id`), the key's own (403 otherwise).
+ * route needs, when the request names a workspace (`X-Workspace-Id`) the key's own (403 otherwise), and
+ * the key's own rate limit (429 with Retry-After beyond it; counted in PostgreSQL, so across instances).
  */
 export async function authenticateApiKey(request: Request, scope: ApiScope): Promise<ApiKeyIdentity> {
   const header = request.headers.get("authorization");
@@ -25,5 +27,7 @@ export async function authenticateApiKey(request: Request, scope: ApiScope): Pro
   if (!key.scopes.includes(scope)) {
     throw new UserFacingError("forbidden", `This API key lacks the "${scope}" scope.`, 403);
   }
+  const { allowed, retryAfterSeconds } = await consumeRateLimit(`api-key:${key.id}`, key.rateLimitPerMinute, 60);
+  if (!allowed) throw new RateLimitedError(retryAfterSeconds, `This API key may make ${key.rateLimitPerMinute} requests a minute; try again in ${retryAfterSeconds} s.`);
   return key;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "@/lib/db-errors";
-import { UserFacingError } from "@/lib/errors";
+import { RateLimitedError, UserFacingError } from "@/lib/errors";
 
 // The one error shape of the business API: {"error": {"code", "message", "details"}}.
 
@@ -16,6 +16,9 @@ export function validationError(error: z.ZodError) {
 
 /** Turns any thrown error into an answer: deliberate ones as they are, the database down as 503, the rest as 500. */
 export function errorResponse(error: unknown): Response {
+  if (error instanceof RateLimitedError) {
+    return apiError(error.status, error.code, error.message, error.details, { "Retry-After": String(error.retryAfterSeconds) });
+  }
   if (error instanceof UserFacingError) return apiError(error.status, error.code, error.message, error.details);
   if (error instanceof z.ZodError) return validationError(error);
   if (isDatabaseUnavailable(error)) {
@@ -29,13 +32,16 @@ export function errorResponse(error: unknown): Response {
 
 /** Reads a JSON body; anything that is not a JSON object is a clear 400. */
 export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/(.+\+)?json\b/i.test(type)) {
+  return parseJsonObject(request.headers.get("content-type"), await request.text());
+}
+
+export function parseJsonObject(contentType: string | null, text: string): Record<string, unknown> {
+  if (!/^application\/(.+\+)?json\b/i.test(contentType ?? "")) {
     throw new UserFacingError("unsupported_media_type", "Send the body as JSON with Content-Type: application/json.", 415);
   }
   let body: unknown;
   try {
-    body = await request.json();
+    body = JSON.parse(text);
   } catch {
     throw new UserFacingError("invalid_json", "The body is not valid JSON.", 400);
   }

@@ -2,7 +2,7 @@ import "server-only";
 import { hashApiKey } from "@/lib/api-keys";
 import { db } from "@/lib/db";
 
-export type ApiKeyIdentity = { id: string; workspaceId: string; scopes: string[] };
+export type ApiKeyIdentity = { id: string; workspaceId: string; scopes: string[]; rateLimitPerMinute: number };
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -13,5 +13,5 @@ export async function findApiKey(key: string): Promise<ApiKeyIdentity | null> {
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db().apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
   }
-  return { id: row.id, workspaceId: row.workspaceId, scopes: row.scopes };
+  return { id: row.id, workspaceId: row.workspaceId, scopes: row.scopes, rateLimitPerMinute: row.rateLimitPerMinute };
 }

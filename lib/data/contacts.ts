@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { UserFacingError } from "@/lib/errors";
+import { addressHashes } from "@/lib/suppression";
 
 export type ContactFields = { externalId?: string; email?: string; phone?: string; whatsappId?: string; locale?: string };
 
@@ -19,7 +20,8 @@ export async function upsertContact(workspaceId: string, fields: ContactFields):
     fields.whatsappId && { whatsappId: fields.whatsappId },
   ].find(Boolean) as Record<string, string> | undefined;
   const existing = match ? await db().contact.findFirst({ where: { workspaceId, erasedAt: null, ...match }, select: { id: true } }) : null;
-  const data = { externalId: fields.externalId, email, phone: fields.phone, whatsappId: fields.whatsappId, locale: fields.locale };
+  const addresses = { email, phone: fields.phone, whatsappId: fields.whatsappId };
+  const data = { externalId: fields.externalId, ...addresses, ...addressHashes(addresses), locale: fields.locale };
   try {
     if (existing) {
       await db().contact.update({ where: { id: existing.id }, data });

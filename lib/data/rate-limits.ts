@@ -18,3 +18,8 @@ export async function consumeRateLimit(key: string, limit: number, windowSeconds
   const retryAfterSeconds = Math.ceil((windowStart.getTime() + windowSeconds * 1000 - now) / 1000);
   return { allowed: rows[0].count <= limit, retryAfterSeconds };
 }
+
+/** Housekeeping: windows that ended over a day ago count for nothing any more. */
+export async function purgeRateLimitBuckets(): Promise<void> {
+  await pool().query("DELETE FROM rate_limit_buckets WHERE window_start < now() - interval '1 day'");
+}

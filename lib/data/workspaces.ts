@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import type { LocalizedText } from "@/lib/data/preferences";
 import { readBranding, type Branding } from "@/lib/schemas/embed";
+import { addressHashes } from "@/lib/suppression";
 
 export type NewWorkspace = {
   slug: string;
@@ -70,15 +71,9 @@ export type NewContact = {
 };
 
 export async function createContact(workspaceId: string, input: NewContact) {
+  const addresses = { email: input.email?.trim().toLowerCase() ?? null, phone: input.phone ?? null, whatsappId: input.whatsappId ?? null };
   return db().contact.create({
-    data: {
-      workspaceId,
-      externalId: input.externalId ?? null,
-      email: input.email?.trim().toLowerCase() ?? null,
-      phone: input.phone ?? null,
-      whatsappId: input.whatsappId ?? null,
-      locale: input.locale ?? null,
-    },
+    data: { workspaceId, externalId: input.externalId ?? null, ...addresses, ...addressHashes(addresses), locale: input.locale ?? null },
   });
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CHANNELS } from "@/lib/channels";
+import { channelSchema, topicKeySchema } from "@/lib/schemas/api-fields";
 import { apiEvidenceSchema } from "@/lib/schemas/preferences-api";
 
 export const contactFieldsSchema = z.strictObject({
@@ -15,8 +15,8 @@ export const contactUpsertSchema = contactFieldsSchema
     subscriptions: z
       .array(
         z.strictObject({
-          channel: z.enum(CHANNELS),
-          topic: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be a topic key").optional(),
+          channel: channelSchema,
+          topic: topicKeySchema.optional(),
           status: z.enum(["subscribed", "unsubscribed", "pending"]),
         }),
       )

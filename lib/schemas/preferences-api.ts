@@ -1,18 +1,17 @@
 import { z } from "zod";
-import { CHANNELS } from "@/lib/channels";
+import { channelSchema, topicKeySchema } from "@/lib/schemas/api-fields";
 import { FREQUENCIES } from "@/lib/schemas/preferences";
 
 const version = z.number().int().min(0).optional();
-const channel = z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(", ")}` });
 
 const subscriptionChange = z.strictObject({
-  channel,
-  topic: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be a topic key").optional(),
+  channel: channelSchema,
+  topic: topicKeySchema.optional(),
   status: z.enum(["subscribed", "unsubscribed", "pending"]),
   version,
 });
-const frequencyChange = z.strictObject({ channel, frequency: z.enum(FREQUENCIES), version });
-const pauseChange = z.strictObject({ channel, pausedUntil: z.iso.datetime({ offset: true }).nullable(), version });
+const frequencyChange = z.strictObject({ channel: channelSchema, frequency: z.enum(FREQUENCIES), version });
+const pauseChange = z.strictObject({ channel: channelSchema, pausedUntil: z.iso.datetime({ offset: true }).nullable(), version });
 
 /** The consent evidence a business passes along: what the person saw, where, when they said it. */
 export const apiEvidenceSchema = z.strictObject({
