@@ -13,7 +13,7 @@ export type BenchContext = {
   databaseUrl: string;
   client: pg.Client;
   /** Starts a process that serves HTTP on the port it is given; resolves once `probePath` answers. */
-  serve: (args: string[], probePath: string) => Promise<string>;
+  serve: (args: string[], probePath: string) => Promise<{ url: string; pid: number }>;
 };
 
 export function median(values: number[]) {
@@ -53,7 +53,7 @@ export async function withBenchEnvironment(run: (context: BenchContext) => Promi
         if (child.exitCode !== null) throw new Error(`${args.join(" ")} exited`);
         try {
           await fetch(`${base}${probePath}`);
-          return base;
+          return { url: base, pid: child.pid! };
         } catch {
           await new Promise((resolve) => setTimeout(resolve, 100));
         }

@@ -74,10 +74,10 @@ await withBenchEnvironment(async ({ client, serve }) => {
   const app = await seedWorkspace(client, "bench-app");
   const reference = await seedWorkspace(client, "bench-reference");
   const servers: Server[] = [
-    { name: "app (Next.js)", url: await serve(NEXT_START, "/api/health"), ...app, next: 0, acknowledged: [] },
+    { name: "app (Next.js)", url: (await serve(NEXT_START, "/api/health")).url, ...app, next: 0, acknowledged: [] },
     {
       name: "reference (node:http, same code)",
-      url: await serve(["--import", "tsx", "--conditions=react-server", "bench/reference-oneclick.ts", "--port"], "/"),
+      url: (await serve(["--import", "tsx", "--conditions=react-server", "bench/reference-oneclick.ts", "--port"], "/")).url,
       ...reference,
       next: 0,
       acknowledged: [],

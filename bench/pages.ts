@@ -57,7 +57,7 @@ await withBenchEnvironment(async ({ client, serve }) => {
   await client.query("INSERT INTO channel_subscriptions (workspace_id, contact_id, channel, subscribed, version, updated_at) VALUES ($1, $2, 'sms', false, 1, now())", [workspace, contact]);
 
   const token = await signToken({ workspaceId: workspace, contactId: contact, purpose: "preferences", channel: "email" }, { kid: "k_bench_pages", workspaceId: workspace, secret, status: "active" });
-  const base = await serve(NEXT_START, "/api/health");
+  const { url: base } = await serve(NEXT_START, "/api/health");
   const pages = [
     { name: "preference page /p/…", path: `/p/${token}` },
     { name: "static home page /", path: "/" },

@@ -5,6 +5,7 @@ import { brandingSchema, embedOriginsSchema } from "@/lib/schemas/embed";
 import { optinRequestSchema } from "@/lib/schemas/optin";
 import { preferencesPatchSchema } from "@/lib/schemas/preferences-api";
 import { sendabilityRequestSchema } from "@/lib/schemas/sendability";
+import { streamQuerySchema } from "@/lib/schemas/streams";
 
 // The OpenAPI 3.1 document of /api/v1, built from the very zod schemas the routes validate with
 // (zod's own JSON Schema output, which is OpenAPI 3.1's dialect): it cannot drift from the code.
@@ -28,11 +29,46 @@ const errors = {
   "401": { description: "No valid API key.", content: { "application/json": { schema: errorSchema } } },
   "403": { description: "The key lacks the scope, or names another workspace.", content: { "application/json": { schema: errorSchema } } },
   "404": { description: "Unknown contact or topic (in this workspace).", content: { "application/json": { schema: errorSchema } } },
+  "429": { description: "Beyond the key's requests per minute; see Retry-After.", content: { "application/json": { schema: errorSchema } } },
   "503": { description: "The database is briefly unavailable; see Retry-After.", content: { "application/json": { schema: errorSchema } } },
 };
 
 const body = (schema: z.ZodType) => ({ required: true, content: { "application/json": { schema: json(schema) } } });
 const ok = (description: string) => ({ description, content: { "application/json": { schema: { type: "object" } } } });
+const idempotent = {
+  parameters: [
+    {
+      name: "Idempotency-Key",
+      in: "header",
+      required: false,
+      description: "Any unique string (a UUID): a repeat within 24 hours gets the first answer back (Idempotent-Replayed: true) instead of running again.",
+      schema: { type: "string", maxLength: 255 },
+    },
+  ],
+};
+const idempotencyErrors = {
+  "409": { description: "A request with this Idempotency-Key is still running (or a conflict the message names).", content: { "application/json": { schema: errorSchema } } },
+  "422": { description: "The Idempotency-Key was used with another request, or a channel/topic outside the workspace.", content: { "application/json": { schema: errorSchema } } },
+};
+
+/** A GET's query parameters, from the zod schema that validates them. */
+function queryParameters(schema: z.ZodObject) {
+  const { properties = {}, required = [] } = json(schema) as { properties?: Record<string, object>; required?: string[] };
+  return Object.entries(properties).map(([name, property]) => ({ name, in: "query", required: required.includes(name), schema: property }));
+}
+
+const stream = (summary: string, row: string) => ({
+  summary,
+  parameters: queryParameters(streamQuerySchema),
+  responses: {
+    "200": {
+      description: `${row}, one per line; streamed, so any size comes back in constant memory.`,
+      content: { "application/x-ndjson": { schema: { type: "string" } }, "text/csv": { schema: { type: "string" } } },
+    },
+    ...errors,
+  },
+});
+
 const contactId = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 
 export function openApiDocument(serverUrl: string) {
@@ -47,9 +83,9 @@ export function openApiDocument(serverUrl: string) {
     components: { securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key (pck_…)" } } },
     security: [{ apiKey: [] }],
     paths: {
-      "/links": { post: { summary: "Links and List-Unsubscribe headers for one message", requestBody: body(linkRequestSchema), responses: { "200": ok("The three URLs and two headers"), ...errors } } },
+      "/links": { post: { ...idempotent, summary: "Links and List-Unsubscribe headers for one message", requestBody: body(linkRequestSchema), responses: { "200": ok("The three URLs and two headers"), ...errors } } },
       "/contacts": {
-        post: { summary: "Create or update a contact, with subscriptions and consent evidence", requestBody: body(contactUpsertSchema), responses: { "200": ok("Updated"), "201": ok("Created"), "409": errors["404"], ...errors } },
+        post: { ...idempotent, summary: "Create or update a contact, with subscriptions and consent evidence", requestBody: body(contactUpsertSchema), responses: { "200": ok("Updated"), "201": ok("Created"), ...idempotencyErrors, ...errors } },
         get: {
           summary: "List contacts, a page at a time",
           parameters: [
@@ -68,8 +104,15 @@ export function openApiDocument(serverUrl: string) {
         patch: { summary: "Change preferences with versions and consent evidence", parameters: [contactId], requestBody: body(preferencesPatchSchema), responses: { "200": ok("The new preferences"), "409": { description: "A stale version; nothing changed", content: { "application/json": { schema: errorSchema } } }, ...errors } },
       },
       "/contacts/{id}/export": { get: { summary: "Everything held about the person, the ledger included", parameters: [contactId], responses: { "200": ok("The export"), ...errors } } },
-      "/sendability": { post: { summary: "May I send? For up to 10,000 contacts, with the reason for each no", requestBody: body(sendabilityRequestSchema), responses: { "200": ok("One result per contact, in order"), ...errors } } },
-      "/optin": { post: { summary: "Double opt-in by email", requestBody: body(optinRequestSchema), responses: { "202": ok("The topics now pending"), ...errors } } },
+      "/sendability": { post: { ...idempotent, summary: "May I send? For up to 10,000 contacts, with the reason for each no", requestBody: body(sendabilityRequestSchema), responses: { "200": ok("One result per contact, in order"), ...errors } } },
+      "/optin": { post: { ...idempotent, summary: "Double opt-in by email", requestBody: body(optinRequestSchema), responses: { "202": ok("The topics now pending"), ...idempotencyErrors, ...errors } } },
+      "/audience": { get: stream("Everyone who may be sent the topic on the channel now, with the address to use", "{contactId, externalId, address, locale}") },
+      "/suppressions": {
+        get: stream(
+          "Everyone who must not be sent to on the channel (and topic): opt-outs, suppressed addresses, hashes of erased ones",
+          "{reason: channel_opt_out | topic_opt_out | suppressed, contactId, address, addressHash, since}",
+        ),
+      },
       "/workspace": {
         get: { summary: "Embed settings", responses: { "200": ok("Allowed origins and branding"), ...errors } },
         patch: {

@@ -8,6 +8,7 @@ describe("the OpenAPI document", () => {
     expect(document.openapi).toBe("3.1.0");
     expect(document.servers).toEqual([{ url: "https://prefs.example.com/api/v1" }]);
     expect(Object.keys(document.paths).sort()).toEqual([
+      "/audience",
       "/contacts",
       "/contacts/{id}",
       "/contacts/{id}/export",
@@ -15,6 +16,7 @@ describe("the OpenAPI document", () => {
       "/links",
       "/optin",
       "/sendability",
+      "/suppressions",
       "/workspace",
     ]);
   });
@@ -31,5 +33,17 @@ describe("the OpenAPI document", () => {
     expect(sendability.additionalProperties).toBe(false);
     const links = document.paths["/links"].post.requestBody.content["application/json"].schema as { required: string[] };
     expect(links.required.sort()).toEqual(["channel", "contactId"]);
+  });
+
+  it("gives the streams their query parameters and formats, and the POSTs their Idempotency-Key", () => {
+    const audience = document.paths["/audience"].get;
+    expect(audience.parameters.map((p) => [p.name, p.required])).toEqual([
+      ["channel", true],
+      ["topic", false],
+      ["format", false],
+    ]);
+    expect(Object.keys(audience.responses["200"].content).sort()).toEqual(["application/x-ndjson", "text/csv"]);
+    expect(document.paths["/contacts"].post.parameters?.[0]).toMatchObject({ name: "Idempotency-Key", in: "header" });
+    expect(document.paths["/contacts"].post.responses).toHaveProperty("429");
   });
 });
