@@ -45,6 +45,10 @@ const envSchema = z.object({
   AUTH_GOOGLE_SECRET: z.string().min(1).optional(),
   /** Keys the hashes that keep erased addresses suppressed. Never rotate it: old hashes would stop matching. */
   SUPPRESSION_KEY: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
+  /** Where the WhatsApp Cloud API is reached, for the confirmation replies (a local stub in tests). */
+  WHATSAPP_API_BASE_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).default("https://graph.facebook.com/v21.0"),
+  /** Whether `npm start` also runs the webhook worker in its process (run `npm run worker` apart to scale it alone). */
+  RUN_WORKER: booleanFlag.default(true),
   /** How many reverse proxies in front of the app append to X-Forwarded-For. */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
