@@ -47,6 +47,8 @@ const envSchema = z.object({
   SUPPRESSION_KEY: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
   /** Where the WhatsApp Cloud API is reached, for the confirmation replies (a local stub in tests). */
   WHATSAPP_API_BASE_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).default("https://graph.facebook.com/v21.0"),
+  /** The whsec_ secret the inbound-email webhook (mailto unsubscribes) is signed with (Standard Webhooks / Svix). */
+  INBOUND_EMAIL_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]{32,}$/, "must be a whsec_ secret from your inbound-email provider").optional(),
   /** Whether `npm start` also runs the webhook worker in its process (run `npm run worker` apart to scale it alone). */
   RUN_WORKER: booleanFlag.default(true),
   /** How many reverse proxies in front of the app append to X-Forwarded-For. */

@@ -5,6 +5,10 @@ const en = {
   "channel.whatsapp": "WhatsApp",
   "channel.push": "push notifications",
 
+  "inbound.optedOut": "{sender}: you will receive no more {channel} messages. Reply START to come back.",
+  "inbound.optedIn": "{sender}: you are subscribed to {channel} messages again. Reply STOP to leave.",
+  "inbound.help": "{sender}: reply STOP to stop {channel} messages, START to come back.",
+
   "unsubscribe.pageTitle": "Unsubscribe",
   "unsubscribe.scopeTopic": "{topic} by {channel} from {sender}",
   "unsubscribe.scopeChannel": "Everything by {channel} from {sender}",

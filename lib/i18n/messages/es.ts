@@ -6,6 +6,10 @@ const es: Catalogue = {
   "channel.whatsapp": "WhatsApp",
   "channel.push": "notificaciones push",
 
+  "inbound.optedOut": "{sender}: no recibirás más mensajes por {channel}. Responde ALTA para volver.",
+  "inbound.optedIn": "{sender}: vuelves a recibir mensajes por {channel}. Responde BAJA para salir.",
+  "inbound.help": "{sender}: responde BAJA para dejar de recibir mensajes por {channel}, ALTA para volver.",
+
   "unsubscribe.pageTitle": "Darse de baja",
   "unsubscribe.scopeTopic": "{topic} por {channel} de {sender}",
   "unsubscribe.scopeChannel": "Todo lo que {sender} envía por {channel}",

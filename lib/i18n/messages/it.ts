@@ -6,6 +6,10 @@ const it: Catalogue = {
   "channel.whatsapp": "WhatsApp",
   "channel.push": "notifiche push",
 
+  "inbound.optedOut": "{sender}: non riceverai più messaggi via {channel}. Rispondi ISCRIVIMI per tornare.",
+  "inbound.optedIn": "{sender}: riceverai di nuovo messaggi via {channel}. Rispondi DISISCRIVI per uscire.",
+  "inbound.help": "{sender}: rispondi DISISCRIVI per non ricevere più messaggi via {channel}, ISCRIVIMI per tornare.",
+
   "unsubscribe.pageTitle": "Annulla l'iscrizione",
   "unsubscribe.scopeTopic": "{topic} via {channel} da {sender}",
   "unsubscribe.scopeChannel": "Tutto ciò che {sender} invia via {channel}",

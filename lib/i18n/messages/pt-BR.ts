@@ -6,6 +6,10 @@ const ptBR: Catalogue = {
   "channel.whatsapp": "WhatsApp",
   "channel.push": "notificações push",
 
+  "inbound.optedOut": "{sender}: você não receberá mais mensagens por {channel}. Responda VOLTAR para voltar.",
+  "inbound.optedIn": "{sender}: você voltou a receber mensagens por {channel}. Responda SAIR para sair.",
+  "inbound.help": "{sender}: responda SAIR para parar as mensagens por {channel}, VOLTAR para voltar.",
+
   "unsubscribe.pageTitle": "Cancelar inscrição",
   "unsubscribe.scopeTopic": "{topic} por {channel} de {sender}",
   "unsubscribe.scopeChannel": "Tudo o que {sender} envia por {channel}",

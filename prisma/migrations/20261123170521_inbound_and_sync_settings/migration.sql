@@ -1,8 +1,7 @@
 BEGIN;
 
 -- AlterTable
-ALTER TABLE "workspaces" ADD COLUMN     "inbound_email_secret" TEXT,
-ADD COLUMN     "resend_api_key" TEXT,
+ALTER TABLE "workspaces" ADD COLUMN     "resend_api_key" TEXT,
 ADD COLUMN     "twilio_auth_token" TEXT,
 ADD COLUMN     "whatsapp_access_token" TEXT,
 ADD COLUMN     "whatsapp_app_secret" TEXT,

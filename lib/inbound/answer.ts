@@ -1,0 +1,20 @@
+import "server-only";
+import { applyKeyword, type InboundChannel, type InboundSettings } from "@/lib/data/inbound";
+import { resolveLocale, translator } from "@/lib/i18n";
+import { classifyKeyword } from "@/lib/inbound/keywords";
+
+const REPLY_KEY = { opt_out: "inbound.optedOut", opt_in: "inbound.optedIn", help: "inbound.help" } as const;
+
+/**
+ * What SMS and WhatsApp share once the signature is checked: a message that is exactly a keyword acts on
+ * that channel only and gets one confirmation, in the contact's language (else the keyword's, else the
+ * workspace's). Any other message changes nothing and gets no reply.
+ */
+export async function answerInboundMessage(settings: InboundSettings, channel: InboundChannel, from: string, text: string, messageId: string | null): Promise<string | null> {
+  const keyword = classifyKeyword(text);
+  if (!keyword) return null;
+  const outcome = keyword.intent === "help" ? null : await applyKeyword(settings.id, channel, from, keyword.intent, { text, messageId });
+  const locale = resolveLocale({ contactLocale: outcome?.contactLocale ?? keyword.locale, workspaceDefault: settings.defaultLocale });
+  const t = translator(locale);
+  return t(REPLY_KEY[keyword.intent], { sender: settings.name, channel: t(`channel.${channel}`) });
+}
