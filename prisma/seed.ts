@@ -1,4 +1,5 @@
 import "server-only";
+import { createHmac, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -8,6 +9,8 @@ import { addAdmin } from "@/lib/data/admin";
 import { recordFeedbackForEvent } from "@/lib/data/links";
 import { changeSubscription } from "@/lib/data/preferences";
 import { createApiKey, createContact, createTopic, createWorkspace, findWorkspaceBySlug, revokeApiKey } from "@/lib/data/workspaces";
+import { env } from "@/lib/env";
+import { twilioSignature } from "@/lib/inbound/twilio-signature";
 import { mintLinks } from "@/lib/links";
 
 // The demo workspace: made once, kept across restarts (same id), described in .data/demo.json.
@@ -79,7 +82,58 @@ export type DemoFile = {
   contacts: DemoContact[];
   /** Dashboard sign-in addresses (the magic link arrives by email). */
   admins: { email: string; role: "owner" | "viewer"; workspaceId: string }[];
+  /** The inbound webhooks with their secrets, and a signed request to try each with curl. */
+  inbound: DemoInbound;
 };
+
+type DemoInbound = {
+  sms: { url: string; twilioAuthToken: string; tryIt: string };
+  whatsapp: { url: string; verifyToken: string; appSecret: string; tryIt: string };
+  email: { url: string; secret: string | null; note: string };
+};
+
+/** Demo credentials for the inbound channels, made once and kept in the workspace (as an admin would set them). */
+async function demoInboundSettings(workspaceId: string) {
+  const current = await db().workspace.findUniqueOrThrow({ where: { id: workspaceId } });
+  if (current.twilioAuthToken && current.whatsappAppSecret && current.whatsappVerifyToken) return current;
+  const secret = () => randomBytes(16).toString("hex");
+  return db().workspace.update({
+    where: { id: workspaceId },
+    data: { twilioAuthToken: secret(), whatsappAppSecret: secret(), whatsappVerifyToken: secret(), whatsappPhoneNumberId: "demo-phone-number-id" },
+  });
+}
+
+/** Requests signed exactly as Twilio and Meta sign theirs, so a newcomer can watch a STOP land. */
+async function demoInbound(workspaceId: string, baseUrl: string, phone: string): Promise<DemoInbound> {
+  const settings = await demoInboundSettings(workspaceId);
+  const smsUrl = `${baseUrl}/api/inbound/twilio/${workspaceId}`;
+  const smsForm = { From: phone, To: "+15005550006", Body: "STOP", MessageSid: "SMdemo0000000000000000000000000001" };
+  const smsSignature = twilioSignature(settings.twilioAuthToken!, smsUrl, smsForm);
+  const whatsappUrl = `${baseUrl}/api/inbound/whatsapp/${workspaceId}`;
+  const whatsappBody = JSON.stringify({
+    object: "whatsapp_business_account",
+    entry: [{ id: "demo", changes: [{ field: "messages", value: { messaging_product: "whatsapp", messages: [{ from: phone.replace(/\D/g, ""), id: "wamid.demo1", timestamp: "1700000000", type: "text", text: { body: "BAJA" } }] } }] }],
+  });
+  const whatsappSignature = `sha256=${createHmac("sha256", settings.whatsappAppSecret!).update(whatsappBody).digest("hex")}`;
+  return {
+    sms: {
+      url: smsUrl,
+      twilioAuthToken: settings.twilioAuthToken!,
+      tryIt: `curl -s ${smsUrl} -H 'X-Twilio-Signature: ${smsSignature}' ${Object.entries(smsForm).map(([k, v]) => `--data-urlencode '${k}=${v}'`).join(" ")}`,
+    },
+    whatsapp: {
+      url: whatsappUrl,
+      verifyToken: settings.whatsappVerifyToken!,
+      appSecret: settings.whatsappAppSecret!,
+      tryIt: `curl -s ${whatsappUrl} -H 'Content-Type: application/json' -H 'X-Hub-Signature-256: ${whatsappSignature}' --data '${whatsappBody}'`,
+    },
+    email: {
+      url: `${baseUrl}/api/inbound/email`,
+      secret: env().INBOUND_EMAIL_SECRET ?? null,
+      note: "Signed per request by the Standard Webhooks scheme (webhook-id, webhook-timestamp, webhook-signature; or Resend's svix-* headers) within 5 minutes: see the README.",
+    },
+  };
+}
 
 const ADMINS = [
   { email: "admin@example.com", role: "owner" as const },
@@ -195,6 +249,7 @@ export async function seedDemo(dataDir: string, baseUrl: string): Promise<DemoFi
       }),
     ),
     admins: [...ADMINS.map((admin) => ({ ...admin, workspaceId: workspace.id })), { email: "owner@globex.example", role: "owner", workspaceId: globex.id }],
+    inbound: await demoInbound(workspace.id, baseUrl, contacts.find((c) => c.phone)?.phone ?? "+15005550009"),
   };
   await writeFile(file, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
   return demo;

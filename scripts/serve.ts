@@ -19,9 +19,9 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-async function readOrCreateSecret(file: string): Promise<string> {
+async function readOrCreateSecret(file: string, make = () => randomBytes(32).toString("base64url")): Promise<string> {
   if (existsSync(file)) return (await readFile(file, "utf8")).trim();
-  const secret = randomBytes(32).toString("base64url");
+  const secret = make();
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, `${secret}\n`, { mode: 0o600 });
   return secret;
@@ -68,7 +68,7 @@ async function printBanner(env: Env, database: BootedDatabase, localUrl: string,
   if (env.DEMO_MODE) {
     const { seedDemo } = await import("@/prisma/seed");
     const demo = await seedDemo(env.DATA_DIR, env.APP_URL);
-    lines.push(`  demo         ${path.join(env.DATA_DIR, "demo.json")} (API key, workspace id, contacts and their links)`);
+    lines.push(`  demo         ${path.join(env.DATA_DIR, "demo.json")} (API key, workspace id, contacts and their links, inbound webhooks to try)`);
     lines.push(`  dashboard    ${env.APP_URL}/admin (sign in as ${demo.admins[0].email}; the link arrives by email)`);
     for (const contact of demo.contacts) {
       const link = contact.unsubscribeUrl;
@@ -113,6 +113,9 @@ async function main() {
   // Demo mode signs admin sessions with a secret of its own, kept beside the data so sessions survive restarts.
   if (env.DEMO_MODE && !env.AUTH_SECRET) process.env.AUTH_SECRET = await readOrCreateSecret(path.join(env.DATA_DIR, "auth-secret"));
   if (env.DEMO_MODE && !env.SUPPRESSION_KEY) process.env.SUPPRESSION_KEY = await readOrCreateSecret(path.join(env.DATA_DIR, "suppression-key"));
+  if (env.DEMO_MODE && !env.INBOUND_EMAIL_SECRET) {
+    process.env.INBOUND_EMAIL_SECRET = await readOrCreateSecret(path.join(env.DATA_DIR, "inbound-email-secret"), () => `whsec_${randomBytes(24).toString("base64")}`);
+  }
 
   // Demo mode without a Resend key sends email to a local stand-in for Resend's API; messages are files.
   const mail = env.DEMO_MODE && !env.RESEND_API_KEY ? await startMailStub(path.join(env.DATA_DIR, "mail")) : null;
@@ -127,16 +130,22 @@ async function main() {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });
 
+  // The outbox worker (RUN_WORKER) runs in this process once the app answers; stopping waits for its deliveries in flight.
+  const stopWorker = new AbortController();
+  let workerStopped: Promise<void> = Promise.resolve();
+
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    stopWorker.abort();
     if (server.exitCode === null) {
       const exited = new Promise((resolve) => server.once("exit", resolve));
       server.kill("SIGTERM");
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
       if (server.exitCode === null) server.kill("SIGKILL");
     }
+    await workerStopped;
     await mail?.stop();
     await database.stop();
     process.exit(code);
@@ -166,6 +175,10 @@ async function main() {
     await waitForHealth(localUrl, server);
     await printBanner(env, database, localUrl, mail);
     void housekeeping();
+    if (env.RUN_WORKER && !stopping) {
+      const { startWorker } = await import("@/lib/webhooks/worker");
+      workerStopped = startWorker({ intervalMs: 1_000, signal: stopWorker.signal });
+    }
   } catch (error) {
     console.error(`\nCannot start: ${(error as Error).message}`);
     await stop(1);

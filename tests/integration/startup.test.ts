@@ -87,6 +87,14 @@ describe("npm start", () => {
     for (const contact of demo.contacts) {
       expect(Object.keys(contact).sort()).toEqual(["email", "id", "locale", "oneClickUrl", "phone", "preferencesUrl", "unsubscribeUrl"]);
     }
+    // The signed SMS in demo.json works as printed: a STOP answered with a TwiML confirmation.
+    const tryIt: string = demo.inbound.sms.tryIt;
+    const signature = /X-Twilio-Signature: ([^']+)'/.exec(tryIt)![1];
+    const form = new URLSearchParams([...tryIt.matchAll(/--data-urlencode '([^=]+)=([^']*)'/g)].map((m) => [m[1], m[2]]));
+    const sms = await fetch(demo.inbound.sms.url.replace("localhost", "127.0.0.1"), { method: "POST", headers: { "x-twilio-signature": signature }, body: form });
+    expect(sms.status).toBe(200);
+    expect(await sms.text()).toContain("<Message>Acme: you will receive no more SMS messages.");
+    expect(demo.inbound.email.secret).toMatch(/^whsec_/);
 
     first.child.kill("SIGTERM");
     const stopped = await first.exited;
