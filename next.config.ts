@@ -1,4 +1,8 @@
 import type { NextConfig } from "next";
+import { env } from "./lib/env";
+
+// Browsers ignore HSTS over plain http, so sending it from every production server is safe.
+const hsts = env().NODE_ENV === "production" ? [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }] : [];
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
@@ -6,11 +10,16 @@ const nextConfig: NextConfig = {
   typedRoutes: false,
   async headers() {
     return [
+      { source: "/:path*", headers: hsts },
+      {
+        // Pages get their Content-Security-Policy (with a nonce) from proxy.ts; API answers render nothing.
+        source: "/api/:path*",
+        headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" }],
+      },
       {
         // Nothing may be framed but /embed, whose frame-ancestors proxy.ts sets from the workspace's origins.
         source: "/:path((?!embed/).*)",
         headers: [
-          { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },
           { key: "X-Frame-Options", value: "DENY" },
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "Referrer-Policy", value: "no-referrer" },

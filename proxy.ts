@@ -1,20 +1,55 @@
+import { randomBytes } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
+import { contentSecurityPolicy } from "@/lib/csp";
 import { frameAncestorsFor } from "@/lib/embed";
+import { env } from "@/lib/env";
+import { memoryRateLimiter } from "@/lib/rate-limit-memory";
+import { clientIp } from "@/lib/request-info";
 
-// Only the embedded preference page may be framed, and only by the origins its workspace lists. Those
-// depend on the token, so the header is set here, per request; every other route is refused framing by
-// the static headers in next.config.ts.
+const OAUTH_FORM_TARGETS = { AUTH_GITHUB_ID: "https://github.com", AUTH_GOOGLE_ID: "https://accounts.google.com" } as const;
+
+let pageViews: ReturnType<typeof memoryRateLimiter> | undefined;
+
+/**
+ * Every page passes here first: a per-IP rate limit (429 with Retry-After), then a fresh nonce for its
+ * Content-Security-Policy. Only the embedded preference page may be framed, and only by the origins its
+ * workspace lists, which depend on the token; so the policy is made per request.
+ */
 export async function proxy(request: NextRequest) {
-  const token = request.nextUrl.pathname.split("/")[3] ?? "";
-  const response = NextResponse.next();
-  let ancestors = "'none'";
-  try {
-    ancestors = await frameAncestorsFor(decodeURIComponent(token));
-  } catch {
-    // The database is unreachable: refuse framing; the page itself answers 503.
+  const settings = env();
+  pageViews ??= memoryRateLimiter(settings.PUBLIC_RATE_LIMIT_PER_MINUTE, 60);
+  const { allowed, retryAfterSeconds } = pageViews(clientIp(request.headers) ?? "unknown");
+  if (!allowed) {
+    return new NextResponse("Too many requests; try again shortly.", {
+      status: 429,
+      headers: { "Retry-After": String(retryAfterSeconds), "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+    });
   }
-  response.headers.set("Content-Security-Policy", `frame-ancestors ${ancestors}`);
+
+  let frameAncestors = "'none'";
+  if (request.nextUrl.pathname.startsWith("/embed/")) {
+    try {
+      frameAncestors = await frameAncestorsFor(decodeURIComponent(request.nextUrl.pathname.split("/")[3] ?? ""));
+    } catch {
+      // The database is unreachable: refuse framing; the page itself answers 503.
+    }
+  }
+  const nonce = randomBytes(16).toString("base64");
+  const policy = contentSecurityPolicy({
+    nonce,
+    frameAncestors,
+    development: settings.NODE_ENV === "development",
+    formTargets: Object.entries(OAUTH_FORM_TARGETS).flatMap(([variable, origin]) => (settings[variable as keyof typeof OAUTH_FORM_TARGETS] ? [origin] : [])),
+  });
+  // Next reads the nonce from the request's policy and puts it on the scripts it renders.
+  const headers = new Headers(request.headers);
+  headers.set("Content-Security-Policy", policy);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("Content-Security-Policy", policy);
   return response;
 }
 
-export const config = { matcher: ["/embed/:path*"] };
+export const config = {
+  // Pages and their server actions; not the API, static files or Next's own assets.
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico|embed.js).*)"],
+};

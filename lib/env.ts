@@ -51,6 +51,8 @@ const envSchema = z.object({
   INBOUND_EMAIL_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]{32,}$/, "must be a whsec_ secret from your inbound-email provider").optional(),
   /** Whether `npm start` also runs the webhook worker in its process (run `npm run worker` apart to scale it alone). */
   RUN_WORKER: booleanFlag.default(true),
+  /** Page views (and their form posts) one client address may make a minute, per app instance. */
+  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** How many reverse proxies in front of the app append to X-Forwarded-For. */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });

@@ -26,12 +26,13 @@ export async function signLinkToken(request: LinkRequest & { purpose: TokenPurpo
   return signToken(request, key);
 }
 
+// Encoded, so that whatever arrives where a token should be can only ever name a path on this site.
 export function unsubscribePagePath(token: string) {
-  return `/u/${token}`;
+  return `/u/${encodeURIComponent(token)}`;
 }
 
 export function preferencesPagePath(token: string) {
-  return `/p/${token}`;
+  return `/p/${encodeURIComponent(token)}`;
 }
 
 async function shortUrl(scope: LinkScope, request: LinkRequest, purpose: TokenPurpose): Promise<string> {

@@ -12,7 +12,7 @@ export async function startAppServer(extraEnv: Record<string, string> = {}): Pro
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
   const child: ChildProcess = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(port), "--hostname", "127.0.0.1"], {
-    env: { ...process.env, NODE_ENV: "production", APP_URL: baseUrl, NEXT_TELEMETRY_DISABLED: "1", AUTH_SECRET: "test-secret-test-secret-test-secret-00", AUTH_URL: baseUrl, ...extraEnv },
+    env: { ...process.env, NODE_ENV: "production", APP_URL: baseUrl, NEXT_TELEMETRY_DISABLED: "1", AUTH_SECRET: "test-secret-test-secret-test-secret-00", AUTH_URL: baseUrl, PUBLIC_RATE_LIMIT_PER_MINUTE: "100000", ...extraEnv },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";

@@ -160,12 +160,12 @@ describe("the one-click endpoint (RFC 8058)", () => {
     expect(channels.map((c) => [c.channel, c.subscribed])).toEqual([["sms", false]]);
   });
 
-  it("turns 50 concurrent posts of one token into one change and one ledger entry", async () => {
+  it("turns concurrent posts of one token (as many as a link may make in a minute) into one change and one ledger entry", async () => {
     const { workspace, contact } = await createTestWorkspace();
     const key = (await findActiveSigningKey(workspace.id))!;
     const token = await signToken({ workspaceId: workspace.id, contactId: contact.id, purpose: "unsubscribe", channel: "email" }, key);
-    const answers = await Promise.all(Array.from({ length: 50 }, () => oneClick(`${app.baseUrl}/api/unsubscribe/${token}`)));
-    expect(answers.map((r) => r.status)).toEqual(Array(50).fill(200));
+    const answers = await Promise.all(Array.from({ length: 10 }, () => oneClick(`${app.baseUrl}/api/unsubscribe/${token}`)));
+    expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
     expect(await db().consentEvent.count({ where: { workspaceId: workspace.id } })).toBe(1);
     expect(await db().outboxEvent.count({ where: { workspaceId: workspace.id } })).toBe(1);
     expect((await db().channelSubscription.findFirstOrThrow({ where: { contactId: contact.id } })).version).toBe(1);

@@ -1,6 +1,7 @@
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "@/lib/db-errors";
 import { unsubscribeByLink } from "@/lib/unsubscribe";
 import { unsubscribePagePath, verifyLinkToken } from "@/lib/links";
+import { memoryRateLimiter } from "@/lib/rate-limit-memory";
 import { clientIp, userAgent } from "@/lib/request-info";
 import { InvalidTokenError } from "@/lib/tokens";
 import { UserFacingError } from "@/lib/errors";
@@ -12,6 +13,11 @@ export const dynamic = "force-dynamic";
 // committed; repeats are harmless.
 
 const NO_STORE = { "Cache-Control": "no-store" };
+
+// Mail providers post from shared addresses, so the limit is per link, not per IP. One person's
+// provider posts once; a flood of the same link is someone else.
+const POSTS_PER_LINK_PER_MINUTE = 10;
+const postsPerLink = memoryRateLimiter(POSTS_PER_LINK_PER_MINUTE, 60);
 
 function text(status: number, message: string, headers: HeadersInit = {}) {
   return new Response(message, { status, headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8", ...headers } });
@@ -44,6 +50,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ tok
     if (isDatabaseUnavailable(error)) return text(503, "Try again shortly.", { "Retry-After": String(RETRY_AFTER_SECONDS) });
     throw error;
   }
+  const { allowed, retryAfterSeconds } = postsPerLink(claims.tokenId);
+  if (!allowed) return text(429, "Too many requests for this link; it is already done.", { "Retry-After": String(retryAfterSeconds) });
   if (!(await isOneClickBody(request))) {
     return text(400, "Expected the body List-Unsubscribe=One-Click (application/x-www-form-urlencoded or multipart/form-data).");
   }

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { env } from "@/lib/env";
+import { mintLinks, type LinkRequest } from "@/lib/links";
+import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
+import { createTestWorkspace } from "@/tests/helpers/fixtures";
+
+const PAGE_LIMIT = 40;
+let app: AppServer;
+
+beforeAll(async () => {
+  app = await startAppServer({ PUBLIC_RATE_LIMIT_PER_MINUTE: String(PAGE_LIMIT) });
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+/** Links as the app server would mint them: the same tokens, at the server's address. */
+async function linksOnServer(request: LinkRequest) {
+  const links = await mintLinks(request);
+  const here = (url: string) => url.replace(env().APP_URL, app.baseUrl);
+  return { unsubscribeUrl: here(links.unsubscribeUrl), preferencesUrl: here(links.preferencesUrl), oneClickUrl: here(links.oneClickUrl) };
+}
+
+const nonceOf = (policy: string | null) => /'nonce-([A-Za-z0-9+/=]+)'/.exec(policy ?? "")?.[1];
+
+describe("Content-Security-Policy and transport headers", () => {
+  it("gives every page a fresh nonce that exactly its own scripts carry", async () => {
+    const shop = await createTestWorkspace();
+    const links = await linksOnServer({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email" });
+    for (const url of [`${app.baseUrl}/`, links.unsubscribeUrl, links.preferencesUrl]) {
+      const response = await fetch(url);
+      expect(response.status).toBe(200);
+      const policy = response.headers.get("content-security-policy");
+      expect(policy).toContain("script-src 'self' 'nonce-");
+      expect(policy).toContain("'strict-dynamic'");
+      expect(policy).toContain("object-src 'none'");
+      expect(policy).toContain("base-uri 'none'");
+      expect(policy).toContain("frame-ancestors 'none'");
+      expect(policy).not.toContain("unsafe-eval");
+      const nonce = nonceOf(policy);
+      const html = await response.text();
+      const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const script of scripts) expect(script).toContain(`nonce="${nonce}"`);
+      expect(response.headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
+    }
+    const [first, second] = await Promise.all([fetch(`${app.baseUrl}/`), fetch(`${app.baseUrl}/`)]);
+    expect(nonceOf(first.headers.get("content-security-policy"))).not.toBe(nonceOf(second.headers.get("content-security-policy")));
+  });
+
+  it("lets API answers render nothing and be framed nowhere", async () => {
+    const response = await fetch(`${app.baseUrl}/api/health`);
+    expect(response.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(response.headers.get("strict-transport-security")).toContain("max-age=");
+  });
+
+  it("never redirects off the site, whatever is put where a token goes", async () => {
+    for (const token of ["%2F%2Fevil.example", "..%2F..%2F%2Fevil.example", "%5C%5Cevil.example", "x%0d%0aLocation:%20https://evil.example"]) {
+      const response = await fetch(`${app.baseUrl}/api/unsubscribe/${token}`, { redirect: "manual" });
+      expect(response.status).toBeLessThan(500);
+      const location = response.headers.get("location");
+      if (location) expect(new URL(location, app.baseUrl).origin).toBe(app.baseUrl);
+    }
+  });
+});
+
+describe("rate limits on public endpoints", () => {
+  it("answers 429 with Retry-After to one link posted over and over (per link, not per address)", async () => {
+    const shop = await createTestWorkspace();
+    const links = await linksOnServer({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email" });
+    const post = (url: string) => fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" });
+    const statuses: number[] = [];
+    let limited: Response | undefined;
+    // Ten a minute per link: 21 posts overflow it even if the fixed window turns over once in the loop.
+    for (let i = 0; i < 21; i++) {
+      const response = await post(links.oneClickUrl);
+      statuses.push(response.status);
+      if (response.status === 429) limited = response;
+    }
+    expect(statuses.slice(0, 10).every((status) => status === 200)).toBe(true);
+    expect(statuses.every((status) => status === 200 || status === 429)).toBe(true);
+    expect(Number(limited!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    // Another person's link from the same address is unaffected.
+    const other = await createTestWorkspace();
+    const otherLinks = await linksOnServer({ workspaceId: other.workspace.id, contactId: other.contact.id, channel: "email" });
+    expect((await post(otherLinks.oneClickUrl)).status).toBe(200);
+  });
+
+  it("answers 429 with Retry-After to one address loading pages too fast", async () => {
+    let limited: Response | undefined;
+    // Twice the limit and one: over it even if the fixed window turns over once in the loop.
+    for (let i = 0; i < 2 * PAGE_LIMIT + 1; i++) {
+      const response = await fetch(`${app.baseUrl}/`);
+      expect([200, 429]).toContain(response.status);
+      if (response.status === 429) limited = response;
+    }
+    expect(Number(limited!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(Number(limited!.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+  });
+});
