@@ -4,8 +4,7 @@
 // distinct tokens for every request. Rounds alternate so that the machine's noise falls on both.
 // Afterwards every 2xx answer must have its ledger row.
 import autocannon from "autocannon";
-import type pg from "pg";
-import { signToken } from "@/lib/tokens";
+import { seedOneClickWorkspace } from "@/tests/helpers/one-click-seed";
 import { machine, median, NEXT_START, withBenchEnvironment } from "./harness";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -15,28 +14,6 @@ const TOKENS_PER_SERVER = Number(process.env.BENCH_TOKENS ?? 40_000);
 
 type Server = { name: string; url: string; workspaceId: string; tokens: string[]; next: number; acknowledged: string[] };
 type Round = { requestsPerSecond: number; p50: number; p99: number; ok: number; other: number; errors: number };
-
-async function seedWorkspace(client: pg.Client, slug: string) {
-  const { rows } = await client.query(
-    "INSERT INTO workspaces (id, slug, name, enabled_channels, allowed_embed_origins, updated_at) VALUES (gen_random_uuid(), $1, $1, '{email}', '{}', now()) RETURNING id",
-    [slug],
-  );
-  const workspaceId: string = rows[0].id;
-  await client.query("INSERT INTO ledger_heads (workspace_id, seq, hash) VALUES ($1, 0, $2)", [workspaceId, "0".repeat(64)]);
-  const secret = new Uint8Array(32).map(() => Math.floor(Math.random() * 256));
-  const kid = `k_bench_${slug}`;
-  await client.query("INSERT INTO signing_keys (id, workspace_id, kid, secret, status) VALUES (gen_random_uuid(), $1, $2, $3, 'active')", [workspaceId, kid, Buffer.from(secret)]);
-  const contacts = await client.query(
-    `INSERT INTO contacts (id, workspace_id, external_id, email, updated_at)
-     SELECT gen_random_uuid(), $1, 'c' || i, 'c' || i || '@example.com', now() FROM generate_series(1, $2) AS i RETURNING id`,
-    [workspaceId, TOKENS_PER_SERVER],
-  );
-  const key = { kid, workspaceId, secret, status: "active" as const };
-  const tokens = await Promise.all(
-    contacts.rows.map((row: { id: string }) => signToken({ workspaceId, contactId: row.id, purpose: "unsubscribe", channel: "email" }, key)),
-  );
-  return { workspaceId, tokens };
-}
 
 async function load(server: Server): Promise<Round> {
   const result = await autocannon({
@@ -71,8 +48,12 @@ async function load(server: Server): Promise<Round> {
 }
 
 await withBenchEnvironment(async ({ client, serve }) => {
-  const app = await seedWorkspace(client, "bench-app");
-  const reference = await seedWorkspace(client, "bench-reference");
+  const seed = async (slug: string) => {
+    const { workspaceId, links } = await seedOneClickWorkspace(client, slug, TOKENS_PER_SERVER);
+    return { workspaceId, tokens: links.map((link) => link.token) };
+  };
+  const app = await seed("bench-app");
+  const reference = await seed("bench-reference");
   const servers: Server[] = [
     { name: "app (Next.js)", url: (await serve(NEXT_START, "/api/health")).url, ...app, next: 0, acknowledged: [] },
     {

@@ -16,7 +16,7 @@ const genericInbound = z.strictObject({
   messageId: z.string().max(1_000).optional(),
 });
 
-export const inboundEmailSchema = z.union([resendInbound, genericInbound]).transform((mail) =>
+export const inboundEmailSchema = z.union([resendInbound, genericInbound], { error: 'must be Resend\'s email.received webhook or {"to": address or addresses, "subject"?}' }).transform((mail) =>
   "data" in mail
     ? { to: mail.data.to, subject: mail.data.subject ?? "", messageId: mail.data.message_id ?? null }
     : { to: mail.to, subject: mail.subject ?? "", messageId: mail.messageId ?? null },

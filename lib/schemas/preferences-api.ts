@@ -24,7 +24,14 @@ export const apiEvidenceSchema = z.strictObject({
 });
 
 export const preferencesPatchSchema = z.strictObject({
-  changes: z.array(z.union([subscriptionChange, frequencyChange, pauseChange])).min(1).max(50),
+  changes: z
+    .array(
+      z.union([subscriptionChange, frequencyChange, pauseChange], {
+        error: `must be {channel, topic?, status: subscribed|unsubscribed|pending}, {channel, frequency: ${FREQUENCIES.join("|")}} or {channel, pausedUntil: ISO date-time|null}, each with an optional version`,
+      }),
+    )
+    .min(1)
+    .max(50),
   evidence: apiEvidenceSchema.optional(),
 });
 
