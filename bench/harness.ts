@@ -1,7 +1,7 @@
 // What every benchmark shares: a build, a durable embedded PostgreSQL, servers started as users start
 // them, and medians over alternating rounds (these machines are shared and noisy).
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -24,6 +24,16 @@ export function median(values: number[]) {
 
 export function machine() {
   return `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+/**
+ * A benchmark's result as a section of docs/benchmarks.md: printed, and kept for `npm run bench` (which
+ * sets BENCH_REPORT_DIR) to put together with the others.
+ */
+export async function publish(name: string, markdown: string) {
+  console.log(`\n${markdown}`);
+  const dir = process.env.BENCH_REPORT_DIR;
+  if (dir) await writeFile(path.join(dir, `${name}.md`), `${markdown.trim()}\n`);
 }
 
 /** `next start` of the build, as an argument list for BenchContext.serve. */

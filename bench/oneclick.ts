@@ -5,7 +5,7 @@
 // Afterwards every 2xx answer must have its ledger row.
 import autocannon from "autocannon";
 import { seedOneClickWorkspace } from "@/tests/helpers/one-click-seed";
-import { machine, median, NEXT_START, withBenchEnvironment } from "./harness";
+import { machine, median, NEXT_START, publish, withBenchEnvironment } from "./harness";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 8);
@@ -88,9 +88,14 @@ await withBenchEnvironment(async ({ client, serve }) => {
     }
   }
 
-  console.log(`\nOne-click unsubscribe, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION_SECONDS} s each, distinct tokens, on ${machine()}`);
-  console.log("| server | req/s (median) | p50 ms (median) | p99 ms (median) | 2xx answers | 2xx without a ledger row |");
-  console.log("|---|---|---|---|---|---|");
+  const lines = [
+    "## One-click unsubscribe (`npm run bench:oneclick`)",
+    "",
+    `autocannon against the built app's RFC 8058 endpoint and, in the same run and alternating rounds, a bare node:http server running the same token check and transaction (\`bench/reference-oneclick.ts\`); one durable embedded PostgreSQL; ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION_SECONDS} s, a distinct token per request; medians.`,
+    "",
+    "| server | req/s | p50 ms | p99 ms | 2xx answers | 2xx without a ledger row |",
+    "|---|---|---|---|---|---|",
+  ];
   const summary: number[] = [];
   for (const server of servers) {
     const results = rounds.get(server)!;
@@ -101,7 +106,8 @@ await withBenchEnvironment(async ({ client, serve }) => {
       (await client.query("SELECT count(DISTINCT token_id) FROM consent_events WHERE workspace_id = $1 AND token_id = ANY($2)", [server.workspaceId, tokenIds])).rows[0].count,
     );
     summary.push(rps);
-    console.log(`| ${server.name} | ${rps.toFixed(0)} | ${median(results.map((r) => r.p50))} | ${median(results.map((r) => r.p99))} | ${tokenIds.length} | ${tokenIds.length - recorded} |`);
+    lines.push(`| ${server.name} | ${rps.toFixed(0)} | ${median(results.map((r) => r.p50))} | ${median(results.map((r) => r.p99))} | ${tokenIds.length} | ${tokenIds.length - recorded} |`);
   }
-  console.log(`\nratio app / reference: ${(summary[0] / summary[1]).toFixed(2)}`);
+  lines.push("", `Ratio app / reference (req/s): **${(summary[0] / summary[1]).toFixed(2)}** (target ≥ 0.5). Machine: ${machine()}.`);
+  await publish("oneclick", lines.join("\n"));
 });

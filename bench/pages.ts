@@ -6,7 +6,7 @@ import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { randomBytes } from "node:crypto";
 import { signToken } from "@/lib/tokens";
-import { machine, median, NEXT_START, withBenchEnvironment } from "./harness";
+import { machine, median, NEXT_START, publish, withBenchEnvironment } from "./harness";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 8);
@@ -77,18 +77,25 @@ await withBenchEnvironment(async ({ client, serve }) => {
     }
   }
 
-  console.log(`\nServer time one request at a time, requests/s with ${CONNECTIONS} connections; ${ROUNDS} rounds of ${DURATION_SECONDS} s each, on ${machine()}`);
-  console.log(`| page | req/s at ${CONNECTIONS} connections (median) | p50 ms (median) | p99 ms (median) |`);
-  console.log("|---|---|---|---|");
+  const [preference, home] = pages.map((page) => rounds.get(page.name)!);
+  const lines = [
+    "## Preference page (`npm run bench:pages`)",
+    "",
+    `The page's server time one request at a time (what a person waits) and its requests/s with ${CONNECTIONS} connections, beside the app's static home page in the same run (alternating rounds, ${ROUNDS} rounds of ${DURATION_SECONDS} s, medians), and the JavaScript each ships (gzip, as a CDN serves it).`,
+    "",
+    `| page | p50 ms | p99 ms | req/s (${CONNECTIONS} connections) | JavaScript files | KB gzip |`,
+    "|---|---|---|---|---|---|",
+  ];
+  const javascript: number[] = [];
   for (const page of pages) {
     const results = rounds.get(page.name)!;
-    console.log(`| ${page.name} | ${median(results.map((r) => r.requestsPerSecond)).toFixed(0)} | ${median(results.map((r) => r.p50))} | ${median(results.map((r) => r.p99))} |`);
-  }
-  console.log("\n| page | JavaScript files | KB | KB gzip |");
-  console.log("|---|---|---|---|");
-  for (const page of pages) {
     const js = await shippedJavaScript(base, page.path);
-    console.log(`| ${page.name} | ${js.files} | ${(js.raw / 1024).toFixed(1)} | ${(js.gzip / 1024).toFixed(1)} |`);
+    javascript.push(js.gzip);
+    lines.push(`| ${page.name} | ${median(results.map((r) => r.p50))} | ${median(results.map((r) => r.p99))} | ${median(results.map((r) => r.requestsPerSecond)).toFixed(0)} | ${js.files} | ${(js.gzip / 1024).toFixed(1)} |`);
   }
-  console.log("(the home page has no client component of its own: its JavaScript is the framework's floor)");
+  lines.push(
+    "",
+    `Ratios preference / home page: req/s ${(median(preference.map((r) => r.requestsPerSecond)) / median(home.map((r) => r.requestsPerSecond))).toFixed(2)}, JavaScript ${(javascript[0] / javascript[1]).toFixed(2)} (the home page has no client component of its own: its JavaScript is the framework's floor). Targets: p50 < 30 ms; 80 KB gzip. Machine: ${machine()}.`,
+  );
+  await publish("pages", lines.join("\n"));
 });
