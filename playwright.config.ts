@@ -38,8 +38,9 @@ export default defineConfig({
       // The real start-up path on a fresh data directory: build when stale, embedded PostgreSQL, demo seed.
       command: "rm -rf .tmp/e2e && node --import tsx --conditions=react-server scripts/serve.ts start",
       url: `${baseURL}/api/health`,
-      // Every browser test comes from one address; the per-address page limit has its own test.
-      env: { PORT: String(port), DATA_DIR: ".tmp/e2e", APP_URL: baseURL, PUBLIC_RATE_LIMIT_PER_MINUTE: "100000" },
+      // Every browser test comes from one address (the per-address page limit has its own test); the
+      // webhook endpoints the admin tests add are not real, and tests reach no outside host.
+      env: { PORT: String(port), DATA_DIR: ".tmp/e2e", APP_URL: baseURL, PUBLIC_RATE_LIMIT_PER_MINUTE: "100000", RUN_WORKER: "0" },
       timeout: 240_000,
       reuseExistingServer: false,
       stdout: "pipe",

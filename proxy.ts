@@ -10,9 +10,16 @@ const OAUTH_FORM_TARGETS = { AUTH_GITHUB_ID: "https://github.com", AUTH_GOOGLE_I
 
 let pageViews: ReturnType<typeof memoryRateLimiter> | undefined;
 
+/** The origins a page's form posts and server actions may come from: this service's own. */
+function isOwnOrigin(request: NextRequest, appUrl: string): boolean {
+  const origin = request.headers.get("origin");
+  return origin !== null && (origin === new URL(appUrl).origin || origin === request.nextUrl.origin);
+}
+
 /**
- * Every page passes here first: a per-IP rate limit (429 with Retry-After), then a fresh nonce for its
- * Content-Security-Policy. Only the embedded preference page may be framed, and only by the origins its
+ * Every page passes here first: a per-IP rate limit (429 with Retry-After); for a POST (a server action
+ * or a no-JS form), an Origin that is this service's own (403 otherwise: foreign, `null` or missing,
+ * which Next alone would let through); then a fresh nonce for its Content-Security-Policy. Only the embedded preference page may be framed, and only by the origins its
  * workspace lists, which depend on the token; so the policy is made per request.
  */
 export async function proxy(request: NextRequest) {
@@ -23,6 +30,13 @@ export async function proxy(request: NextRequest) {
     return new NextResponse("Too many requests; try again shortly.", {
       status: 429,
       headers: { "Retry-After": String(retryAfterSeconds), "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+    });
+  }
+
+  if (request.method === "POST" && !isOwnOrigin(request, settings.APP_URL)) {
+    return new NextResponse("Form posts are only taken from this site's own pages.", {
+      status: 403,
+      headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
     });
   }
 

@@ -27,6 +27,15 @@ export function db(): PrismaClient {
   return globalForDb.prisma;
 }
 
+/** Closes this process's connections; the next use opens new ones. */
+export async function closeDatabaseConnections(): Promise<void> {
+  const { pgPool, prisma } = globalForDb;
+  globalForDb.pgPool = undefined;
+  globalForDb.prisma = undefined;
+  await prisma?.$disconnect();
+  await pgPool?.end();
+}
+
 /** Runs fn in one transaction on one connection: everything it writes commits together or not at all. */
 export async function transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool().connect();

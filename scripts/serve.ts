@@ -177,7 +177,8 @@ async function main() {
     void housekeeping();
     if (env.RUN_WORKER && !stopping) {
       const { startWorker } = await import("@/lib/webhooks/worker");
-      workerStopped = startWorker({ intervalMs: 1_000, signal: stopWorker.signal });
+      const { closeDatabaseConnections } = await import("@/lib/data/health");
+      workerStopped = startWorker({ intervalMs: 1_000, signal: stopWorker.signal }).then(closeDatabaseConnections);
     }
   } catch (error) {
     console.error(`\nCannot start: ${(error as Error).message}`);

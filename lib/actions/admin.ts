@@ -6,6 +6,7 @@ import { assertMember } from "@/lib/auth";
 import { moveTopic, retireTopic, setEnabledChannels, updateTopic } from "@/lib/data/admin";
 import { CHANNELS } from "@/lib/channels";
 import { retireSigningKey, rotateSigningKey } from "@/lib/data/signing-keys";
+import { replayDelivery } from "@/lib/data/webhooks";
 import { createApiKey, createTopic, createWebhookEndpoint, revokeApiKey, setWebhookEndpointEnabled, updateEmbedSettings } from "@/lib/data/workspaces";
 import { UserFacingError } from "@/lib/errors";
 import { brandingSchema, embedOriginsSchema } from "@/lib/schemas/embed";
@@ -131,6 +132,14 @@ export async function setWebhookEnabledAction(workspaceId: string, endpointId: s
   await asOwner(workspaceId);
   await setWebhookEndpointEnabled(workspaceId, endpointId, enabled);
   redirect(settingsUrl(workspaceId, "saved=webhooks"));
+}
+
+/** Sends a dead-lettered delivery of this workspace again, with a fresh set of attempts. */
+export async function replayDeliveryAction(workspaceId: string, deliveryId: string) {
+  await asOwner(workspaceId);
+  const id = z.uuid().safeParse(deliveryId);
+  const replayed = id.success && (await replayDelivery(workspaceId, id.data));
+  redirect(settingsUrl(workspaceId, replayed ? "saved=deliveries" : `error=${encodeURIComponent("That delivery is not dead-lettered (any more); nothing to replay.")}`));
 }
 
 /** Shows the new key once, in the answer; only its hash is kept. */

@@ -1,6 +1,9 @@
 import "server-only";
 import { db } from "@/lib/db";
 
+// For `npm start`, which stops the database it started: its connections close first, or the server ends them mid-way.
+export { closeDatabaseConnections } from "@/lib/db";
+
 /** True when the database answers a trivial query. */
 export async function isDatabaseUp(): Promise<boolean> {
   try {

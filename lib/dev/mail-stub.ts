@@ -4,20 +4,64 @@ import http from "node:http";
 import path from "node:path";
 
 // A stand-in for Resend's HTTP API, for demo mode and the tests: the real `resend` SDK, pointed at it
-// through RESEND_BASE_URL, sends here; each message lands as a JSON file a developer can open.
+// through RESEND_BASE_URL, sends here; each message lands as a JSON file a developer can open. Contact
+// updates (the Resend sync of opt-outs) land in a folder beside it, <dir>-contacts: readers of the
+// mail folder expect every file in it to be a message.
 
 export type StoredEmail = { id: string; from: string; to: string[]; subject: string; html?: string; text?: string; createdAt: string };
 
-export type MailStub = { url: string; dir: string; messages: () => Promise<StoredEmail[]>; stop: () => Promise<void> };
+/** One contacts.update call: the contact named by email or id, in an audience or not, and what was set. */
+export type StoredContactUpdate = { id: string; audienceId: string | null; contact: string; unsubscribed?: boolean; firstName?: string | null; lastName?: string | null; updatedAt: string };
+
+export type MailStub = {
+  url: string;
+  dir: string;
+  contactsDir: string;
+  messages: () => Promise<StoredEmail[]>;
+  contactUpdates: () => Promise<StoredContactUpdate[]>;
+  stop: () => Promise<void>;
+};
+
+// The paths resend.contacts.update uses: PATCH /audiences/{audience}/contacts/{email or id}, or /contacts/{email or id}.
+const CONTACT_UPDATE_PATH = /^(?:\/audiences\/([^/]+))?\/contacts\/([^/?]+)$/;
+
+const fileName = (at: string, id: string) => `${at.replace(/[:.]/g, "-")}-${id}.json`;
+
+async function readJsonFiles<T>(dir: string): Promise<T[]> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith(".json")).sort();
+  return Promise.all(files.map(async (f) => JSON.parse(await readFile(path.join(dir, f), "utf8")) as T));
+}
 
 export async function startMailStub(dir: string, port = 0): Promise<MailStub> {
+  const contactsDir = `${dir.replace(/[\\/]+$/, "")}-contacts`;
   await mkdir(dir, { recursive: true });
+  await mkdir(contactsDir, { recursive: true });
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", async () => {
+      const contactPath = request.method === "PATCH" ? CONTACT_UPDATE_PATH.exec(request.url ?? "") : null;
+      if (contactPath) {
+        try {
+          const body = JSON.parse(Buffer.concat(chunks).toString());
+          const update: StoredContactUpdate = {
+            id: randomUUID(),
+            audienceId: contactPath[1] ? decodeURIComponent(contactPath[1]) : null,
+            contact: decodeURIComponent(contactPath[2]),
+            unsubscribed: body.unsubscribed,
+            firstName: body.first_name,
+            lastName: body.last_name,
+            updatedAt: new Date().toISOString(),
+          };
+          await writeFile(path.join(contactsDir, fileName(update.updatedAt, update.id)), JSON.stringify(update, null, 2));
+          response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "contact", id: update.id }));
+        } catch {
+          response.writeHead(422, { "content-type": "application/json" }).end(JSON.stringify({ name: "validation_error", message: "Invalid JSON." }));
+        }
+        return;
+      }
       if (request.method !== "POST" || request.url !== "/emails") {
-        response.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ name: "not_found", message: "Only POST /emails is stubbed." }));
+        response.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ name: "not_found", message: "Only POST /emails and PATCH of contacts are stubbed." }));
         return;
       }
       try {
@@ -31,7 +75,7 @@ export async function startMailStub(dir: string, port = 0): Promise<MailStub> {
           text: body.text,
           createdAt: new Date().toISOString(),
         };
-        await writeFile(path.join(dir, `${email.createdAt.replace(/[:.]/g, "-")}-${email.id}.json`), JSON.stringify(email, null, 2));
+        await writeFile(path.join(dir, fileName(email.createdAt, email.id)), JSON.stringify(email, null, 2));
         response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: email.id }));
       } catch {
         response.writeHead(422, { "content-type": "application/json" }).end(JSON.stringify({ name: "validation_error", message: "Invalid JSON." }));
@@ -44,10 +88,9 @@ export async function startMailStub(dir: string, port = 0): Promise<MailStub> {
   return {
     url,
     dir,
-    messages: async () => {
-      const files = (await readdir(dir)).filter((f) => f.endsWith(".json")).sort();
-      return Promise.all(files.map(async (f) => JSON.parse(await readFile(path.join(dir, f), "utf8")) as StoredEmail));
-    },
+    contactsDir,
+    messages: () => readJsonFiles<StoredEmail>(dir),
+    contactUpdates: () => readJsonFiles<StoredContactUpdate>(contactsDir),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

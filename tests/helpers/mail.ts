@@ -5,7 +5,7 @@ import { afterAll, beforeAll } from "vitest";
 import { startMailStub, type MailStub } from "@/lib/dev/mail-stub";
 
 /** Email in this test file goes through the real resend SDK to a local stub; links use APP_URL. */
-export function withMailStub(appUrl = "https://prefs.example.com"): { messages: MailStub["messages"] } {
+export function withMailStub(appUrl = "https://prefs.example.com"): { messages: MailStub["messages"]; contactUpdates: MailStub["contactUpdates"] } {
   let mail: MailStub;
   let dir: string;
   beforeAll(async () => {
@@ -18,6 +18,7 @@ export function withMailStub(appUrl = "https://prefs.example.com"): { messages: 
   afterAll(async () => {
     await mail.stop();
     await rm(dir, { recursive: true, force: true });
+    await rm(mail.contactsDir, { recursive: true, force: true });
   });
-  return { messages: () => mail.messages() };
+  return { messages: () => mail.messages(), contactUpdates: () => mail.contactUpdates() };
 }

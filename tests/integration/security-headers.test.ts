@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { mintLinks, type LinkRequest } from "@/lib/links";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
@@ -62,6 +63,27 @@ describe("Content-Security-Policy and transport headers", () => {
       const location = response.headers.get("location");
       if (location) expect(new URL(location, app.baseUrl).origin).toBe(app.baseUrl);
     }
+  });
+});
+
+describe("form posts and server actions", () => {
+  it("are refused from a foreign, null or missing Origin, and changing nothing", async () => {
+    const shop = await createTestWorkspace();
+    const links = await linksOnServer({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email" });
+    const post = (origin: string | null) =>
+      fetch(links.unsubscribeUrl, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...(origin === null ? {} : { origin }) },
+        body: "confirm=1",
+      });
+    for (const origin of ["https://evil.example", "null", null]) {
+      const refused = await post(origin);
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toContain("only taken from this site");
+    }
+    expect((await post(app.baseUrl)).status).not.toBe(403);
+    expect(await db().consentEvent.count({ where: { contactId: shop.contact.id } })).toBe(0);
   });
 });
 

@@ -12,19 +12,29 @@ import {
   retireTopicAction,
   saveChannelsAction,
   updateTopicAction,
+  replayDeliveryAction,
   revokeApiKeyAction,
   rotateSigningKeyAction,
   saveEmbedSettingsAction,
 } from "@/lib/actions/admin";
 import { CHANNELS } from "@/lib/channels";
 import { getEnabledChannels, listApiKeys, listSigningKeys, listTopics } from "@/lib/data/admin";
+import { listDeliveries } from "@/lib/data/webhooks";
 import { getEmbedSettings, listWebhookEndpoints } from "@/lib/data/workspaces";
 import { env } from "@/lib/env";
+import { DeliveryStatus } from "@/lib/generated/prisma/enums";
+import { MAX_DELIVERY_ATTEMPTS } from "@/lib/webhooks/backoff";
 
 export const dynamic = "force-dynamic";
 
 const button = "rounded bg-blue-800 px-3 py-1 text-white";
 const link = "text-blue-800 underline";
+
+const DELIVERY_STATUSES = Object.values(DeliveryStatus);
+
+function utc(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
 
 function Section({ id, title, children }: { id: string; title: string; children: React.ReactNode }) {
   return (
@@ -37,16 +47,18 @@ function Section({ id, title, children }: { id: string; title: string; children:
   );
 }
 
-// Topics, the embed page's origins and brand, API keys and signing keys. Owners change; viewers read.
+// Topics, the embed page's origins and brand, API keys, webhooks and their deliveries, and signing keys. Owners change; viewers read.
 export default async function SettingsPage({ params, searchParams }: { params: Promise<{ workspaceId: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const [{ workspaceId }, query] = await Promise.all([params, searchParams]);
   const { membership } = await requireMember(workspaceId);
-  const [topics, embed, apiKeys, signingKeys, webhooks] = await Promise.all([
+  const deliveryStatus = DELIVERY_STATUSES.find((status) => status === query.deliveries);
+  const [topics, embed, apiKeys, signingKeys, webhooks, deliveries] = await Promise.all([
     listTopics(workspaceId),
     getEmbedSettings(workspaceId),
     listApiKeys(workspaceId),
     listSigningKeys(workspaceId),
     listWebhookEndpoints(workspaceId),
+    listDeliveries(workspaceId, { status: deliveryStatus }),
   ]);
   const enabledChannels = await getEnabledChannels(workspaceId);
   const owner = membership.role === "owner";
@@ -207,7 +219,11 @@ export default async function SettingsPage({ params, searchParams }: { params: P
       </Section>
 
       <Section id="webhooks" title="Webhook endpoints">
-        <p className="mt-1 text-sm text-slate-700">Every change of consent is queued as a consent.changed event for these endpoints, to be signed with the endpoint&apos;s secret (Standard Webhooks). Delivery is not switched on yet: the events wait in the outbox.</p>
+        <p className="mt-1 text-sm text-slate-700">
+          Every change of consent is sent as a consent.changed event to each enabled endpoint: a POST signed with the endpoint&apos;s secret (Standard Webhooks: the webhook-id, webhook-timestamp and
+          webhook-signature headers). An endpoint that does not answer 2xx within 10 seconds is tried again with growing pauses, {MAX_DELIVERY_ATTEMPTS} attempts over a little more than a day; then
+          the delivery is dead, and you can replay it below. With a Resend API key and audience set for this workspace, an opt-out of email also marks the contact unsubscribed in that audience.
+        </p>
         <ul className="mt-3 grid gap-1 text-sm">
           {webhooks.map((endpoint) => (
             <li key={endpoint.id} className="flex flex-wrap items-center gap-3">
@@ -226,6 +242,62 @@ export default async function SettingsPage({ params, searchParams }: { params: P
             URL <input name="url" type="url" required className="ml-1 w-96 max-w-full rounded border border-slate-400 p-1" />
           </label>
         </SecretOnceForm>
+        <h3 id="deliveries" className="mt-5 font-semibold">
+          Recent deliveries
+        </h3>
+        <nav aria-label="Filter deliveries" className="mt-1 flex gap-3 text-sm">
+          {[undefined, ...DELIVERY_STATUSES].map((status) =>
+            status === deliveryStatus ? (
+              <span key={status ?? "all"} aria-current="page" className="font-semibold">
+                {status ?? "all"}
+              </span>
+            ) : (
+              <a key={status ?? "all"} href={`/admin/${workspaceId}/settings${status ? `?deliveries=${status}` : ""}#deliveries`} className={link}>
+                {status ?? "all"}
+              </a>
+            ),
+          )}
+        </nav>
+        {deliveries.length === 0 ? (
+          <p className="mt-2 text-sm text-slate-700">No deliveries{deliveryStatus ? ` ${deliveryStatus}` : ""} yet.</p>
+        ) : (
+          <table className="mt-2 w-full text-left text-sm">
+            <thead>
+              <tr className="border-b border-slate-300">
+                <th scope="col">Queued</th>
+                <th scope="col">To</th>
+                <th scope="col">Status</th>
+                <th scope="col">Attempts</th>
+                <th scope="col">Last error</th>
+                <th scope="col">Next attempt</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {deliveries.map((delivery) => (
+                <tr key={delivery.id} className="border-b border-slate-100">
+                  <td className="py-1">{utc(delivery.createdAt)}</td>
+                  <td className="font-mono">{delivery.endpoint?.url ?? (delivery.target === "resend" ? "Resend audience" : delivery.target)}</td>
+                  <td>{delivery.status === "delivered" && delivery.deliveredAt ? `delivered ${utc(delivery.deliveredAt)}` : delivery.status}</td>
+                  <td>{delivery.attempts}</td>
+                  <td>{delivery.lastError ?? ""}</td>
+                  <td>{delivery.status === "pending" ? utc(delivery.nextAttemptAt) : ""}</td>
+                  <td className="py-1">
+                    {delivery.status === "dead" && (
+                      <form action={replayDeliveryAction.bind(null, workspaceId, delivery.id)}>
+                        <button type="submit" className={link} aria-label={`Replay the delivery queued ${utc(delivery.createdAt)}`}>
+                          Replay
+                        </button>
+                      </form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </Section>
 
       <Section id="signing-keys" title="Signing keys">

@@ -1,0 +1,316 @@
+import http from "node:http";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { db, pool } from "@/lib/db";
+import { eraseContact } from "@/lib/data/gdpr";
+import { changeSubscription } from "@/lib/data/preferences";
+import { claimDueDeliveries, dispatchOutbox, listDeliveries, replayDelivery } from "@/lib/data/webhooks";
+import { createContact, createWebhookEndpoint, setWebhookEndpointEnabled } from "@/lib/data/workspaces";
+import type { Channel } from "@/lib/generated/prisma/enums";
+import { MAX_DELIVERY_ATTEMPTS } from "@/lib/webhooks/backoff";
+import { generateWebhookSecret, verifyWebhook } from "@/lib/webhooks/standard-webhooks";
+import { runWorkerOnce, startWorker, type WorkerRun } from "@/lib/webhooks/worker";
+import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import { withMailStub } from "@/tests/helpers/mail";
+
+process.env.SUPPRESSION_KEY = "test-suppression-key-test-suppression-key";
+const mail = withMailStub();
+
+type Received = { id: string; timestamp: string; signature: string; body: string; answered: number };
+
+/** A webhook receiver on a free local port: answers each request with `status` (after `delayMs`) and keeps what came. */
+async function startReceiver(options: { status?: number; delayMs?: number } = {}) {
+  const received: Received[] = [];
+  const state = { status: options.status ?? 204, delayMs: options.delayMs ?? 0 };
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", async () => {
+      if (state.delayMs) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
+      const answered = state.status;
+      received.push({
+        id: String(request.headers["webhook-id"]),
+        timestamp: String(request.headers["webhook-timestamp"]),
+        signature: String(request.headers["webhook-signature"]),
+        body: Buffer.concat(chunks).toString(),
+        answered,
+      });
+      response.writeHead(answered, answered >= 300 && answered < 400 ? { location: "http://127.0.0.1:9/elsewhere" } : {}).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  openServers.push(server);
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    received,
+    /** What it answers from now on. */
+    answer: (status: number) => void (state.status = status),
+  };
+}
+
+const openServers: http.Server[] = [];
+afterEach(async () => {
+  await Promise.all(openServers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+});
+
+type Shop = Awaited<ReturnType<typeof createTestWorkspace>>;
+
+function optOut(shop: Shop, channel: Channel = "email", contactId = shop.contact.id, topicKey?: string) {
+  return changeSubscription({ workspaceId: shop.workspace.id, contactId, channel, topicKey, status: "unsubscribed", evidence: { source: "api" } });
+}
+
+function deliveriesOf(workspaceId: string) {
+  return db().webhookDelivery.findMany({ where: { workspaceId }, orderBy: { createdAt: "asc" } });
+}
+
+async function onlyDeliveryOf(workspaceId: string) {
+  const deliveries = await deliveriesOf(workspaceId);
+  expect(deliveries).toHaveLength(1);
+  return deliveries[0];
+}
+
+/** Time passes for this workspace's pending deliveries: their next attempt (or the lease) is due now. */
+async function makeDue(workspaceId: string) {
+  await db().webhookDelivery.updateMany({ where: { workspaceId, status: "pending" }, data: { nextAttemptAt: new Date(Date.now() - 1000) } });
+}
+
+const secondsUntil = (date: Date) => (date.getTime() - Date.now()) / 1000;
+
+describe("the outbox worker", () => {
+  it("retries a failing endpoint with backoff until it acknowledges, signing one stable message id", async () => {
+    const shop = await createTestWorkspace();
+    const receiver = await startReceiver({ status: 500 });
+    const endpoint = await createWebhookEndpoint(shop.workspace.id, receiver.url, ["consent.changed"]);
+    await optOut(shop);
+    const [event] = await db().outboxEvent.findMany({ where: { workspaceId: shop.workspace.id } });
+
+    await runWorkerOnce();
+    let delivery = await onlyDeliveryOf(shop.workspace.id);
+    expect(delivery).toMatchObject({ endpointId: endpoint.id, target: "webhook", status: "pending", attempts: 1, lastError: "HTTP 500" });
+    expect(secondsUntil(delivery.nextAttemptAt)).toBeGreaterThan(3);
+    expect(secondsUntil(delivery.nextAttemptAt)).toBeLessThan(5.01);
+    expect((await db().outboxEvent.findUniqueOrThrow({ where: { id: event.id } })).dispatchedAt).not.toBeNull();
+
+    await runWorkerOnce();
+    expect(receiver.received).toHaveLength(1);
+
+    await makeDue(shop.workspace.id);
+    await runWorkerOnce();
+    delivery = await onlyDeliveryOf(shop.workspace.id);
+    expect(delivery).toMatchObject({ status: "pending", attempts: 2 });
+    expect(secondsUntil(delivery.nextAttemptAt)).toBeGreaterThan(4.5 * 60);
+
+    receiver.answer(204);
+    await makeDue(shop.workspace.id);
+    await runWorkerOnce();
+    delivery = await onlyDeliveryOf(shop.workspace.id);
+    expect(delivery).toMatchObject({ status: "delivered", attempts: 3, lastError: null });
+    expect(delivery.deliveredAt).not.toBeNull();
+
+    await makeDue(shop.workspace.id);
+    await runWorkerOnce();
+    expect(receiver.received.map((r) => r.answered)).toEqual([500, 500, 204]);
+    expect(new Set(receiver.received.map((r) => r.id))).toEqual(new Set([`msg_${event.id}`]));
+    expect(new Set(receiver.received.map((r) => r.body)).size).toBe(1);
+
+    const acknowledged = receiver.received[2];
+    const headers = { id: acknowledged.id, timestamp: acknowledged.timestamp, signature: acknowledged.signature };
+    expect(verifyWebhook(endpoint.secret, headers, acknowledged.body)).toBe(true);
+    expect(verifyWebhook(generateWebhookSecret(), headers, acknowledged.body)).toBe(false);
+    expect(verifyWebhook(endpoint.secret, headers, acknowledged.body.replace("unsubscribe", "subscribe"))).toBe(false);
+    expect(JSON.parse(acknowledged.body)).toEqual({
+      type: "consent.changed",
+      timestamp: event.createdAt.toISOString(),
+      data: expect.objectContaining({ contactId: shop.contact.id, channel: "email", topic: null, action: "unsubscribe", status: "unsubscribed", source: "api" }),
+    });
+  });
+
+  it("treats a redirect as a failure and does not follow it", async () => {
+    const shop = await createTestWorkspace();
+    const receiver = await startReceiver({ status: 307 });
+    await createWebhookEndpoint(shop.workspace.id, receiver.url, ["consent.changed"]);
+    await optOut(shop);
+    await runWorkerOnce();
+    expect(await onlyDeliveryOf(shop.workspace.id)).toMatchObject({ status: "pending", attempts: 1, lastError: "HTTP 307: redirects are not followed" });
+    expect(receiver.received).toHaveLength(1);
+  });
+
+  it("loses nothing when a worker dies mid-delivery: the delivery is claimed again after the lease", async () => {
+    const shop = await createTestWorkspace();
+    const receiver = await startReceiver();
+    await createWebhookEndpoint(shop.workspace.id, receiver.url, ["consent.changed"]);
+    await optOut(shop);
+
+    await dispatchOutbox(100);
+    const claimed = (await claimDueDeliveries(10)).filter((delivery) => delivery.workspaceId === shop.workspace.id);
+    expect(claimed).toHaveLength(1);
+    // The worker that claimed it dies here: nothing sent, no outcome recorded.
+
+    const leased = await onlyDeliveryOf(shop.workspace.id);
+    expect(leased).toMatchObject({ status: "pending", attempts: 0 });
+    expect(secondsUntil(leased.nextAttemptAt)).toBeGreaterThan(55);
+    expect(secondsUntil(leased.nextAttemptAt)).toBeLessThan(60.01);
+
+    await runWorkerOnce();
+    expect(receiver.received).toHaveLength(0);
+
+    await makeDue(shop.workspace.id);
+    await runWorkerOnce();
+    expect(receiver.received).toHaveLength(1);
+    expect(await onlyDeliveryOf(shop.workspace.id)).toMatchObject({ status: "delivered", attempts: 1 });
+  });
+
+  it("delivers each event once when two workers run at the same time", async () => {
+    const shop = await createTestWorkspace();
+    const receiver = await startReceiver({ status: 200, delayMs: 30 });
+    await createWebhookEndpoint(shop.workspace.id, receiver.url, ["consent.changed"]);
+    for (let i = 0; i < 25; i++) {
+      await changeSubscription({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", status: i % 2 ? "subscribed" : "unsubscribed", evidence: { source: "api" } });
+    }
+    const events = await db().outboxEvent.findMany({ where: { workspaceId: shop.workspace.id } });
+    expect(events).toHaveLength(25);
+
+    // Idle connections ready for both workers, so that neither waits for one while the other runs.
+    await Promise.all(Array.from({ length: 6 }, () => pool().query("SELECT pg_sleep(0.05)")));
+    const rounds: [WorkerRun, WorkerRun][] = [];
+    for (let round = 0; round < 20; round++) {
+      rounds.push(await Promise.all([runWorkerOnce(), runWorkerOnce()]));
+      const pending = await db().webhookDelivery.count({ where: { workspaceId: shop.workspace.id, status: "pending" } });
+      const undispatched = await db().outboxEvent.count({ where: { workspaceId: shop.workspace.id, dispatchedAt: null } });
+      if (pending === 0 && undispatched === 0) break;
+    }
+    expect(rounds.some(([a, b]) => a.claimed > 0 && b.claimed > 0)).toBe(true);
+
+    expect(receiver.received).toHaveLength(25);
+    expect(new Set(receiver.received.map((r) => r.id))).toEqual(new Set(events.map((event) => `msg_${event.id}`)));
+    const deliveries = await deliveriesOf(shop.workspace.id);
+    expect(deliveries).toHaveLength(25);
+    expect(deliveries.every((delivery) => delivery.status === "delivered" && delivery.attempts === 1)).toBe(true);
+  });
+
+  it("dead-letters a delivery after the last attempt; a replay from its own workspace sends it again", async () => {
+    const shop = await createTestWorkspace();
+    const other = await createTestWorkspace();
+    const receiver = await startReceiver({ status: 503 });
+    await createWebhookEndpoint(shop.workspace.id, receiver.url, ["consent.changed"]);
+    await optOut(shop);
+
+    for (let attempt = 1; attempt <= MAX_DELIVERY_ATTEMPTS; attempt++) {
+      await makeDue(shop.workspace.id);
+      await runWorkerOnce();
+    }
+    const dead = await onlyDeliveryOf(shop.workspace.id);
+    expect(dead).toMatchObject({ status: "dead", attempts: MAX_DELIVERY_ATTEMPTS, lastError: "HTTP 503" });
+    expect(receiver.received).toHaveLength(MAX_DELIVERY_ATTEMPTS);
+
+    await db().webhookDelivery.update({ where: { id: dead.id }, data: { nextAttemptAt: new Date(Date.now() - 1000) } });
+    await runWorkerOnce();
+    expect(receiver.received).toHaveLength(MAX_DELIVERY_ATTEMPTS);
+    expect((await listDeliveries(shop.workspace.id, { status: "dead" })).map((d) => d.id)).toEqual([dead.id]);
+    expect(await listDeliveries(other.workspace.id)).toEqual([]);
+
+    expect(await replayDelivery(other.workspace.id, dead.id)).toBe(false);
+    expect(await onlyDeliveryOf(shop.workspace.id)).toMatchObject({ status: "dead" });
+
+    receiver.answer(200);
+    expect(await replayDelivery(shop.workspace.id, dead.id)).toBe(true);
+    expect(await onlyDeliveryOf(shop.workspace.id)).toMatchObject({ status: "pending", attempts: 0 });
+    expect(await replayDelivery(shop.workspace.id, dead.id)).toBe(false);
+
+    await runWorkerOnce();
+    expect(await onlyDeliveryOf(shop.workspace.id)).toMatchObject({ status: "delivered", attempts: 1 });
+    expect(receiver.received.map((r) => r.answered)).toEqual([...Array(MAX_DELIVERY_ATTEMPTS).fill(503), 200]);
+    expect(new Set(receiver.received.map((r) => r.id)).size).toBe(1);
+  });
+
+  it("sends nothing to a disabled endpoint, nor to one that does not take the event's type", async () => {
+    const shop = await createTestWorkspace();
+    const [enabled, disabled, otherType, disabledLater] = await Promise.all([startReceiver(), startReceiver(), startReceiver(), startReceiver()]);
+    await createWebhookEndpoint(shop.workspace.id, enabled.url, ["consent.changed"]);
+    const off = await createWebhookEndpoint(shop.workspace.id, disabled.url, ["consent.changed"]);
+    await setWebhookEndpointEnabled(shop.workspace.id, off.id, false);
+    await createWebhookEndpoint(shop.workspace.id, otherType.url, ["contact.created"]);
+
+    await optOut(shop);
+    await runWorkerOnce();
+    expect(enabled.received).toHaveLength(1);
+    expect((await deliveriesOf(shop.workspace.id)).map((d) => d.status)).toEqual(["delivered"]);
+
+    const later = await createWebhookEndpoint(shop.workspace.id, disabledLater.url, ["consent.changed"]);
+    await optOut(shop, "sms");
+    await dispatchOutbox(100);
+    await setWebhookEndpointEnabled(shop.workspace.id, later.id, false);
+    await runWorkerOnce();
+    expect(enabled.received).toHaveLength(2);
+    expect(await db().webhookDelivery.findFirst({ where: { endpointId: later.id } })).toMatchObject({ status: "pending", attempts: 1, lastError: "endpoint is disabled" });
+
+    expect([disabled, otherType, disabledLater].map((receiver) => receiver.received.length)).toEqual([0, 0, 0]);
+    expect(await db().webhookDelivery.count({ where: { endpointId: off.id } })).toBe(0);
+  });
+
+  it("sends a workspace's events only to its own endpoints", async () => {
+    const a = await createTestWorkspace();
+    const b = await createTestWorkspace();
+    const quiet = await createTestWorkspace();
+    const [ra, rb] = await Promise.all([startReceiver(), startReceiver()]);
+    const endpointA = await createWebhookEndpoint(a.workspace.id, ra.url, ["consent.changed"]);
+    await createWebhookEndpoint(b.workspace.id, rb.url, ["consent.changed"]);
+
+    await optOut(b);
+    await optOut(b, "sms");
+    await optOut(a);
+    await optOut(quiet);
+    await runWorkerOnce();
+
+    expect(ra.received.map((r) => JSON.parse(r.body).data.contactId)).toEqual([a.contact.id]);
+    expect(rb.received.map((r) => JSON.parse(r.body).data.contactId)).toEqual([b.contact.id, b.contact.id]);
+    expect((await deliveriesOf(a.workspace.id)).map((d) => d.endpointId)).toEqual([endpointA.id]);
+    expect(await deliveriesOf(quiet.workspace.id)).toEqual([]);
+    expect(await db().outboxEvent.count({ where: { workspaceId: quiet.workspace.id, dispatchedAt: null } })).toBe(0);
+  });
+
+  it("keeps delivering in a loop until stopped, and then settles", async () => {
+    const shop = await createTestWorkspace();
+    const receiver = await startReceiver();
+    await createWebhookEndpoint(shop.workspace.id, receiver.url, ["consent.changed"]);
+    const stop = new AbortController();
+    const running = startWorker({ intervalMs: 20, signal: stop.signal });
+    await optOut(shop);
+    await vi.waitFor(() => expect(receiver.received).toHaveLength(1), { timeout: 5_000 });
+    stop.abort();
+    await running;
+    await optOut(shop, "sms");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(receiver.received).toHaveLength(1);
+  });
+
+  it("marks an email opt-out unsubscribed in the workspace's Resend audience, and nothing else", async () => {
+    const shop = await createTestWorkspace();
+    await db().workspace.update({ where: { id: shop.workspace.id }, data: { resendApiKey: "re_workspace_key", resendAudienceId: "aud_123" } });
+    const withoutSync = await createTestWorkspace();
+    await db().workspace.update({ where: { id: withoutSync.workspace.id }, data: { resendAudienceId: "aud_no_key" } });
+    const before = (await mail.contactUpdates()).length;
+
+    await optOut(shop, "sms");
+    await optOut(shop, "email", shop.contact.id, "reminders");
+    await optOut(withoutSync);
+    await runWorkerOnce();
+    expect(await mail.contactUpdates()).toHaveLength(before);
+    expect(await db().webhookDelivery.count({ where: { workspaceId: { in: [shop.workspace.id, withoutSync.workspace.id] } } })).toBe(0);
+
+    await optOut(shop);
+    await runWorkerOnce();
+    const updates = (await mail.contactUpdates()).slice(before);
+    expect(updates).toEqual([expect.objectContaining({ audienceId: "aud_123", contact: shop.contact.email, unsubscribed: true })]);
+    expect(await onlyDeliveryOf(shop.workspace.id)).toMatchObject({ target: "resend", endpointId: null, status: "delivered", attempts: 1 });
+
+    // Erased before the sync ran: the address is gone, so there is nothing to send and nothing to retry.
+    const erased = await createContact(shop.workspace.id, { email: "erased.person@example.com" });
+    await optOut(shop, "email", erased.id);
+    await eraseContact(shop.workspace.id, erased.id);
+    await runWorkerOnce();
+    expect(await mail.contactUpdates()).toHaveLength(before + 1);
+    const syncs = await db().webhookDelivery.findMany({ where: { workspaceId: shop.workspace.id, target: "resend" } });
+    expect(syncs.map((d) => d.status)).toEqual(["delivered", "delivered"]);
+  });
+});
