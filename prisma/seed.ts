@@ -99,7 +99,7 @@ async function demoInboundSettings(workspaceId: string) {
   const secret = () => randomBytes(16).toString("hex");
   return db().workspace.update({
     where: { id: workspaceId },
-    data: { twilioAuthToken: secret(), whatsappAppSecret: secret(), whatsappVerifyToken: secret(), whatsappPhoneNumberId: "demo-phone-number-id" },
+    data: { twilioAuthToken: secret(), whatsappAppSecret: secret(), whatsappVerifyToken: secret(), whatsappPhoneNumberId: "100000000000001" },
   });
 }
 

@@ -7,9 +7,10 @@ import { moveTopic, retireTopic, setEnabledChannels, updateTopic } from "@/lib/d
 import { CHANNELS } from "@/lib/channels";
 import { retireSigningKey, rotateSigningKey } from "@/lib/data/signing-keys";
 import { replayDelivery } from "@/lib/data/webhooks";
-import { createApiKey, createTopic, createWebhookEndpoint, revokeApiKey, setWebhookEndpointEnabled, updateEmbedSettings } from "@/lib/data/workspaces";
+import { createApiKey, createTopic, createWebhookEndpoint, revokeApiKey, setWebhookEndpointEnabled, updateEmbedSettings, updateIntegrations } from "@/lib/data/workspaces";
 import { UserFacingError } from "@/lib/errors";
 import { brandingSchema, embedOriginsSchema } from "@/lib/schemas/embed";
+import { INTEGRATION_FIELDS, integrationsFormSchema, type IntegrationField } from "@/lib/schemas/integrations";
 import { topicFormSchema } from "@/lib/schemas/topics";
 import { WEBHOOK_EVENT_TYPES, webhookUrlSchema } from "@/lib/schemas/webhooks";
 
@@ -169,4 +170,15 @@ export async function retireSigningKeyAction(workspaceId: string, kid: string) {
   await asOwner(workspaceId);
   await retireSigningKey(workspaceId, kid);
   redirect(settingsUrl(workspaceId, "saved=signing"));
+}
+
+/** The inbound channels' credentials and the Resend sync: blank keeps, "clear" removes. */
+export async function saveIntegrationsAction(workspaceId: string, form: FormData) {
+  await asOwner(workspaceId);
+  const fields = Object.keys(INTEGRATION_FIELDS) as IntegrationField[];
+  const parsed = integrationsFormSchema.safeParse(Object.fromEntries(fields.map((field) => [field, String(form.get(field) ?? "")])));
+  if (!parsed.success) invalid(workspaceId, parsed.error);
+  const clear = form.getAll("clear").filter((value): value is IntegrationField => fields.includes(value as IntegrationField));
+  await updateIntegrations(workspaceId, parsed.data, clear);
+  redirect(settingsUrl(workspaceId, "saved=integrations"));
 }

@@ -126,3 +126,26 @@ export async function listWebhookEndpoints(workspaceId: string) {
 export async function setWebhookEndpointEnabled(workspaceId: string, endpointId: string, enabled: boolean) {
   await db().webhookEndpoint.updateMany({ where: { id: endpointId, workspaceId }, data: { enabled, disabledAt: enabled ? null : new Date() } });
 }
+
+const INTEGRATION_COLUMNS = ["twilioAuthToken", "whatsappAppSecret", "whatsappVerifyToken", "whatsappAccessToken", "whatsappPhoneNumberId", "resendApiKey", "resendAudienceId"] as const;
+type IntegrationColumn = (typeof INTEGRATION_COLUMNS)[number];
+
+/** Which integration settings are set, never their values (the phone number and audience ids are not secret). */
+export async function getIntegrationStatus(workspaceId: string) {
+  const row = await db().workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: Object.fromEntries(INTEGRATION_COLUMNS.map((c) => [c, true])) as Record<IntegrationColumn, true> });
+  return {
+    set: Object.fromEntries(INTEGRATION_COLUMNS.map((column) => [column, row[column] !== null])) as Record<IntegrationColumn, boolean>,
+    whatsappPhoneNumberId: row.whatsappPhoneNumberId,
+    resendAudienceId: row.resendAudienceId,
+  };
+}
+
+/** Sets the values given (a blank one is left alone) and clears those named. */
+export async function updateIntegrations(workspaceId: string, values: Partial<Record<IntegrationColumn, string>>, clear: IntegrationColumn[]) {
+  const data: Partial<Record<IntegrationColumn, string | null>> = {};
+  for (const column of INTEGRATION_COLUMNS) {
+    if (clear.includes(column)) data[column] = null;
+    else if (values[column]) data[column] = values[column];
+  }
+  await db().workspace.update({ where: { id: workspaceId }, data });
+}

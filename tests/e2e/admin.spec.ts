@@ -1,6 +1,7 @@
+import { createHmac } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { readDemo } from "./demo";
+import { preferencesOf, readDemo } from "./demo";
 
 // The dashboard as its admins use it: signing in through the magic link that arrives by email (the
 // local Resend stub keeps each message as a file), reading why people leave, changing settings.
@@ -120,6 +121,31 @@ test("an owner creates an API key and a webhook endpoint, each secret shown once
   await expect(page.getByRole("region", { name: "Webhook endpoints" })).toContainText("https://hooks.example.com/consent");
   await expect(page.getByRole("region", { name: "Webhook endpoints" }).locator("code")).toHaveCount(0);
   await expect(page.getByRole("region", { name: "API keys" })).not.toContainText(key);
+});
+
+test("an owner stores the Twilio token in settings, and a STOP signed with it opts the number out of SMS", async ({ browser }) => {
+  const page = await signIn(browser, "admin@example.com");
+  await page.goto(`/admin/${acme()}/settings`);
+  const inbound = page.getByRole("region", { name: "Inbound channels and Resend sync" });
+  const token = `e2e-${Date.now()}-twilio-token`;
+  await inbound.getByLabel("Twilio auth token").fill(token);
+  await inbound.getByRole("button", { name: "Save inbound and Resend settings" }).click();
+  await expect(page.getByText("Saved.")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Inbound channels and Resend sync" }).getByLabel("Twilio auth token")).toHaveValue("");
+
+  // Twilio's scheme: HMAC-SHA1 of the URL followed by each parameter's name and value, sorted by name.
+  const url = `${readDemo().baseUrl}/api/inbound/twilio/${acme()}`;
+  const contact = readDemo().contacts.find((c) => c.locale === "it")!;
+  const form = { Body: "Disiscrivi", From: contact.phone!, MessageSid: `SM${Date.now()}`, To: "+15005550006" };
+  const signed = url + Object.keys(form).sort().map((name) => name + form[name as keyof typeof form]).join("");
+  const signature = createHmac("sha1", token).update(signed).digest("base64");
+  const reply = await page.request.post(url, { form, headers: { "x-twilio-signature": signature } });
+  expect(reply.status()).toBe(200);
+  expect(await reply.text()).toContain("non riceverai più messaggi via SMS");
+  const state = await preferencesOf(page.request, contact.id);
+  expect([state.channels.sms.subscribed, state.channels.whatsapp.subscribed]).toEqual([false, true]);
+  const forged = await page.request.post(url, { form, headers: { "x-twilio-signature": createHmac("sha1", "guess").update(signed).digest("base64") } });
+  expect(forged.status()).toBe(403);
 });
 
 test("a viewer reads settings but cannot change them", async ({ browser }) => {

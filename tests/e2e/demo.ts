@@ -6,7 +6,7 @@ export type Demo = {
   baseUrl: string;
   apiKey: string;
   workspaceId: string;
-  contacts: { id: string; email: string; locale: string; unsubscribeUrl: string; oneClickUrl: string; preferencesUrl: string }[];
+  contacts: { id: string; email: string; phone: string | null; locale: string; unsubscribeUrl: string; oneClickUrl: string; preferencesUrl: string }[];
   admins: { email: string; role: "owner" | "viewer"; workspaceId: string }[];
 };
 

@@ -16,11 +16,12 @@ import {
   revokeApiKeyAction,
   rotateSigningKeyAction,
   saveEmbedSettingsAction,
+  saveIntegrationsAction,
 } from "@/lib/actions/admin";
 import { CHANNELS } from "@/lib/channels";
 import { getEnabledChannels, listApiKeys, listSigningKeys, listTopics } from "@/lib/data/admin";
 import { listDeliveries } from "@/lib/data/webhooks";
-import { getEmbedSettings, listWebhookEndpoints } from "@/lib/data/workspaces";
+import { getEmbedSettings, getIntegrationStatus, listWebhookEndpoints } from "@/lib/data/workspaces";
 import { env } from "@/lib/env";
 import { DeliveryStatus } from "@/lib/generated/prisma/enums";
 import { MAX_DELIVERY_ATTEMPTS } from "@/lib/webhooks/backoff";
@@ -31,6 +32,16 @@ const button = "rounded bg-blue-800 px-3 py-1 text-white";
 const link = "text-blue-800 underline";
 
 const DELIVERY_STATUSES = Object.values(DeliveryStatus);
+
+const INTEGRATION_LABELS = [
+  ["twilioAuthToken", "Twilio auth token", "password"],
+  ["whatsappAppSecret", "WhatsApp app secret", "password"],
+  ["whatsappVerifyToken", "WhatsApp verify token", "password"],
+  ["whatsappAccessToken", "WhatsApp access token (for replies)", "password"],
+  ["whatsappPhoneNumberId", "WhatsApp phone number id", "text"],
+  ["resendApiKey", "Resend API key", "password"],
+  ["resendAudienceId", "Resend audience id", "text"],
+] as const;
 
 function utc(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
@@ -52,13 +63,15 @@ export default async function SettingsPage({ params, searchParams }: { params: P
   const [{ workspaceId }, query] = await Promise.all([params, searchParams]);
   const { membership } = await requireMember(workspaceId);
   const deliveryStatus = DELIVERY_STATUSES.find((status) => status === query.deliveries);
-  const [topics, embed, apiKeys, signingKeys, webhooks, deliveries] = await Promise.all([
+  const appUrl = env().APP_URL;
+  const [topics, embed, apiKeys, signingKeys, webhooks, deliveries, integrations] = await Promise.all([
     listTopics(workspaceId),
     getEmbedSettings(workspaceId),
     listApiKeys(workspaceId),
     listSigningKeys(workspaceId),
     listWebhookEndpoints(workspaceId),
     listDeliveries(workspaceId, { status: deliveryStatus }),
+    getIntegrationStatus(workspaceId),
   ]);
   const enabledChannels = await getEnabledChannels(workspaceId);
   const owner = membership.role === "owner";
@@ -298,6 +311,48 @@ export default async function SettingsPage({ params, searchParams }: { params: P
             </tbody>
           </table>
         )}
+      </Section>
+
+      <Section id="integrations" title="Inbound channels and Resend sync">
+        <p className="mt-1 text-sm text-slate-700">
+          People can also leave by replying STOP (or BAJA, SAIR, DISISCRIVI…) to an SMS or a WhatsApp message, or by writing to the unsubscribe address. Point your providers at these addresses; each request
+          is checked against the secret you store here. Secrets are never shown again: leave a field blank to keep it.
+        </p>
+        <dl className="mt-3 grid gap-1 text-sm">
+          <dt className="font-semibold">SMS (Twilio incoming-message webhook)</dt>
+          <dd className="font-mono">{`${appUrl}/api/inbound/twilio/${workspaceId}`}</dd>
+          <dt className="font-semibold">WhatsApp (Cloud API webhook: callback URL)</dt>
+          <dd className="font-mono">{`${appUrl}/api/inbound/whatsapp/${workspaceId}`}</dd>
+          <dt className="font-semibold">Email replies to the List-Unsubscribe address (for every workspace)</dt>
+          <dd className="font-mono">{`${appUrl}/api/inbound/email`}{env().INBOUND_EMAIL_SECRET ? "" : " (not set up on this server: INBOUND_EMAIL_SECRET)"}</dd>
+        </dl>
+        <form action={saveIntegrationsAction.bind(null, workspaceId)} className="mt-4 grid gap-2 text-sm">
+          {INTEGRATION_LABELS.map(([field, label, type]) => (
+            <div key={field} className="flex flex-wrap items-center gap-3">
+              <label className="flex flex-wrap items-center gap-2">
+                <span className="w-56">{label}</span>
+                <input
+                  name={field}
+                  type={type}
+                  autoComplete="off"
+                  placeholder={integrations.set[field] ? (type === "password" ? "set: leave blank to keep" : "") : "not set"}
+                  defaultValue={type === "text" ? ((field === "whatsappPhoneNumberId" ? integrations.whatsappPhoneNumberId : integrations.resendAudienceId) ?? "") : ""}
+                  className="w-80 max-w-full rounded border border-slate-400 p-1"
+                />
+              </label>
+              {integrations.set[field] && (
+                <label className="flex items-center gap-1">
+                  <input type="checkbox" name="clear" value={field} /> clear
+                </label>
+              )}
+            </div>
+          ))}
+          <div>
+            <button type="submit" className={button}>
+              Save inbound and Resend settings
+            </button>
+          </div>
+        </form>
       </Section>
 
       <Section id="signing-keys" title="Signing keys">

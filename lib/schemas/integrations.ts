@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+// The credentials a workspace gives us for its inbound channels and the Resend sync. A blank field keeps
+// what is stored (secrets are never shown back); "clear" removes it.
+
+const secret = (what: string) =>
+  z
+    .string()
+    .trim()
+    .max(512, `${what} is too long`)
+    .regex(/^[\x21-\x7e]*$/, `${what} must be printable characters without spaces`);
+
+export const INTEGRATION_FIELDS = {
+  twilioAuthToken: secret("the Twilio auth token"),
+  whatsappAppSecret: secret("the WhatsApp app secret"),
+  whatsappVerifyToken: secret("the WhatsApp verify token"),
+  whatsappAccessToken: secret("the WhatsApp access token"),
+  whatsappPhoneNumberId: z.string().trim().regex(/^\d{0,32}$/, "the WhatsApp phone number id is digits"),
+  resendApiKey: secret("the Resend API key").regex(/^(re_\S+)?$/, "the Resend API key starts with re_"),
+  resendAudienceId: z.string().trim().regex(/^([0-9a-f-]{36})?$/i, "the Resend audience id is a UUID"),
+} as const;
+
+export type IntegrationField = keyof typeof INTEGRATION_FIELDS;
+
+export const integrationsFormSchema = z.object(INTEGRATION_FIELDS);
