@@ -49,6 +49,8 @@ const envSchema = z.object({
   WHATSAPP_API_BASE_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).default("https://graph.facebook.com/v21.0"),
   /** The whsec_ secret the inbound-email webhook (mailto unsubscribes) is signed with (Standard Webhooks / Svix). */
   INBOUND_EMAIL_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]{32,}$/, "must be a whsec_ secret from your inbound-email provider").optional(),
+  /** Let webhooks go to private and local addresses (a receiver on this machine); on in demo mode. */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanFlag.optional(),
   /** Whether `npm start` also runs the webhook worker in its process (run `npm run worker` apart to scale it alone). */
   RUN_WORKER: booleanFlag.default(true),
   /** Page views (and their form posts) one client address may make a minute, per app instance. */
@@ -57,7 +59,7 @@ const envSchema = z.object({
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
-export type Env = z.infer<typeof envSchema> & { APP_URL: string; DEMO_MODE: boolean; UNSUBSCRIBE_MAILTO: string; EMAIL_FROM: string };
+export type Env = z.infer<typeof envSchema> & { APP_URL: string; DEMO_MODE: boolean; UNSUBSCRIBE_MAILTO: string; EMAIL_FROM: string; WEBHOOK_ALLOW_PRIVATE_TARGETS: boolean };
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -80,6 +82,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     UNSUBSCRIBE_MAILTO: env.UNSUBSCRIBE_MAILTO ?? `unsubscribe@${new URL(appUrl).hostname}`,
     EMAIL_FROM: env.EMAIL_FROM ?? `Preference center <no-reply@${new URL(appUrl).hostname}>`,
     DEMO_MODE: env.DEMO_MODE ?? env.DATABASE_URL === undefined,
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: env.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? env.DEMO_MODE ?? env.DATABASE_URL === undefined,
   };
 }
 

@@ -11,6 +11,7 @@ import {
 } from "@/lib/data/webhooks";
 import { env } from "@/lib/env";
 import { signWebhook } from "@/lib/webhooks/standard-webhooks";
+import { refusedTarget } from "@/lib/webhooks/target-guard";
 
 // Delivers the outbox: consent.changed events POSTed to the workspaces' endpoints, signed as Standard
 // Webhooks, and email opt-outs marked in the workspace's Resend audience. Any number of workers may run
@@ -45,6 +46,10 @@ function describeNetworkError(error: unknown): string {
 async function postToEndpoint(delivery: ClaimedDelivery, endpoint: Extract<ClaimedDelivery["destination"], { target: "webhook" }>["endpoint"]): Promise<string | null> {
   if (!endpoint) return "endpoint was deleted";
   if (!endpoint.enabled) return "endpoint is disabled";
+  if (!env().WEBHOOK_ALLOW_PRIVATE_TARGETS) {
+    const refused = await refusedTarget(endpoint.url);
+    if (refused) return refused;
+  }
   const body = JSON.stringify(webhookEnvelope(delivery.event));
   let signature;
   try {

@@ -13,6 +13,8 @@ import { createTestWorkspace } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";
 
 process.env.SUPPRESSION_KEY = "test-suppression-key-test-suppression-key";
+// The receivers below listen on this machine.
+process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS = "1";
 const mail = withMailStub();
 
 type Received = { id: string; timestamp: string; signature: string; body: string; answered: number };
