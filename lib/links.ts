@@ -27,12 +27,13 @@ export async function signLinkToken(request: LinkRequest & { purpose: TokenPurpo
 }
 
 // Encoded, so that whatever arrives where a token should be can only ever name a path on this site.
+// (encodeURIComponent throws on a lone surrogate, which a server action's arguments can carry.)
 export function unsubscribePagePath(token: string) {
-  return `/u/${encodeURIComponent(token)}`;
+  return `/u/${encodeURIComponent(token.toWellFormed())}`;
 }
 
 export function preferencesPagePath(token: string) {
-  return `/p/${encodeURIComponent(token)}`;
+  return `/p/${encodeURIComponent(token.toWellFormed())}`;
 }
 
 async function shortUrl(scope: LinkScope, request: LinkRequest, purpose: TokenPurpose): Promise<string> {

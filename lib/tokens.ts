@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import { CHANNELS } from "@/lib/channels";
+import { isStorableText, STORABLE_TEXT } from "@/lib/schemas/api-fields";
 import type { Channel } from "@/lib/generated/prisma/enums";
 
 // Signed links: compact JWS, HS256 only, signed with the workspace's active key, its key id in the
@@ -54,8 +55,9 @@ const payloadSchema = z.object({
   sub: z.uuid(),
   pur: z.enum(TOKEN_PURPOSES),
   ch: z.enum(CHANNELS),
-  tp: z.string().min(1).max(64).optional(),
-  mid: z.string().min(1).max(200).optional(),
+  // As minted: a topic key, and a message id the API accepted (even a well-signed token is checked).
+  tp: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/).optional(),
+  mid: z.string().min(1).max(200).refine(isStorableText, STORABLE_TEXT).optional(),
   jti: z.string().min(8).max(64),
   iat: z.number().int(),
   exp: z.number().int(),

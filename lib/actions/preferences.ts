@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { findOptOutEvent, recordFeedbackForEvent } from "@/lib/data/links";
 import type { ConsentEvidence } from "@/lib/data/ledger";
 import { applyPreferenceChanges, setContactLocale, type ContactPreferences, type PreferenceChange, type PreferenceChangeResult } from "@/lib/data/preferences";
-import { StaleVersionError } from "@/lib/errors";
+import { NotFoundError, StaleVersionError } from "@/lib/errors";
 import { matchLocale, type Locale } from "@/lib/i18n";
 import { alternativeChanges, alternativesFor, channelFormChanges, stopAllChanges } from "@/lib/preference-changes";
 import { allowedParent, pageLocale, resolvePreferencesLink, surfaceKind, surfaceUrl, switchWordingHash, type Surface } from "@/lib/preferences-page";
@@ -83,7 +83,13 @@ export async function saveSurveyAnswer(token: string, kind: string, eventId: str
   const page = await openPage(token, kind, form);
   const parsed = optOutReasonSchema.safeParse({ reason: form.get("reason"), comment: form.get("comment") ?? "" });
   if (!parsed.success) redirect(surfaceUrl(page.surface, { lang: page.locale, survey: eventId, reason: "invalid" }));
-  await recordFeedbackForEvent(page.state.contact.workspaceId, page.state.contact.id, eventId, parsed.data.reason, parsed.data.comment);
+  try {
+    await recordFeedbackForEvent(page.state.contact.workspaceId, page.state.contact.id, eventId, parsed.data.reason, parsed.data.comment);
+  } catch (error) {
+    // Not one of this contact's opt-outs (the bound id was tampered with): answered as chooseAlternative does.
+    if (error instanceof NotFoundError) redirect(surfaceUrl(page.surface, { lang: page.locale, error: "invalid" }));
+    throw error;
+  }
   redirect(surfaceUrl(page.surface, { lang: page.locale, survey: eventId }));
 }
 

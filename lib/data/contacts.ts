@@ -1,5 +1,8 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { randomUUID } from "node:crypto";
+import { db, transaction } from "@/lib/db";
+import type { ConsentEvidence } from "@/lib/data/ledger";
+import { applyPreferenceChangesWith, type PreferenceChange } from "@/lib/data/preferences";
 import { UserFacingError } from "@/lib/errors";
 import { addressHashes } from "@/lib/suppression";
 
@@ -7,30 +10,53 @@ export type ContactFields = { externalId?: string; email?: string; phone?: strin
 
 const PUBLIC_FIELDS = { id: true, externalId: true, email: true, phone: true, whatsappId: true, locale: true, createdAt: true, updatedAt: true } as const;
 
+const MATCH_ORDER = [
+  ["externalId", "external_id"],
+  ["email", "email"],
+  ["phone", "phone"],
+  ["whatsappId", "whatsapp_id"],
+] as const;
+
 /**
  * Finds the contact by external id, else email, else phone, else WhatsApp id, and updates it with the
- * fields given; or creates it. An address that already belongs to another contact is a 409.
+ * fields given (a field not given stays as it is); or creates it. The subscriptions given are recorded
+ * with their evidence in the same transaction: the contact and its consent are written together or not
+ * at all. An address that already belongs to another contact is a 409.
  */
-export async function upsertContact(workspaceId: string, fields: ContactFields): Promise<{ id: string; created: boolean }> {
-  const email = fields.email?.trim().toLowerCase();
-  const match = [
-    fields.externalId && { externalId: fields.externalId },
-    email && { email },
-    fields.phone && { phone: fields.phone },
-    fields.whatsappId && { whatsappId: fields.whatsappId },
-  ].find(Boolean) as Record<string, string> | undefined;
-  const existing = match ? await db().contact.findFirst({ where: { workspaceId, erasedAt: null, ...match }, select: { id: true } }) : null;
-  const addresses = { email, phone: fields.phone, whatsappId: fields.whatsappId };
-  const data = { externalId: fields.externalId, ...addresses, ...addressHashes(addresses), locale: fields.locale };
+export async function upsertContact(
+  workspaceId: string,
+  fields: ContactFields,
+  subscriptions: PreferenceChange[] = [],
+  evidence: ConsentEvidence = { source: "api" },
+): Promise<{ id: string; created: boolean }> {
+  const given = { ...fields, email: fields.email?.trim().toLowerCase() };
+  const hashes = addressHashes(given);
+  const values = [given.externalId, given.email, given.phone, given.whatsappId, given.locale, hashes.emailHash, hashes.phoneHash, hashes.whatsappHash].map((v) => v ?? null);
   try {
-    if (existing) {
-      await db().contact.update({ where: { id: existing.id }, data });
-      return { id: existing.id, created: false };
-    }
-    const created = await db().contact.create({ data: { workspaceId, ...data } });
-    return { id: created.id, created: true };
+    return await transaction(async (client) => {
+      const match = MATCH_ORDER.find(([field]) => given[field]);
+      const existing = match
+        ? (await client.query<{ id: string }>(`SELECT id FROM contacts WHERE workspace_id = $1 AND erased_at IS NULL AND ${match[1]} = $2 LIMIT 1 FOR UPDATE`, [workspaceId, given[match[0]]])).rows[0]
+        : undefined;
+      const saved = existing
+        ? await client.query<{ id: string }>(
+            `UPDATE contacts SET external_id = COALESCE($2, external_id), email = COALESCE($3, email), phone = COALESCE($4, phone),
+               whatsapp_id = COALESCE($5, whatsapp_id), locale = COALESCE($6, locale), email_hash = COALESCE($7, email_hash),
+               phone_hash = COALESCE($8, phone_hash), whatsapp_hash = COALESCE($9, whatsapp_hash), updated_at = now()
+             WHERE id = $1 RETURNING id`,
+            [existing.id, ...values],
+          )
+        : await client.query<{ id: string }>(
+            `INSERT INTO contacts (id, workspace_id, external_id, email, phone, whatsapp_id, locale, email_hash, phone_hash, whatsapp_hash, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now()) RETURNING id`,
+            [randomUUID(), workspaceId, ...values],
+          );
+      const id = saved.rows[0].id;
+      if (subscriptions.length > 0) await applyPreferenceChangesWith(client, workspaceId, id, subscriptions, evidence);
+      return { id, created: !existing };
+    });
   } catch (error) {
-    if ((error as { code?: string }).code === "P2002") {
+    if ((error as { code?: string }).code === "23505") {
       throw new UserFacingError("conflict", "That email or external id already belongs to another contact in this workspace.", 409);
     }
     throw error;

@@ -286,14 +286,23 @@ export async function applyPreferenceChanges(
   changes: PreferenceChange[],
   evidence: ConsentEvidence | ((change: PreferenceChange) => ConsentEvidence),
 ): Promise<PreferenceChangeResult[]> {
-  return transaction(async (client) => {
-    const scope = await lockContact(client, workspaceId, contactId);
-    const results: PreferenceChangeResult[] = [];
-    for (const change of changes) {
-      results.push(await applyChange(client, scope, change, typeof evidence === "function" ? evidence(change) : evidence));
-    }
-    return results;
-  });
+  return transaction((client) => applyPreferenceChangesWith(client, workspaceId, contactId, changes, evidence));
+}
+
+/** The same, inside a transaction the caller holds (to commit the changes with something else). */
+export async function applyPreferenceChangesWith(
+  client: SqlClient,
+  workspaceId: string,
+  contactId: string,
+  changes: PreferenceChange[],
+  evidence: ConsentEvidence | ((change: PreferenceChange) => ConsentEvidence),
+): Promise<PreferenceChangeResult[]> {
+  const scope = await lockContact(client, workspaceId, contactId);
+  const results: PreferenceChangeResult[] = [];
+  for (const change of changes) {
+    results.push(await applyChange(client, scope, change, typeof evidence === "function" ? evidence(change) : evidence));
+  }
+  return results;
 }
 
 /** The language the contact chose on the preference page; not a change of consent. */

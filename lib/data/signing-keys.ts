@@ -6,6 +6,9 @@ import type { SigningKeyMaterial } from "@/lib/tokens";
 // Signing keys are read on every link, so they are cached in the process for a short while: a
 // rotation or retirement made by another instance takes effect here within CACHE_TTL_MS.
 const CACHE_TTL_MS = 30_000;
+// Forged tokens name kids of their own choosing; what they cost stays bounded.
+const MAX_CACHED = 10_000;
+const KID = /^k_[A-Za-z0-9_-]{1,64}$/;
 
 type Cached<T> = { value: T; until: number };
 const byKid = new Map<string, Cached<SigningKeyMaterial | null>>();
@@ -19,6 +22,7 @@ async function cached<T>(cache: Map<string, Cached<T>>, key: string, load: () =>
   const hit = cache.get(key);
   if (hit && hit.until > Date.now()) return hit.value;
   const value = await load();
+  if (cache.size >= MAX_CACHED) cache.clear();
   cache.set(key, { value, until: Date.now() + CACHE_TTL_MS });
   return value;
 }
@@ -30,6 +34,7 @@ export function forgetCachedSigningKeys() {
 
 /** The key a token names, whatever its status; the verifier refuses retired ones. */
 export async function findSigningKey(kid: string): Promise<SigningKeyMaterial | null> {
+  if (!KID.test(kid)) return null;
   return cached(byKid, kid, async () => {
     const row = await db().signingKey.findUnique({ where: { kid } });
     return row ? toMaterial(row) : null;

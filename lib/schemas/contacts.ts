@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { channelSchema, topicKeySchema } from "@/lib/schemas/api-fields";
+import { channelSchema, isStorableText, STORABLE_TEXT, topicKeySchema } from "@/lib/schemas/api-fields";
 import { apiEvidenceSchema } from "@/lib/schemas/preferences-api";
 
 export const contactFieldsSchema = z.strictObject({
-  externalId: z.string().trim().min(1).max(200).optional(),
+  externalId: z.string().trim().min(1).max(200).refine(isStorableText, STORABLE_TEXT).optional(),
   email: z.email({ error: "must be an email address" }).max(320).optional(),
   phone: z.string().regex(/^\+[1-9]\d{6,14}$/, "must be a phone number in E.164 form, such as +14155550100").optional(),
   whatsappId: z.string().regex(/^\d{6,20}$/, "must be a WhatsApp id (digits only)").optional(),

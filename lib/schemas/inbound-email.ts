@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { isStorableText, STORABLE_TEXT } from "@/lib/schemas/api-fields";
 
 const addresses = z.union([z.string().max(2_000).transform((one) => [one]), z.array(z.string().max(2_000)).max(100)]);
 
 /** Resend's `email.received` webhook: the message's metadata under `data`. */
 const resendInbound = z.looseObject({
   type: z.literal("email.received"),
-  data: z.looseObject({ to: addresses, subject: z.string().max(2_000).nullish(), message_id: z.string().max(1_000).nullish() }),
+  data: z.looseObject({ to: addresses, subject: z.string().max(2_000).nullish(), message_id: z.string().max(1_000).refine(isStorableText, STORABLE_TEXT).nullish() }),
 });
 
 /** The generic form any provider (or a small script in front of one) can send. */
@@ -13,7 +14,7 @@ const genericInbound = z.strictObject({
   to: addresses,
   subject: z.string().max(2_000).nullish(),
   from: z.string().max(2_000).optional(),
-  messageId: z.string().max(1_000).optional(),
+  messageId: z.string().max(1_000).refine(isStorableText, STORABLE_TEXT).optional(),
 });
 
 export const inboundEmailSchema = z.union([resendInbound, genericInbound], { error: 'must be Resend\'s email.received webhook or {"to": address or addresses, "subject"?}' }).transform((mail) =>

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { channelSchema, topicKeySchema } from "@/lib/schemas/api-fields";
-import { FREQUENCIES } from "@/lib/schemas/preferences";
+import { channelSchema, isStorableText, STORABLE_TEXT, topicKeySchema } from "@/lib/schemas/api-fields";
+import { FREQUENCIES, isStorableInstant } from "@/lib/schemas/preferences";
 
 const version = z.number().int().min(0).optional();
 
@@ -11,16 +11,20 @@ const subscriptionChange = z.strictObject({
   version,
 });
 const frequencyChange = z.strictObject({ channel: channelSchema, frequency: z.enum(FREQUENCIES), version });
-const pauseChange = z.strictObject({ channel: channelSchema, pausedUntil: z.iso.datetime({ offset: true }).nullable(), version });
+const pauseChange = z.strictObject({
+  channel: channelSchema,
+  pausedUntil: z.iso.datetime({ offset: true }).refine(isStorableInstant, "must fall between the years 1 and 9999 (UTC)").nullable(),
+  version,
+});
 
 /** The consent evidence a business passes along: what the person saw, where, when they said it. */
 export const apiEvidenceSchema = z.strictObject({
   ip: z.union([z.ipv4(), z.ipv6()]).optional(),
-  userAgent: z.string().max(512).optional(),
+  userAgent: z.string().max(512).refine(isStorableText, STORABLE_TEXT).optional(),
   /** The exact wording the person agreed to; only its SHA-256 is kept. */
   wording: z.string().min(1).max(10_000).optional(),
-  locale: z.string().max(16).optional(),
-  messageId: z.string().max(200).optional(),
+  locale: z.string().max(16).refine(isStorableText, STORABLE_TEXT).optional(),
+  messageId: z.string().max(200).refine(isStorableText, STORABLE_TEXT).optional(),
 });
 
 export const preferencesPatchSchema = z.strictObject({

@@ -5,6 +5,16 @@ export const FREQUENCIES = ["immediate", "daily", "weekly"] as const;
 export const PAUSE_CHOICES = ["keep", "none", "30", "60", "90", "until"] as const;
 const version = z.coerce.number().int().min(0);
 
+// The instants PostgreSQL stores and Prisma reads back as a Date: years 1 to 9999, UTC. A pause ending
+// outside them is stored (as BC, or a five-digit year) but read back as an Invalid Date, and from then
+// on every read of the contact's preferences fails.
+const EARLIEST_INSTANT = Date.parse("0001-01-01T00:00:00.000Z");
+const LATEST_INSTANT = Date.parse("9999-12-31T23:59:59.999Z");
+export const isStorableInstant = (iso: string) => {
+  const time = Date.parse(iso);
+  return time >= EARLIEST_INSTANT && time <= LATEST_INSTANT;
+};
+
 /** One channel's section of the preference page, as its form posts it (with or without JavaScript). */
 export const channelPreferencesSchema = z
   .object({
@@ -15,7 +25,8 @@ export const channelPreferencesSchema = z
     topics: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/), z.object({ on: z.boolean(), version })),
     frequency: z.enum(FREQUENCIES),
     pause: z.enum(PAUSE_CHOICES).default("keep"),
-    pauseUntil: z.iso.date().optional(),
+    // The pause ends at the end of this day, UTC (lib/preference-changes.ts).
+    pauseUntil: z.iso.date().refine((day) => isStorableInstant(`${day}T23:59:59.000Z`), "Choose a date between the years 1 and 9999.").optional(),
     locale: z.string().max(16).optional(),
   })
   .refine((form) => form.pause !== "until" || form.pauseUntil !== undefined, { path: ["pauseUntil"], message: "Choose the date to pause until." });

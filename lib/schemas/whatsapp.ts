@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { isStorableText, STORABLE_TEXT } from "@/lib/schemas/api-fields";
 
 // The part of a WhatsApp Cloud API webhook we act on. Meta sends much more (statuses, contacts, errors);
 // loose objects let it through untouched.
 
 const message = z.looseObject({
   from: z.string().regex(/^\d{6,20}$/, "must be a WhatsApp id (the number's digits)"),
-  id: z.string().min(1).max(256),
+  id: z.string().min(1).max(256).refine(isStorableText, STORABLE_TEXT),
   type: z.string(),
   text: z.looseObject({ body: z.string().max(4096) }).optional(),
   button: z.looseObject({ payload: z.string().max(256).optional(), text: z.string().max(256).optional() }).optional(),

@@ -10,7 +10,8 @@ export const dynamic = "force-dynamic";
 
 // A JWS: three base64url parts. The mailto of List-Unsubscribe carries one in the subject
 // ("unsubscribe <token>"); a recipient address may carry one after a "+".
-const TOKEN_CANDIDATE = /[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}/g;
+// Anchored on a non-token character before it, so a long run of token characters is scanned once.
+const TOKEN_CANDIDATE = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}/g;
 
 /**
  * POST /api/inbound/email: a reply to the `mailto:` of List-Unsubscribe (RFC 2369), as Resend's inbound

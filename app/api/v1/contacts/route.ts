@@ -5,7 +5,7 @@ import { preferencesDocument } from "@/lib/api/preferences-document";
 import { jsonRoute, noStoreJson } from "@/lib/api/json-route";
 import { errorResponse, validationError } from "@/lib/api/respond";
 import { findContactById, listContacts, upsertContact } from "@/lib/data/contacts";
-import { applyPreferenceChanges, assertChangeScopes, getContactPreferences } from "@/lib/data/preferences";
+import { getContactPreferences } from "@/lib/data/preferences";
 import { contactUpsertSchema } from "@/lib/schemas/contacts";
 
 export const dynamic = "force-dynamic";
@@ -22,10 +22,7 @@ const listQuerySchema = z.object({
 export function POST(request: Request) {
   return jsonRoute(request, "write", contactUpsertSchema, async (workspaceId, { subscriptions = [], evidence, ...fields }) => {
     const changes = subscriptions.map((s) => ({ kind: "subscription" as const, channel: s.channel, topicKey: s.topic, status: s.status }));
-    // A bad subscription is refused before the contact is written: nothing half-done.
-    await assertChangeScopes(workspaceId, changes);
-    const { id, created } = await upsertContact(workspaceId, fields);
-    if (changes.length > 0) await applyPreferenceChanges(workspaceId, id, changes, apiEvidence(evidence));
+    const { id, created } = await upsertContact(workspaceId, fields, changes, apiEvidence(evidence));
     const [contact, state] = await Promise.all([findContactById(workspaceId, id), getContactPreferences(workspaceId, id)]);
     return noStoreJson({ ...contact, preferences: preferencesDocument(state!) }, created ? 201 : 200);
   });

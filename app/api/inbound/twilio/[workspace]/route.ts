@@ -28,7 +28,10 @@ export async function POST(request: Request, { params }: { params: Promise<{ wor
     const body = form.get("Body");
     if (!from || !E164.test(from)) return apiError(400, "invalid_request", "From: must be a phone number in E.164 form, such as +14155550100.");
     if (body === null) return apiError(400, "invalid_request", "Body: is missing.");
-    const reply = await answerInboundMessage(settings, "sms", from, body, form.get("MessageSid"));
+    const messageSid = form.get("MessageSid");
+    // It goes into the ledger, and PostgreSQL's text refuses NUL.
+    if (messageSid?.includes("\u0000")) return apiError(400, "invalid_request", "MessageSid: must not contain the NUL character (U+0000).");
+    const reply = await answerInboundMessage(settings, "sms", from, body, messageSid);
     const twiml = reply ? `<Response><Message>${xml(reply)}</Message></Response>` : "<Response/>";
     return new Response(`<?xml version="1.0" encoding="UTF-8"?>${twiml}`, { headers: { "Content-Type": "text/xml; charset=utf-8", "Cache-Control": "no-store" } });
   } catch (error) {
