@@ -1,5 +1,5 @@
 // `npm run bench:pages`: the preference page's server time against the built app, next to the app's
-// static home page in the same run (alternating rounds), and the gzip size of the JavaScript the
+// home page (no database work) in the same run (alternating rounds), and the gzip size of the JavaScript the
 // preference page ships. Server time is measured one request at a time (what a person waits);
 // requests/s with CONNECTIONS at once (what one instance serves).
 import { gzipSync } from "node:zlib";
@@ -60,7 +60,7 @@ await withBenchEnvironment(async ({ client, serve }) => {
   const { url: base } = await serve(NEXT_START, "/api/health");
   const pages = [
     { name: "preference page /p/…", path: `/p/${token}` },
-    { name: "static home page /", path: "/" },
+    { name: "home page / (no database work)", path: "/" },
   ];
   for (const page of pages) {
     const response = await fetch(`${base}${page.path}`);
@@ -81,7 +81,7 @@ await withBenchEnvironment(async ({ client, serve }) => {
   const lines = [
     "## Preference page (`npm run bench:pages`)",
     "",
-    `The page's server time one request at a time (what a person waits) and its requests/s with ${CONNECTIONS} connections, beside the app's static home page in the same run (alternating rounds, ${ROUNDS} rounds of ${DURATION_SECONDS} s, medians), and the JavaScript each ships (gzip, as a CDN serves it).`,
+    `The page's server time one request at a time (what a person waits) and its requests/s with ${CONNECTIONS} connections, beside the app's home page (rendered per request for its CSP nonce, but reading no data) in the same run (alternating rounds, ${ROUNDS} rounds of ${DURATION_SECONDS} s, medians), and the JavaScript each ships (gzip, as a CDN serves it).`,
     "",
     `| page | p50 ms | p99 ms | req/s (${CONNECTIONS} connections) | JavaScript files | KB gzip |`,
     "|---|---|---|---|---|---|",
