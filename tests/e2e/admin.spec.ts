@@ -71,6 +71,31 @@ test("an admin looks up a contact and reads their consent timeline", async ({ br
   await expect(page.getByRole("status")).toContainText("The chain is intact");
 });
 
+test("markup in a contact's fields shows as text and never runs", async ({ browser, request }) => {
+  const markup = `<img src=x onerror="alert(1)"><script>alert(2)</script>`;
+  const created = await request.post("/api/v1/contacts", {
+    headers: { authorization: `Bearer ${readDemo().apiKey}` },
+    data: { externalId: markup, email: `markup-${Date.now()}@example.com`, subscriptions: [{ channel: "email", topic: "newsletter", status: "subscribed" }] },
+  });
+  expect(created.status()).toBe(201);
+  const { email } = await created.json();
+  // The viewer's sign-in: the owner's is spent by the other tests (five an hour per address).
+  const page = await signIn(browser, "viewer@example.com");
+  const dialogs: string[] = [];
+  page.on("dialog", (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.goto(`/admin/${acme()}/contacts`);
+  await page.getByLabel("Email, phone or external id").fill(email);
+  await page.getByRole("button", { name: "Look up" }).click();
+  await expect(page.getByText(markup).first()).toBeVisible();
+  await page.getByRole("link", { name: email }).click();
+  await expect(page.getByText(markup).first()).toBeVisible();
+  expect(dialogs).toEqual([]);
+  await expect(page.locator("img[src=x]")).toHaveCount(0);
+});
+
 test("a topic created in settings appears on the preference page", async ({ browser }) => {
   const page = await signIn(browser, "admin@example.com");
   await page.goto(`/admin/${acme()}/settings`);

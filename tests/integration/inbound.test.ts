@@ -217,6 +217,16 @@ describe("WhatsApp keywords (Cloud API)", () => {
     expect((await channelState(shop.workspace.id, contact.id)).whatsapp).toBe(false);
   });
 
+  it("answers HELP in the contact's language without changing anything", async () => {
+    const shop = await inboundWorkspace();
+    const number = phone();
+    const contact = await createContact(shop.workspace.id, { email: null, phone: number, whatsappId: number.slice(1), locale: "pt-BR" });
+    const sent = cloudApiMessages.length;
+    expect((await whatsapp(shop.workspace.id, { from: number.slice(1), type: "text", text: { body: "ajuda" } })).status).toBe(200);
+    expect(cloudApiMessages.slice(sent).map((m) => m.body.text.body)).toEqual([expect.stringContaining("responda SAIR")]);
+    expect(await db().consentEvent.count({ where: { contactId: contact.id } })).toBe(0);
+  });
+
   it("refuses a bad signature and a malformed body, changing nothing", async () => {
     const shop = await inboundWorkspace();
     const number = phone();
