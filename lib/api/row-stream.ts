@@ -1,9 +1,9 @@
-import { streamQuerySchema } from "@/lib/schemas/streams";
 import { authenticateApiKey } from "@/lib/api/auth";
 import { errorResponse, validationError } from "@/lib/api/respond";
 import { cursorBatches } from "@/lib/data/cursor";
 import type { RowQuery } from "@/lib/data/sendability";
 import type { Channel } from "@/lib/generated/prisma/enums";
+import { streamQuerySchema } from "@/lib/schemas/streams";
 
 type StreamFormat = "ndjson" | "csv";
 
