@@ -1,8 +1,9 @@
 import type { NextConfig } from "next";
 import { env } from "./lib/env";
 
-// Browsers ignore HSTS over plain http, so sending it from every production server is safe.
-const hsts = env().NODE_ENV === "production" ? [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }] : [];
+// Browsers ignore HSTS over plain http, so sending it from every production server is safe. (Next
+// refuses a rule with no headers, so outside production there is no rule at all.)
+const hsts = env().NODE_ENV === "production" ? [{ source: "/:path*", headers: [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }] }] : [];
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
@@ -10,7 +11,7 @@ const nextConfig: NextConfig = {
   typedRoutes: false,
   async headers() {
     return [
-      { source: "/:path*", headers: hsts },
+      ...hsts,
       {
         // Pages get their Content-Security-Policy (with a nonce) from proxy.ts; API answers render nothing.
         source: "/api/:path*",

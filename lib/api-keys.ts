@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { sha256Hex } from "@/lib/sha256";
 
 // API keys look like `pck_<prefix>_<secret>`. The prefix is shown in the dashboard to tell keys apart;
 // only the SHA-256 of the whole key is stored, so a leaked database leaks no usable key.
 
 export function hashApiKey(key: string): string {
-  return createHash("sha256").update(key).digest("hex");
+  return sha256Hex(key);
 }
 
 export function generateApiKey(): { key: string; prefix: string; hash: string } {

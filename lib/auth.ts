@@ -5,12 +5,14 @@ import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import Resend from "next-auth/providers/resend";
 import { notFound, redirect } from "next/navigation";
+import { cache } from "react";
 import { findMembership, isAdminEmail, type Membership } from "@/lib/data/admin";
 import { db } from "@/lib/db";
-import { sendEmail } from "@/lib/email";
+import { sendLinkEmail } from "@/lib/email";
 import { env } from "@/lib/env";
 import { UserFacingError } from "@/lib/errors";
 import type { MemberRole } from "@/lib/generated/prisma/enums";
+import { isUuid } from "@/lib/uuid";
 
 // Admin sign-in: an email magic link sent through the resend SDK (a local stub in demo mode and tests),
 // sessions kept in the database, GitHub or Google when their variables are set. Configured lazily, so
@@ -40,11 +42,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       Resend({
         maxAge: 15 * 60,
         async sendVerificationRequest({ identifier, url }) {
-          await sendEmail({
+          await sendLinkEmail({
             to: identifier,
             subject: "Your sign-in link for the preference center",
-            text: `Sign in to the preference center dashboard:\n\n${url}\n\nThe link works once, for 15 minutes. If you did not ask for it, ignore this email.\n`,
-            html: `<p>Sign in to the preference center dashboard:</p><p><a href="${url.replace(/"/g, "&quot;")}">Sign in</a></p><p>The link works once, for 15 minutes. If you did not ask for it, ignore this email.</p>`,
+            body: "Sign in to the preference center dashboard:",
+            url,
+            linkLabel: "Sign in",
+            footer: "The link works once, for 15 minutes. If you did not ask for it, ignore this email.",
           });
         },
       }),
@@ -79,7 +83,7 @@ export async function requireAdmin(): Promise<{ userId: string; email: string }>
  */
 export async function assertMember(workspaceId: string, role: MemberRole = "viewer"): Promise<AdminContext> {
   const admin = await requireAdmin();
-  const membership = /^[0-9a-f-]{36}$/.test(workspaceId) ? await findMembership(admin.userId, workspaceId) : null;
+  const membership = isUuid(workspaceId) ? await findMembership(admin.userId, workspaceId) : null;
   if (!membership) throw new UserFacingError("not_found", "There is no such workspace.", 404);
   if (role === "owner" && membership.role !== "owner") {
     throw new UserFacingError("forbidden", "Viewers can read but not change settings.", 403);
@@ -87,12 +91,15 @@ export async function assertMember(workspaceId: string, role: MemberRole = "view
   return { ...admin, membership };
 }
 
-/** Every admin page starts here: the same check, answering the not-found page to non-members. */
-export async function requireMember(workspaceId: string, role: MemberRole = "viewer"): Promise<AdminContext> {
+/**
+ * Every admin page starts here: the same check, answering the not-found page to non-members. Cached per
+ * request, so the layout's check and the page's own cost one session and membership lookup.
+ */
+export const requireMember = cache(async (workspaceId: string, role: MemberRole = "viewer"): Promise<AdminContext> => {
   try {
     return await assertMember(workspaceId, role);
   } catch (error) {
     if (error instanceof UserFacingError && error.status === 404) notFound();
     throw error;
   }
-}
+});

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "@/lib/sha256";
 
 // The per-workspace hash chain over the consent ledger. Each entry's hash covers the previous entry's
 // hash and the entry itself, so changing, removing or reordering any entry breaks every hash after it.
@@ -26,10 +26,6 @@ export type ChainedEntry = {
   createdAt: Date;
 };
 
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
-
 /** JSON with object keys sorted at every depth, so the same entry always hashes the same. */
 export function canonicalJson(value: unknown): string {
   if (value === null || value === undefined) return "null";
@@ -46,7 +42,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function piiDigest(ip: string | null | undefined, userAgent: string | null | undefined): string {
-  return sha256(canonicalJson([ip ?? null, userAgent ?? null]));
+  return sha256Hex(canonicalJson([ip ?? null, userAgent ?? null]));
 }
 
 /**
@@ -54,7 +50,7 @@ export function piiDigest(ip: string | null | undefined, userAgent: string | nul
  * (lib/data/ledger.ts) while it appends, so that the chain head is locked for one statement only.
  */
 export function chainHash(prevHash: string, seq: bigint, entry: ChainedEntry): string {
-  return sha256(chainInput(prevHash, seq, canonicalJson(entry)));
+  return sha256Hex(chainInput(prevHash, seq, canonicalJson(entry)));
 }
 
 export function chainInput(prevHash: string, seq: bigint, canonicalEntry: string): string {

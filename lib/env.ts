@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isWebhookSecret } from "@/lib/webhooks/standard-webhooks";
 
 // The only reader of process.env. Every setting the app understands is declared here, so an invalid
 // value stops start-up with one line saying what to fix.
@@ -48,7 +49,7 @@ const envSchema = z.object({
   /** Where the WhatsApp Cloud API is reached, for the confirmation replies (a local stub in tests). */
   WHATSAPP_API_BASE_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).default("https://graph.facebook.com/v21.0"),
   /** The whsec_ secret the inbound-email webhook (mailto unsubscribes) is signed with (Standard Webhooks / Svix). */
-  INBOUND_EMAIL_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]{32,}$/, "must be a whsec_ secret from your inbound-email provider").optional(),
+  INBOUND_EMAIL_SECRET: z.string().refine(isWebhookSecret, "must be a whsec_ secret (base64 of 24 to 64 bytes) from your inbound-email provider").optional(),
   /** Let webhooks go to private and local addresses (a receiver on this machine); on in demo mode. */
   WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanFlag.optional(),
   /** Whether `npm start` also runs the webhook worker in its process (run `npm run worker` apart to scale it alone). */
@@ -75,14 +76,15 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new ConfigError(`${name} ${issue.message.replace(/^Invalid input: /, "")}`);
   }
   const env = result.data;
+  const demoMode = env.DEMO_MODE ?? env.DATABASE_URL === undefined;
   const appUrl = env.APP_URL ?? `http://localhost:${env.PORT}`;
   return {
     ...env,
     APP_URL: appUrl,
     UNSUBSCRIBE_MAILTO: env.UNSUBSCRIBE_MAILTO ?? `unsubscribe@${new URL(appUrl).hostname}`,
     EMAIL_FROM: env.EMAIL_FROM ?? `Preference center <no-reply@${new URL(appUrl).hostname}>`,
-    DEMO_MODE: env.DEMO_MODE ?? env.DATABASE_URL === undefined,
-    WEBHOOK_ALLOW_PRIVATE_TARGETS: env.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? env.DEMO_MODE ?? env.DATABASE_URL === undefined,
+    DEMO_MODE: demoMode,
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: env.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? demoMode,
   };
 }
 

@@ -1,11 +1,11 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import { decodeProtectedHeader } from "jose";
 import { z } from "zod";
 import { findContactByEmail } from "@/lib/data/links";
 import { consumeRateLimit } from "@/lib/data/rate-limits";
+import { sha256Hex } from "@/lib/sha256";
 import { findSigningKey } from "@/lib/data/signing-keys";
-import { isEmailConfigured, sendEmail } from "@/lib/email";
+import { isEmailConfigured, sendLinkEmail } from "@/lib/email";
 import { env } from "@/lib/env";
 import { resolveLocale, translator } from "@/lib/i18n";
 import { preferencesPagePath, signLinkToken } from "@/lib/links";
@@ -18,10 +18,6 @@ export type FreshLinkOutcome = "sent" | "invalid_email" | "too_many" | "unavaila
 const emailSchema = z.email().max(320);
 const PER_ADDRESS_PER_HOUR = 3;
 const PER_IP_PER_HOUR = 20;
-
-function digest(value: string) {
-  return createHash("sha256").update(value).digest("hex");
-}
 
 /** The workspace a (possibly expired or tampered) link came from, read from its key id; null when unknown. */
 async function workspaceOfLink(token: string): Promise<string | null> {
@@ -41,8 +37,8 @@ export async function requestFreshLink(input: { token: string; email: string; ip
   const email = parsed.data;
 
   const [byIp, byAddress] = await Promise.all([
-    consumeRateLimit(`fresh-link:ip:${digest(input.ip ?? "unknown")}`, PER_IP_PER_HOUR, 3600),
-    consumeRateLimit(`fresh-link:address:${digest(email)}`, PER_ADDRESS_PER_HOUR, 3600),
+    consumeRateLimit(`fresh-link:ip:${sha256Hex(input.ip ?? "unknown")}`, PER_IP_PER_HOUR, 3600),
+    consumeRateLimit(`fresh-link:address:${sha256Hex(email)}`, PER_ADDRESS_PER_HOUR, 3600),
   ]);
   if (!byIp.allowed) return "too_many";
   // Past the per-address limit the answer stays "sent": it must not tell whether the address is known.
@@ -58,17 +54,6 @@ export async function requestFreshLink(input: { token: string; email: string; ip
   const locale = resolveLocale({ contactLocale: contact.locale, workspaceDefault: contact.workspace.defaultLocale });
   const t = translator(locale);
   const sender = contact.workspace.name;
-  const body = t("fresh.emailBody", { sender });
-  const ignore = t("fresh.emailIgnore");
-  await sendEmail({
-    to: email,
-    subject: t("fresh.emailSubject", { sender }),
-    text: `${body}\n\n${url}\n\n${ignore}\n`,
-    html: `<p>${escapeHtml(body)}</p><p><a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p><p>${escapeHtml(ignore)}</p>`,
-  });
+  await sendLinkEmail({ to: email, subject: t("fresh.emailSubject", { sender }), body: t("fresh.emailBody", { sender }), url, footer: t("fresh.emailIgnore") });
   return "sent";
-}
-
-function escapeHtml(text: string) {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

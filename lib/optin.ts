@@ -3,7 +3,7 @@ import { headers } from "next/headers";
 import { apiEvidence } from "@/lib/api/evidence";
 import { findContactById } from "@/lib/data/contacts";
 import { applyPreferenceChanges, assertChangeScopes, getContactPreferences, type ContactPreferences, type PreferenceChange } from "@/lib/data/preferences";
-import { sendEmail } from "@/lib/email";
+import { sendLinkEmail } from "@/lib/email";
 import { env } from "@/lib/env";
 import { NotFoundError, UserFacingError } from "@/lib/errors";
 import { localizedText, resolveLocale, translator, type Locale } from "@/lib/i18n";
@@ -48,13 +48,7 @@ export async function startDoubleOptIn(workspaceId: string, request: z.infer<typ
   const t = translator(locale);
   const values = { sender: before.workspace.name, topics: topicList(before, pending, locale) };
   const url = `${env().APP_URL}${confirmPagePath(token)}`;
-  const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  await sendEmail({
-    to: contact.email,
-    subject: t("confirm.emailSubject", values),
-    text: `${t("confirm.emailBody", values)}\n\n${url}\n\n${t("confirm.emailIgnore")}\n`,
-    html: `<p>${escape(t("confirm.emailBody", values))}</p><p><a href="${escape(url)}">${escape(url)}</a></p><p>${escape(t("confirm.emailIgnore"))}</p>`,
-  });
+  await sendLinkEmail({ to: contact.email, subject: t("confirm.emailSubject", values), body: t("confirm.emailBody", values), url, footer: t("confirm.emailIgnore") });
   return { pending };
 }
 

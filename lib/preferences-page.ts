@@ -1,7 +1,6 @@
 import "server-only";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
-import { createHash } from "node:crypto";
 import { findOptOutEvent } from "@/lib/data/links";
 import { getContactPreferences, type ContactPreferences } from "@/lib/data/preferences";
 import type { Channel } from "@/lib/generated/prisma/enums";
@@ -10,6 +9,7 @@ import { preferencesPagePath, verifyLinkToken } from "@/lib/links";
 import { alternativesFor, type Alternative, type OptOutScope } from "@/lib/preference-changes";
 import { InvalidTokenError, type LinkClaims } from "@/lib/tokens";
 import { noteVisit } from "@/lib/visits";
+import { sha256Hex } from "@/lib/sha256";
 
 /** Verifies a preference-page token and reads the contact's state; null for every kind of bad link. */
 export async function resolvePreferencesLink(token: string): Promise<{ claims: LinkClaims; state: ContactPreferences } | null> {
@@ -36,7 +36,7 @@ export function switchWordingHash(state: ContactPreferences, locale: Locale, cha
   const wording = topic
     ? [t("prefs.topicsLegend", { channel: t(`channel.${channel}`) }), localizedText(topic.names, locale), localizedText(topic.descriptions, locale)]
     : [t("prefs.channelSwitch", { channel: t(`channel.${channel}`) })];
-  return createHash("sha256").update(wording.join("\n")).digest("hex");
+  return sha256Hex(wording.join("\n"));
 }
 
 export function scopeLabel(state: ContactPreferences, t: Translate, locale: Locale, scope: OptOutScope): string {
@@ -58,7 +58,6 @@ export type SurveyView = {
 
 /** The reason question for one opt-out of this contact, and once answered the alternatives that fit. */
 export async function loadSurvey(state: ContactPreferences, eventId: string, t: Translate, locale: Locale): Promise<SurveyView | null> {
-  if (!/^[0-9a-f-]{36}$/.test(eventId)) return null;
   const event = await findOptOutEvent(state.contact.workspaceId, state.contact.id, eventId);
   if (!event?.channel) return null;
   const scope = { channel: event.channel, topicKey: event.topic?.key ?? null };

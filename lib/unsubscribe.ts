@@ -1,5 +1,4 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import { findLatestOptOut, findLinkScope, isScopeSubscribed, type LinkScope } from "@/lib/data/links";
 import { UserFacingError } from "@/lib/errors";
 import { localizedText, resolveLocale, translator, type Locale, type Translate } from "@/lib/i18n";
@@ -10,6 +9,7 @@ import { noteVisit } from "@/lib/visits";
 import { changeSubscription, type SubscriptionChangeResult } from "@/lib/data/preferences";
 import type { ConsentEvidence } from "@/lib/data/ledger";
 import type { LinkClaims } from "@/lib/tokens";
+import { sha256Hex } from "@/lib/sha256";
 
 /** Opts out of exactly what a verified link names: the topic on that channel, or the whole channel. */
 export function unsubscribeByLink(claims: LinkClaims, evidence: Omit<ConsentEvidence, "tokenId" | "messageId">): Promise<SubscriptionChangeResult> {
@@ -57,7 +57,7 @@ export function describeScope(scope: LinkScope, t: Translate, locale: Locale): s
 export function wordingHash(scope: LinkScope, locale: Locale): string {
   const t = translator(locale);
   const wording = [describeScope(scope, t, locale), t("unsubscribe.question"), t("unsubscribe.confirm")].join("\n");
-  return createHash("sha256").update(wording).digest("hex");
+  return sha256Hex(wording);
 }
 
 /** Verifies a landing-page token and finds what it names; null for every kind of bad link. */

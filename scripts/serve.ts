@@ -10,6 +10,7 @@ import path from "node:path";
 import { ConfigError, parseEnv, type Env } from "@/lib/env";
 import { bootDatabase, type BootedDatabase } from "@/lib/database/boot";
 import { startMailStub, type MailStub } from "@/lib/dev/mail-stub";
+import { generateWebhookSecret } from "@/lib/webhooks/standard-webhooks";
 import { buildIfStale } from "./build-if-stale";
 
 const mode = process.argv[2] === "dev" ? "dev" : "start";
@@ -104,7 +105,9 @@ async function main() {
       fail((error as Error).message);
     }
   }
-  // The seed and the web server read DATABASE_URL through lib/env.
+  // The seed, the web server and the worker read DATABASE_URL through lib/env. Demo mode was decided by
+  // its absence, so it is passed on explicitly before the URL is set.
+  process.env.DEMO_MODE = env.DEMO_MODE ? "1" : "0";
   process.env.DATABASE_URL = database.url;
 
   // Auth.js builds its links (the magic link among them) from AUTH_URL: the public address.
@@ -114,7 +117,7 @@ async function main() {
   if (env.DEMO_MODE && !env.AUTH_SECRET) process.env.AUTH_SECRET = await readOrCreateSecret(path.join(env.DATA_DIR, "auth-secret"));
   if (env.DEMO_MODE && !env.SUPPRESSION_KEY) process.env.SUPPRESSION_KEY = await readOrCreateSecret(path.join(env.DATA_DIR, "suppression-key"));
   if (env.DEMO_MODE && !env.INBOUND_EMAIL_SECRET) {
-    process.env.INBOUND_EMAIL_SECRET = await readOrCreateSecret(path.join(env.DATA_DIR, "inbound-email-secret"), () => `whsec_${randomBytes(24).toString("base64")}`);
+    process.env.INBOUND_EMAIL_SECRET = await readOrCreateSecret(path.join(env.DATA_DIR, "inbound-email-secret"), generateWebhookSecret);
   }
 
   // Demo mode without a Resend key sends email to a local stand-in for Resend's API; messages are files.

@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import type { ConsentEvidence } from "@/lib/data/ledger";
 import type { apiEvidenceSchema } from "@/lib/schemas/preferences-api";
 import type { z } from "zod";
+import { sha256Hex } from "@/lib/sha256";
 
 /** The evidence a business passed, as the ledger keeps it: the wording only as its SHA-256. */
 export function apiEvidence(evidence: z.infer<typeof apiEvidenceSchema> = {}): ConsentEvidence {
@@ -11,6 +11,6 @@ export function apiEvidence(evidence: z.infer<typeof apiEvidenceSchema> = {}): C
     userAgent: evidence.userAgent ?? null,
     locale: evidence.locale ?? null,
     messageId: evidence.messageId ?? null,
-    wordingHash: evidence.wording ? createHash("sha256").update(evidence.wording).digest("hex") : null,
+    wordingHash: evidence.wording ? sha256Hex(evidence.wording) : null,
   };
 }

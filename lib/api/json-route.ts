@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { authenticateApiKey, type ApiScope } from "@/lib/api/auth";
 import { apiError, errorResponse, parseJsonObject, validationError } from "@/lib/api/respond";
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from "@/lib/data/idempotency";
+import { sha256Hex } from "@/lib/sha256";
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -29,7 +29,7 @@ export async function jsonRoute<S extends z.ZodType>(request: Request, scope: Ap
 }
 
 async function once(workspaceId: string, key: string, request: string, handle: () => Promise<Response>): Promise<Response> {
-  const claim = await claimIdempotencyKey(workspaceId, key, createHash("sha256").update(request).digest("hex"));
+  const claim = await claimIdempotencyKey(workspaceId, key, sha256Hex(request));
   switch (claim.state) {
     case "replay":
       return Response.json(claim.body, { status: claim.status, headers: { "Cache-Control": "no-store", "Idempotent-Replayed": "true" } });

@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import type { Channel, MemberRole } from "@/lib/generated/prisma/enums";
+import { isUuid } from "@/lib/uuid";
 
 export type Membership = { workspaceId: string; workspaceName: string; role: MemberRole };
 
@@ -50,7 +51,7 @@ export async function searchContacts(workspaceId: string, query: string) {
 }
 
 export async function findContact(workspaceId: string, contactId: string) {
-  if (!/^[0-9a-f-]{36}$/.test(contactId)) return null;
+  if (!isUuid(contactId)) return null;
   return db().contact.findFirst({
     where: { id: contactId, workspaceId, erasedAt: null },
     select: { id: true, email: true, phone: true, whatsappId: true, externalId: true, locale: true, createdAt: true },

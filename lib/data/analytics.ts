@@ -25,8 +25,9 @@ const SPLIT_SQL: Record<Split, string> = {
 
 /** Opt-outs per day or week, split by channel, topic or source; straight from the ledger. */
 export async function optOutsOverTime(workspaceId: string, range: Range, bucket: Bucket, split: Split = "channel"): Promise<OptOutPoint[]> {
-  const { rows } = await pool().query<{ period: Date; series: string; count: string }>(
-    `SELECT date_trunc($4, e.created_at AT TIME ZONE 'UTC') AS period, ${SPLIT_SQL[split]} AS series, count(*) AS count
+  // The day as text, so the server's own time zone never shifts it.
+  const { rows } = await pool().query<{ period: string; series: string; count: string }>(
+    `SELECT to_char(date_trunc($4, e.created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS period, ${SPLIT_SQL[split]} AS series, count(*) AS count
      FROM consent_events e LEFT JOIN topics t ON t.id = e.topic_id AND t.workspace_id = e.workspace_id
      WHERE e.workspace_id = $1 AND e.action = 'unsubscribe' AND e.created_at >= $2 AND e.created_at < $3
      GROUP BY 1, 2 ORDER BY 1`,
@@ -34,11 +35,10 @@ export async function optOutsOverTime(workspaceId: string, range: Range, bucket:
   );
   const points = new Map<string, OptOutPoint>();
   for (const row of rows) {
-    const period = new Date(`${row.period.toISOString().slice(0, 10)}T00:00:00Z`).toISOString().slice(0, 10);
-    const point = points.get(period) ?? { period, optOuts: 0, bySeries: {} };
+    const point = points.get(row.period) ?? { period: row.period, optOuts: 0, bySeries: {} };
     point.optOuts += Number(row.count);
     point.bySeries[row.series] = (point.bySeries[row.series] ?? 0) + Number(row.count);
-    points.set(period, point);
+    points.set(row.period, point);
   }
   return [...points.values()];
 }

@@ -1,16 +1,19 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { addressFor } from "@/lib/channels";
 import { db, transaction } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
-import type { Channel } from "@/lib/generated/prisma/enums";
 import { appendConsentEvent } from "@/lib/data/ledger";
 import { enqueueOutboxEvent } from "@/lib/data/outbox";
+import { addSuppression } from "@/lib/data/suppressions";
 import { suppressionHash } from "@/lib/suppression";
 
 /** Everything held about one person (GDPR Art. 15, LGPD Art. 18): the contact, the state, the ledger, the answers. */
 export async function exportContact(workspaceId: string, contactId: string) {
   const contact = await db().contact.findFirst({
     where: { id: contactId, workspaceId, erasedAt: null },
+    // The keyed hashes are ours, for matching suppressions; the person's data is the addresses themselves.
+    omit: { emailHash: true, phoneHash: true, whatsappHash: true },
     include: {
       channelSubscriptions: { select: { channel: true, subscribed: true, frequency: true, pausedUntil: true, version: true, updatedAt: true } },
       topicSubscriptions: { select: { channel: true, status: true, version: true, updatedAt: true, topic: { select: { key: true } } } },
@@ -36,12 +39,6 @@ export async function exportContact(workspaceId: string, contactId: string) {
   };
 }
 
-const ADDRESS_CHANNELS: [Channel, "email" | "phone" | "whatsappId"][] = [
-  ["email", "email"],
-  ["sms", "phone"],
-  ["whatsapp", "whatsappId"],
-];
-
 /**
  * Erasure (GDPR Art. 17, LGPD Art. 18 VI): the addresses and everything personal go; a keyed hash of
  * each address stays as a suppression, so the person is never messaged again after a re-import; the
@@ -49,18 +46,17 @@ const ADDRESS_CHANNELS: [Channel, "email" | "phone" | "whatsappId"][] = [
  * `erase` entry of its own. One transaction.
  */
 export async function eraseContact(workspaceId: string, contactId: string): Promise<void> {
-  const contact = await db().contact.findFirst({ where: { id: contactId, workspaceId, erasedAt: null } });
-  if (!contact) throw new NotFoundError("contact");
-  const suppressions = ADDRESS_CHANNELS.flatMap(([channel, field]) => (contact[field] ? [{ channel, hash: suppressionHash(channel, contact[field]!) }] : []));
   await transaction(async (client) => {
-    const locked = await client.query("SELECT id FROM contacts WHERE workspace_id = $1 AND id = $2 AND erased_at IS NULL FOR UPDATE", [workspaceId, contactId]);
-    if (locked.rowCount === 0) throw new NotFoundError("contact");
-    for (const { channel, hash } of suppressions) {
-      await client.query(
-        `INSERT INTO suppressions (id, workspace_id, channel, address_hash, reason) VALUES ($1, $2, $3, $4, 'erasure')
-         ON CONFLICT (workspace_id, channel, address_hash) DO NOTHING`,
-        [randomUUID(), workspaceId, channel, hash],
-      );
+    // The addresses are read under the row's lock, so the ones suppressed are the ones erased.
+    const locked = await client.query<{ email: string | null; phone: string | null; whatsapp_id: string | null }>(
+      "SELECT email, phone, whatsapp_id FROM contacts WHERE workspace_id = $1 AND id = $2 AND erased_at IS NULL FOR UPDATE",
+      [workspaceId, contactId],
+    );
+    const contact = locked.rows[0];
+    if (!contact) throw new NotFoundError("contact");
+    for (const channel of ["email", "sms", "whatsapp"] as const) {
+      const address = addressFor(channel, { email: contact.email, phone: contact.phone, whatsappId: contact.whatsapp_id, externalId: null });
+      if (address) await addSuppression(client, workspaceId, channel, suppressionHash(channel, address), "erasure");
     }
     await client.query(
       `UPDATE contacts SET email = NULL, phone = NULL, whatsapp_id = NULL, email_hash = NULL, phone_hash = NULL, whatsapp_hash = NULL, external_id = NULL, locale = NULL, erased_at = now(), updated_at = now()

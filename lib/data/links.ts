@@ -6,6 +6,7 @@ import { NotFoundError } from "@/lib/errors";
 import type { Channel, OptOutReason, TokenPurpose } from "@/lib/generated/prisma/enums";
 import type { LocalizedText } from "@/lib/data/preferences";
 import { readBranding, type Branding } from "@/lib/schemas/embed";
+import { isUuid } from "@/lib/uuid";
 
 export type LinkScope = {
   workspace: { id: string; name: string; defaultLocale: string; branding: Branding };
@@ -88,12 +89,10 @@ export async function recordFeedbackForEvent(workspaceId: string, contactId: str
   });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** One opt-out entry of this contact (never another's), with its topic and any reason given. */
 export async function findOptOutEvent(workspaceId: string, contactId: string, consentEventId: string) {
   // Not an id at all (a hand-edited ?survey=, a tampered form): no such opt-out, not a database error.
-  if (!UUID.test(consentEventId)) return null;
+  if (!isUuid(consentEventId)) return null;
   return db().consentEvent.findFirst({
     where: { id: consentEventId, workspaceId, contactId, action: "unsubscribe" },
     select: {

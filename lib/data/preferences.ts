@@ -174,8 +174,11 @@ type LedgerRecord = {
   newStatus: string | null;
 };
 
-/** The outbox event, then (last, as it locks the chain head until the commit) the ledger entry. */
-async function recordChange(client: SqlClient, scope: Scope, record: LedgerRecord, evidence: ConsentEvidence): Promise<string> {
+/**
+ * The outbox event now; the ledger entry into `ledger`, for the caller to append once every change of
+ * the transaction is made (appending locks the workspace's chain head until the commit).
+ */
+async function recordChange(client: SqlClient, scope: Scope, record: LedgerRecord, evidence: ConsentEvidence, ledger: LedgerEntryInput[]): Promise<string> {
   const event = { id: randomUUID(), createdAt: new Date() };
   await enqueueOutboxEvent(client, scope.workspaceId, "consent.changed", {
     consentEventId: event.id,
@@ -187,7 +190,7 @@ async function recordChange(client: SqlClient, scope: Scope, record: LedgerRecor
     source: evidence.source,
     occurredAt: event.createdAt.toISOString(),
   });
-  await appendConsentEvent(client, {
+  ledger.push({
     ...event,
     workspaceId: scope.workspaceId,
     contactId: scope.contactId,
@@ -201,7 +204,7 @@ async function recordChange(client: SqlClient, scope: Scope, record: LedgerRecor
   return event.id;
 }
 
-async function applyChange(client: SqlClient, scope: Scope, change: PreferenceChange, evidence: ConsentEvidence): Promise<PreferenceChangeResult> {
+async function applyChange(client: SqlClient, scope: Scope, change: PreferenceChange, evidence: ConsentEvidence, ledger: LedgerEntryInput[]): Promise<PreferenceChangeResult> {
   assertChannelEnabled(scope.enabledChannels, change.channel);
   const { channel, expectedVersion } = change;
 
@@ -233,7 +236,7 @@ async function applyChange(client: SqlClient, scope: Scope, change: PreferenceCh
       [scope.workspaceId, scope.contactId, channel, topic.id, change.status],
     );
     const action = change.status === "subscribed" ? "subscribe" : change.status === "pending" ? "request_confirmation" : "unsubscribe";
-    const consentEventId = await recordChange(client, scope, { channel, topic, action, previousStatus: current, newStatus: change.status }, evidence);
+    const consentEventId = await recordChange(client, scope, { channel, topic, action, previousStatus: current, newStatus: change.status }, evidence, ledger);
     return { changed: true, version: saved.rows[0].version, consentEventId };
   }
 
@@ -259,7 +262,7 @@ async function applyChange(client: SqlClient, scope: Scope, change: PreferenceCh
   }
   if (expectedVersion !== undefined && expectedVersion !== row.version) throw new StaleVersionError(row.version);
   const version = await saveChannelRow(client, scope, channel, next);
-  const consentEventId = await recordChange(client, scope, record, evidence);
+  const consentEventId = await recordChange(client, scope, record, evidence, ledger);
   return { changed: true, version, consentEventId };
 }
 
@@ -273,8 +276,7 @@ async function applyChange(client: SqlClient, scope: Scope, change: PreferenceCh
 export async function changeSubscription(change: SubscriptionChange): Promise<SubscriptionChangeResult> {
   const { workspaceId, contactId, channel, topicKey, status, expectedVersion, evidence } = change;
   return transaction(async (client) => {
-    const scope = await lockContact(client, workspaceId, contactId);
-    const result = await applyChange(client, scope, { kind: "subscription", channel, topicKey, status, expectedVersion }, evidence);
+    const [result] = await applyPreferenceChangesWith(client, workspaceId, contactId, [{ kind: "subscription", channel, topicKey, status, expectedVersion }], evidence);
     return { ...result, status };
   });
 }
@@ -299,9 +301,12 @@ export async function applyPreferenceChangesWith(
 ): Promise<PreferenceChangeResult[]> {
   const scope = await lockContact(client, workspaceId, contactId);
   const results: PreferenceChangeResult[] = [];
+  const ledger: LedgerEntryInput[] = [];
   for (const change of changes) {
-    results.push(await applyChange(client, scope, change, typeof evidence === "function" ? evidence(change) : evidence));
+    results.push(await applyChange(client, scope, change, typeof evidence === "function" ? evidence(change) : evidence, ledger));
   }
+  // Last, in the order the changes were made: the chain head stays locked from here to the commit.
+  for (const entry of ledger) await appendConsentEvent(client, entry);
   return results;
 }
 

@@ -7,6 +7,7 @@ import type { Channel } from "@/lib/generated/prisma/enums";
 import type { LocalizedText } from "@/lib/data/preferences";
 import { readBranding, type Branding } from "@/lib/schemas/embed";
 import { addressHashes } from "@/lib/suppression";
+import { generateWebhookSecret } from "@/lib/webhooks/standard-webhooks";
 
 export type NewWorkspace = {
   slug: string;
@@ -110,7 +111,7 @@ export async function updateEmbedSettings(workspaceId: string, settings: Partial
 
 /** A webhook endpoint with a fresh Standard Webhooks secret (`whsec_…`), returned once. */
 export async function createWebhookEndpoint(workspaceId: string, url: string, eventTypes: string[]) {
-  const secret = `whsec_${randomBytes(24).toString("base64")}`;
+  const secret = generateWebhookSecret();
   const endpoint = await db().webhookEndpoint.create({ data: { workspaceId, url, secret, eventTypes } });
   return { id: endpoint.id, secret };
 }

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { safeEqualText } from "@/lib/safe-equal";
 
 // Twilio signs each webhook in X-Twilio-Signature: base64(HMAC-SHA1(auth token, the full URL it
 // requested followed by every POST parameter's name and value, sorted by name)).
@@ -45,15 +46,9 @@ function urlVariants(url: string): string[] {
   return [...new Set([url, withPort, withoutPort])];
 }
 
-function sameText(expected: string, given: string): boolean {
-  const a = Buffer.from(expected, "utf8");
-  const b = Buffer.from(given, "utf8");
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /** True when the X-Twilio-Signature header was made with this auth token for this URL and these parameters. */
 export function isValidTwilioSignature(authToken: string, url: string, params: TwilioParams, signatureHeader: string | null): boolean {
   if (!authToken || !signatureHeader) return false;
   const given = signatureHeader.trim();
-  return urlVariants(url).some((variant) => sameText(twilioSignature(authToken, variant, params), given));
+  return urlVariants(url).some((variant) => safeEqualText(twilioSignature(authToken, variant, params), given));
 }

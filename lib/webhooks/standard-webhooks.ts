@@ -25,6 +25,16 @@ export function generateWebhookSecret(): string {
   return SECRET_PREFIX + randomBytes(SECRET_BYTES).toString("base64");
 }
 
+/** Whether this is a secret signWebhook and verifyWebhook can use. */
+export function isWebhookSecret(secret: string): boolean {
+  try {
+    secretKey(secret);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The key behind a `whsec_…` secret (the prefix is optional, as in the specification's libraries). */
 function secretKey(secret: string): Buffer {
   const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;

@@ -1,6 +1,5 @@
 import "server-only";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Resend } from "resend";
 import {
   claimDueDeliveries,
   contactEmailForSync,
@@ -9,6 +8,7 @@ import {
   recordDeliverySuccess,
   type ClaimedDelivery,
 } from "@/lib/data/webhooks";
+import { resendClient } from "@/lib/email";
 import { env } from "@/lib/env";
 import { signWebhook } from "@/lib/webhooks/standard-webhooks";
 import { refusedTarget } from "@/lib/webhooks/target-guard";
@@ -82,9 +82,7 @@ async function markUnsubscribedInResend(delivery: ClaimedDelivery, settings: Ext
   const contactId = delivery.event.payload.contactId;
   const email = typeof contactId === "string" ? await contactEmailForSync(delivery.workspaceId, contactId) : null;
   if (!email) return null;
-  const baseUrl = env().RESEND_BASE_URL;
-  const resend = new Resend(settings.apiKey, baseUrl ? { baseUrl } : undefined);
-  const { error } = await resend.contacts.update({ audienceId: settings.audienceId, email, unsubscribed: true }, { signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS) });
+  const { error } = await resendClient(settings.apiKey).contacts.update({ audienceId: settings.audienceId, email, unsubscribed: true }, { signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS) });
   // Resend's messages may quote the address; its error name and status say enough.
   return error ? `Resend ${error.statusCode ?? "gave no status"}: ${error.name}` : null;
 }

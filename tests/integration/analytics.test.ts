@@ -6,6 +6,9 @@ import { changeSubscription } from "@/lib/data/preferences";
 import { createContact } from "@/lib/data/workspaces";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 
+// Far east of UTC, so a day bucket read back in the server's local time would land on the day before.
+process.env.TZ = "Pacific/Kiritimati";
+
 describe("the dashboard's numbers", () => {
   it("match the ledger rows they summarise, for this workspace only", async () => {
     const shop = await createTestWorkspace();

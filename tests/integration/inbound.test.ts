@@ -220,10 +220,11 @@ describe("WhatsApp keywords (Cloud API)", () => {
   it("answers HELP in the contact's language without changing anything", async () => {
     const shop = await inboundWorkspace();
     const number = phone();
-    const contact = await createContact(shop.workspace.id, { email: null, phone: number, whatsappId: number.slice(1), locale: "pt-BR" });
+    const contact = await createContact(shop.workspace.id, { email: null, phone: number, whatsappId: number.slice(1), locale: "it" });
     const sent = cloudApiMessages.length;
-    expect((await whatsapp(shop.workspace.id, { from: number.slice(1), type: "text", text: { body: "ajuda" } })).status).toBe(200);
-    expect(cloudApiMessages.slice(sent).map((m) => m.body.text.body)).toEqual([expect.stringContaining("responda SAIR")]);
+    // Asked in English, answered in the contact's Italian.
+    expect((await whatsapp(shop.workspace.id, { from: number.slice(1), type: "text", text: { body: "help" } })).status).toBe(200);
+    expect(cloudApiMessages.slice(sent).map((m) => m.body.text.body)).toEqual([expect.stringContaining("rispondi DISISCRIVI")]);
     expect(await db().consentEvent.count({ where: { contactId: contact.id } })).toBe(0);
   });
 

@@ -64,7 +64,7 @@ export default async function SettingsPage({ params, searchParams }: { params: P
   const { membership } = await requireMember(workspaceId);
   const deliveryStatus = DELIVERY_STATUSES.find((status) => status === query.deliveries);
   const appUrl = env().APP_URL;
-  const [topics, embed, apiKeys, signingKeys, webhooks, deliveries, integrations] = await Promise.all([
+  const [topics, embed, apiKeys, signingKeys, webhooks, deliveries, integrations, enabledChannels] = await Promise.all([
     listTopics(workspaceId),
     getEmbedSettings(workspaceId),
     listApiKeys(workspaceId),
@@ -72,8 +72,8 @@ export default async function SettingsPage({ params, searchParams }: { params: P
     listWebhookEndpoints(workspaceId),
     listDeliveries(workspaceId, { status: deliveryStatus }),
     getIntegrationStatus(workspaceId),
+    getEnabledChannels(workspaceId),
   ]);
-  const enabledChannels = await getEnabledChannels(workspaceId);
   const owner = membership.role === "owner";
   const error = query.error === "forbidden" ? "Viewers can read but not change settings." : query.error;
 

@@ -2,13 +2,12 @@ import { apiError, errorResponse } from "@/lib/api/respond";
 import { findInboundSettings } from "@/lib/data/inbound";
 import { env } from "@/lib/env";
 import { answerInboundMessage } from "@/lib/inbound/answer";
+import { escapeMarkup } from "@/lib/markup";
 import { isValidTwilioSignature } from "@/lib/inbound/twilio-signature";
 
 export const dynamic = "force-dynamic";
 
 const E164 = /^\+[1-9]\d{6,14}$/;
-
-const xml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * POST /api/inbound/twilio/{workspace}: Twilio's incoming-SMS webhook (form-encoded From, To, Body, ...).
@@ -31,8 +30,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ wor
     const messageSid = form.get("MessageSid");
     // It goes into the ledger, and PostgreSQL's text refuses NUL.
     if (messageSid?.includes("\u0000")) return apiError(400, "invalid_request", "MessageSid: must not contain the NUL character (U+0000).");
-    const reply = await answerInboundMessage(settings, "sms", from, body, messageSid);
-    const twiml = reply ? `<Response><Message>${xml(reply)}</Message></Response>` : "<Response/>";
+    const reply = await answerInboundMessage(settings, "sms", from, [body], messageSid);
+    const twiml = reply ? `<Response><Message>${escapeMarkup(reply)}</Message></Response>` : "<Response/>";
     return new Response(`<?xml version="1.0" encoding="UTF-8"?>${twiml}`, { headers: { "Content-Type": "text/xml; charset=utf-8", "Cache-Control": "no-store" } });
   } catch (error) {
     return errorResponse(error);

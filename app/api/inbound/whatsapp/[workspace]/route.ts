@@ -1,17 +1,14 @@
-import { timingSafeEqual } from "node:crypto";
 import { apiError, errorResponse, parseJsonObject, validationError } from "@/lib/api/respond";
 import { findInboundSettings, type InboundSettings } from "@/lib/data/inbound";
 import { env } from "@/lib/env";
 import { answerInboundMessage } from "@/lib/inbound/answer";
-import { classifyKeyword } from "@/lib/inbound/keywords";
 import { isValidMetaSignature } from "@/lib/inbound/meta-signature";
+import { safeEqualText } from "@/lib/safe-equal";
 import { messageWords, whatsappWebhookSchema } from "@/lib/schemas/whatsapp";
 
 export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ workspace: string }> };
-
-const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /** GET: Meta's subscription handshake; the challenge comes back only for the workspace's verify token. */
 export async function GET(request: Request, { params }: Params) {
@@ -20,7 +17,7 @@ export async function GET(request: Request, { params }: Params) {
     if (!settings?.whatsappVerifyToken) return apiError(404, "not_found", "No WhatsApp webhook is set up at this address.");
     const query = new URL(request.url).searchParams;
     const challenge = query.get("hub.challenge");
-    if (query.get("hub.mode") !== "subscribe" || !challenge || !sameSecret(query.get("hub.verify_token") ?? "", settings.whatsappVerifyToken)) {
+    if (query.get("hub.mode") !== "subscribe" || !challenge || !safeEqualText(query.get("hub.verify_token") ?? "", settings.whatsappVerifyToken)) {
       return apiError(403, "verification_failed", "hub.mode must be subscribe and hub.verify_token this webhook's verify token.");
     }
     return new Response(challenge, { headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
@@ -45,8 +42,7 @@ export async function POST(request: Request, { params }: Params) {
     if (!parsed.success) return validationError(parsed.error);
     for (const change of parsed.data.entry.flatMap((entry) => entry.changes)) {
       for (const message of change.value.messages ?? []) {
-        const words = messageWords(message).find((word) => classifyKeyword(word)) ?? messageWords(message)[0] ?? "";
-        const reply = await answerInboundMessage(settings, "whatsapp", message.from, words, message.id);
+        const reply = await answerInboundMessage(settings, "whatsapp", message.from, messageWords(message), message.id);
         if (reply) await sendReply(settings, change.value.metadata?.phone_number_id, message.from, reply);
       }
     }
