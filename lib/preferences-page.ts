@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { findOptOutEvent } from "@/lib/data/links";
 import { getContactPreferences, type ContactPreferences } from "@/lib/data/preferences";
 import type { Channel } from "@/lib/generated/prisma/enums";
-import { LOCALES, localizedText, matchLocale, resolveLocale, translator, type Locale, type Translate } from "@/lib/i18n";
+import { localizedText, matchLocale, resolveLocale, translator, type Locale, type Translate } from "@/lib/i18n";
 import { preferencesPagePath, verifyLinkToken } from "@/lib/links";
 import { alternativesFor, type Alternative, type OptOutScope } from "@/lib/preference-changes";
 import { InvalidTokenError, type LinkClaims } from "@/lib/tokens";
@@ -82,7 +82,7 @@ export async function loadSurvey(state: ContactPreferences, eventId: string, t: 
 }
 
 export const LANGUAGE_NAMES: Record<Locale, string> = { en: "English", es: "Español", "pt-BR": "Português (Brasil)", it: "Italiano" };
-export { LOCALES };
+
 
 /** Where the preference page is shown: on our own domain, or framed in a business's site (`/embed`). */
 export type SurfaceKind = "page" | "embed";
@@ -125,4 +125,3 @@ export async function loadPreferencesPage({ params, searchParams }: PreferencesP
   const survey = surveyId ? await loadSurvey(link.state, surveyId, translator(locale), locale) : null;
   return { token, state: link.state, locale, query: one, survey };
 }
-

@@ -1,8 +1,8 @@
 import { CHANNELS } from "@/lib/channels";
+import { LOCALES } from "@/lib/i18n";
 
 type Topic = { names: Record<string, string>; descriptions: Record<string, string>; channels: string[]; requiresOptIn: boolean };
 
-const LOCALES = ["en", "es", "pt-BR", "it"] as const;
 const input = "ml-1 rounded border border-slate-400 p-1";
 
 /** A topic's names and descriptions in four languages, its channels and whether it needs opt-in. */

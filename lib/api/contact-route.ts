@@ -1,22 +1,17 @@
-import { z } from "zod";
-import { authenticateApiKey, type ApiScope } from "@/lib/api/auth";
-import { apiError, errorResponse } from "@/lib/api/respond";
+import type { ApiScope } from "@/lib/api/auth";
+import { apiRoute } from "@/lib/api/json-route";
+import { apiError } from "@/lib/api/respond";
+import { isUuid } from "@/lib/uuid";
 
 type Params = { params: Promise<{ id: string }> };
 
-/**
- * The start every /api/v1/contacts/{id}… handler shares: the API key with its scope, then a well-formed
- * id; every error, expected or not, in the one error shape.
- */
-export async function contactRoute(request: Request, { params }: Params, scope: ApiScope, handle: (workspaceId: string, contactId: string) => Promise<Response>): Promise<Response> {
-  try {
-    const { workspaceId } = await authenticateApiKey(request, scope);
+/** The start every /api/v1/contacts/{id}… handler shares: apiRoute, then a well-formed id. */
+export function contactRoute(request: Request, { params }: Params, scope: ApiScope, handle: (workspaceId: string, contactId: string) => Promise<Response>): Promise<Response> {
+  return apiRoute(request, scope, async (workspaceId) => {
     const { id } = await params;
-    if (!z.uuid().safeParse(id).success) return apiError(400, "invalid_request", "id: must be a contact id (a UUID)");
-    return await handle(workspaceId, id);
-  } catch (error) {
-    return errorResponse(error);
-  }
+    if (!isUuid(id)) return apiError(400, "invalid_request", "id: must be a contact id (a UUID)");
+    return handle(workspaceId, id);
+  });
 }
 
 export function contactNotFound() {

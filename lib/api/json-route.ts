@@ -1,31 +1,39 @@
 import type { z } from "zod";
 import { authenticateApiKey, type ApiScope } from "@/lib/api/auth";
-import { apiError, errorResponse, parseJsonObject, validationError } from "@/lib/api/respond";
+import { apiError, errorResponse, parseJsonObject } from "@/lib/api/respond";
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from "@/lib/data/idempotency";
 import { sha256Hex } from "@/lib/sha256";
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
- * The start every /api/v1 handler with a JSON body shares: the API key with its scope, then the body
- * against its schema (400 naming the field); every error, expected or not, in the one error shape.
- * A POST with an `Idempotency-Key` runs once: repeats get the first answer back.
+ * The start every /api/v1 handler shares: the API key with its scope (and its rate limit); every error,
+ * expected or not, in the one error shape (a thrown ZodError is the 400 naming the field).
  */
-export async function jsonRoute<S extends z.ZodType>(request: Request, scope: ApiScope, schema: S, handle: (workspaceId: string, body: z.output<S>) => Promise<Response>): Promise<Response> {
+export async function apiRoute(request: Request, scope: ApiScope, handle: (workspaceId: string) => Promise<Response>): Promise<Response> {
   try {
     const { workspaceId } = await authenticateApiKey(request, scope);
+    return await handle(workspaceId);
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+/**
+ * An /api/v1 handler with a JSON body: apiRoute, then the body against its schema. A POST with an
+ * `Idempotency-Key` runs once: repeats get the first answer back.
+ */
+export function jsonRoute<S extends z.ZodType>(request: Request, scope: ApiScope, schema: S, handle: (workspaceId: string, body: z.output<S>) => Promise<Response>): Promise<Response> {
+  return apiRoute(request, scope, async (workspaceId) => {
     const idempotencyKey = request.method === "POST" ? request.headers.get("idempotency-key") : null;
     if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       return apiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 visible ASCII characters, such as a UUID.");
     }
     const text = await request.text();
-    const parsed = schema.safeParse(parseJsonObject(request.headers.get("content-type"), text));
-    if (!parsed.success) return validationError(parsed.error);
-    if (idempotencyKey === null) return await handle(workspaceId, parsed.data);
-    return await once(workspaceId, idempotencyKey, `${request.method} ${new URL(request.url).pathname}\n${text}`, () => handle(workspaceId, parsed.data));
-  } catch (error) {
-    return errorResponse(error);
-  }
+    const body = schema.parse(parseJsonObject(request.headers.get("content-type"), text));
+    if (idempotencyKey === null) return handle(workspaceId, body);
+    return once(workspaceId, idempotencyKey, `${request.method} ${new URL(request.url).pathname}\n${text}`, () => handle(workspaceId, body));
+  });
 }
 
 async function once(workspaceId: string, key: string, request: string, handle: () => Promise<Response>): Promise<Response> {
@@ -56,8 +64,4 @@ async function once(workspaceId: string, key: string, request: string, handle: (
     );
   }
   return response;
-}
-
-export function noStoreJson(body: unknown, status = 200) {
-  return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
 }

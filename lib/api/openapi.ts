@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { linkRequestSchema } from "@/lib/schemas/links";
-import { contactUpsertSchema } from "@/lib/schemas/contacts";
-import { brandingSchema, embedOriginsSchema } from "@/lib/schemas/embed";
+import { contactListQuerySchema, contactUpsertSchema } from "@/lib/schemas/contacts";
+import { embedSettingsSchema } from "@/lib/schemas/embed";
 import { optinRequestSchema } from "@/lib/schemas/optin";
 import { preferencesPatchSchema } from "@/lib/schemas/preferences-api";
 import { sendabilityRequestSchema } from "@/lib/schemas/sendability";
@@ -88,10 +88,7 @@ export function openApiDocument(serverUrl: string) {
         post: { ...idempotent, summary: "Create or update a contact, with subscriptions and consent evidence", requestBody: body(contactUpsertSchema), responses: { "200": ok("Updated"), "201": ok("Created"), ...idempotencyErrors, ...errors } },
         get: {
           summary: "List contacts, a page at a time",
-          parameters: [
-            { name: "cursor", in: "query", schema: { type: "string", format: "uuid" } },
-            { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 500, default: 100 } },
-          ],
+          parameters: queryParameters(contactListQuerySchema),
           responses: { "200": ok("A page of contacts and nextCursor"), ...errors },
         },
       },
@@ -117,7 +114,7 @@ export function openApiDocument(serverUrl: string) {
         get: { summary: "Embed settings", responses: { "200": ok("Allowed origins and branding"), ...errors } },
         patch: {
           summary: "Allowed embed origins and branding",
-          requestBody: body(z.strictObject({ allowedEmbedOrigins: embedOriginsSchema.optional(), branding: brandingSchema.optional() })),
+          requestBody: body(embedSettingsSchema),
           responses: { "200": ok("The saved settings"), ...errors },
         },
       },

@@ -8,6 +8,10 @@ export function apiError(status: number, code: string, message: string, details?
   return Response.json({ error: { code, message, ...(details === undefined ? {} : { details }) } }, { status, headers });
 }
 
+export function noStoreJson(body: unknown, status = 200) {
+  return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
+}
+
 export function validationError(error: z.ZodError) {
   const details = error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
   const first = details[0];

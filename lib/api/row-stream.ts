@@ -1,5 +1,4 @@
-import { authenticateApiKey } from "@/lib/api/auth";
-import { errorResponse, validationError } from "@/lib/api/respond";
+import { apiRoute } from "@/lib/api/json-route";
 import { cursorBatches } from "@/lib/data/cursor";
 import type { RowQuery } from "@/lib/data/sendability";
 import type { Channel } from "@/lib/generated/prisma/enums";
@@ -79,14 +78,10 @@ async function rowStreamResponse(query: RowQuery, format: StreamFormat, filename
  * The GET streams of /api/v1 (audience, suppressions): a read key, `?channel=&topic=` validated, then the
  * rows of the query `build` returns for the workspace, in the format asked for.
  */
-export async function streamRoute(request: Request, filename: string, build: (workspaceId: string, channel: Channel, topic: string | undefined) => Promise<RowQuery>): Promise<Response> {
-  try {
-    const { workspaceId } = await authenticateApiKey(request, "read");
-    const query = streamQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-    if (!query.success) return validationError(query.error);
-    const format = query.data.format ?? (/\btext\/csv\b/i.test(request.headers.get("accept") ?? "") ? "csv" : "ndjson");
-    return await rowStreamResponse(await build(workspaceId, query.data.channel, query.data.topic), format, filename);
-  } catch (error) {
-    return errorResponse(error);
-  }
+export function streamRoute(request: Request, filename: string, build: (workspaceId: string, channel: Channel, topic: string | undefined) => Promise<RowQuery>): Promise<Response> {
+  return apiRoute(request, "read", async (workspaceId) => {
+    const query = streamQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+    const format = query.format ?? (/\btext\/csv\b/i.test(request.headers.get("accept") ?? "") ? "csv" : "ndjson");
+    return rowStreamResponse(await build(workspaceId, query.channel, query.topic), format, filename);
+  });
 }

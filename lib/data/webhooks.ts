@@ -13,7 +13,6 @@ export const DELIVERY_LEASE_MS = 60_000;
 
 const LAST_ERROR_MAX_LENGTH = 300;
 
-export type DeliveryTarget = "webhook" | "resend";
 
 export type ClaimedDelivery = {
   id: string;

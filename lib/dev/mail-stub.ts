@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 
 // A stand-in for Resend's HTTP API, for demo mode and the tests: the real `resend` SDK, pointed at it
@@ -32,7 +33,7 @@ async function readJsonFiles<T>(dir: string): Promise<T[]> {
   return Promise.all(files.map(async (f) => JSON.parse(await readFile(path.join(dir, f), "utf8")) as T));
 }
 
-export async function startMailStub(dir: string, port = 0): Promise<MailStub> {
+export async function startMailStub(dir: string): Promise<MailStub> {
   const contactsDir = `${dir.replace(/[\\/]+$/, "")}-contacts`;
   await mkdir(dir, { recursive: true });
   await mkdir(contactsDir, { recursive: true });
@@ -82,9 +83,8 @@ export async function startMailStub(dir: string, port = 0): Promise<MailStub> {
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : port}`;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
     dir,

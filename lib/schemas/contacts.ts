@@ -29,4 +29,8 @@ export const contactUpsertSchema = contactFieldsSchema
     path: ["externalId"],
   });
 
-export type ContactUpsert = z.infer<typeof contactUpsertSchema>;
+/** GET /api/v1/contacts: a page at a time, in id order. */
+export const contactListQuerySchema = z.strictObject({
+  cursor: z.uuid({ error: "must be the nextCursor of the previous page" }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});

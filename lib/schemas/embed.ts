@@ -55,6 +55,12 @@ export const brandingSchema = z.strictObject({
 
 export type Branding = z.infer<typeof brandingSchema>;
 
+/** PATCH /api/v1/workspace: either part may be left out. */
+export const embedSettingsSchema = z.strictObject({
+  allowedEmbedOrigins: embedOriginsSchema.optional(),
+  branding: brandingSchema.optional(),
+});
+
 export const DEFAULT_BRANDING: Branding = brandingSchema.parse({});
 
 /** Stored branding, read defensively: anything that no longer validates falls back to the defaults. */

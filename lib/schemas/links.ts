@@ -7,5 +7,3 @@ export const linkRequestSchema = z.strictObject({
   topic: topicKeySchema.optional(),
   messageId: z.string().trim().min(1).max(200).refine(isStorableText, STORABLE_TEXT).optional(),
 });
-
-export type LinkRequestInput = z.infer<typeof linkRequestSchema>;

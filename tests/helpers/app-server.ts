@@ -17,8 +17,12 @@ export async function startAppServer(extraEnv: Record<string, string> = {}): Pro
   });
   let stderr = "";
   child.stderr?.on("data", (chunk) => (stderr += chunk));
-  for (let attempt = 0; attempt < 300; attempt++) {
+  for (let attempt = 0; ; attempt++) {
     if (child.exitCode !== null) throw new Error(`next start exited: ${stderr}`);
+    if (attempt === 600) {
+      child.kill("SIGKILL");
+      throw new Error(`next start did not answer /api/health within 60 s: ${stderr}`);
+    }
     try {
       if ((await fetch(`${baseUrl}/api/health`)).ok) break;
     } catch {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll } from "vitest";
 import { startMailStub, type MailStub } from "@/lib/dev/mail-stub";
 
 /** Email in this test file goes through the real resend SDK to a local stub; links use APP_URL. */
-export function withMailStub(appUrl = "https://prefs.example.com"): { messages: MailStub["messages"]; contactUpdates: MailStub["contactUpdates"] } {
+export function withMailStub(): { messages: MailStub["messages"]; contactUpdates: MailStub["contactUpdates"] } {
   let mail: MailStub;
   let dir: string;
   beforeAll(async () => {
@@ -13,7 +13,7 @@ export function withMailStub(appUrl = "https://prefs.example.com"): { messages: 
     mail = await startMailStub(dir);
     process.env.RESEND_API_KEY = "re_test";
     process.env.RESEND_BASE_URL = mail.url;
-    process.env.APP_URL = appUrl;
+    process.env.APP_URL = "https://prefs.example.com";
   });
   afterAll(async () => {
     await mail.stop();

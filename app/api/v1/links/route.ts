@@ -1,4 +1,5 @@
-import { jsonRoute, noStoreJson } from "@/lib/api/json-route";
+import { jsonRoute } from "@/lib/api/json-route";
+import { noStoreJson } from "@/lib/api/respond";
 import { mintLinks } from "@/lib/links";
 import { linkRequestSchema } from "@/lib/schemas/links";
 

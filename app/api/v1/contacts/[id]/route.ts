@@ -1,5 +1,6 @@
 import { contactNotFound, contactRoute } from "@/lib/api/contact-route";
 import { preferencesDocument } from "@/lib/api/preferences-document";
+import { noStoreJson } from "@/lib/api/respond";
 import { findContactById } from "@/lib/data/contacts";
 import { eraseContact } from "@/lib/data/gdpr";
 import { getContactPreferences } from "@/lib/data/preferences";
@@ -13,7 +14,7 @@ export function GET(request: Request, context: Context) {
   return contactRoute(request, context, "read", async (workspaceId, id) => {
     const [contact, state] = await Promise.all([findContactById(workspaceId, id), getContactPreferences(workspaceId, id)]);
     if (!contact || !state) return contactNotFound();
-    return Response.json({ ...contact, preferences: preferencesDocument(state) }, { headers: { "Cache-Control": "no-store" } });
+    return noStoreJson({ ...contact, preferences: preferencesDocument(state) });
   });
 }
 

@@ -1,7 +1,7 @@
 import { contactNotFound, contactRoute } from "@/lib/api/contact-route";
 import { apiEvidence } from "@/lib/api/evidence";
 import { preferencesDocument } from "@/lib/api/preferences-document";
-import { readJsonObject, validationError } from "@/lib/api/respond";
+import { noStoreJson, readJsonObject } from "@/lib/api/respond";
 import { applyPreferenceChanges, getContactPreferences, type PreferenceChange } from "@/lib/data/preferences";
 import { preferencesPatchSchema, type PreferencesPatch } from "@/lib/schemas/preferences-api";
 
@@ -14,7 +14,7 @@ export function GET(request: Request, context: Context) {
   return contactRoute(request, context, "read", async (workspaceId, id) => {
     const state = await getContactPreferences(workspaceId, id);
     if (!state) return contactNotFound();
-    return Response.json(preferencesDocument(state), { headers: { "Cache-Control": "no-store" } });
+    return noStoreJson(preferencesDocument(state));
   });
 }
 
@@ -31,14 +31,9 @@ function toChange(change: PreferencesPatch["changes"][number]): PreferenceChange
  */
 export function PATCH(request: Request, context: Context) {
   return contactRoute(request, context, "write", async (workspaceId, id) => {
-    const parsed = preferencesPatchSchema.safeParse(await readJsonObject(request));
-    if (!parsed.success) return validationError(parsed.error);
-    const { changes, evidence } = parsed.data;
+    const { changes, evidence } = preferencesPatchSchema.parse(await readJsonObject(request));
     const results = await applyPreferenceChanges(workspaceId, id, changes.map(toChange), apiEvidence(evidence));
     const state = await getContactPreferences(workspaceId, id);
-    return Response.json(
-      { ...preferencesDocument(state!), results: results.map(({ changed, version }) => ({ changed, version })) },
-      { headers: { "Cache-Control": "no-store" } },
-    );
+    return noStoreJson({ ...preferencesDocument(state!), results: results.map(({ changed, version }) => ({ changed, version })) });
   });
 }
