@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { isWebhookSecret } from "@/lib/webhooks/standard-webhooks";
+// Relative: next.config.ts loads this file before the @/ alias exists.
+import { isWebhookSecret } from "./webhooks/standard-webhooks";
 
 // The only reader of process.env. Every setting the app understands is declared here, so an invalid
 // value stops start-up with one line saying what to fix.

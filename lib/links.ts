@@ -1,9 +1,10 @@
 import "server-only";
 import { env } from "@/lib/env";
 import { createShortLink, findLinkScope, type LinkScope } from "@/lib/data/links";
+import { getContactPreferences, type ContactPreferences } from "@/lib/data/preferences";
 import { findActiveSigningKey, findSigningKey } from "@/lib/data/signing-keys";
 import type { Channel } from "@/lib/generated/prisma/enums";
-import { newTokenId, signToken, TOKEN_LIFETIME_SECONDS, verifyToken, type LinkClaims, type TokenPurpose } from "@/lib/tokens";
+import { InvalidTokenError, newTokenId, signToken, TOKEN_LIFETIME_SECONDS, verifyToken, type LinkClaims, type TokenPurpose } from "@/lib/tokens";
 
 // Minting and reading the links that go into messages. The signature of a token is checked before
 // anything else is read: only the signing key (cached) is looked up first.
@@ -70,6 +71,19 @@ export async function mintLinks(request: LinkRequest): Promise<MintedLinks> {
     preferencesUrl,
     headers: { "List-Unsubscribe": `<${oneClickUrl}>, <${mailto}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
   };
+}
+
+/** Verifies a link token and reads its contact's whole state; null for every kind of bad link. */
+export async function resolveContactLink(token: string, purpose: TokenPurpose): Promise<{ claims: LinkClaims; state: ContactPreferences } | null> {
+  let claims: LinkClaims;
+  try {
+    claims = await verifyLinkToken(token, [purpose]);
+  } catch (error) {
+    if (error instanceof InvalidTokenError) return null;
+    throw error;
+  }
+  const state = await getContactPreferences(claims.workspaceId, claims.contactId);
+  return state ? { claims, state } : null;
 }
 
 /** Verifies a link token for the given purposes; throws InvalidTokenError for every kind of bad link. */

@@ -7,11 +7,10 @@ import { sendLinkEmail } from "@/lib/email";
 import { env } from "@/lib/env";
 import { NotFoundError, UserFacingError } from "@/lib/errors";
 import { localizedText, resolveLocale, translator, type Locale } from "@/lib/i18n";
-import { signLinkToken, verifyLinkToken } from "@/lib/links";
+import { resolveContactLink, signLinkToken } from "@/lib/links";
 import { clientIp, userAgent } from "@/lib/request-info";
 import type { z } from "zod";
 import type { optinRequestSchema } from "@/lib/schemas/optin";
-import { InvalidTokenError, type LinkClaims } from "@/lib/tokens";
 
 // Double opt-in by email: the topics wait in `pending` until the person presses the button on the
 // confirmation page. Opening the link changes nothing (mail scanners open every link).
@@ -54,24 +53,13 @@ export async function startDoubleOptIn(workspaceId: string, request: z.infer<typ
 
 export type ConfirmationView = { locale: Locale; sender: string; branding: ContactPreferences["workspace"]["branding"]; pending: string; pendingKeys: string[] };
 
-async function resolveConfirmLink(token: string): Promise<{ claims: LinkClaims; state: ContactPreferences } | null> {
-  try {
-    const claims = await verifyLinkToken(token, ["confirm"]);
-    const state = await getContactPreferences(claims.workspaceId, claims.contactId);
-    return state ? { claims, state } : null;
-  } catch (error) {
-    if (error instanceof InvalidTokenError) return null;
-    throw error;
-  }
-}
-
 function pendingKeys(state: ContactPreferences): string[] {
   return state.channels.find((c) => c.channel === "email")?.topics.filter((t) => t.status === "pending").map((t) => t.key) ?? [];
 }
 
 /** What the confirmation page shows. Reads only. */
 export async function loadConfirmation(token: string, acceptLanguage: string | null): Promise<ConfirmationView | null> {
-  const link = await resolveConfirmLink(token);
+  const link = await resolveContactLink(token, "confirm");
   if (!link) return null;
   const { state } = link;
   const locale = resolveLocale({ contactLocale: state.contact.locale, acceptLanguage, workspaceDefault: state.workspace.defaultLocale });
@@ -81,7 +69,7 @@ export async function loadConfirmation(token: string, acceptLanguage: string | n
 
 /** The button: every topic still pending by email becomes subscribed, recorded as a double opt-in. */
 export async function confirmPending(token: string): Promise<string[] | null> {
-  const link = await resolveConfirmLink(token);
+  const link = await resolveContactLink(token, "confirm");
   if (!link) return null;
   const keys = pendingKeys(link.state);
   if (keys.length === 0) return [];

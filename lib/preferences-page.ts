@@ -2,27 +2,14 @@ import "server-only";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { findOptOutEvent } from "@/lib/data/links";
-import { getContactPreferences, type ContactPreferences } from "@/lib/data/preferences";
+import type { ContactPreferences } from "@/lib/data/preferences";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import { localizedText, matchLocale, resolveLocale, translator, type Locale, type Translate } from "@/lib/i18n";
-import { preferencesPagePath, verifyLinkToken } from "@/lib/links";
+import { preferencesPagePath, resolveContactLink } from "@/lib/links";
 import { alternativesFor, type Alternative, type OptOutScope } from "@/lib/preference-changes";
-import { InvalidTokenError, type LinkClaims } from "@/lib/tokens";
 import { noteVisit } from "@/lib/visits";
 import { sha256Hex } from "@/lib/sha256";
-
-/** Verifies a preference-page token and reads the contact's state; null for every kind of bad link. */
-export async function resolvePreferencesLink(token: string): Promise<{ claims: LinkClaims; state: ContactPreferences } | null> {
-  let claims: LinkClaims;
-  try {
-    claims = await verifyLinkToken(token, ["preferences"]);
-  } catch (error) {
-    if (error instanceof InvalidTokenError) return null;
-    throw error;
-  }
-  const state = await getContactPreferences(claims.workspaceId, claims.contactId);
-  return state ? { claims, state } : null;
-}
+import { describeScope } from "@/lib/unsubscribe";
 
 export function pageLocale(state: ContactPreferences, options: { lang?: string | null; acceptLanguage?: string | null }): Locale {
   return matchLocale(options.lang) ?? resolveLocale({ contactLocale: state.contact.locale, acceptLanguage: options.acceptLanguage, workspaceDefault: state.workspace.defaultLocale });
@@ -40,12 +27,8 @@ export function switchWordingHash(state: ContactPreferences, locale: Locale, cha
 }
 
 export function scopeLabel(state: ContactPreferences, t: Translate, locale: Locale, scope: OptOutScope): string {
-  const channel = t(`channel.${scope.channel}`);
-  const sender = state.workspace.name;
   const topic = scope.topicKey ? state.channels.find((c) => c.channel === scope.channel)?.topics.find((x) => x.key === scope.topicKey) : undefined;
-  return topic
-    ? t("unsubscribe.scopeTopic", { topic: localizedText(topic.names, locale), channel, sender })
-    : t("unsubscribe.scopeChannel", { channel, sender });
+  return describeScope({ channel: scope.channel, workspace: state.workspace, topic: topic ?? null }, t, locale);
 }
 
 export type SurveyView = {
@@ -116,7 +99,7 @@ export type PreferencesPageProps = { params: Promise<{ token: string }>; searchP
 /** Everything both the page and its embedded form need: the verified link, the language, the survey. */
 export async function loadPreferencesPage({ params, searchParams }: PreferencesPageProps) {
   const [{ token }, query, requestHeaders] = await Promise.all([params, searchParams, headers()]);
-  const link = await resolvePreferencesLink(token);
+  const link = await resolveContactLink(token, "preferences");
   if (!link) notFound();
   await noteVisit(link.claims);
   const one = (name: string) => (typeof query[name] === "string" ? (query[name] as string) : undefined);

@@ -9,6 +9,7 @@ import { noteVisit } from "@/lib/visits";
 import { changeSubscription, type SubscriptionChangeResult } from "@/lib/data/preferences";
 import type { ConsentEvidence } from "@/lib/data/ledger";
 import type { LinkClaims } from "@/lib/tokens";
+import type { Channel } from "@/lib/generated/prisma/enums";
 import { sha256Hex } from "@/lib/sha256";
 
 /** Opts out of exactly what a verified link names: the topic on that channel, or the whole channel. */
@@ -45,7 +46,8 @@ export type UnsubscribeView = {
   preferencesPath: string;
 };
 
-export function describeScope(scope: LinkScope, t: Translate, locale: Locale): string {
+/** "Offers by email from Acme": the one wording of a scope, on the landing page and after a page's opt-out. */
+export function describeScope(scope: { channel: Channel; workspace: { name: string }; topic: { names: Record<string, string> } | null }, t: Translate, locale: Locale): string {
   const channel = t(`channel.${scope.channel}`);
   const sender = scope.workspace.name;
   return scope.topic

@@ -8,7 +8,8 @@ import { applyPreferenceChanges, setContactLocale, type ContactPreferences, type
 import { NotFoundError, StaleVersionError } from "@/lib/errors";
 import { matchLocale, type Locale } from "@/lib/i18n";
 import { alternativeChanges, alternativesFor, channelFormChanges, stopAllChanges } from "@/lib/preference-changes";
-import { allowedParent, pageLocale, resolvePreferencesLink, surfaceKind, surfaceUrl, switchWordingHash, type Surface } from "@/lib/preferences-page";
+import { resolveContactLink } from "@/lib/links";
+import { allowedParent, pageLocale, surfaceKind, surfaceUrl, switchWordingHash, type Surface } from "@/lib/preferences-page";
 import { clientIp, userAgent } from "@/lib/request-info";
 import { channelPreferencesFromForm } from "@/lib/schemas/preferences";
 import { optOutReasonSchema } from "@/lib/schemas/opt-out-reason";
@@ -22,7 +23,7 @@ import type { LinkClaims } from "@/lib/tokens";
 type Page = { state: ContactPreferences; surface: Surface; locale: Locale; claims: LinkClaims };
 
 async function openPage(token: string, kind: unknown, form: FormData): Promise<Page> {
-  const link = await resolvePreferencesLink(token);
+  const link = await resolveContactLink(token, "preferences");
   const surface: Surface = { token, kind: surfaceKind(kind), parent: null };
   if (!link) redirect(surfaceUrl(surface));
   surface.parent = surface.kind === "embed" ? allowedParent(link.state, form.get("parent")) : null;
