@@ -51,7 +51,18 @@ export async function getContactPreferences(workspaceId: string, contactId: stri
   const contact = await db().contact.findFirst({
     where: { id: contactId, workspaceId, erasedAt: null },
     include: {
-      workspace: { include: { topics: { where: { retiredAt: null }, orderBy: [{ position: "asc" }, { key: "asc" }] } } },
+      // Only what the page needs: the workspace row also holds provider credentials.
+      workspace: {
+        select: {
+          id: true,
+          name: true,
+          defaultLocale: true,
+          branding: true,
+          allowedEmbedOrigins: true,
+          enabledChannels: true,
+          topics: { where: { retiredAt: null }, orderBy: [{ position: "asc" }, { key: "asc" }] },
+        },
+      },
       channelSubscriptions: true,
       topicSubscriptions: true,
     },
