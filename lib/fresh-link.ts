@@ -2,8 +2,7 @@ import "server-only";
 import { decodeProtectedHeader } from "jose";
 import { z } from "zod";
 import { findContactByEmail } from "@/lib/data/links";
-import { consumeRateLimit } from "@/lib/data/rate-limits";
-import { sha256Hex } from "@/lib/sha256";
+import { ADDRESS_COUNTERS, consumeRateLimit, rateLimitKey } from "@/lib/data/rate-limits";
 import { findSigningKey } from "@/lib/data/signing-keys";
 import { isEmailConfigured, sendLinkEmail } from "@/lib/email";
 import { env } from "@/lib/env";
@@ -37,8 +36,8 @@ export async function requestFreshLink(input: { token: string; email: string; ip
   const email = parsed.data;
 
   const [byIp, byAddress] = await Promise.all([
-    consumeRateLimit(`fresh-link:ip:${sha256Hex(input.ip ?? "unknown")}`, PER_IP_PER_HOUR, 3600),
-    consumeRateLimit(`fresh-link:address:${sha256Hex(email)}`, PER_ADDRESS_PER_HOUR, 3600),
+    consumeRateLimit(rateLimitKey("fresh-link:ip", input.ip ?? "unknown"), PER_IP_PER_HOUR, 3600),
+    consumeRateLimit(rateLimitKey(ADDRESS_COUNTERS.freshLink, email), PER_ADDRESS_PER_HOUR, 3600),
   ]);
   if (!byIp.allowed) return "too_many";
   // Past the per-address limit the answer stays "sent": it must not tell whether the address is known.

@@ -1,6 +1,11 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 
-/** SHA-256 as lower-case hex: the ledger's wording hashes and chain, key and rate-limit digests. */
+/** SHA-256 as lower-case hex: the ledger's wording hashes and chain, key digests, suppression hashes' workspace binding. */
 export function sha256Hex(text: string): string {
   return createHash("sha256").update(text).digest("hex");
+}
+
+/** HMAC-SHA-256 as lower-case hex: digests of addresses, which must not be recomputable without the key. */
+export function hmacSha256Hex(key: string | Buffer, text: string): string {
+  return createHmac("sha256", key).update(text).digest("hex");
 }

@@ -1,17 +1,21 @@
-import { createHmac } from "node:crypto";
 import { env } from "@/lib/env";
 import { UserFacingError } from "@/lib/errors";
 import type { Channel } from "@/lib/generated/prisma/enums";
+import { hmacSha256Hex, sha256Hex } from "@/lib/sha256";
 
 /**
- * The keyed hash an erased address leaves behind: enough to recognise the address if it comes back,
- * never enough to recover it. Normalised first (e-mail lower-cased, phone digits), per channel.
+ * The keyed hash an erased address leaves behind in a workspace: enough to recognise the address if it
+ * comes back there, never enough to recover it, and different in every workspace, so that tenants
+ * comparing their hashes cannot tell they had the same person. Normalised first (e-mail lower-cased,
+ * phone digits), per channel. The HMAC is what hashes were before they were bound to a workspace; the
+ * binding is plain SHA-256 so that the migration 20261202040000 could rebind the stored ones in SQL,
+ * without the key (the HMAC underneath is stored nowhere, so the binding cannot be undone).
  */
-export function suppressionHash(channel: Channel, address: string): string {
+export function suppressionHash(workspaceId: string, channel: Channel, address: string): string {
   const key = env().SUPPRESSION_KEY;
   if (!key) throw new UserFacingError("not_configured", "SUPPRESSION_KEY is not set, so addresses cannot be suppressed.", 503);
   const normalised = channel === "email" ? address.trim().toLowerCase() : address.replace(/[^\d]/g, "");
-  return createHmac("sha256", key).update(`${channel}:${normalised}`).digest("hex");
+  return sha256Hex(`${workspaceId}:${hmacSha256Hex(key, `${channel}:${normalised}`)}`);
 }
 
 type Addresses = { email?: string | null; phone?: string | null; whatsappId?: string | null };
@@ -20,9 +24,9 @@ type Addresses = { email?: string | null; phone?: string | null; whatsappId?: st
  * The hash columns kept beside a contact's addresses, for the fields being written (a field left out
  * stays as it is). Null without SUPPRESSION_KEY: then nothing can have been suppressed either.
  */
-export function addressHashes(addresses: Addresses): { emailHash?: string | null; phoneHash?: string | null; whatsappHash?: string | null } {
+export function addressHashes(workspaceId: string, addresses: Addresses): { emailHash?: string | null; phoneHash?: string | null; whatsappHash?: string | null } {
   const hash = (channel: Channel, address: string | null | undefined) =>
-    address === undefined ? undefined : address === null || !env().SUPPRESSION_KEY ? null : suppressionHash(channel, address);
+    address === undefined ? undefined : address === null || !env().SUPPRESSION_KEY ? null : suppressionHash(workspaceId, channel, address);
   return { emailHash: hash("email", addresses.email), phoneHash: hash("sms", addresses.phone), whatsappHash: hash("whatsapp", addresses.whatsappId) };
 }
 

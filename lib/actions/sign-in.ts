@@ -4,9 +4,8 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { oauthProviders, signIn, signOut } from "@/lib/auth";
-import { consumeRateLimit } from "@/lib/data/rate-limits";
+import { ADDRESS_COUNTERS, consumeRateLimit, rateLimitKey } from "@/lib/data/rate-limits";
 import { clientIp } from "@/lib/request-info";
-import { sha256Hex } from "@/lib/sha256";
 
 const PER_ADDRESS_PER_HOUR = 5;
 const PER_IP_PER_HOUR = 30;
@@ -16,8 +15,8 @@ export async function requestSignIn(form: FormData) {
   const email = z.email().max(320).safeParse(String(form.get("email") ?? "").trim().toLowerCase());
   if (!email.success) redirect("/admin/sign-in?error=email");
   const [byIp, byAddress] = await Promise.all([
-    consumeRateLimit(`sign-in:ip:${sha256Hex(clientIp(await headers()) ?? "unknown")}`, PER_IP_PER_HOUR, 3600),
-    consumeRateLimit(`sign-in:address:${sha256Hex(email.data)}`, PER_ADDRESS_PER_HOUR, 3600),
+    consumeRateLimit(rateLimitKey("sign-in:ip", clientIp(await headers()) ?? "unknown"), PER_IP_PER_HOUR, 3600),
+    consumeRateLimit(rateLimitKey(ADDRESS_COUNTERS.signIn, email.data), PER_ADDRESS_PER_HOUR, 3600),
   ]);
   if (!byIp.allowed || !byAddress.allowed) redirect("/admin/sign-in?error=limit");
   await signIn("resend", { email: email.data, redirectTo: "/admin" });

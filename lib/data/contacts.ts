@@ -30,7 +30,7 @@ export async function upsertContact(
   evidence: ConsentEvidence = { source: "api" },
 ): Promise<{ id: string; created: boolean }> {
   const given = { ...fields, email: fields.email?.trim().toLowerCase() };
-  const hashes = addressHashes(given);
+  const hashes = addressHashes(workspaceId, given);
   const values = [given.externalId, given.email, given.phone, given.whatsappId, given.locale, hashes.emailHash, hashes.phoneHash, hashes.whatsappHash].map((v) => v ?? null);
   try {
     return await transaction(async (client) => {

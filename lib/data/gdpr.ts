@@ -4,7 +4,9 @@ import { addressFor } from "@/lib/channels";
 import { db, transaction } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
 import { appendConsentEvent } from "@/lib/data/ledger";
+import { forgetIdempotencyAnswersAbout } from "@/lib/data/idempotency";
 import { enqueueOutboxEvent } from "@/lib/data/outbox";
+import { forgetAddressRateLimits } from "@/lib/data/rate-limits";
 import { addSuppression } from "@/lib/data/suppressions";
 import { suppressionHash } from "@/lib/suppression";
 
@@ -41,22 +43,26 @@ export async function exportContact(workspaceId: string, contactId: string) {
 
 /**
  * Erasure (GDPR Art. 17, LGPD Art. 18 VI): the addresses and everything personal go; a keyed hash of
- * each address stays as a suppression, so the person is never messaged again after a re-import; the
- * ledger stays, pseudonymised (its IPs and user agents blanked; the chain still verifies), with an
- * `erase` entry of its own. One transaction.
+ * each address stays as a suppression (bound to the workspace), so the person is never messaged again
+ * after a re-import; the ledger stays, pseudonymised (its IPs and user agents blanked; the chain still
+ * verifies), with an `erase` entry of its own. What else named the person goes too: the stored
+ * Idempotency-Key answers about them and the rate-limit counts of their address; and where the
+ * workspace syncs to Resend, the outbox removes them from its audience. One transaction.
  */
 export async function eraseContact(workspaceId: string, contactId: string): Promise<void> {
   await transaction(async (client) => {
     // The addresses are read under the row's lock, so the ones suppressed are the ones erased.
-    const locked = await client.query<{ email: string | null; phone: string | null; whatsapp_id: string | null }>(
-      "SELECT email, phone, whatsapp_id FROM contacts WHERE workspace_id = $1 AND id = $2 AND erased_at IS NULL FOR UPDATE",
+    const locked = await client.query<{ email: string | null; phone: string | null; whatsapp_id: string | null; external_id: string | null; synced: boolean }>(
+      `SELECT c.email, c.phone, c.whatsapp_id, c.external_id, w.resend_api_key IS NOT NULL AND w.resend_audience_id IS NOT NULL AS synced
+       FROM contacts c JOIN workspaces w ON w.id = c.workspace_id
+       WHERE c.workspace_id = $1 AND c.id = $2 AND c.erased_at IS NULL FOR UPDATE OF c`,
       [workspaceId, contactId],
     );
     const contact = locked.rows[0];
     if (!contact) throw new NotFoundError("contact");
     for (const channel of ["email", "sms", "whatsapp"] as const) {
       const address = addressFor(channel, { email: contact.email, phone: contact.phone, whatsappId: contact.whatsapp_id, externalId: null });
-      if (address) await addSuppression(client, workspaceId, channel, suppressionHash(channel, address), "erasure");
+      if (address) await addSuppression(client, workspaceId, channel, suppressionHash(workspaceId, channel, address), "erasure");
     }
     await client.query(
       `UPDATE contacts SET email = NULL, phone = NULL, whatsapp_id = NULL, email_hash = NULL, phone_hash = NULL, whatsapp_hash = NULL, external_id = NULL, locale = NULL, erased_at = now(), updated_at = now()
@@ -69,8 +75,17 @@ export async function eraseContact(workspaceId: string, contactId: string): Prom
       [workspaceId, contactId],
     );
     await client.query("DELETE FROM short_links WHERE workspace_id = $1 AND contact_id = $2", [workspaceId, contactId]);
+    const traces = [contactId, contact.email, contact.phone, contact.whatsapp_id, contact.external_id].filter((value) => value !== null);
+    await forgetIdempotencyAnswersAbout(client, workspaceId, traces);
+    if (contact.email) await forgetAddressRateLimits(client, contact.email);
     const event = { id: randomUUID(), createdAt: new Date() };
-    await enqueueOutboxEvent(client, workspaceId, "consent.changed", { consentEventId: event.id, contactId, action: "erase", occurredAt: event.createdAt.toISOString() });
+    await enqueueOutboxEvent(
+      client,
+      workspaceId,
+      "consent.changed",
+      { consentEventId: event.id, contactId, action: "erase", occurredAt: event.createdAt.toISOString() },
+      contact.synced ? contact.email : null,
+    );
     await appendConsentEvent(client, { ...event, workspaceId, contactId, channel: null, topicId: null, action: "erase", previousStatus: null, newStatus: null, evidence: { source: "api" } });
   });
 }

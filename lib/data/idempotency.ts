@@ -1,5 +1,5 @@
 import "server-only";
-import { pool } from "@/lib/db";
+import { pool, type SqlClient } from "@/lib/db";
 
 /** A key's answer is replayed for a day; a claim whose request never finished is given up after a minute. */
 const RETENTION = "24 hours";
@@ -47,6 +47,18 @@ export async function completeIdempotencyKey(workspaceId: string, key: string, s
 /** Lets go of a claim whose request failed on our side, so a retry with the same key runs again. */
 export async function releaseIdempotencyKey(workspaceId: string, key: string): Promise<void> {
   await pool().query(`DELETE FROM idempotency_records WHERE workspace_id = $1 AND key = $2 AND status_code = ${IN_PROGRESS}`, [workspaceId, key]);
+}
+
+/**
+ * Erasure: the stored answers that name the contact (its id, or any of its addresses, as a value
+ * anywhere in the answer) go, their request digests with them. A repeat of such a request runs afresh.
+ */
+export async function forgetIdempotencyAnswersAbout(client: Pick<SqlClient, "query">, workspaceId: string, values: string[]): Promise<void> {
+  await client.query(
+    `DELETE FROM idempotency_records
+     WHERE workspace_id = $1 AND EXISTS (SELECT 1 FROM unnest($2::text[]) v WHERE jsonb_path_exists(response_body, '$.** ? (@ == $v)', jsonb_build_object('v', v)))`,
+    [workspaceId, values],
+  );
 }
 
 /** Housekeeping: answers older than the retention go. */

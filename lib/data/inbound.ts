@@ -75,7 +75,7 @@ export async function applyKeyword(
     });
     return;
   }
-  const hash = suppressionHash(channel, address);
+  const hash = suppressionHash(settings.id, channel, address);
   const reason = `${channel}_keyword`;
   if (intent === "opt_out") await addSuppression(pool(), settings.id, channel, hash, reason);
   else await pool().query("DELETE FROM suppressions WHERE workspace_id = $1 AND channel = $2 AND address_hash = $3 AND reason = $4", [settings.id, channel, hash, reason]);

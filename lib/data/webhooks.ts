@@ -23,7 +23,8 @@ export type ClaimedDelivery = {
   destination:
     /** The endpoint is null once deleted (its deliveries stay, for the record). */
     | { target: "webhook"; endpoint: { id: string; url: string; secret: string; enabled: boolean } | null }
-    | { target: "resend"; apiKey: string | null; audienceId: string | null };
+    /** `erasedEmail` is set for the removal of an erased contact; otherwise the contact is marked unsubscribed. */
+    | { target: "resend"; apiKey: string | null; audienceId: string | null; erasedEmail: string | null };
 };
 
 /**
@@ -31,11 +32,11 @@ export type ClaimedDelivery = {
  * transaction; SKIP LOCKED lets several workers dispatch at once without taking the same event. An
  * endpoint gets the events of its own workspace whose type it subscribed to, while it is enabled.
  *
- * Resend gets only an opt-out of email as a whole (action "unsubscribe" on the email channel, no
- * topic), in a workspace with both a Resend API key and an audience: a Resend audience has one
- * unsubscribed flag per contact, so an opt-out of one topic must not set it. An erasure is not synced:
- * the address is gone in the same transaction, and the outbox carries no addresses, so there is
- * nothing left to name the contact in Resend with.
+ * Resend, in a workspace with both a Resend API key and an audience, gets an opt-out of email as a
+ * whole (action "unsubscribe" on the email channel, no topic: a Resend audience has one unsubscribed
+ * flag per contact, so an opt-out of one topic must not set it), and an erasure, as a removal from the
+ * audience. The erased address is gone from the contact by then: the event carries it beside its
+ * payload, and hands it to the removal here, so it is kept in one place only.
  */
 export async function dispatchOutbox(limit: number): Promise<number> {
   return transaction(async (client) => {
@@ -54,17 +55,18 @@ export async function dispatchOutbox(limit: number): Promise<number> {
       [ids],
     );
     await client.query(
-      `INSERT INTO webhook_deliveries (id, workspace_id, outbox_event_id, endpoint_id, target)
-       SELECT gen_random_uuid(), e.workspace_id, e.id, NULL, 'resend'
+      `INSERT INTO webhook_deliveries (id, workspace_id, outbox_event_id, endpoint_id, target, email)
+       SELECT gen_random_uuid(), e.workspace_id, e.id, NULL, 'resend', e.erased_email
        FROM outbox_events e
        JOIN workspaces w ON w.id = e.workspace_id
        WHERE e.id = ANY ($1::uuid[])
          AND w.resend_api_key IS NOT NULL AND w.resend_audience_id IS NOT NULL
          AND e.type = 'consent.changed'
-         AND e.payload->>'channel' = 'email' AND e.payload->>'action' = 'unsubscribe' AND e.payload->>'topic' IS NULL`,
+         AND ((e.payload->>'channel' = 'email' AND e.payload->>'action' = 'unsubscribe' AND e.payload->>'topic' IS NULL)
+           OR (e.payload->>'action' = 'erase' AND e.erased_email IS NOT NULL))`,
       [ids],
     );
-    await client.query("UPDATE outbox_events SET dispatched_at = now() WHERE id = ANY ($1::uuid[])", [ids]);
+    await client.query("UPDATE outbox_events SET dispatched_at = now(), erased_email = NULL WHERE id = ANY ($1::uuid[])", [ids]);
     return ids.length;
   });
 }
@@ -84,6 +86,7 @@ type ClaimedRow = {
   enabled: boolean | null;
   resend_api_key: string | null;
   resend_audience_id: string | null;
+  email: string | null;
 };
 
 /**
@@ -108,7 +111,7 @@ export async function claimDueDeliveries(limit: number): Promise<ClaimedDelivery
      LEFT JOIN webhook_endpoints endpoint ON endpoint.id = due.endpoint_id
      WHERE d.id = due.id
      RETURNING d.id, d.workspace_id, d.attempts, d.target, d.endpoint_id, e.id AS event_id, e.type AS event_type, e.payload,
-       e.created_at AS event_created_at, endpoint.url, endpoint.secret, endpoint.enabled, w.resend_api_key, w.resend_audience_id`,
+       e.created_at AS event_created_at, endpoint.url, endpoint.secret, endpoint.enabled, w.resend_api_key, w.resend_audience_id, d.email`,
     [limit, DELIVERY_LEASE_MS / 1000],
   );
   return claimed.rows.map((row) => ({
@@ -118,7 +121,7 @@ export async function claimDueDeliveries(limit: number): Promise<ClaimedDelivery
     event: { id: row.event_id, type: row.event_type, payload: row.payload, createdAt: row.event_created_at },
     destination:
       row.target === "resend"
-        ? { target: "resend", apiKey: row.resend_api_key, audienceId: row.resend_audience_id }
+        ? { target: "resend", apiKey: row.resend_api_key, audienceId: row.resend_audience_id, erasedEmail: row.email }
         : {
             target: "webhook",
             endpoint: row.endpoint_id && row.url && row.secret ? { id: row.endpoint_id, url: row.url, secret: row.secret, enabled: row.enabled === true } : null,
@@ -126,10 +129,13 @@ export async function claimDueDeliveries(limit: number): Promise<ClaimedDelivery
   }));
 }
 
-/** A delivery already delivered or dead (a late outcome after the lease ran out) is left as it is. */
+/**
+ * A delivery already delivered or dead (a late outcome after the lease ran out) is left as it is. A
+ * delivered removal from Resend lets go of the erased address.
+ */
 export async function recordDeliverySuccess(deliveryId: string): Promise<void> {
   await pool().query(
-    "UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = now(), last_error = NULL WHERE id = $1 AND status = 'pending'",
+    "UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = now(), last_error = NULL, email = NULL WHERE id = $1 AND status = 'pending'",
     [deliveryId],
   );
 }

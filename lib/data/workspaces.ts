@@ -74,7 +74,7 @@ export type NewContact = {
 export async function createContact(workspaceId: string, input: NewContact) {
   const addresses = { email: input.email?.trim().toLowerCase() ?? null, phone: input.phone ?? null, whatsappId: input.whatsappId ?? null };
   return db().contact.create({
-    data: { workspaceId, externalId: input.externalId ?? null, ...addresses, ...addressHashes(addresses), locale: input.locale ?? null },
+    data: { workspaceId, externalId: input.externalId ?? null, ...addresses, ...addressHashes(workspaceId, addresses), locale: input.locale ?? null },
   });
 }
 

@@ -11,8 +11,17 @@ import path from "node:path";
 
 export type StoredEmail = { id: string; from: string; to: string[]; subject: string; html?: string; text?: string; createdAt: string };
 
-/** One contacts.update call: the contact named by email or id, in an audience or not, and what was set. */
-export type StoredContactUpdate = { id: string; audienceId: string | null; contact: string; unsubscribed?: boolean; firstName?: string | null; lastName?: string | null; updatedAt: string };
+/** One contacts.update (what was set) or contacts.remove (`removed`) call: the contact named by email or id, in an audience or not. */
+export type StoredContactUpdate = {
+  id: string;
+  audienceId: string | null;
+  contact: string;
+  removed?: true;
+  unsubscribed?: boolean;
+  firstName?: string | null;
+  lastName?: string | null;
+  updatedAt: string;
+};
 
 export type MailStub = {
   url: string;
@@ -23,7 +32,7 @@ export type MailStub = {
   stop: () => Promise<void>;
 };
 
-// The paths resend.contacts.update uses: PATCH /audiences/{audience}/contacts/{email or id}, or /contacts/{email or id}.
+// The paths resend.contacts.update (PATCH) and .remove (DELETE) use: /audiences/{audience}/contacts/{email or id}, or /contacts/{email or id}.
 const CONTACT_UPDATE_PATH = /^(?:\/audiences\/([^/]+))?\/contacts\/([^/?]+)$/;
 
 const fileName = (at: string, id: string) => `${at.replace(/[:.]/g, "-")}-${id}.json`;
@@ -41,28 +50,22 @@ export async function startMailStub(dir: string): Promise<MailStub> {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", async () => {
-      const contactPath = request.method === "PATCH" ? CONTACT_UPDATE_PATH.exec(request.url ?? "") : null;
+      const contactPath = request.method === "PATCH" || request.method === "DELETE" ? CONTACT_UPDATE_PATH.exec(request.url ?? "") : null;
       if (contactPath) {
         try {
-          const body = JSON.parse(Buffer.concat(chunks).toString());
-          const update: StoredContactUpdate = {
-            id: randomUUID(),
-            audienceId: contactPath[1] ? decodeURIComponent(contactPath[1]) : null,
-            contact: decodeURIComponent(contactPath[2]),
-            unsubscribed: body.unsubscribed,
-            firstName: body.first_name,
-            lastName: body.last_name,
-            updatedAt: new Date().toISOString(),
-          };
+          const named = { id: randomUUID(), audienceId: contactPath[1] ? decodeURIComponent(contactPath[1]) : null, contact: decodeURIComponent(contactPath[2]), updatedAt: new Date().toISOString() };
+          const body = request.method === "PATCH" ? JSON.parse(Buffer.concat(chunks).toString()) : null;
+          const update: StoredContactUpdate = body ? { ...named, unsubscribed: body.unsubscribed, firstName: body.first_name, lastName: body.last_name } : { ...named, removed: true };
           await writeFile(path.join(contactsDir, fileName(update.updatedAt, update.id)), JSON.stringify(update, null, 2));
-          response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "contact", id: update.id }));
+          const answer = body ? { object: "contact", id: update.id } : { object: "contact", contact: update.id, deleted: true };
+          response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
         } catch {
           response.writeHead(422, { "content-type": "application/json" }).end(JSON.stringify({ name: "validation_error", message: "Invalid JSON." }));
         }
         return;
       }
       if (request.method !== "POST" || request.url !== "/emails") {
-        response.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ name: "not_found", message: "Only POST /emails and PATCH of contacts are stubbed." }));
+        response.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ name: "not_found", message: "Only POST /emails and PATCH and DELETE of contacts are stubbed." }));
         return;
       }
       try {

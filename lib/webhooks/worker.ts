@@ -14,8 +14,9 @@ import { signWebhook } from "@/lib/webhooks/standard-webhooks";
 import { refusedTarget } from "@/lib/webhooks/target-guard";
 
 // Delivers the outbox: consent.changed events POSTed to the workspaces' endpoints, signed as Standard
-// Webhooks, and email opt-outs marked in the workspace's Resend audience. Any number of workers may run
-// at once (in `npm start` and as `npm run worker`); the row locks in lib/data/webhooks keep them apart.
+// Webhooks, and email opt-outs marked (erasures removed) in the workspace's Resend audience. Any number
+// of workers may run at once (in `npm start` and as `npm run worker`); the row locks in
+// lib/data/webhooks keep them apart.
 
 /** Well within DELIVERY_LEASE_MS, so that a slow attempt is never claimed again while it runs. */
 const ATTEMPT_TIMEOUT_MS = 10_000;
@@ -76,15 +77,26 @@ async function postToEndpoint(delivery: ClaimedDelivery, endpoint: Extract<Claim
   return `HTTP ${response.status}`;
 }
 
-/** Marks the contact unsubscribed in the workspace's Resend audience; nothing to do once the address is gone. */
-async function markUnsubscribedInResend(delivery: ClaimedDelivery, settings: Extract<ClaimedDelivery["destination"], { target: "resend" }>): Promise<string | null> {
+// Resend's messages may quote the address; its error name and status say enough.
+const resendFailure = (error: { statusCode: number | null; name: string }) => `Resend ${error.statusCode ?? "gave no status"}: ${error.name}`;
+
+/**
+ * Removes an erased contact from the workspace's Resend audience (one the audience never had is as
+ * good as removed), or marks an opted-out one unsubscribed there: nothing to do once its address is gone.
+ */
+async function syncToResend(delivery: ClaimedDelivery, settings: Extract<ClaimedDelivery["destination"], { target: "resend" }>): Promise<string | null> {
   if (!settings.apiKey || !settings.audienceId) return "Resend sync is no longer set up for this workspace";
+  const contacts = resendClient(settings.apiKey).contacts;
+  const options = { signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS) };
+  if (settings.erasedEmail) {
+    const { error } = await contacts.remove({ audienceId: settings.audienceId, email: settings.erasedEmail }, options);
+    return error && error.statusCode !== 404 ? resendFailure(error) : null;
+  }
   const contactId = delivery.event.payload.contactId;
   const email = typeof contactId === "string" ? await contactEmailForSync(delivery.workspaceId, contactId) : null;
   if (!email) return null;
-  const { error } = await resendClient(settings.apiKey).contacts.update({ audienceId: settings.audienceId, email, unsubscribed: true }, { signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS) });
-  // Resend's messages may quote the address; its error name and status say enough.
-  return error ? `Resend ${error.statusCode ?? "gave no status"}: ${error.name}` : null;
+  const { error } = await contacts.update({ audienceId: settings.audienceId, email, unsubscribed: true }, options);
+  return error ? resendFailure(error) : null;
 }
 
 type Outcome = "delivered" | "failed";
@@ -93,7 +105,7 @@ async function deliver(delivery: ClaimedDelivery): Promise<Outcome> {
   const { destination } = delivery;
   let failure: string | null;
   try {
-    failure = destination.target === "webhook" ? await postToEndpoint(delivery, destination.endpoint) : await markUnsubscribedInResend(delivery, destination);
+    failure = destination.target === "webhook" ? await postToEndpoint(delivery, destination.endpoint) : await syncToResend(delivery, destination);
   } catch (error) {
     failure = `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
   }
