@@ -14,6 +14,11 @@ export function suppressionHash(channel: Channel, address: string): string {
   return createHmac("sha256", key).update(`${channel}:${normalised}`).digest("hex");
 }
 
+/** The same, or null without SUPPRESSION_KEY: then nothing can have been suppressed either. */
+export function suppressionHashIfKeyed(channel: Channel, address: string): string | null {
+  return env().SUPPRESSION_KEY ? suppressionHash(channel, address) : null;
+}
+
 type Addresses = { email?: string | null; phone?: string | null; whatsappId?: string | null };
 
 /**
@@ -21,8 +26,7 @@ type Addresses = { email?: string | null; phone?: string | null; whatsappId?: st
  * stays as it is). Null without SUPPRESSION_KEY: then nothing can have been suppressed either.
  */
 export function addressHashes(addresses: Addresses): { emailHash?: string | null; phoneHash?: string | null; whatsappHash?: string | null } {
-  const hash = (channel: Channel, address: string | null | undefined) =>
-    address === undefined ? undefined : address === null || !env().SUPPRESSION_KEY ? null : suppressionHash(channel, address);
+  const hash = (channel: Channel, address: string | null | undefined) => (address === undefined ? undefined : address === null ? null : suppressionHashIfKeyed(channel, address));
   return { emailHash: hash("email", addresses.email), phoneHash: hash("sms", addresses.phone), whatsappHash: hash("whatsapp", addresses.whatsappId) };
 }
 
