@@ -18,6 +18,11 @@ export function suppressionHash(workspaceId: string, channel: Channel, address: 
   return sha256Hex(`${workspaceId}:${hmacSha256Hex(key, `${channel}:${normalised}`)}`);
 }
 
+/** The same, or null without SUPPRESSION_KEY: then nothing can have been suppressed either. */
+export function suppressionHashIfKeyed(workspaceId: string, channel: Channel, address: string): string | null {
+  return env().SUPPRESSION_KEY ? suppressionHash(workspaceId, channel, address) : null;
+}
+
 type Addresses = { email?: string | null; phone?: string | null; whatsappId?: string | null };
 
 /**
@@ -25,8 +30,7 @@ type Addresses = { email?: string | null; phone?: string | null; whatsappId?: st
  * stays as it is). Null without SUPPRESSION_KEY: then nothing can have been suppressed either.
  */
 export function addressHashes(workspaceId: string, addresses: Addresses): { emailHash?: string | null; phoneHash?: string | null; whatsappHash?: string | null } {
-  const hash = (channel: Channel, address: string | null | undefined) =>
-    address === undefined ? undefined : address === null || !env().SUPPRESSION_KEY ? null : suppressionHash(workspaceId, channel, address);
+  const hash = (channel: Channel, address: string | null | undefined) => (address === undefined ? undefined : address === null ? null : suppressionHashIfKeyed(workspaceId, channel, address));
   return { emailHash: hash("email", addresses.email), phoneHash: hash("sms", addresses.phone), whatsappHash: hash("whatsapp", addresses.whatsappId) };
 }
 

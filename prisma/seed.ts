@@ -112,7 +112,7 @@ async function demoInbound(workspaceId: string, baseUrl: string, phone: string):
   const whatsappUrl = `${baseUrl}/api/inbound/whatsapp/${workspaceId}`;
   const whatsappBody = JSON.stringify({
     object: "whatsapp_business_account",
-    entry: [{ id: "demo", changes: [{ field: "messages", value: { messaging_product: "whatsapp", messages: [{ from: phone.replace(/\D/g, ""), id: "wamid.demo1", timestamp: "1700000000", type: "text", text: { body: "BAJA" } }] } }] }],
+    entry: [{ id: "demo", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { phone_number_id: settings.whatsappPhoneNumberId }, messages: [{ from: phone.replace(/\D/g, ""), id: "wamid.demo1", timestamp: "1700000000", type: "text", text: { body: "BAJA" } }] } }] }],
   });
   const whatsappSignature = `sha256=${createHmac("sha256", settings.whatsappAppSecret!).update(whatsappBody).digest("hex")}`;
   return {

@@ -1,11 +1,11 @@
 import "server-only";
-import { pool } from "@/lib/db";
-import { changeSubscription } from "@/lib/data/preferences";
-import { addSuppression } from "@/lib/data/suppressions";
+import { pool, transaction, type SqlClient } from "@/lib/db";
+import { applyPreferenceChangesToContactsWith } from "@/lib/data/preferences";
+import { changeSuppression } from "@/lib/data/suppressions";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import type { KeywordIntent } from "@/lib/inbound/keywords";
 import { sha256Hex } from "@/lib/sha256";
-import { suppressionHash } from "@/lib/suppression";
+import { suppressionHash, suppressionHashIfKeyed } from "@/lib/suppression";
 import { isUuid } from "@/lib/uuid";
 
 export type InboundChannel = "sms" | "whatsapp";
@@ -36,47 +36,76 @@ export async function findInboundSettings(workspaceId: string): Promise<InboundS
   return rows[0] ?? null;
 }
 
-export type InboundContact = { id: string; locale: string | null };
+/** A processed message id is kept this long: Twilio and Meta retry a webhook for far less (Meta up to 7 days). */
+const PROCESSED_MESSAGE_RETENTION = "30 days";
 
-/** By WhatsApp id first, then by the phone number it is (a WhatsApp id is the number's digits). */
-export async function findContactByAddress(workspaceId: string, channel: InboundChannel, address: string): Promise<InboundContact | null> {
-  const { rows } = await pool().query<InboundContact>(
+type ContactAtAddress = { id: string; locale: string | null; direct: boolean };
+
+/**
+ * Every contact reachable at the address on the channel, locked in id order (so that two keywords from
+ * one number queue up instead of deadlocking). For WhatsApp that is the WhatsApp id, or the phone number
+ * it is (a WhatsApp id is the number's digits); `direct` marks a match on the channel's own address.
+ */
+async function lockContactsAt(client: SqlClient, workspaceId: string, channel: InboundChannel, address: string): Promise<ContactAtAddress[]> {
+  const { rows } = await client.query<ContactAtAddress>(
     channel === "sms"
-      ? "SELECT id, locale FROM contacts WHERE workspace_id = $1 AND phone = $2 AND erased_at IS NULL LIMIT 1"
-      : `SELECT id, locale FROM contacts WHERE workspace_id = $1 AND erased_at IS NULL AND (whatsapp_id = $2 OR phone = '+' || $2)
-         ORDER BY (whatsapp_id = $2) DESC NULLS LAST LIMIT 1`,
+      ? "SELECT id, locale, true AS direct FROM contacts WHERE workspace_id = $1 AND phone = $2 AND erased_at IS NULL ORDER BY id FOR UPDATE"
+      : `SELECT id, locale, whatsapp_id IS NOT DISTINCT FROM $2 AS direct FROM contacts
+         WHERE workspace_id = $1 AND erased_at IS NULL AND (whatsapp_id = $2 OR phone = '+' || $2) ORDER BY id FOR UPDATE`,
     [workspaceId, address],
   );
-  return rows[0] ?? null;
+  return rows;
 }
+
+export type KeywordOutcome = { replayed: true } | { replayed: false; contactLocale: string | null };
 
 /**
  * Acts on a keyword texted from `address` (E.164 for SMS, the WhatsApp id for WhatsApp), on that channel
- * only. A known contact's channel switch changes, with the message as evidence in the ledger. An unknown
- * number's opt-out (or one on a channel the workspace has switched off) is kept as a suppression (keyed
- * hash), so the number is never messaged even if it is imported later; its opt-in lifts only a
- * suppression a keyword made, never an erasure's.
+ * only, once per message id: a replayed webhook (the same MessageSid or WhatsApp message id) finds its id
+ * taken and changes nothing. An opt-out switches the channel off for every contact at that number, each
+ * with the message as evidence in the ledger, and keeps the number itself suppressed (keyed hash) on that
+ * channel, so a contact who gets the number later, by import or a changed phone, is not sendable either.
+ * An opt-in lifts only that keyword's suppression (never an erasure's), recorded in the suppression
+ * history, and switches the channel back on for every contact at the number. On a channel the workspace
+ * has switched off only the suppression changes.
  */
 export async function applyKeyword(
   settings: InboundSettings,
   channel: InboundChannel,
   address: string,
-  contact: InboundContact | null,
-  intent: Exclude<KeywordIntent, "help">,
+  intent: KeywordIntent,
   message: { text: string; messageId: string | null },
-): Promise<void> {
-  if (contact && settings.enabledChannels.includes(channel)) {
-    await changeSubscription({
-      workspaceId: settings.id,
-      contactId: contact.id,
-      channel,
-      status: intent === "opt_out" ? "unsubscribed" : "subscribed",
-      evidence: { source: channel === "sms" ? "sms_keyword" : "whatsapp_keyword", messageId: message.messageId, wordingHash: sha256Hex(message.text) },
-    });
-    return;
-  }
-  const hash = suppressionHash(settings.id, channel, address);
-  const reason = `${channel}_keyword`;
-  if (intent === "opt_out") await addSuppression(pool(), settings.id, channel, hash, reason);
-  else await pool().query("DELETE FROM suppressions WHERE workspace_id = $1 AND channel = $2 AND address_hash = $3 AND reason = $4", [settings.id, channel, hash, reason]);
+): Promise<KeywordOutcome> {
+  return transaction(async (client) => {
+    if (message.messageId) {
+      const claimed = await client.query("INSERT INTO inbound_messages (workspace_id, channel, message_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [settings.id, channel, message.messageId]);
+      if (claimed.rowCount === 0) return { replayed: true };
+    }
+    const contacts = await lockContactsAt(client, settings.id, channel, address);
+    const contactLocale = (contacts.find((c) => c.direct && c.locale) ?? contacts.find((c) => c.locale))?.locale ?? null;
+    if (intent === "help") return { replayed: false, contactLocale };
+
+    const wordingHash = sha256Hex(message.text);
+    // Without SUPPRESSION_KEY the contacts' switches still change; only a number no contact has needs the key.
+    const addressHash = contacts.length > 0 ? suppressionHashIfKeyed(settings.id, channel, address) : suppressionHash(settings.id, channel, address);
+    if (addressHash) {
+      const action = intent === "opt_out" ? "suppress" : "lift";
+      await changeSuppression(client, { workspaceId: settings.id, channel, addressHash, action, reason: `${channel}_keyword`, messageId: message.messageId, wordingHash });
+    }
+    if (contacts.length > 0 && settings.enabledChannels.includes(channel)) {
+      await applyPreferenceChangesToContactsWith(
+        client,
+        settings.id,
+        contacts.map((c) => c.id),
+        [{ kind: "subscription", channel, status: intent === "opt_out" ? "unsubscribed" : "subscribed" }],
+        { source: channel === "sms" ? "sms_keyword" : "whatsapp_keyword", messageId: message.messageId, wordingHash },
+      );
+    }
+    return { replayed: false, contactLocale };
+  });
+}
+
+/** Housekeeping: message ids older than the retention go (a webhook that old is no longer retried). */
+export async function purgeProcessedInboundMessages(): Promise<void> {
+  await pool().query(`DELETE FROM inbound_messages WHERE received_at < now() - interval '${PROCESSED_MESSAGE_RETENTION}'`);
 }

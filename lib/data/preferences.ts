@@ -302,23 +302,44 @@ export async function applyPreferenceChanges(
   return transaction((client) => applyPreferenceChangesWith(client, workspaceId, contactId, changes, evidence));
 }
 
+type EvidenceFor = ConsentEvidence | ((change: PreferenceChange) => ConsentEvidence);
+
+/** The changes for each contact in turn (one result list per contact), then every ledger entry. */
+async function applyToContacts(client: SqlClient, workspaceId: string, contactIds: string[], changes: PreferenceChange[], evidence: EvidenceFor): Promise<PreferenceChangeResult[][]> {
+  const results: PreferenceChangeResult[][] = [];
+  const ledger: LedgerEntryInput[] = [];
+  for (const contactId of contactIds) {
+    const scope = await lockContact(client, workspaceId, contactId);
+    const contactResults: PreferenceChangeResult[] = [];
+    for (const change of changes) {
+      contactResults.push(await applyChange(client, scope, change, typeof evidence === "function" ? evidence(change) : evidence, ledger));
+    }
+    results.push(contactResults);
+  }
+  // Last, in the order the changes were made: the chain head stays locked from here to the commit.
+  for (const entry of ledger) await appendConsentEvent(client, entry);
+  return results;
+}
+
 /** The same, inside a transaction the caller holds (to commit the changes with something else). */
 export async function applyPreferenceChangesWith(
   client: SqlClient,
   workspaceId: string,
   contactId: string,
   changes: PreferenceChange[],
-  evidence: ConsentEvidence | ((change: PreferenceChange) => ConsentEvidence),
+  evidence: EvidenceFor,
 ): Promise<PreferenceChangeResult[]> {
-  const scope = await lockContact(client, workspaceId, contactId);
-  const results: PreferenceChangeResult[] = [];
-  const ledger: LedgerEntryInput[] = [];
-  for (const change of changes) {
-    results.push(await applyChange(client, scope, change, typeof evidence === "function" ? evidence(change) : evidence, ledger));
-  }
-  // Last, in the order the changes were made: the chain head stays locked from here to the commit.
-  for (const entry of ledger) await appendConsentEvent(client, entry);
+  const [results] = await applyToContacts(client, workspaceId, [contactId], changes, evidence);
   return results;
+}
+
+/**
+ * The same changes for several contacts at once (everyone at a number they share), inside the caller's
+ * transaction, one ledger entry per change made. The contacts are locked in id order and the chain head
+ * only after them, so two such calls never wait on each other in a circle.
+ */
+export async function applyPreferenceChangesToContactsWith(client: SqlClient, workspaceId: string, contactIds: string[], changes: PreferenceChange[], evidence: EvidenceFor): Promise<void> {
+  await applyToContacts(client, workspaceId, [...contactIds].sort(), changes, evidence);
 }
 
 /** The language the contact chose on the preference page; not a change of consent. */

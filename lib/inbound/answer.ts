@@ -1,5 +1,5 @@
 import "server-only";
-import { applyKeyword, findContactByAddress, type InboundChannel, type InboundSettings } from "@/lib/data/inbound";
+import { applyKeyword, type InboundChannel, type InboundSettings } from "@/lib/data/inbound";
 import { resolveLocale, translator } from "@/lib/i18n";
 import { classifyKeyword } from "@/lib/inbound/keywords";
 
@@ -9,7 +9,7 @@ const REPLY_KEY = { opt_out: "inbound.optedOut", opt_in: "inbound.optedIn", help
  * What SMS and WhatsApp share once the signature is checked: a message that is exactly a keyword (in any
  * of its texts: a button's payload or label, or what was typed) acts on that channel only and gets one
  * confirmation, in the contact's language (else the keyword's, else the workspace's). Any other message
- * changes nothing and gets no reply.
+ * changes nothing and gets no reply, and so does a message already answered (a replayed webhook).
  */
 export async function answerInboundMessage(settings: InboundSettings, channel: InboundChannel, from: string, texts: string[], messageId: string | null): Promise<string | null> {
   const matches = texts.flatMap((text) => {
@@ -18,9 +18,9 @@ export async function answerInboundMessage(settings: InboundSettings, channel: I
   });
   if (matches.length === 0) return null;
   const [{ text, keyword }] = matches;
-  const contact = await findContactByAddress(settings.id, channel, from);
-  if (keyword.intent !== "help") await applyKeyword(settings, channel, from, contact, keyword.intent, { text, messageId });
-  const locale = resolveLocale({ contactLocale: contact?.locale ?? keyword.locale, workspaceDefault: settings.defaultLocale });
+  const outcome = await applyKeyword(settings, channel, from, keyword.intent, { text, messageId });
+  if (outcome.replayed) return null;
+  const locale = resolveLocale({ contactLocale: outcome.contactLocale ?? keyword.locale, workspaceDefault: settings.defaultLocale });
   const t = translator(locale);
   return t(REPLY_KEY[keyword.intent], { sender: settings.name, channel: t(`channel.${channel}`) });
 }

@@ -5,10 +5,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { POST as EMAIL } from "@/app/api/inbound/email/route";
 import { POST as TWILIO } from "@/app/api/inbound/twilio/[workspace]/route";
 import { GET as WHATSAPP_VERIFY, POST as WHATSAPP } from "@/app/api/inbound/whatsapp/[workspace]/route";
+import { GET as AUDIENCE } from "@/app/api/v1/audience/route";
+import { POST as UPSERT_CONTACT } from "@/app/api/v1/contacts/route";
 import { db } from "@/lib/db";
+import { runHousekeeping } from "@/lib/data/housekeeping";
 import { getContactPreferences } from "@/lib/data/preferences";
 import { checkSendability } from "@/lib/data/sendability";
-import { createContact } from "@/lib/data/workspaces";
+import { createApiKey, createContact } from "@/lib/data/workspaces";
 import { env } from "@/lib/env";
 import { twilioSignature } from "@/lib/inbound/twilio-signature";
 import { mintLinks } from "@/lib/links";
@@ -48,7 +51,7 @@ async function inboundWorkspace() {
 const phone = () => `+1415${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
 
 /** A POST exactly as Twilio sends an incoming SMS, signed as Twilio signs it (or not). */
-function sms(workspaceId: string, from: string, text: string, options: { signature?: string } = {}) {
+function sms(workspaceId: string, from: string, text: string, options: { signature?: string; messageSid?: string } = {}) {
   const form = {
     ToCountry: "US",
     ToState: "CA",
@@ -65,7 +68,7 @@ function sms(workspaceId: string, from: string, text: string, options: { signatu
     To: "+14155238886",
     ToZip: "94105",
     NumSegments: "1",
-    MessageSid: `SM${randomBytes(16).toString("hex")}`,
+    MessageSid: options.messageSid ?? `SM${randomBytes(16).toString("hex")}`,
     AccountSid: `AC${randomBytes(16).toString("hex")}`,
     From: from,
     ApiVersion: "2010-04-01",
@@ -154,7 +157,7 @@ describe("SMS keywords (Twilio)", () => {
 });
 
 /** A POST exactly as the WhatsApp Cloud API sends an incoming message, signed with the app secret. */
-function whatsapp(workspaceId: string, message: Record<string, unknown>, options: { secret?: string; raw?: string } = {}) {
+function whatsapp(workspaceId: string, message: Record<string, unknown>, options: { secret?: string; raw?: string; phoneNumberId?: string } = {}) {
   const body =
     options.raw ??
     JSON.stringify({
@@ -166,7 +169,7 @@ function whatsapp(workspaceId: string, message: Record<string, unknown>, options
             {
               value: {
                 messaging_product: "whatsapp",
-                metadata: { display_phone_number: "15550783881", phone_number_id: "106540352242922" },
+                metadata: { display_phone_number: "15550783881", phone_number_id: options.phoneNumberId ?? "106540352242922" },
                 contacts: [{ profile: { name: "Sheena Nelson" }, wa_id: message.from }],
                 messages: [{ id: `wamid.${randomBytes(12).toString("hex")}`, timestamp: "1749416383", ...message }],
               },
@@ -239,6 +242,197 @@ describe("WhatsApp keywords (Cloud API)", () => {
     const wrongShape = await whatsapp(shop.workspace.id, {}, { raw: JSON.stringify({ object: "page", entry: [] }) });
     expect(wrongShape.status).toBe(400);
     expect((await wrongShape.json()).error.message).toContain("object");
+  });
+});
+
+/** The Business API as a sending system calls it: contact upsert, the audience stream and "may I send". */
+async function businessApi(workspaceId: string) {
+  const { key } = await createApiKey(workspaceId, "k");
+  const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+  return {
+    upsert: async (body: Record<string, unknown>) => {
+      const response = await UPSERT_CONTACT(new Request("http://test/api/v1/contacts", { method: "POST", headers, body: JSON.stringify(body) }));
+      expect(response.status).toBeLessThan(300);
+      return ((await response.json()) as { id: string }).id;
+    },
+    audience: async (channel: string) => {
+      const response = await AUDIENCE(new Request(`http://test/api/v1/audience?channel=${channel}`, { headers }));
+      return (await response.text())
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => (JSON.parse(line) as { contactId: string }).contactId);
+    },
+  };
+}
+
+const sendable = async (workspaceId: string, channel: "email" | "sms" | "whatsapp", contactIds: string[]) =>
+  (await checkSendability(workspaceId, channel, undefined, contactIds)).map((verdict) => (verdict.sendable ? "sendable" : verdict.reason));
+
+const ledger = async (contactId: string) =>
+  (await db().consentEvent.findMany({ where: { contactId }, orderBy: { seq: "asc" } })).map((e) => [e.channel, e.action, e.source]);
+
+const suppressionHistory = async (workspaceId: string) =>
+  (await db().suppressionEvent.findMany({ where: { workspaceId }, orderBy: { createdAt: "asc" } })).map((e) => [e.channel, e.action, e.reason, e.messageId]);
+
+describe("a number several contacts share", () => {
+  it("one SMS STOP opts out every contact at the number, and the number stays suppressed on SMS for contacts added or changed later", async () => {
+    const shop = await inboundWorkspace();
+    const api = await businessApi(shop.workspace.id);
+    const from = phone();
+    const first = await createContact(shop.workspace.id, { email: `${randomUUID()}@example.com`, phone: from, whatsappId: from.slice(1) });
+    const second = await createContact(shop.workspace.id, { email: `${randomUUID()}@example.com`, phone: from });
+    const elsewhere = await createContact(shop.workspace.id, { email: `${randomUUID()}@example.com`, phone: phone() });
+
+    expect(await twimlMessage(await sms(shop.workspace.id, from, "STOP"))).toContain("no more SMS");
+    for (const contact of [first, second]) {
+      expect(await channelState(shop.workspace.id, contact.id)).toEqual({ email: true, sms: false, whatsapp: true });
+      expect(await ledger(contact.id)).toEqual([["sms", "unsubscribe", "sms_keyword"]]);
+    }
+    expect(await db().suppression.findMany({ where: { workspaceId: shop.workspace.id }, select: { channel: true, reason: true } })).toEqual([{ channel: "sms", reason: "sms_keyword" }]);
+
+    const viaApi = await api.upsert({ externalId: `crm-${randomUUID()}`, email: `${randomUUID()}@example.com`, phone: from });
+    const viaData = (await createContact(shop.workspace.id, { email: `${randomUUID()}@example.com`, phone: from })).id;
+    expect(await api.upsert({ email: elsewhere.email, phone: from })).toBe(elsewhere.id);
+    const later = [viaApi, viaData, elsewhere.id];
+    expect(await sendable(shop.workspace.id, "sms", later)).toEqual(["suppressed", "suppressed", "suppressed"]);
+    expect(await sendable(shop.workspace.id, "email", later)).toEqual(["sendable", "sendable", "sendable"]);
+    expect(await sendable(shop.workspace.id, "whatsapp", [first.id])).toEqual(["sendable"]);
+    const smsAudience = await api.audience("sms");
+    expect([first.id, second.id, ...later].filter((id) => smsAudience.includes(id))).toEqual([]);
+    const emailAudience = await api.audience("email");
+    expect(later.filter((id) => emailAudience.includes(id))).toEqual(later);
+  });
+
+  it("START lifts the number's SMS suppression and brings back every contact at it, each change recorded", async () => {
+    const shop = await inboundWorkspace();
+    const from = phone();
+    const first = await createContact(shop.workspace.id, { email: null, phone: from });
+    const second = await createContact(shop.workspace.id, { email: null, phone: from });
+    await sms(shop.workspace.id, from, "STOP", { messageSid: "SMstop0001" });
+    expect(await twimlMessage(await sms(shop.workspace.id, from, "START", { messageSid: "SMstart0001" }))).toContain("subscribed to SMS messages again");
+    for (const contact of [first, second]) {
+      expect((await channelState(shop.workspace.id, contact.id)).sms).toBe(true);
+      expect(await ledger(contact.id)).toEqual([
+        ["sms", "unsubscribe", "sms_keyword"],
+        ["sms", "subscribe", "sms_keyword"],
+      ]);
+    }
+    expect(await db().suppression.count({ where: { workspaceId: shop.workspace.id } })).toBe(0);
+    expect(await suppressionHistory(shop.workspace.id)).toEqual([
+      ["sms", "suppress", "sms_keyword", "SMstop0001"],
+      ["sms", "lift", "sms_keyword", "SMstart0001"],
+    ]);
+    const newcomer = await createContact(shop.workspace.id, { email: null, phone: from });
+    expect(await sendable(shop.workspace.id, "sms", [first.id, second.id, newcomer.id])).toEqual(["sendable", "sendable", "sendable"]);
+  });
+
+  it("keeps a record when START lifts the suppression of a number no contact has", async () => {
+    const shop = await inboundWorkspace();
+    const from = phone();
+    await sms(shop.workspace.id, from, "STOP", { messageSid: "SMstop0002" });
+    await sms(shop.workspace.id, from, "START", { messageSid: "SMstart0002" });
+    expect(await db().suppression.count({ where: { workspaceId: shop.workspace.id } })).toBe(0);
+    const history = await db().suppressionEvent.findMany({ where: { workspaceId: shop.workspace.id }, orderBy: { createdAt: "asc" } });
+    expect(history.map((e) => [e.action, e.messageId])).toEqual([
+      ["suppress", "SMstop0002"],
+      ["lift", "SMstart0002"],
+    ]);
+    expect(history[0].addressHash).toBe(history[1].addressHash);
+    expect(history[1].wordingHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(history)).not.toContain(from.slice(1));
+  });
+
+  it("one WhatsApp STOP opts out every contact at the WhatsApp id, on WhatsApp only, for contacts added or changed later too; START lifts it", async () => {
+    const shop = await inboundWorkspace();
+    const api = await businessApi(shop.workspace.id);
+    const number = phone();
+    const wa = number.slice(1);
+    const first = await createContact(shop.workspace.id, { email: null, phone: number, whatsappId: wa });
+    const second = await createContact(shop.workspace.id, { email: `${randomUUID()}@example.com`, whatsappId: wa });
+    const elsewhere = await createContact(shop.workspace.id, { email: `${randomUUID()}@example.com`, whatsappId: phone().slice(1) });
+
+    await whatsapp(shop.workspace.id, { from: wa, type: "text", text: { body: "STOP" } });
+    for (const contact of [first, second]) {
+      expect((await channelState(shop.workspace.id, contact.id)).whatsapp).toBe(false);
+      expect(await ledger(contact.id)).toEqual([["whatsapp", "unsubscribe", "whatsapp_keyword"]]);
+    }
+    expect(await sendable(shop.workspace.id, "sms", [first.id])).toEqual(["sendable"]);
+    const viaApi = await api.upsert({ externalId: `crm-${randomUUID()}`, phone: number, whatsappId: wa });
+    const viaData = (await createContact(shop.workspace.id, { email: null, whatsappId: wa })).id;
+    expect(await api.upsert({ email: elsewhere.email, whatsappId: wa })).toBe(elsewhere.id);
+    const later = [viaApi, viaData, elsewhere.id];
+    expect(await sendable(shop.workspace.id, "whatsapp", later)).toEqual(["suppressed", "suppressed", "suppressed"]);
+    expect(await sendable(shop.workspace.id, "sms", [viaApi])).toEqual(["sendable"]);
+    const waAudience = await api.audience("whatsapp");
+    expect([first.id, second.id, ...later].filter((id) => waAudience.includes(id))).toEqual([]);
+
+    await whatsapp(shop.workspace.id, { from: wa, type: "text", text: { body: "START" } });
+    expect(await sendable(shop.workspace.id, "whatsapp", [first.id, second.id, ...later])).toEqual(["sendable", "sendable", "sendable", "sendable", "sendable"]);
+    expect((await suppressionHistory(shop.workspace.id)).map(([channel, action]) => [channel, action])).toEqual([
+      ["whatsapp", "suppress"],
+      ["whatsapp", "lift"],
+    ]);
+  });
+});
+
+describe("replayed and misdirected inbound webhooks", () => {
+  it("acts once on a MessageSid: a replay changes nothing, records nothing and gets no reply, even after a later START", async () => {
+    const shop = await inboundWorkspace();
+    const from = phone();
+    const contact = await createContact(shop.workspace.id, { email: null, phone: from });
+    expect(await twimlMessage(await sms(shop.workspace.id, from, "STOP", { messageSid: "SMreplayed01" }))).toContain("no more SMS");
+    const replay = await sms(shop.workspace.id, from, "STOP", { messageSid: "SMreplayed01" });
+    expect(replay.status).toBe(200);
+    expect(await replay.text()).toContain("<Response/>");
+    expect(await ledger(contact.id)).toEqual([["sms", "unsubscribe", "sms_keyword"]]);
+
+    await sms(shop.workspace.id, from, "START", { messageSid: "SMreplayed02" });
+    expect(await twimlMessage(await sms(shop.workspace.id, from, "STOP", { messageSid: "SMreplayed01" }))).toBeNull();
+    expect((await channelState(shop.workspace.id, contact.id)).sms).toBe(true);
+    expect(await ledger(contact.id)).toHaveLength(2);
+    expect(await suppressionHistory(shop.workspace.id)).toHaveLength(2);
+  });
+
+  it("acts once on a WhatsApp message id, with one reply", async () => {
+    const shop = await inboundWorkspace();
+    const number = phone();
+    const contact = await createContact(shop.workspace.id, { email: null, phone: number, whatsappId: number.slice(1) });
+    const sent = cloudApiMessages.length;
+    const message = { id: `wamid.${randomBytes(12).toString("hex")}`, from: number.slice(1), type: "text", text: { body: "STOP" } };
+    expect((await whatsapp(shop.workspace.id, message)).status).toBe(200);
+    expect((await whatsapp(shop.workspace.id, message)).status).toBe(200);
+    expect(cloudApiMessages.length - sent).toBe(1);
+    expect(await ledger(contact.id)).toEqual([["whatsapp", "unsubscribe", "whatsapp_keyword"]]);
+  });
+
+  it("ignores a WhatsApp change for a phone number id that is not the workspace's", async () => {
+    const shop = await inboundWorkspace();
+    const number = phone();
+    const contact = await createContact(shop.workspace.id, { email: null, phone: number, whatsappId: number.slice(1) });
+    const sent = cloudApiMessages.length;
+    const response = await whatsapp(shop.workspace.id, { from: number.slice(1), type: "text", text: { body: "STOP" } }, { phoneNumberId: "999999999999999" });
+    expect(response.status).toBe(200);
+    expect(cloudApiMessages.length).toBe(sent);
+    expect(await ledger(contact.id)).toEqual([]);
+    expect(await db().suppression.count({ where: { workspaceId: shop.workspace.id } })).toBe(0);
+    expect(await db().inboundMessage.count({ where: { workspaceId: shop.workspace.id } })).toBe(0);
+  });
+
+  it("forgets processed message ids after the retention period", async () => {
+    const shop = await inboundWorkspace();
+    await sms(shop.workspace.id, phone(), "HELP", { messageSid: "SMold0001" });
+    await sms(shop.workspace.id, phone(), "HELP", { messageSid: "SMnew0001" });
+    await db().inboundMessage.updateMany({ where: { workspaceId: shop.workspace.id, messageId: "SMold0001" }, data: { receivedAt: new Date(Date.now() - 31 * 86_400_000) } });
+    await runHousekeeping();
+    expect((await db().inboundMessage.findMany({ where: { workspaceId: shop.workspace.id } })).map((m) => m.messageId)).toEqual(["SMnew0001"]);
+  });
+
+  it("refuses a MessageSid too long to be one", async () => {
+    const shop = await inboundWorkspace();
+    const response = await sms(shop.workspace.id, phone(), "STOP", { messageSid: `SM${"a".repeat(300)}` });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.message).toContain("MessageSid");
+    expect(await db().suppression.count({ where: { workspaceId: shop.workspace.id } })).toBe(0);
   });
 });
 

@@ -94,6 +94,17 @@ describe("npm start", () => {
     const sms = await fetch(demo.inbound.sms.url.replace("localhost", "127.0.0.1"), { method: "POST", headers: { "x-twilio-signature": signature }, body: form });
     expect(sms.status).toBe(200);
     expect(await sms.text()).toContain("<Message>Acme: you will receive no more SMS messages.");
+    // And the signed WhatsApp message: its BAJA, for the demo's phone number id, switches that contact's WhatsApp off.
+    const whatsappTryIt: string = demo.inbound.whatsapp.tryIt;
+    const whatsapp = await fetch(demo.inbound.whatsapp.url.replace("localhost", "127.0.0.1"), {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-hub-signature-256": /X-Hub-Signature-256: ([^']+)'/.exec(whatsappTryIt)![1] },
+      body: /--data '([^']+)'$/.exec(whatsappTryIt)![1],
+    });
+    expect(whatsapp.status).toBe(200);
+    const texter = demo.contacts.find((c: { phone: string | null }) => c.phone);
+    const preferences = await fetch(`http://127.0.0.1:${port}/api/v1/contacts/${texter.id}/preferences`, { headers: { authorization: `Bearer ${demo.apiKey}` } });
+    expect((await preferences.json()).channels).toMatchObject({ sms: { subscribed: false }, whatsapp: { subscribed: false }, email: { subscribed: true } });
     expect(demo.inbound.email.secret).toMatch(/^whsec_/);
 
     first.child.kill("SIGTERM");

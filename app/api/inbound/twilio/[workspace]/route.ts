@@ -4,10 +4,13 @@ import { env } from "@/lib/env";
 import { answerInboundMessage } from "@/lib/inbound/answer";
 import { escapeMarkup } from "@/lib/markup";
 import { isValidTwilioSignature } from "@/lib/inbound/twilio-signature";
+import { isStorableText } from "@/lib/schemas/api-fields";
 
 export const dynamic = "force-dynamic";
 
 const E164 = /^\+[1-9]\d{6,14}$/;
+// Twilio's are 34 characters; WhatsApp message ids get the same room.
+const MAX_MESSAGE_SID = 256;
 
 /**
  * POST /api/inbound/twilio/{workspace}: Twilio's incoming-SMS webhook (form-encoded From, To, Body, ...).
@@ -28,8 +31,10 @@ export async function POST(request: Request, { params }: { params: Promise<{ wor
     if (!from || !E164.test(from)) return apiError(400, "invalid_request", "From: must be a phone number in E.164 form, such as +14155550100.");
     if (body === null) return apiError(400, "invalid_request", "Body: is missing.");
     const messageSid = form.get("MessageSid");
-    // It goes into the ledger, and PostgreSQL's text refuses NUL.
-    if (messageSid?.includes("\u0000")) return apiError(400, "invalid_request", "MessageSid: must not contain the NUL character (U+0000).");
+    // It goes into the ledger and the processed-message ids, and PostgreSQL's text refuses NUL.
+    if (messageSid !== null && (messageSid.length > MAX_MESSAGE_SID || !isStorableText(messageSid))) {
+      return apiError(400, "invalid_request", `MessageSid: must be at most ${MAX_MESSAGE_SID} characters, without the NUL character (U+0000).`);
+    }
     const reply = await answerInboundMessage(settings, "sms", from, [body], messageSid);
     const twiml = reply ? `<Response><Message>${escapeMarkup(reply)}</Message></Response>` : "<Response/>";
     return new Response(`<?xml version="1.0" encoding="UTF-8"?>${twiml}`, { headers: { "Content-Type": "text/xml; charset=utf-8", "Cache-Control": "no-store" } });

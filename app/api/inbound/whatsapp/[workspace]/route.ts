@@ -28,7 +28,8 @@ export async function GET(request: Request, { params }: Params) {
 
 /**
  * POST: incoming messages, signed with the app secret (X-Hub-Signature-256). A keyword, typed or from a
- * quick-reply button, acts on WhatsApp only; the confirmation goes back through the Cloud API.
+ * quick-reply button, acts on WhatsApp only; the confirmation goes back through the Cloud API. A change
+ * for a phone number id other than the workspace's is ignored (200, nothing changed).
  */
 export async function POST(request: Request, { params }: Params) {
   try {
@@ -41,6 +42,8 @@ export async function POST(request: Request, { params }: Params) {
     const parsed = whatsappWebhookSchema.safeParse(parseJsonObject(request.headers.get("content-type"), raw));
     if (!parsed.success) return validationError(parsed.error);
     for (const change of parsed.data.entry.flatMap((entry) => entry.changes)) {
+      // One Meta app (one app secret) can serve several businesses' numbers: act only on this workspace's.
+      if (settings.whatsappPhoneNumberId && change.value.metadata?.phone_number_id !== settings.whatsappPhoneNumberId) continue;
       for (const message of change.value.messages ?? []) {
         const reply = await answerInboundMessage(settings, "whatsapp", message.from, messageWords(message), message.id);
         if (reply) await sendReply(settings, change.value.metadata?.phone_number_id, message.from, reply);
