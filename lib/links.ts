@@ -21,7 +21,8 @@ export type MintedLinks = {
 /** SMS and WhatsApp get short links: a JWS is too long for a text message. */
 const SHORT_LINK_CHANNELS: readonly Channel[] = ["sms", "whatsapp"];
 
-export async function signLinkToken(request: LinkRequest & { purpose: TokenPurpose; tokenId?: string }): Promise<string> {
+/** `now` backdates the issue (and so the expiry) to when the message was sent. */
+export async function signLinkToken(request: LinkRequest & { purpose: TokenPurpose; tokenId?: string; now?: Date }): Promise<string> {
   const key = await findActiveSigningKey(request.workspaceId);
   if (!key) throw new Error(`workspace ${request.workspaceId} has no active signing key`);
   return signToken(request, key);

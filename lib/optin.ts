@@ -51,10 +51,17 @@ export async function startDoubleOptIn(workspaceId: string, request: z.infer<typ
   return { pending };
 }
 
-export type ConfirmationView = { locale: Locale; sender: string; branding: ContactPreferences["workspace"]["branding"]; pending: string; pendingKeys: string[] };
+export type ConfirmationView = {
+  locale: Locale;
+  sender: string;
+  branding: ContactPreferences["workspace"]["branding"];
+  pending: string;
+  /** Each pending topic with its version, which the button posts back: it confirms only what the page showed. */
+  pendingVersions: Record<string, number>;
+};
 
-function pendingKeys(state: ContactPreferences): string[] {
-  return state.channels.find((c) => c.channel === "email")?.topics.filter((t) => t.status === "pending").map((t) => t.key) ?? [];
+function pendingTopics(state: ContactPreferences) {
+  return state.channels.find((c) => c.channel === "email")?.topics.filter((t) => t.status === "pending") ?? [];
 }
 
 /** What the confirmation page shows. Reads only. */
@@ -63,22 +70,32 @@ export async function loadConfirmation(token: string, acceptLanguage: string | n
   if (!link) return null;
   const { state } = link;
   const locale = resolveLocale({ contactLocale: state.contact.locale, acceptLanguage, workspaceDefault: state.workspace.defaultLocale });
-  const keys = pendingKeys(state);
-  return { locale, sender: state.workspace.name, branding: state.workspace.branding, pending: topicList(state, keys, locale), pendingKeys: keys };
+  const topics = pendingTopics(state);
+  return {
+    locale,
+    sender: state.workspace.name,
+    branding: state.workspace.branding,
+    pending: topicList(state, topics.map((t) => t.key), locale),
+    pendingVersions: Object.fromEntries(topics.map((t) => [t.key, t.version])),
+  };
 }
 
-/** The button: every topic still pending by email becomes subscribed, recorded as a double opt-in. */
-export async function confirmPending(token: string): Promise<string[] | null> {
+/**
+ * The button: the topics the page showed that are still pending by email become subscribed, recorded
+ * as a double opt-in. Each names the version the page showed, so a page opened before an opt-out (and
+ * a new request) confirms nothing: StaleVersionError.
+ */
+export async function confirmPending(token: string, seen: Record<string, number>): Promise<string[] | null> {
   const link = await resolveContactLink(token, "confirm");
   if (!link) return null;
-  const keys = pendingKeys(link.state);
-  if (keys.length === 0) return [];
+  const topics = pendingTopics(link.state).filter((t) => Object.hasOwn(seen, t.key));
+  if (topics.length === 0) return [];
   const requestHeaders = await headers();
   await applyPreferenceChanges(
     link.claims.workspaceId,
     link.claims.contactId,
-    keys.map((topicKey) => ({ kind: "subscription" as const, channel: "email" as const, topicKey, status: "subscribed" as const })),
+    topics.map((t) => ({ kind: "subscription" as const, channel: "email" as const, topicKey: t.key, status: "subscribed" as const, expectedVersion: seen[t.key] })),
     { source: "double_opt_in", ip: clientIp(requestHeaders), userAgent: userAgent(requestHeaders), tokenId: link.claims.tokenId, messageId: link.claims.messageId ?? null },
   );
-  return keys;
+  return topics.map((t) => t.key);
 }

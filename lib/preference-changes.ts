@@ -21,18 +21,23 @@ export function pauseEnd(choice: ChannelPreferencesInput["pause"], until: string
   }
 }
 
-/** The changes one channel section asks for. Later changes to the channel's row skip the version check: the first one made it. */
+/** The version a row's first change names; its later changes skip the check, the first one made it. */
+function versionForFirstChange(version: number): () => number | undefined {
+  let unused: number | undefined = version;
+  return () => {
+    const v = unused;
+    unused = undefined;
+    return v;
+  };
+}
+
+/** The changes one channel section asks for. */
 export function channelFormChanges(channel: ChannelState, input: ChannelPreferencesInput, now = new Date()): PreferenceChange[] {
   if (input.intent === "stop-channel") {
     return [{ kind: "subscription", channel: channel.channel, status: "unsubscribed", expectedVersion: input.channelVersion }];
   }
   const changes: PreferenceChange[] = [];
-  let channelVersion: number | undefined = input.channelVersion;
-  const nextChannelVersion = () => {
-    const v = channelVersion;
-    channelVersion = undefined;
-    return v;
-  };
+  const nextChannelVersion = versionForFirstChange(input.channelVersion);
 
   if (input.channelOn !== channel.subscribed) {
     changes.push({ kind: "subscription", channel: channel.channel, status: input.channelOn ? "subscribed" : "unsubscribed", expectedVersion: nextChannelVersion() });
@@ -86,13 +91,29 @@ export function alternativesFor(state: ContactPreferences, optOut: OptOutScope, 
   return [];
 }
 
-/** The changes an alternative stands for: back on, with fewer messages; or on another channel instead. */
-export function alternativeChanges(optOut: OptOutScope, alternative: Alternative, now = new Date()): PreferenceChange[] {
-  const scopeOn = (channel: Channel): PreferenceChange[] => [
-    { kind: "subscription", channel, status: "subscribed" },
-    ...(optOut.topicKey ? [{ kind: "subscription" as const, channel, topicKey: optOut.topicKey, status: "subscribed" as const }] : []),
-  ];
-  if (alternative.id === "weekly") return [...scopeOn(optOut.channel), { kind: "frequency", channel: optOut.channel, frequency: "weekly" }];
-  if (alternative.id === "pause") return [...scopeOn(optOut.channel), { kind: "pause", channel: optOut.channel, pausedUntil: new Date(now.getTime() + 30 * DAY_MS) }];
-  return scopeOn(alternative.channel);
+/** The versions an alternative's form showed: the channel it acts on, and the opted-out topic there. */
+export type SeenVersions = { channel: number; topic?: number };
+
+/**
+ * The changes an alternative stands for — back on with fewer messages, or on another channel instead —
+ * worked out against the current state, each row's first change naming the version the person saw: a
+ * page rendered before a newer change (an opt-out by one-click, a STOP) changes nothing.
+ */
+export function alternativeChanges(state: ContactPreferences, optOut: OptOutScope, alternative: Alternative, seen: SeenVersions, now = new Date()): PreferenceChange[] {
+  const channel = state.channels.find((c) => c.channel === alternative.channel);
+  if (!channel) return [];
+  const changes: PreferenceChange[] = [];
+  const nextChannelVersion = versionForFirstChange(seen.channel);
+  if (!channel.subscribed) changes.push({ kind: "subscription", channel: channel.channel, status: "subscribed", expectedVersion: nextChannelVersion() });
+  const topic = optOut.topicKey ? channel.topics.find((t) => t.key === optOut.topicKey) : undefined;
+  if (topic && topic.status !== "subscribed") {
+    changes.push({ kind: "subscription", channel: channel.channel, topicKey: topic.key, status: "subscribed", expectedVersion: seen.topic });
+  }
+  if (alternative.id === "weekly" && channel.frequency !== "weekly") {
+    changes.push({ kind: "frequency", channel: channel.channel, frequency: "weekly", expectedVersion: nextChannelVersion() });
+  }
+  if (alternative.id === "pause") {
+    changes.push({ kind: "pause", channel: channel.channel, pausedUntil: new Date(now.getTime() + 30 * DAY_MS), expectedVersion: nextChannelVersion() });
+  }
+  return changes;
 }

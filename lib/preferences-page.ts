@@ -6,7 +6,7 @@ import type { ContactPreferences } from "@/lib/data/preferences";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import { localizedText, matchLocale, resolveLocale, translator, type Locale, type Translate } from "@/lib/i18n";
 import { preferencesPagePath, resolveContactLink } from "@/lib/links";
-import { alternativesFor, type Alternative, type OptOutScope } from "@/lib/preference-changes";
+import { alternativesFor, type Alternative, type OptOutScope, type SeenVersions } from "@/lib/preference-changes";
 import { noteVisit } from "@/lib/visits";
 import { sha256Hex } from "@/lib/sha256";
 import { describeScope } from "@/lib/unsubscribe";
@@ -36,8 +36,16 @@ export type SurveyView = {
   channel: Channel;
   label: string;
   reason: string | null;
-  alternatives: (Alternative & { label: string })[];
+  /** Each with the versions its form posts back, so that it never undoes a change made after the page. */
+  alternatives: (Alternative & { label: string; seen: SeenVersions })[];
 };
+
+/** The versions a person sees of what an alternative would change: its channel, and the topic there. */
+function seenVersions(state: ContactPreferences, scope: OptOutScope, channel: Channel): SeenVersions {
+  const channelState = state.channels.find((c) => c.channel === channel);
+  const topic = scope.topicKey ? channelState?.topics.find((t) => t.key === scope.topicKey) : undefined;
+  return { channel: channelState?.version ?? 0, ...(topic ? { topic: topic.version } : {}) };
+}
 
 /** The reason question for one opt-out of this contact, and once answered the alternatives that fit. */
 export async function loadSurvey(state: ContactPreferences, eventId: string, t: Translate, locale: Locale): Promise<SurveyView | null> {
@@ -53,6 +61,7 @@ export async function loadSurvey(state: ContactPreferences, eventId: string, t: 
     alternatives: reason
       ? alternativesFor(state, scope, reason).map((alternative) => ({
           ...alternative,
+          seen: seenVersions(state, scope, alternative.channel),
           label:
             alternative.id === "weekly"
               ? t("prefs.alternative.weekly")

@@ -20,6 +20,15 @@ export const TOKEN_LIFETIME_SECONDS: Record<TokenPurpose, number> = {
   confirm: 7 * DAY,
 };
 
+/**
+ * Until when what a link leads to may add consent (an Undo, a preference page): a preference link's
+ * lifetime after the message was sent, counted from the link's issue time, never from a visit. An
+ * unsubscribe link keeps opting out for its whole life; holding an old email does not turn consent on.
+ */
+export function addsConsentUntil(claims: Pick<LinkClaims, "issuedAt">): Date {
+  return new Date(claims.issuedAt.getTime() + TOKEN_LIFETIME_SECONDS.preferences * 1000);
+}
+
 const ALGORITHM = "HS256";
 
 export type LinkClaims = {

@@ -64,6 +64,8 @@ export function PreferencesView({ state, surface, locale, query, survey }: { sta
                           {survey.alternatives.map((alternative) => (
                             <form key={alternative.id} action={chooseAlternative.bind(null, token, kind, survey.eventId, alternative.id)}>
                               <SurfaceFields surface={surface} locale={locale} />
+                              <input type="hidden" name="channelVersion" value={alternative.seen.channel} />
+                              {alternative.seen.topic !== undefined && <input type="hidden" name="topicVersion" value={alternative.seen.topic} />}
                               <SecondaryButton>{alternative.label}</SecondaryButton>
                             </form>
                           ))}

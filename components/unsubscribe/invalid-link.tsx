@@ -1,7 +1,6 @@
 import { headers } from "next/headers";
 import { Card, PageShell } from "@/components/ui/card";
-import { FreshLinkForm } from "@/components/unsubscribe/fresh-link-form";
-import { isEmailConfigured } from "@/lib/email";
+import { FreshLinkOffer } from "@/components/unsubscribe/fresh-link-offer";
 import { resolveLocale, translator } from "@/lib/i18n";
 
 /** The one answer to every bad link: forged, tampered, expired, retired key, unknown contact, other workspace. */
@@ -14,18 +13,7 @@ export async function InvalidLink() {
         <Card>
           <h1 className="text-2xl font-bold">{t("invalid.title")}</h1>
           <p className="mt-3 text-slate-800">{t("invalid.body")}</p>
-          {isEmailConfigured() && (
-            <FreshLinkForm
-              labels={{
-                intro: t("invalid.freshLink"),
-                label: t("fresh.label"),
-                submit: t("fresh.submit"),
-                sent: t("fresh.sent"),
-                invalidEmail: t("fresh.invalidEmail"),
-                tooMany: t("fresh.tooMany"),
-              }}
-            />
-          )}
+          <FreshLinkOffer t={t} intro={t("invalid.freshLink")} />
         </Card>
       </div>
     </PageShell>

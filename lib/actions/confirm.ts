@@ -1,10 +1,21 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { StaleVersionError } from "@/lib/errors";
 import { confirmPagePath, confirmPending } from "@/lib/optin";
+import { seenTopicVersionsFromForm } from "@/lib/schemas/preferences";
 
-/** The confirmation button, bound to its page's token and verifying it again. */
-export async function confirmSubscription(token: string) {
-  const confirmed = await confirmPending(token);
+/** The confirmation button, bound to its page's token and verifying it again; it posts the topics it showed. */
+export async function confirmSubscription(token: string, form: FormData) {
+  const seen = seenTopicVersionsFromForm(form);
+  // A stale page (or one without what it showed) confirms nothing and shows the current state.
+  if (!seen.success) redirect(confirmPagePath(token));
+  let confirmed: string[] | null;
+  try {
+    confirmed = await confirmPending(token, seen.data);
+  } catch (error) {
+    if (error instanceof StaleVersionError) redirect(confirmPagePath(token));
+    throw error;
+  }
   redirect(confirmed && confirmed.length > 0 ? `${confirmPagePath(token)}?confirmed=${confirmed.join(",")}` : confirmPagePath(token));
 }

@@ -11,7 +11,7 @@ import { alternativeChanges, alternativesFor, channelFormChanges, stopAllChanges
 import { resolveContactLink } from "@/lib/links";
 import { allowedParent, pageLocale, surfaceKind, surfaceUrl, switchWordingHash, type Surface } from "@/lib/preferences-page";
 import { clientIp, userAgent } from "@/lib/request-info";
-import { channelPreferencesFromForm } from "@/lib/schemas/preferences";
+import { channelPreferencesFromForm, seenVersionSchema } from "@/lib/schemas/preferences";
 import { optOutReasonSchema } from "@/lib/schemas/opt-out-reason";
 import type { LinkClaims } from "@/lib/tokens";
 
@@ -103,5 +103,10 @@ export async function chooseAlternative(token: string, kind: string, eventId: st
   // Only an alternative the page offered for this answer can be chosen.
   const alternative = alternativesFor(state, scope, event.feedback.reason).find((a) => a.id === alternativeId);
   if (!alternative) redirect(surfaceUrl(surface, { lang: locale, error: "invalid" }));
-  await applyAndReturn(page, alternativeChanges(scope, alternative), { alternative: "done" });
+  // The versions the page showed; a form without them is as stale as one with older ones.
+  const seenChannel = seenVersionSchema.safeParse(form.get("channelVersion"));
+  const seenTopic = seenVersionSchema.safeParse(form.get("topicVersion"));
+  if (!seenChannel.success || (scope.topicKey && !seenTopic.success)) redirect(surfaceUrl(surface, { lang: locale, stale: "1" }));
+  const seen = { channel: seenChannel.data, topic: seenTopic.data };
+  await applyAndReturn(page, alternativeChanges(state, scope, alternative, seen), { alternative: "done" });
 }

@@ -3,11 +3,13 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { recordOptOutFeedback } from "@/lib/data/links";
+import { StaleVersionError } from "@/lib/errors";
 import { matchLocale, resolveLocale } from "@/lib/i18n";
 import { unsubscribePagePath } from "@/lib/links";
 import { clientIp, userAgent } from "@/lib/request-info";
 import { optOutReasonSchema } from "@/lib/schemas/opt-out-reason";
-import { resolveUnsubscribeLink, resubscribeByLink, unsubscribeByLink, wordingHash } from "@/lib/unsubscribe";
+import { seenVersionSchema } from "@/lib/schemas/preferences";
+import { canUndoByLink, resolveUnsubscribeLink, resubscribeByLink, unsubscribeByLink, wordingHash } from "@/lib/unsubscribe";
 
 // The landing page's buttons. Each action is bound to the token of the page it was rendered on and
 // verifies that token again itself: nothing the browser sends can widen what it acts on.
@@ -40,9 +42,20 @@ export async function confirmUnsubscribe(token: string, form: FormData) {
 }
 
 export async function undoUnsubscribe(token: string, form: FormData) {
-  const { claims, scope } = await linkOrInvalid(token);
-  const evidence = await evidenceFor(form.get("locale")?.toString() ?? null, scope);
-  await resubscribeByLink(claims, { ...evidence, details: { undo: true } });
+  const link = await linkOrInvalid(token);
+  // A list no longer sent, or a message too old to add consent: the page offers no Undo (any more).
+  if (!canUndoByLink(link)) redirect(unsubscribePagePath(token));
+  const stale = `${unsubscribePagePath(token)}?stale=1`;
+  const seen = seenVersionSchema.safeParse(form.get("version"));
+  // A page without the version it showed is as stale as one showing an older version.
+  if (!seen.success) redirect(stale);
+  const evidence = await evidenceFor(form.get("locale")?.toString() ?? null, link.scope);
+  try {
+    await resubscribeByLink(link.claims, seen.data, { ...evidence, details: { undo: true } });
+  } catch (error) {
+    if (error instanceof StaleVersionError) redirect(stale);
+    throw error;
+  }
   redirect(`${unsubscribePagePath(token)}?resubscribed=1`);
 }
 

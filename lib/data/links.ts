@@ -1,9 +1,9 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { db } from "@/lib/db";
-import { assertChannelEnabled, assertTopicOnChannel } from "@/lib/scope";
+import { db, pool } from "@/lib/db";
+import { assertChannelEnabled, assertTopicExists, assertTopicOnChannel } from "@/lib/scope";
 import { NotFoundError } from "@/lib/errors";
-import type { Channel, OptOutReason, TokenPurpose } from "@/lib/generated/prisma/enums";
+import type { Channel, OptOutReason, SubscriptionStatus, TokenPurpose } from "@/lib/generated/prisma/enums";
 import type { LocalizedText } from "@/lib/data/preferences";
 import { readBranding, type Branding } from "@/lib/schemas/embed";
 import { isUuid } from "@/lib/uuid";
@@ -13,47 +13,62 @@ export type LinkScope = {
   contact: { id: string; locale: string | null };
   channel: Channel;
   topic: { id: string; key: string; names: LocalizedText; requiresOptIn: boolean } | null;
+  /** Whether the workspace still sends this: the channel enabled, the topic live and sent on it. */
+  current: boolean;
 };
 
 /**
  * What a link for (contact, channel, topic) would act on, checked: the contact is in the workspace, the
  * channel is enabled, the topic exists and is sent on that channel. Throws a UserFacingError naming
- * what is wrong.
+ * what is wrong. With `evenIfDropped` (a link already in someone's inbox) a channel disabled or a topic
+ * retired or taken off the channel since is still found, as not `current`.
  */
-export async function findLinkScope(workspaceId: string, contactId: string, channel: Channel, topicKey?: string): Promise<LinkScope> {
+export async function findLinkScope(workspaceId: string, contactId: string, channel: Channel, topicKey?: string, options: { evenIfDropped?: boolean } = {}): Promise<LinkScope> {
   const contact = await db().contact.findFirst({
     where: { id: contactId, workspaceId, erasedAt: null },
     select: { id: true, locale: true, workspace: { select: { id: true, name: true, defaultLocale: true, enabledChannels: true, branding: true } } },
   });
   if (!contact) throw new NotFoundError("contact", "There is no contact with this id in this workspace.");
   const { workspace } = contact;
-  assertChannelEnabled(workspace.enabledChannels, channel);
+  if (!options.evenIfDropped) assertChannelEnabled(workspace.enabledChannels, channel);
+  let current = workspace.enabledChannels.includes(channel);
   let topic: LinkScope["topic"] = null;
   if (topicKey) {
     const found = await db().topic.findUnique({ where: { workspaceId_key: { workspaceId, key: topicKey } } });
-    const live = found && !found.retiredAt ? found : null;
-    assertTopicOnChannel(topicKey, live, channel);
-    topic = { id: live.id, key: live.key, names: live.names as LocalizedText, requiresOptIn: live.requiresOptIn };
+    assertTopicExists(topicKey, found);
+    if (!options.evenIfDropped) assertTopicOnChannel(topicKey, found.retiredAt ? null : found, channel);
+    current &&= !found.retiredAt && found.channels.includes(channel);
+    topic = { id: found.id, key: found.key, names: found.names as LocalizedText, requiresOptIn: found.requiresOptIn };
   }
   return {
     workspace: { id: workspace.id, name: workspace.name, defaultLocale: workspace.defaultLocale, branding: readBranding(workspace.branding) },
     contact: { id: contact.id, locale: contact.locale },
     channel,
     topic,
+    current,
   };
 }
 
-/** Whether the scope a link names is currently subscribed. */
-export async function isScopeSubscribed(scope: LinkScope): Promise<boolean> {
-  const { contact, channel, topic } = scope;
-  if (!topic) {
-    const row = await db().channelSubscription.findUnique({ where: { contactId_channel: { contactId: contact.id, channel } } });
-    return row?.subscribed ?? true;
-  }
-  const row = await db().topicSubscription.findUnique({
-    where: { contactId_channel_topicId: { contactId: contact.id, channel, topicId: topic.id } },
-  });
-  return (row?.status ?? (topic.requiresOptIn ? "unsubscribed" : "subscribed")) === "subscribed";
+export type ScopeState = { status: SubscriptionStatus; version: number };
+
+/**
+ * The state of the scope a link names — the topic on the channel, or the channel's overall switch —
+ * defaults filled in, with the version a change must name; null when the contact is gone. One read,
+ * no lock: the one-click endpoint asks it before every post.
+ */
+export async function readScopeState(workspaceId: string, contactId: string, channel: Channel, topicKey?: string): Promise<ScopeState | null> {
+  const { rows } = await pool().query<ScopeState>(
+    topicKey
+      ? `SELECT COALESCE(ts.status::text, CASE WHEN t.requires_opt_in THEN 'unsubscribed' ELSE 'subscribed' END) AS status, COALESCE(ts.version, 0) AS version
+         FROM contacts c JOIN topics t ON t.workspace_id = c.workspace_id AND t.key = $4
+         LEFT JOIN topic_subscriptions ts ON ts.workspace_id = c.workspace_id AND ts.contact_id = c.id AND ts.channel = $3 AND ts.topic_id = t.id
+         WHERE c.workspace_id = $1 AND c.id = $2 AND c.erased_at IS NULL`
+      : `SELECT CASE WHEN cs.subscribed = false THEN 'unsubscribed' ELSE 'subscribed' END AS status, COALESCE(cs.version, 0) AS version
+         FROM contacts c LEFT JOIN channel_subscriptions cs ON cs.workspace_id = c.workspace_id AND cs.contact_id = c.id AND cs.channel = $3
+         WHERE c.workspace_id = $1 AND c.id = $2 AND c.erased_at IS NULL`,
+    topicKey ? [workspaceId, contactId, channel, topicKey] : [workspaceId, contactId, channel],
+  );
+  return rows[0] ?? null;
 }
 
 /** The most recent opt-out of this scope, which a reason answer explains; with its answer, if any. */
@@ -123,11 +138,13 @@ export type ShortLinkClaims = {
   topicKey: string | null;
   messageId: string | null;
   tokenId: string;
+  /** When the message was sent: the token a short link resolves to is issued then, not when it is opened. */
+  createdAt: Date;
   expiresAt: Date;
 };
 
 /** A short link for SMS and WhatsApp, where a JWS is too long: a random id kept server-side. */
-export async function createShortLink(claims: Omit<ShortLinkClaims, "topicKey">): Promise<string> {
+export async function createShortLink(claims: Omit<ShortLinkClaims, "topicKey" | "createdAt">): Promise<string> {
   const id = shortId();
   await db().shortLink.create({ data: { id, ...claims } });
   return id;

@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { addressFor } from "@/lib/channels";
 import { db, transaction, type SqlClient } from "@/lib/db";
-import { assertChannelEnabled, assertTopicOnChannel } from "@/lib/scope";
+import { assertChannelEnabled, assertTopicExists, assertTopicOnChannel } from "@/lib/scope";
 import { InvalidScopeError, NotFoundError, StaleVersionError } from "@/lib/errors";
 import type { Channel, Frequency, SubscriptionStatus } from "@/lib/generated/prisma/enums";
 import { readBranding, type Branding } from "@/lib/schemas/embed";
@@ -121,6 +121,8 @@ export type SubscriptionChange = {
   status: SubscriptionStatus;
   /** The version the person or system saw; a different stored version refuses the change. */
   expectedVersion?: number;
+  /** See PreferenceChange. */
+  evenIfDropped?: boolean;
   evidence: ConsentEvidence;
 };
 
@@ -134,7 +136,19 @@ export type SubscriptionChangeResult = {
 
 /** One change on the preference page or through the API; several commit together or not at all. */
 export type PreferenceChange =
-  | { kind: "subscription"; channel: Channel; topicKey?: string; status: SubscriptionStatus; expectedVersion?: number }
+  | {
+      kind: "subscription";
+      channel: Channel;
+      topicKey?: string;
+      status: SubscriptionStatus;
+      expectedVersion?: number;
+      /**
+       * An opt-out through a link we signed holds whatever the settings say now: the channel may have
+       * been disabled, or the topic retired or taken off the channel, since the message was sent. When
+       * the owner turns it back on, the person stays out.
+       */
+      evenIfDropped?: boolean;
+    }
   | { kind: "frequency"; channel: Channel; frequency: Frequency; expectedVersion?: number }
   | { kind: "pause"; channel: Channel; pausedUntil: Date | null; expectedVersion?: number };
 
@@ -216,7 +230,8 @@ async function recordChange(client: SqlClient, scope: Scope, record: LedgerRecor
 }
 
 async function applyChange(client: SqlClient, scope: Scope, change: PreferenceChange, evidence: ConsentEvidence, ledger: LedgerEntryInput[]): Promise<PreferenceChangeResult> {
-  assertChannelEnabled(scope.enabledChannels, change.channel);
+  const evenIfDropped = change.kind === "subscription" && change.status === "unsubscribed" && change.evenIfDropped === true;
+  if (!evenIfDropped) assertChannelEnabled(scope.enabledChannels, change.channel);
   const { channel, expectedVersion } = change;
 
   if (change.kind === "subscription" && change.topicKey) {
@@ -226,8 +241,8 @@ async function applyChange(client: SqlClient, scope: Scope, change: PreferenceCh
         [scope.workspaceId, change.topicKey],
       )
     ).rows[0];
-    const live = topic && !topic.retired_at ? topic : null;
-    assertTopicOnChannel(change.topicKey, live, channel);
+    assertTopicExists(change.topicKey, topic);
+    if (!evenIfDropped) assertTopicOnChannel(change.topicKey, topic.retired_at ? null : topic, channel);
     const row = (
       await client.query<{ status: SubscriptionStatus; version: number }>(
         "SELECT status, version FROM topic_subscriptions WHERE workspace_id = $1 AND contact_id = $2 AND channel = $3 AND topic_id = $4",
@@ -285,9 +300,9 @@ async function applyChange(client: SqlClient, scope: Scope, change: PreferenceCh
  * already in place.
  */
 export async function changeSubscription(change: SubscriptionChange): Promise<SubscriptionChangeResult> {
-  const { workspaceId, contactId, channel, topicKey, status, expectedVersion, evidence } = change;
+  const { workspaceId, contactId, channel, topicKey, status, expectedVersion, evenIfDropped, evidence } = change;
   return transaction(async (client) => {
-    const [result] = await applyPreferenceChangesWith(client, workspaceId, contactId, [{ kind: "subscription", channel, topicKey, status, expectedVersion }], evidence);
+    const [result] = await applyPreferenceChangesWith(client, workspaceId, contactId, [{ kind: "subscription", channel, topicKey, status, expectedVersion, evenIfDropped }], evidence);
     return { ...result, status };
   });
 }

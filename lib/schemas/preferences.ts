@@ -4,6 +4,9 @@ import { CHANNELS } from "@/lib/channels";
 export const FREQUENCIES = ["immediate", "daily", "weekly"] as const;
 export const PAUSE_CHOICES = ["keep", "none", "30", "60", "90", "until"] as const;
 const version = z.coerce.number().int().min(0);
+const topicKey = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/);
+/** The version of a row a page showed, posted back so that a stale page changes nothing; required (no field is no version). */
+export const seenVersionSchema = z.string().regex(/^\d{1,9}$/).transform(Number);
 
 // The instants PostgreSQL stores and Prisma reads back as a Date: years 1 to 9999, UTC. A pause ending
 // outside them is stored (as BC, or a five-digit year) but read back as an Invalid Date, and from then
@@ -22,7 +25,7 @@ export const channelPreferencesSchema = z
     intent: z.enum(["save", "stop-channel"]).default("save"),
     channelVersion: version,
     channelOn: z.boolean(),
-    topics: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/), z.object({ on: z.boolean(), version })),
+    topics: z.record(topicKey, z.object({ on: z.boolean(), version })),
     frequency: z.enum(FREQUENCIES),
     pause: z.enum(PAUSE_CHOICES).default("keep"),
     // The pause ends at the end of this day, UTC (lib/preference-changes.ts).
@@ -55,4 +58,13 @@ export function channelPreferencesFromForm(form: FormData) {
     pauseUntil: optional("pauseUntil"),
     locale: optional("locale"),
   });
+}
+
+/** The topics a page showed, each with the version it showed (`topicVersion.<key>` fields). */
+export function seenTopicVersionsFromForm(form: FormData) {
+  const fields = [...form.entries()].flatMap(([name, value]) => {
+    const match = /^topicVersion\.(.+)$/.exec(name);
+    return match ? [[match[1], value] as const] : [];
+  });
+  return z.record(topicKey, seenVersionSchema).safeParse(Object.fromEntries(fields));
 }

@@ -30,6 +30,7 @@ import type { SigningKeyMaterial } from "@/lib/tokens";
 import { generateWebhookSecret, signWebhook } from "@/lib/webhooks/standard-webhooks";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";
+import { redirectOf } from "@/tests/helpers/server-action";
 import { snapshotRows } from "@/tests/helpers/snapshot";
 
 // Property-based fuzzing (fast-check) of everything a stranger can send: link tokens, API bodies,
@@ -960,18 +961,6 @@ function toFormData(fields: FormFields): FormData {
   }
   for (const [name, value] of extra) form.append(name, value);
   return form;
-}
-
-/** The URL a server action redirected to (Next's redirect() throws), or the error it threw otherwise. */
-async function redirectOf(action: () => Promise<unknown>): Promise<string> {
-  try {
-    await action();
-  } catch (error) {
-    const digest = (error as { digest?: unknown }).digest;
-    if (typeof digest === "string" && digest.startsWith("NEXT_REDIRECT;")) return digest.split(";").slice(2, -2).join(";");
-    throw error;
-  }
-  throw new Error("the action returned without redirecting");
 }
 
 describe("form posts", () => {

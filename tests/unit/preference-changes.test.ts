@@ -82,16 +82,21 @@ describe("stop all and alternatives", () => {
     expect(alternativesFor(state, { channel: "email", topicKey: "offers" }, "privacy")).toEqual([]);
   });
 
-  it("turns an alternative into the changes it stands for", () => {
+  it("turns an alternative into only the changes that differ from the state, each row's first one naming the version seen", () => {
     const now = new Date("2026-01-01T00:00:00Z");
-    expect(alternativeChanges({ channel: "email", topicKey: "offers" }, { id: "weekly", channel: "email" }, now)).toEqual([
-      { kind: "subscription", channel: "email", status: "subscribed" },
-      { kind: "subscription", channel: "email", topicKey: "offers", status: "subscribed" },
-      { kind: "frequency", channel: "email", frequency: "weekly" },
+    const optedOut: ContactPreferences = { ...state, channels: [{ ...email, subscribed: false, topics: [topic("offers", "unsubscribed", 4)] }, sms] };
+    expect(alternativeChanges(optedOut, { channel: "email", topicKey: "offers" }, { id: "weekly", channel: "email" }, { channel: 3, topic: 4 }, now)).toEqual([
+      { kind: "subscription", channel: "email", status: "subscribed", expectedVersion: 3 },
+      { kind: "subscription", channel: "email", topicKey: "offers", status: "subscribed", expectedVersion: 4 },
+      { kind: "frequency", channel: "email", frequency: "weekly", expectedVersion: undefined },
     ]);
-    expect(alternativeChanges({ channel: "email", topicKey: "offers" }, { id: "switch:sms", channel: "sms" }, now)).toEqual([
-      { kind: "subscription", channel: "sms", status: "subscribed" },
-      { kind: "subscription", channel: "sms", topicKey: "offers", status: "subscribed" },
+    // The channel already on: the pause is the row's first change, so it names the version.
+    expect(alternativeChanges(state, { channel: "email", topicKey: null }, { id: "pause", channel: "email" }, { channel: 3 }, now)).toEqual([
+      { kind: "pause", channel: "email", pausedUntil: new Date("2026-01-31T00:00:00Z"), expectedVersion: 3 },
+    ]);
+    expect(alternativeChanges(state, { channel: "email", topicKey: "offers" }, { id: "switch:sms", channel: "sms" }, { channel: 3, topic: 0 }, now)).toEqual([
+      { kind: "subscription", channel: "sms", status: "subscribed", expectedVersion: 3 },
+      { kind: "subscription", channel: "sms", topicKey: "offers", status: "subscribed", expectedVersion: 0 },
     ]);
   });
 });

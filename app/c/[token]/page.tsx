@@ -25,13 +25,16 @@ export default async function ConfirmPage({ params, searchParams }: { params: Pr
               <h1 className="text-2xl font-bold">{t("confirm.doneTitle")}</h1>
               <p className="mt-3">{t("confirm.doneBody", { topics: confirmed.split(",").filter((k) => /^[a-z0-9_-]+$/.test(k)).join(", ") })}</p>
             </div>
-          ) : view.pendingKeys.length === 0 ? (
+          ) : Object.keys(view.pendingVersions).length === 0 ? (
             <p role="status">{t("confirm.nothingPending")}</p>
           ) : (
             <>
               <h1 className="text-2xl font-bold">{t("confirm.question", { sender: view.sender })}</h1>
               <p className="mt-3 text-lg">{view.pending}</p>
               <form action={confirmSubscription.bind(null, token)} className="mt-6">
+                {Object.entries(view.pendingVersions).map(([key, version]) => (
+                  <input key={key} type="hidden" name={`topicVersion.${key}`} value={version} />
+                ))}
                 <PrimaryButton>{t("confirm.button")}</PrimaryButton>
               </form>
             </>

@@ -19,6 +19,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     messageId: link.messageId ?? undefined,
     purpose: link.purpose,
     tokenId: link.tokenId,
+    // Issued when the message was sent: opening an old message must not give it a fresh lifetime.
+    now: link.createdAt,
   });
   const path = link.purpose === "unsubscribe" ? unsubscribePagePath(token) : preferencesPagePath(token);
   return new Response(null, { status: 303, headers: { ...headers, Location: path } });

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { BrandFrame } from "@/components/ui/brand-frame";
 import { Card, PrimaryButton, SecondaryButton } from "@/components/ui/card";
 import { ReasonSurvey } from "@/components/feedback/reason-survey";
+import { FreshLinkOffer } from "@/components/unsubscribe/fresh-link-offer";
 import { confirmUnsubscribe, saveOptOutReason, undoUnsubscribe } from "@/lib/actions/unsubscribe";
 import { translator } from "@/lib/i18n";
 import { reasonSurveyLabels } from "@/lib/reason-labels";
@@ -13,6 +14,14 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = { robots: { index: false, follow: false }, referrer: "same-origin" };
 
 type Props = { params: Promise<{ token: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+function StaleNotice({ text }: { text: string }) {
+  return (
+    <p role="status" className="mb-6 rounded-lg bg-amber-50 p-4 text-amber-950">
+      {text}
+    </p>
+  );
+}
 
 // The link at the bottom of every email. Opening it (GET, HEAD) only renders: mail scanners open every
 // link. The button posts a server action bound to this token.
@@ -28,6 +37,7 @@ export default async function UnsubscribePage({ params, searchParams }: Props) {
         <Card>
           {view.subscribed ? (
             <>
+              {query.stale === "1" && <StaleNotice text={t("unsubscribe.stale")} />}
               {query.resubscribed === "1" && (
                 <div role="status" className="mb-6 rounded-lg bg-green-50 p-4 text-green-900">
                   <h2 className="font-semibold">{t("unsubscribe.resubscribedTitle")}</h2>
@@ -44,14 +54,19 @@ export default async function UnsubscribePage({ params, searchParams }: Props) {
             </>
           ) : (
             <>
+              {query.stale === "1" && <StaleNotice text={t("unsubscribe.stale")} />}
               <div role="status">
                 <h1 className="text-2xl font-bold">{t("unsubscribe.doneTitle")}</h1>
                 <p className="mt-3 text-lg">{t("unsubscribe.doneBody", { scope: view.scopeLabel })}</p>
+                {!view.current && <p className="mt-1 text-[var(--muted)]">{t("unsubscribe.noLongerSent", { sender: view.sender })}</p>}
               </div>
-              <form action={undoUnsubscribe.bind(null, token)} className="mt-4">
-                <input type="hidden" name="locale" value={view.locale} />
-                <SecondaryButton>{t("unsubscribe.undo")}</SecondaryButton>
-              </form>
+              {view.canUndo && (
+                <form action={undoUnsubscribe.bind(null, token)} className="mt-4">
+                  <input type="hidden" name="locale" value={view.locale} />
+                  <input type="hidden" name="version" value={view.version} />
+                  <SecondaryButton>{t("unsubscribe.undo")}</SecondaryButton>
+                </form>
+              )}
               {query.thanks === "1" || view.reasonGiven ? (
                 <p role="status" className="mt-8 border-t border-[var(--border)] pt-6 text-[var(--ok)]">
                   {t("reason.thanks")}
@@ -61,11 +76,15 @@ export default async function UnsubscribePage({ params, searchParams }: Props) {
               )}
             </>
           )}
-          <p className="mt-8">
-            <a href={view.preferencesPath} className="font-medium text-[var(--link)] underline underline-offset-2">
-              {t("unsubscribe.managePreferences")}
-            </a>
-          </p>
+          {view.preferencesPath ? (
+            <p className="mt-8">
+              <a href={view.preferencesPath} className="font-medium text-[var(--link)] underline underline-offset-2">
+                {t("unsubscribe.managePreferences")}
+              </a>
+            </p>
+          ) : (
+            <FreshLinkOffer t={t} intro={t("unsubscribe.freshLink")} />
+          )}
         </Card>
       </main>
     </BrandFrame>

@@ -21,6 +21,9 @@ const en = {
   "unsubscribe.resubscribedTitle": "You're subscribed again",
   "unsubscribe.resubscribedBody": "You will keep receiving: {scope}.",
   "unsubscribe.managePreferences": "Manage all your preferences",
+  "unsubscribe.stale": "This was changed elsewhere after you opened this page, so nothing was changed now. This is the current state.",
+  "unsubscribe.noLongerSent": "{sender} no longer sends this; your choice is kept in case that changes.",
+  "unsubscribe.freshLink": "To change your other preferences, enter your email address and, if it is on the list, we will send you a fresh link.",
 
   "reason.question": "Would you tell us why? (optional)",
   "reason.too_frequent": "Too many messages",

@@ -22,6 +22,9 @@ const es: Catalogue = {
   "unsubscribe.resubscribedTitle": "Te has vuelto a suscribir",
   "unsubscribe.resubscribedBody": "Seguirás recibiendo: {scope}.",
   "unsubscribe.managePreferences": "Gestionar todas tus preferencias",
+  "unsubscribe.stale": "Esto se cambió en otro lugar después de que abrieras esta página, así que ahora no se ha cambiado nada. Este es el estado actual.",
+  "unsubscribe.noLongerSent": "{sender} ya no envía esto; tu elección se guarda por si eso cambia.",
+  "unsubscribe.freshLink": "Para cambiar tus otras preferencias, escribe tu dirección de correo y, si está en la lista, te enviaremos un enlace nuevo.",
 
   "reason.question": "¿Nos cuentas por qué? (opcional)",
   "reason.too_frequent": "Demasiados mensajes",

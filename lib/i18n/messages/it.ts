@@ -22,6 +22,9 @@ const it: Catalogue = {
   "unsubscribe.resubscribedTitle": "Sei di nuovo iscritto",
   "unsubscribe.resubscribedBody": "Continuerai a ricevere: {scope}.",
   "unsubscribe.managePreferences": "Gestisci tutte le tue preferenze",
+  "unsubscribe.stale": "Questo è stato modificato altrove dopo che hai aperto questa pagina, quindi ora non è stato cambiato nulla. Questo è lo stato attuale.",
+  "unsubscribe.noLongerSent": "{sender} non invia più questi messaggi; la tua scelta resta valida nel caso cambi.",
+  "unsubscribe.freshLink": "Per cambiare le altre preferenze, inserisci il tuo indirizzo email e, se è nella lista, ti invieremo un nuovo link.",
 
   "reason.question": "Ci dici perché? (facoltativo)",
   "reason.too_frequent": "Troppi messaggi",

@@ -22,6 +22,9 @@ const ptBR: Catalogue = {
   "unsubscribe.resubscribedTitle": "Você está inscrito de novo",
   "unsubscribe.resubscribedBody": "Você vai continuar recebendo: {scope}.",
   "unsubscribe.managePreferences": "Gerenciar todas as suas preferências",
+  "unsubscribe.stale": "Isto foi alterado em outro lugar depois que você abriu esta página, então nada foi alterado agora. Este é o estado atual.",
+  "unsubscribe.noLongerSent": "{sender} não envia mais isto; sua escolha fica guardada caso isso mude.",
+  "unsubscribe.freshLink": "Para alterar suas outras preferências, digite seu endereço de e-mail e, se ele estiver na lista, enviaremos um link novo.",
 
   "reason.question": "Pode nos contar por quê? (opcional)",
   "reason.too_frequent": "Mensagens demais",

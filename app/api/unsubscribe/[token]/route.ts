@@ -1,5 +1,5 @@
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "@/lib/db-errors";
-import { unsubscribeByLink } from "@/lib/unsubscribe";
+import { isAlreadyUnsubscribed, unsubscribeByLink } from "@/lib/unsubscribe";
 import { unsubscribePagePath, verifyLinkToken } from "@/lib/links";
 import { memoryRateLimiter } from "@/lib/rate-limit-memory";
 import { clientIp, userAgent } from "@/lib/request-info";
@@ -15,7 +15,7 @@ export const dynamic = "force-dynamic";
 const NO_STORE = { "Cache-Control": "no-store" };
 
 // Mail providers post from shared addresses, so the limit is per link, not per IP. One person's
-// provider posts once; a flood of the same link is someone else.
+// provider posts once; a flood of the same link that would write each time is someone else.
 const POSTS_PER_LINK_PER_MINUTE = 10;
 const postsPerLink = memoryRateLimiter(POSTS_PER_LINK_PER_MINUTE, 60);
 
@@ -50,19 +50,23 @@ export async function POST(request: Request, { params }: { params: Promise<{ tok
     if (isDatabaseUnavailable(error)) return text(503, "Try again shortly.", { "Retry-After": String(RETRY_AFTER_SECONDS) });
     throw error;
   }
-  const { allowed, retryAfterSeconds } = postsPerLink(claims.tokenId);
-  if (!allowed) return text(429, "Too many requests for this link; it is already done.", { "Retry-After": String(retryAfterSeconds) });
   if (!(await isOneClickBody(request))) {
     return text(400, "Expected the body List-Unsubscribe=One-Click (application/x-www-form-urlencoded or multipart/form-data).");
   }
   try {
-    await unsubscribeByLink(claims, {
-      source: "one_click",
-      ip: clientIp(request.headers),
-      userAgent: userAgent(request.headers),
-    });
+    // Already done: a repeat is harmless (RFC 8058) and answered as done, whatever the settings say
+    // now. Only a post that would write counts against the link's limit.
+    if (!(await isAlreadyUnsubscribed(claims))) {
+      const { allowed, retryAfterSeconds } = postsPerLink(claims.tokenId);
+      if (!allowed) return text(429, "Too many requests for this link; try again after Retry-After.", { "Retry-After": String(retryAfterSeconds) });
+      await unsubscribeByLink(claims, {
+        source: "one_click",
+        ip: clientIp(request.headers),
+        userAgent: userAgent(request.headers),
+      });
+    }
   } catch (error) {
-    // The contact, topic or channel is gone: there is nothing left to stop.
+    // The contact is gone (erased), or the topic: there is nothing left to stop.
     if (error instanceof UserFacingError) return text(404, "This link is no longer valid.");
     if (isDatabaseUnavailable(error)) return text(503, "Try again shortly.", { "Retry-After": String(RETRY_AFTER_SECONDS) });
     console.error("one-click unsubscribe failed", error instanceof Error ? error.stack : error);
