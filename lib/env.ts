@@ -55,6 +55,10 @@ const envSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanFlag.optional(),
   /** Whether `npm start` also runs the webhook worker in its process (run `npm run worker` apart to scale it alone). */
   RUN_WORKER: booleanFlag.default(true),
+  /** How long one webhook or Resend attempt may take; well under the 60-second lease of a claimed delivery. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(30_000).default(10_000),
+  /** Attempts one worker runs at once, across all endpoints (each endpoint, and each Resend sync, gets at most 4 of them). */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
   /** Page views (and their form posts) one client address may make a minute, per app instance. */
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** How many reverse proxies in front of the app append to X-Forwarded-For. */
