@@ -1,4 +1,5 @@
 import "server-only";
+import { runHousekeeping } from "@/lib/data/housekeeping";
 import {
   claimDueDeliveries,
   contactEmailForSync,
@@ -20,11 +21,12 @@ import { refusedTarget } from "@/lib/webhooks/target-guard";
 //
 // Each endpoint, and each workspace's Resend sync, is a lane: a worker runs at most DELIVERIES_PER_LANE
 // attempts of one lane at once, so an endpoint that hangs until the timeout holds up only its own
-// deliveries, never another workspace's.
+// deliveries, never another workspace's. The worker also runs the hourly housekeeping, beside them.
 
 const DISPATCH_BATCH_SIZE = 100;
 /** Attempts of one lane that one worker runs at once. */
 export const DELIVERIES_PER_LANE = 4;
+const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
 const USER_AGENT = "preference-center-webhooks/1";
 
 /** What a receiver gets: the event's type and time, and the outbox payload as `data`. */
@@ -167,15 +169,33 @@ async function pause(ms: number, signal: AbortSignal, running: Iterable<Promise<
   signal.removeEventListener("abort", wake);
 }
 
+/** The hourly chores, in their own lane: never in the way of a delivery, and one pass at a time. */
+function housekeepingLane(signal: AbortSignal) {
+  let nextAt = 0;
+  let pass: Promise<void> | null = null;
+  return {
+    /** Starts a pass when one is due and none runs. */
+    tick() {
+      if (pass || Date.now() < nextAt) return;
+      nextAt = Date.now() + HOUSEKEEPING_INTERVAL_MS;
+      pass = runHousekeeping(signal)
+        .catch((error: unknown) => console.warn(`housekeeping: ${(error as Error).message}`))
+        .finally(() => (pass = null));
+    },
+    settled: () => pass ?? Promise.resolve(),
+  };
+}
+
 /**
  * Runs until `signal` aborts: claims due deliveries whenever it has room (WEBHOOK_CONCURRENCY attempts at
  * once, DELIVERIES_PER_LANE per lane), without waiting for the slow ones of an earlier claim; looks again
  * every `intervalMs`, as soon as an attempt ends, or at once while events wait to be fanned out. The
- * promise settles once the attempts in flight have finished.
+ * promise settles once the attempts in flight, and a housekeeping pass under way, have finished.
  */
 export async function startWorker({ intervalMs = 1_000, signal }: { intervalMs?: number; signal: AbortSignal }): Promise<void> {
   const running = new Set<Promise<Outcome>>();
   const perLane = new Map<string, number>();
+  const housekeeping = housekeepingLane(signal);
   const start = (delivery: ClaimedDelivery) => {
     perLane.set(delivery.lane, (perLane.get(delivery.lane) ?? 0) + 1);
     const attempted: Promise<Outcome> = attempt(delivery).finally(() => {
@@ -187,6 +207,7 @@ export async function startWorker({ intervalMs = 1_000, signal }: { intervalMs?:
     running.add(attempted);
   };
   while (!signal.aborted) {
+    housekeeping.tick();
     let wait = intervalMs;
     try {
       const dispatched = await dispatchOutbox(DISPATCH_BATCH_SIZE);
@@ -200,5 +221,5 @@ export async function startWorker({ intervalMs = 1_000, signal }: { intervalMs?:
     }
     if (wait > 0) await pause(wait, signal, running);
   }
-  await Promise.all(running);
+  await Promise.all([...running, housekeeping.settled()]);
 }

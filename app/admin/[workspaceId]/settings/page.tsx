@@ -241,7 +241,8 @@ export default async function SettingsPage({ params, searchParams }: { params: P
           Every change of consent is sent as a consent.changed event to each endpoint: a POST signed with the endpoint&apos;s secret (Standard Webhooks: the webhook-id, webhook-timestamp and
           webhook-signature headers). An endpoint that does not answer 2xx within {env().WEBHOOK_TIMEOUT_MS / 1000} seconds is tried again with growing pauses, {MAX_DELIVERY_ATTEMPTS} attempts over a
           little more than a day; then the delivery is dead, and you can replay it below. While an endpoint is disabled its events are held, spending no attempts, and sent once it is enabled again.
-          With a Resend API key and audience set for this workspace, an opt-out of email also marks the contact unsubscribed in that audience.
+          Delivered events are kept {env().RETENTION_OUTBOX_DAYS} days; dead and held ones {env().RETENTION_DEAD_LETTER_DAYS} days. With a Resend API key and audience set for this workspace, an
+          opt-out of email also marks the contact unsubscribed in that audience.
         </p>
         <ul className="mt-3 grid gap-1 text-sm">
           {webhooks.map((endpoint) => (
