@@ -327,8 +327,8 @@ describe("the outbox worker", () => {
       await optOut(a);
       await vi.waitFor(() => expect(dead.waiting).toHaveLength(1), { timeout: 20_000 });
       await optOut(b);
-      await vi.waitFor(() => expect(live.received).toHaveLength(1), { timeout: 20_000 });
-      expect(await onlyDeliveryOf(b.workspace.id)).toMatchObject({ status: "delivered", attempts: 1 });
+      await vi.waitFor(async () => expect(await onlyDeliveryOf(b.workspace.id)).toMatchObject({ status: "delivered", attempts: 1 }), { timeout: 20_000, interval: 50 });
+      expect(live.received).toHaveLength(1);
       expect(await onlyDeliveryOf(a.workspace.id)).toMatchObject({ status: "pending", attempts: 0 });
       dead.release();
       await vi.waitFor(async () => expect(await onlyDeliveryOf(a.workspace.id)).toMatchObject({ status: "pending", attempts: 1 }), { timeout: 20_000 });
