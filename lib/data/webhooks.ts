@@ -91,8 +91,9 @@ type ClaimedRow = {
 
 /**
  * Takes up to `limit` due deliveries for this worker, at most `perLane` from each lane (one endpoint, or
- * one workspace's Resend sync) less those of the lane this worker has `running` already, so that a slow
- * or dead endpoint's backlog never fills a batch: every other lane with due deliveries gets its share.
+ * one workspace's Resend sync) less those of the lane this worker has `running` already, taken round
+ * robin, so that a slow or dead endpoint's backlog never fills a batch nor takes a freed slot from a lane
+ * with fewer attempts running: every other lane with due deliveries gets its share.
  * The lanes with pending deliveries are walked one index probe each (a loose index scan over
  * webhook_deliveries_lane_idx), and each lane's due deliveries are locked oldest first, skipping those
  * another worker is taking; a disabled endpoint's lane is held. One statement locks them and moves
@@ -120,7 +121,8 @@ export async function claimDueDeliveries(limit: number, perLane: number, running
        ) taken
        -- A webhook lane is named by its endpoint's id; a Resend lane's workspace id names no endpoint.
        WHERE lanes.lane IS NOT NULL AND NOT EXISTS (SELECT 1 FROM webhook_endpoints held WHERE held.id = lanes.lane AND NOT held.enabled)
-       ORDER BY taken.next_attempt_at, taken.created_at
+       -- Round robin: each lane's first before any lane's second, counting what this worker runs already.
+       ORDER BY COALESCE(busy.running, 0) + row_number() OVER (PARTITION BY lanes.lane ORDER BY taken.next_attempt_at, taken.created_at), taken.next_attempt_at, taken.created_at
        LIMIT $1
      )
      UPDATE webhook_deliveries d SET next_attempt_at = now() + make_interval(secs => $5)

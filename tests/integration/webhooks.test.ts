@@ -319,6 +319,21 @@ describe("the outbox worker", () => {
     expect(attempted.every((d) => d.status === "pending" && d.lastError?.startsWith("network error"))).toBe(true);
   });
 
+  it("gives a free slot to the lane with the fewest attempts running, not to the oldest backlog", async () => {
+    const { a, b, dead, live } = await deadAndLiveWorkspaces();
+    for (let i = 0; i < 3; i++) await optOut(a, i % 2 ? "sms" : "email");
+    await optOut(b);
+    await dispatchOutbox(100);
+    await db().webhookDelivery.updateMany({ where: { workspaceId: a.workspace.id }, data: { nextAttemptAt: new Date(Date.now() - 3_600_000) } });
+    // What earlier tests left due would compete for the slot too.
+    await db().webhookDelivery.updateMany({ where: { workspaceId: { notIn: [a.workspace.id, b.workspace.id] }, status: "pending" }, data: { nextAttemptAt: new Date(Date.now() + 3_600_000) } });
+    const endpointOf = async (shop: Shop) => (await db().webhookEndpoint.findFirstOrThrow({ where: { workspaceId: shop.workspace.id } })).id;
+    // This worker already runs attempts for a's endpoint: one slot is left.
+    const claimed = await claimDueDeliveries(1, DELIVERIES_PER_LANE, new Map([[await endpointOf(a), DELIVERIES_PER_LANE - 1]]));
+    expect(claimed.map((delivery) => delivery.lane)).toEqual([await endpointOf(b)]);
+    expect([dead.waiting.length, live.received.length]).toEqual([0, 0]);
+  });
+
   it("keeps delivering other workspaces' new events while a dead endpoint's attempts hang", async () => {
     const { a, b, dead, live } = await deadAndLiveWorkspaces();
     const stop = new AbortController();
