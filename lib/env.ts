@@ -55,6 +55,18 @@ const envSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanFlag.optional(),
   /** Whether `npm start` also runs the webhook worker in its process (run `npm run worker` apart to scale it alone). */
   RUN_WORKER: booleanFlag.default(true),
+  /** How long one webhook or Resend attempt may take; well under the 60-second lease of a claimed delivery. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(30_000).default(10_000),
+  /** Attempts one worker runs at once, across all endpoints (each endpoint, and each Resend sync, gets at most 4 of them). */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
+  /** Days an outbox event, and a delivery once delivered, is kept. */
+  RETENTION_OUTBOX_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Days a dead delivery (after its last attempt), or one held for a disabled endpoint, is kept for a replay. */
+  RETENTION_DEAD_LETTER_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Days a link visit is kept; at least the dashboard's longest range, 90 days. */
+  RETENTION_LINK_VISIT_DAYS: z.coerce.number().int().min(90).max(3650).default(90),
+  /** Days an SMS/WhatsApp short link is kept once expired (expired or deleted, it answers "no longer valid"). */
+  RETENTION_SHORT_LINK_GRACE_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
   /** Page views (and their form posts) one client address may make a minute, per app instance. */
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** How many reverse proxies in front of the app append to X-Forwarded-For. */

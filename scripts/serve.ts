@@ -162,22 +162,10 @@ async function main() {
     }
   });
 
-  const { runHousekeeping } = await import("@/lib/data/housekeeping");
-  const housekeeping = async () => {
-    try {
-      await runHousekeeping();
-    } catch (error) {
-      console.warn(`housekeeping: ${(error as Error).message}`);
-    }
-  };
-  const housekeepingTimer = setInterval(() => void housekeeping(), 60 * 60 * 1000);
-  housekeepingTimer.unref();
-
   const localUrl = `http://127.0.0.1:${env.PORT}`;
   try {
     await waitForHealth(localUrl, server);
     await printBanner(env, database, localUrl, mail);
-    void housekeeping();
     if (env.RUN_WORKER && !stopping) {
       const { startWorker } = await import("@/lib/webhooks/worker");
       const { closeDatabaseConnections } = await import("@/lib/data/health");

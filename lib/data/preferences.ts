@@ -379,25 +379,52 @@ export async function assertChangeScopes(workspaceId: string, changes: Preferenc
   }
 }
 
-/** Double opt-in requests nobody confirmed in time lapse: pending → unsubscribed, each in the ledger. */
-export async function expireUnconfirmed(confirmWithinMs: number): Promise<number> {
-  const stale = await db().topicSubscription.findMany({
-    where: { status: "pending", updatedAt: { lt: new Date(Date.now() - confirmWithinMs) } },
-    select: { workspaceId: true, contactId: true, channel: true, version: true, topic: { select: { key: true } } },
-    take: 1000,
-  });
-  for (const row of stale) {
-    try {
-      await applyPreferenceChanges(
-        row.workspaceId,
-        row.contactId,
-        [{ kind: "subscription", channel: row.channel, topicKey: row.topic.key, status: "unsubscribed", expectedVersion: row.version }],
-        { source: "double_opt_in", details: { expired: true } },
-      );
-    } catch (error) {
-      // Confirmed or changed meanwhile (stale version), or the contact was erased: nothing to expire.
-      if (!(error instanceof StaleVersionError || error instanceof NotFoundError || error instanceof InvalidScopeError)) throw error;
+type StaleOptIn = { workspace_id: string; contact_id: string; channel: Channel; topic_id: string; topic_key: string; version: number; updated_at: Date };
+type OptInKey = Pick<StaleOptIn, "updated_at" | "contact_id" | "channel" | "topic_id">;
+
+const EXPIRY_BATCH_SIZE = 500;
+/** Sorts before every row: no request is older. */
+const BEFORE_ALL: OptInKey = { updated_at: new Date(0), contact_id: "00000000-0000-0000-0000-000000000000", channel: "email", topic_id: "00000000-0000-0000-0000-000000000000" };
+
+/**
+ * Double opt-in requests nobody confirmed in time lapse: pending → unsubscribed, each in the ledger.
+ * Oldest first, a batch at a time, each batch after the last: a request that fails to lapse is passed
+ * over, never read again and again ahead of the rest. Those that can never lapse (a retired topic, a
+ * disabled channel, an erased contact) are left out.
+ */
+export async function expireUnconfirmed(confirmWithinMs: number, signal?: AbortSignal): Promise<number> {
+  const cutoff = new Date(Date.now() - confirmWithinMs);
+  let after = BEFORE_ALL;
+  let expired = 0;
+  while (!signal?.aborted) {
+    const stale = await db().$queryRaw<StaleOptIn[]>`
+      SELECT s.workspace_id, s.contact_id, s.channel, s.topic_id, t.key AS topic_key, s.version, s.updated_at
+      FROM topic_subscriptions s
+      JOIN topics t ON t.workspace_id = s.workspace_id AND t.id = s.topic_id AND t.retired_at IS NULL AND s.channel = ANY (t.channels)
+      JOIN workspaces w ON w.id = s.workspace_id AND s.channel = ANY (w.enabled_channels)
+      JOIN contacts c ON c.workspace_id = s.workspace_id AND c.id = s.contact_id AND c.erased_at IS NULL
+      WHERE s.status = 'pending' AND s.updated_at < ${cutoff}
+        AND (s.updated_at, s.contact_id, s.channel, s.topic_id) > (${after.updated_at}, ${after.contact_id}::uuid, ${after.channel}::"Channel", ${after.topic_id}::uuid)
+      ORDER BY s.updated_at, s.contact_id, s.channel, s.topic_id
+      LIMIT ${EXPIRY_BATCH_SIZE}`;
+    for (const row of stale) {
+      try {
+        await applyPreferenceChanges(
+          row.workspace_id,
+          row.contact_id,
+          [{ kind: "subscription", channel: row.channel, topicKey: row.topic_key, status: "unsubscribed", expectedVersion: row.version }],
+          { source: "double_opt_in", details: { expired: true } },
+        );
+        expired += 1;
+      } catch (error) {
+        // Confirmed or changed meanwhile (stale version), or its scope went since it was read: nothing to expire.
+        if (!(error instanceof StaleVersionError || error instanceof NotFoundError || error instanceof InvalidScopeError)) {
+          console.warn(`unconfirmed opt-in of contact ${row.contact_id} did not lapse, passed over until the next pass: ${(error as Error).message}`);
+        }
+      }
     }
+    if (stale.length < EXPIRY_BATCH_SIZE) break;
+    after = stale[stale.length - 1];
   }
-  return stale.length;
+  return expired;
 }

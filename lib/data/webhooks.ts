@@ -17,12 +17,14 @@ const LAST_ERROR_MAX_LENGTH = 300;
 export type ClaimedDelivery = {
   id: string;
   workspaceId: string;
+  /** What it waits in line with: its endpoint, or for the Resend sync its workspace. */
+  lane: string;
   /** Failed attempts so far (a crashed attempt, never recorded, does not count). */
   attempts: number;
   event: { id: string; type: string; payload: Record<string, unknown>; createdAt: Date };
   destination:
     /** The endpoint is null once deleted (its deliveries stay, for the record). */
-    | { target: "webhook"; endpoint: { id: string; url: string; secret: string; enabled: boolean } | null }
+    | { target: "webhook"; endpoint: { id: string; url: string; secret: string } | null }
     /** `erasedEmail` is set for the removal of an erased contact; otherwise the contact is marked unsubscribed. */
     | { target: "resend"; apiKey: string | null; audienceId: string | null; erasedEmail: string | null };
 };
@@ -30,7 +32,9 @@ export type ClaimedDelivery = {
 /**
  * Fans undispatched events out into deliveries, oldest first, and marks them dispatched, all in one
  * transaction; SKIP LOCKED lets several workers dispatch at once without taking the same event. An
- * endpoint gets the events of its own workspace whose type it subscribed to, while it is enabled.
+ * endpoint gets the events of its own workspace whose type it subscribed to, enabled or not: while it is
+ * disabled its deliveries are held (claimDueDeliveries passes them by, no attempt is spent) and they go
+ * out once it is enabled again.
  *
  * Resend, in a workspace with both a Resend API key and an audience, gets an opt-out of email as a
  * whole (action "unsubscribe" on the email channel, no topic: a Resend audience has one unsubscribed
@@ -50,7 +54,7 @@ export async function dispatchOutbox(limit: number): Promise<number> {
       `INSERT INTO webhook_deliveries (id, workspace_id, outbox_event_id, endpoint_id, target)
        SELECT gen_random_uuid(), e.workspace_id, e.id, endpoint.id, 'webhook'
        FROM outbox_events e
-       JOIN webhook_endpoints endpoint ON endpoint.workspace_id = e.workspace_id AND endpoint.enabled AND e.type = ANY (endpoint.event_types)
+       JOIN webhook_endpoints endpoint ON endpoint.workspace_id = e.workspace_id AND e.type = ANY (endpoint.event_types)
        WHERE e.id = ANY ($1::uuid[])`,
       [ids],
     );
@@ -83,49 +87,67 @@ type ClaimedRow = {
   event_created_at: Date;
   url: string | null;
   secret: string | null;
-  enabled: boolean | null;
   resend_api_key: string | null;
   resend_audience_id: string | null;
   email: string | null;
 };
 
 /**
- * Takes up to `limit` due deliveries for this worker: one statement locks them (skipping those another
- * worker is taking) and moves their next attempt a lease ahead, so no other worker sees them as due.
- * The outcome recorded replaces the lease; a worker that dies first leaves the delivery due again once
- * the lease runs out.
+ * Takes up to `limit` due deliveries for this worker, at most `perLane` from each lane (one endpoint, or
+ * one workspace's Resend sync) less those of the lane this worker has `running` already, taken round
+ * robin, so that a slow or dead endpoint's backlog never fills a batch nor takes a freed slot from a lane
+ * with fewer attempts running: every other lane with due deliveries gets its share.
+ * The lanes with pending deliveries are walked one index probe each (a loose index scan over
+ * webhook_deliveries_lane_idx), and each lane's due deliveries are locked oldest first, skipping those
+ * another worker is taking; a disabled endpoint's lane is held. One statement locks them and moves
+ * their next attempt a lease ahead, so no other worker sees them as due. The outcome recorded replaces
+ * the lease; a worker that dies first leaves the delivery due again once the lease runs out.
  */
-export async function claimDueDeliveries(limit: number): Promise<ClaimedDelivery[]> {
+export async function claimDueDeliveries(limit: number, perLane: number, running: ReadonlyMap<string, number> = new Map()): Promise<ClaimedDelivery[]> {
   const claimed = await pool().query<ClaimedRow>(
-    `WITH due AS (
-       SELECT d.id, d.workspace_id, d.outbox_event_id, d.endpoint_id FROM webhook_deliveries d
-       WHERE d.status = 'pending' AND d.next_attempt_at <= now()
-       ORDER BY d.next_attempt_at, d.created_at
+    `WITH RECURSIVE lanes (lane) AS (
+       (SELECT COALESCE(endpoint_id, workspace_id) FROM webhook_deliveries WHERE status = 'pending' ORDER BY 1 LIMIT 1)
+       UNION ALL
+       SELECT (SELECT COALESCE(d.endpoint_id, d.workspace_id) FROM webhook_deliveries d
+               WHERE d.status = 'pending' AND COALESCE(d.endpoint_id, d.workspace_id) > lanes.lane ORDER BY 1 LIMIT 1)
+       FROM lanes WHERE lanes.lane IS NOT NULL
+     ),
+     due AS (
+       SELECT taken.* FROM lanes
+       LEFT JOIN unnest($3::uuid[], $4::int[]) AS busy (lane, running) ON busy.lane = lanes.lane
+       CROSS JOIN LATERAL (
+         SELECT d.id, d.workspace_id, d.outbox_event_id, d.endpoint_id, d.next_attempt_at, d.created_at FROM webhook_deliveries d
+         WHERE COALESCE(d.endpoint_id, d.workspace_id) = lanes.lane AND d.status = 'pending' AND d.next_attempt_at <= now()
+         ORDER BY d.next_attempt_at, d.created_at
+         LIMIT greatest($2 - COALESCE(busy.running, 0), 0)
+         FOR UPDATE SKIP LOCKED
+       ) taken
+       -- A webhook lane is named by its endpoint's id; a Resend lane's workspace id names no endpoint.
+       WHERE lanes.lane IS NOT NULL AND NOT EXISTS (SELECT 1 FROM webhook_endpoints held WHERE held.id = lanes.lane AND NOT held.enabled)
+       -- Round robin: each lane's first before any lane's second, counting what this worker runs already.
+       ORDER BY COALESCE(busy.running, 0) + row_number() OVER (PARTITION BY lanes.lane ORDER BY taken.next_attempt_at, taken.created_at), taken.next_attempt_at, taken.created_at
        LIMIT $1
-       FOR UPDATE SKIP LOCKED
      )
-     UPDATE webhook_deliveries d SET next_attempt_at = now() + make_interval(secs => $2)
+     UPDATE webhook_deliveries d SET next_attempt_at = now() + make_interval(secs => $5)
      FROM due
      JOIN outbox_events e ON e.id = due.outbox_event_id
      JOIN workspaces w ON w.id = due.workspace_id
      LEFT JOIN webhook_endpoints endpoint ON endpoint.id = due.endpoint_id
      WHERE d.id = due.id
      RETURNING d.id, d.workspace_id, d.attempts, d.target, d.endpoint_id, e.id AS event_id, e.type AS event_type, e.payload,
-       e.created_at AS event_created_at, endpoint.url, endpoint.secret, endpoint.enabled, w.resend_api_key, w.resend_audience_id, d.email`,
-    [limit, DELIVERY_LEASE_MS / 1000],
+       e.created_at AS event_created_at, endpoint.url, endpoint.secret, w.resend_api_key, w.resend_audience_id, d.email`,
+    [limit, perLane, [...running.keys()], [...running.values()], DELIVERY_LEASE_MS / 1000],
   );
   return claimed.rows.map((row) => ({
     id: row.id,
     workspaceId: row.workspace_id,
+    lane: row.endpoint_id ?? row.workspace_id,
     attempts: row.attempts,
     event: { id: row.event_id, type: row.event_type, payload: row.payload, createdAt: row.event_created_at },
     destination:
       row.target === "resend"
         ? { target: "resend", apiKey: row.resend_api_key, audienceId: row.resend_audience_id, erasedEmail: row.email }
-        : {
-            target: "webhook",
-            endpoint: row.endpoint_id && row.url && row.secret ? { id: row.endpoint_id, url: row.url, secret: row.secret, enabled: row.enabled === true } : null,
-          },
+        : { target: "webhook", endpoint: row.endpoint_id && row.url && row.secret ? { id: row.endpoint_id, url: row.url, secret: row.secret } : null },
   }));
 }
 
@@ -159,6 +181,15 @@ export async function recordDeliveryFailure(deliveryId: string, error: string): 
   });
 }
 
+/** The receiver asked to slow down (Resend's 429): the next attempt waits `delayMs`, and this one is not counted. */
+export async function recordDeliveryThrottled(deliveryId: string, delayMs: number, error: string): Promise<void> {
+  await pool().query("UPDATE webhook_deliveries SET last_error = $2, next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1 AND status = 'pending'", [
+    deliveryId,
+    error.slice(0, LAST_ERROR_MAX_LENGTH),
+    delayMs / 1000,
+  ]);
+}
+
 /** A dead delivery of this workspace goes out again now, with a fresh set of attempts. False when there is no such dead delivery. */
 export async function replayDelivery(workspaceId: string, deliveryId: string): Promise<boolean> {
   const replayed = await pool().query(
@@ -183,7 +214,7 @@ export async function listDeliveries(workspaceId: string, options: { status?: De
       lastError: true,
       deliveredAt: true,
       createdAt: true,
-      endpoint: { select: { url: true } },
+      endpoint: { select: { url: true, enabled: true } },
       outboxEvent: { select: { type: true } },
     },
   });

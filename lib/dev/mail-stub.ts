@@ -29,6 +29,8 @@ export type MailStub = {
   contactsDir: string;
   messages: () => Promise<StoredEmail[]>;
   contactUpdates: () => Promise<StoredContactUpdate[]>;
+  /** Answers the next `count` contact updates 429 with Retry-After, as Resend does past its rate limit. */
+  throttleContactUpdates: (count: number, retryAfterSeconds: number) => void;
   stop: () => Promise<void>;
 };
 
@@ -46,11 +48,19 @@ export async function startMailStub(dir: string): Promise<MailStub> {
   const contactsDir = `${dir.replace(/[\\/]+$/, "")}-contacts`;
   await mkdir(dir, { recursive: true });
   await mkdir(contactsDir, { recursive: true });
+  const throttle = { count: 0, retryAfterSeconds: 1 };
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", async () => {
       const contactPath = request.method === "PATCH" || request.method === "DELETE" ? CONTACT_UPDATE_PATH.exec(request.url ?? "") : null;
+      if (contactPath && throttle.count > 0) {
+        throttle.count -= 1;
+        response
+          .writeHead(429, { "content-type": "application/json", "retry-after": String(throttle.retryAfterSeconds) })
+          .end(JSON.stringify({ statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests." }));
+        return;
+      }
       if (contactPath) {
         try {
           const named = { id: randomUUID(), audienceId: contactPath[1] ? decodeURIComponent(contactPath[1]) : null, contact: decodeURIComponent(contactPath[2]), updatedAt: new Date().toISOString() };
@@ -94,6 +104,7 @@ export async function startMailStub(dir: string): Promise<MailStub> {
     contactsDir,
     messages: () => readJsonFiles<StoredEmail>(dir),
     contactUpdates: () => readJsonFiles<StoredContactUpdate>(contactsDir),
+    throttleContactUpdates: (count, retryAfterSeconds) => Object.assign(throttle, { count, retryAfterSeconds }),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

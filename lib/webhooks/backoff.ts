@@ -16,3 +16,20 @@ export function nextAttemptDelayMs(attempt: number): number | null {
   if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`attempt must be a positive integer, got ${attempt}`);
   return attempt < MAX_DELIVERY_ATTEMPTS ? RETRY_DELAYS_MS[attempt - 1] : null;
 }
+
+/** Bounds on the wait a 429 asks for: never a busy loop, never more than an hour between tries. */
+const RETRY_AFTER_MIN_MS = SECOND;
+const RETRY_AFTER_MAX_MS = HOUR;
+/** When a 429 carries no usable Retry-After. */
+const RETRY_AFTER_DEFAULT_MS = MINUTE;
+
+/** Retry-After's date form (RFC 9110 IMF-fixdate): `Wed, 02 Dec 2026 10:02:00 GMT`. */
+const HTTP_DATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/** The wait a 429's Retry-After header asks for (seconds, or an HTTP date), kept within a second and an hour. */
+export function retryAfterDelayMs(header: string | null | undefined, now = Date.now()): number {
+  const value = header?.trim() ?? "";
+  const asked = /^\d+$/.test(value) ? Number(value) * SECOND : HTTP_DATE.test(value) ? Date.parse(value) - now : Number.NaN;
+  if (Number.isNaN(asked)) return RETRY_AFTER_DEFAULT_MS;
+  return Math.min(Math.max(asked, RETRY_AFTER_MIN_MS), RETRY_AFTER_MAX_MS);
+}

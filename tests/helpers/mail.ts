@@ -5,7 +5,7 @@ import { afterAll, beforeAll } from "vitest";
 import { startMailStub, type MailStub } from "@/lib/dev/mail-stub";
 
 /** Email in this test file goes through the real resend SDK to a local stub; links use APP_URL. */
-export function withMailStub(): { messages: MailStub["messages"]; contactUpdates: MailStub["contactUpdates"] } {
+export function withMailStub(): Pick<MailStub, "messages" | "contactUpdates" | "throttleContactUpdates"> {
   let mail: MailStub;
   let dir: string;
   beforeAll(async () => {
@@ -20,5 +20,9 @@ export function withMailStub(): { messages: MailStub["messages"]; contactUpdates
     await rm(dir, { recursive: true, force: true });
     await rm(mail.contactsDir, { recursive: true, force: true });
   });
-  return { messages: () => mail.messages(), contactUpdates: () => mail.contactUpdates() };
+  return {
+    messages: () => mail.messages(),
+    contactUpdates: () => mail.contactUpdates(),
+    throttleContactUpdates: (count, retryAfterSeconds) => mail.throttleContactUpdates(count, retryAfterSeconds),
+  };
 }

@@ -8,13 +8,15 @@ import { createContact, createWebhookEndpoint, setWebhookEndpointEnabled } from 
 import type { Channel } from "@/lib/generated/prisma/enums";
 import { MAX_DELIVERY_ATTEMPTS } from "@/lib/webhooks/backoff";
 import { generateWebhookSecret, verifyWebhook } from "@/lib/webhooks/standard-webhooks";
-import { runWorkerOnce, startWorker, type WorkerRun } from "@/lib/webhooks/worker";
+import { DELIVERIES_PER_LANE, runWorkerOnce, startWorker, type WorkerRun } from "@/lib/webhooks/worker";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";
 
 process.env.SUPPRESSION_KEY = "test-suppression-key-test-suppression-key";
 // The receivers below listen on this machine.
 process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS = "1";
+// Long enough that an attempt left hanging by a test never times out before the test lets it go.
+process.env.WEBHOOK_TIMEOUT_MS = "25000";
 const mail = withMailStub();
 
 type Received = { id: string; timestamp: string; signature: string; body: string; answered: number };
@@ -50,12 +52,38 @@ async function startReceiver(options: { status?: number; delayMs?: number } = {}
   };
 }
 
+/** A dead endpoint: takes each request and never answers, until `release` drops the connections. */
+async function startSilentReceiver() {
+  const waiting: http.ServerResponse[] = [];
+  const server = http.createServer((request, response) => {
+    request.resume();
+    waiting.push(response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  openServers.push(server);
+  return { url: `http://127.0.0.1:${port}/hooks`, waiting, release: () => server.closeAllConnections() };
+}
+
 const openServers: http.Server[] = [];
 afterEach(async () => {
-  await Promise.all(openServers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+  await Promise.all(
+    openServers.splice(0).map((server) => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    }),
+  );
 });
 
 type Shop = Awaited<ReturnType<typeof createTestWorkspace>>;
+
+/** Workspace a's endpoint never answers; b's acknowledges at once. */
+async function deadAndLiveWorkspaces() {
+  const [a, b, dead, live] = await Promise.all([createTestWorkspace(), createTestWorkspace(), startSilentReceiver(), startReceiver()]);
+  await createWebhookEndpoint(a.workspace.id, dead.url, ["consent.changed"]);
+  await createWebhookEndpoint(b.workspace.id, live.url, ["consent.changed"]);
+  return { a, b, dead, live };
+}
 
 function optOut(shop: Shop, channel: Channel = "email", contactId = shop.contact.id, topicKey?: string) {
   return changeSubscription({ workspaceId: shop.workspace.id, contactId, channel, topicKey, status: "unsubscribed", evidence: { source: "api" } });
@@ -144,7 +172,7 @@ describe("the outbox worker", () => {
     await optOut(shop);
 
     await dispatchOutbox(100);
-    const claimed = (await claimDueDeliveries(10)).filter((delivery) => delivery.workspaceId === shop.workspace.id);
+    const claimed = (await claimDueDeliveries(10, DELIVERIES_PER_LANE)).filter((delivery) => delivery.workspaceId === shop.workspace.id);
     expect(claimed).toHaveLength(1);
     // The worker that claimed it dies here: nothing sent, no outcome recorded.
 
@@ -225,29 +253,105 @@ describe("the outbox worker", () => {
     expect(new Set(receiver.received.map((r) => r.id)).size).toBe(1);
   });
 
-  it("sends nothing to a disabled endpoint, nor to one that does not take the event's type", async () => {
+  it("holds a disabled endpoint's events without spending attempts, and delivers them once it is enabled again", async () => {
     const shop = await createTestWorkspace();
     const [enabled, disabled, otherType, disabledLater] = await Promise.all([startReceiver(), startReceiver(), startReceiver(), startReceiver()]);
     await createWebhookEndpoint(shop.workspace.id, enabled.url, ["consent.changed"]);
     const off = await createWebhookEndpoint(shop.workspace.id, disabled.url, ["consent.changed"]);
     await setWebhookEndpointEnabled(shop.workspace.id, off.id, false);
-    await createWebhookEndpoint(shop.workspace.id, otherType.url, ["contact.created"]);
+    const unsubscribed = await createWebhookEndpoint(shop.workspace.id, otherType.url, ["contact.created"]);
 
     await optOut(shop);
     await runWorkerOnce();
+    await makeDue(shop.workspace.id);
+    await runWorkerOnce();
     expect(enabled.received).toHaveLength(1);
-    expect((await deliveriesOf(shop.workspace.id)).map((d) => d.status)).toEqual(["delivered"]);
+    expect(await db().webhookDelivery.findMany({ where: { endpointId: off.id } })).toEqual([expect.objectContaining({ status: "pending", attempts: 0, lastError: null })]);
 
+    // Disabled after the event was fanned out, before it was attempted.
     const later = await createWebhookEndpoint(shop.workspace.id, disabledLater.url, ["consent.changed"]);
     await optOut(shop, "sms");
     await dispatchOutbox(100);
     await setWebhookEndpointEnabled(shop.workspace.id, later.id, false);
     await runWorkerOnce();
     expect(enabled.received).toHaveLength(2);
-    expect(await db().webhookDelivery.findFirst({ where: { endpointId: later.id } })).toMatchObject({ status: "pending", attempts: 1, lastError: "endpoint is disabled" });
-
+    expect(await db().webhookDelivery.findFirst({ where: { endpointId: later.id } })).toMatchObject({ status: "pending", attempts: 0, lastError: null });
     expect([disabled, otherType, disabledLater].map((receiver) => receiver.received.length)).toEqual([0, 0, 0]);
-    expect(await db().webhookDelivery.count({ where: { endpointId: off.id } })).toBe(0);
+
+    await setWebhookEndpointEnabled(shop.workspace.id, off.id, true);
+    await setWebhookEndpointEnabled(shop.workspace.id, later.id, true);
+    await runWorkerOnce();
+    expect(disabled.received.map((r) => JSON.parse(r.body).data.channel).sort()).toEqual(["email", "sms"]);
+    expect(disabledLater.received.map((r) => JSON.parse(r.body).data.channel)).toEqual(["sms"]);
+    const released = await db().webhookDelivery.findMany({ where: { endpointId: { in: [off.id, later.id] } } });
+    expect(released.map((d) => [d.status, d.attempts])).toEqual([
+      ["delivered", 1],
+      ["delivered", 1],
+      ["delivered", 1],
+    ]);
+    expect(otherType.received).toHaveLength(0);
+    expect(await db().webhookDelivery.count({ where: { endpointId: unsubscribed.id } })).toBe(0);
+  });
+
+  it("attempts a dead endpoint's backlog a few at a time, beside other workspaces' webhooks and Resend syncs in the same pass", async () => {
+    const { a, b, dead, live } = await deadAndLiveWorkspaces();
+    await db().workspace.update({ where: { id: b.workspace.id }, data: { resendApiKey: "re_b_key", resendAudienceId: "aud_b" } });
+    // A backlog for the dead endpoint, older than anything of b's and larger than a pass takes.
+    for (let i = 0; i < 20; i++) {
+      await changeSubscription({ workspaceId: a.workspace.id, contactId: a.contact.id, channel: "sms", status: i % 2 ? "subscribed" : "unsubscribed", evidence: { source: "api" } });
+    }
+    await optOut(b);
+
+    const pass = runWorkerOnce();
+    await vi.waitFor(async () => expect((await deliveriesOf(b.workspace.id)).map((d) => `${d.target} ${d.status}`).sort()).toEqual(["resend delivered", "webhook delivered"]), {
+      timeout: 20_000,
+      interval: 50,
+    });
+    expect(live.received).toHaveLength(1);
+    // a's attempts are still hanging: none has an outcome yet.
+    await vi.waitFor(() => expect(dead.waiting).toHaveLength(DELIVERIES_PER_LANE), { timeout: 20_000 });
+    expect(await db().webhookDelivery.count({ where: { workspaceId: a.workspace.id, status: "pending", attempts: 0 } })).toBe(20);
+
+    dead.release();
+    await pass;
+    const attempted = await db().webhookDelivery.findMany({ where: { workspaceId: a.workspace.id, attempts: { gt: 0 } } });
+    expect(attempted).toHaveLength(DELIVERIES_PER_LANE);
+    expect(attempted.every((d) => d.status === "pending" && d.lastError?.startsWith("network error"))).toBe(true);
+  });
+
+  it("gives a free slot to the lane with the fewest attempts running, not to the oldest backlog", async () => {
+    const { a, b, dead, live } = await deadAndLiveWorkspaces();
+    for (let i = 0; i < 3; i++) await optOut(a, i % 2 ? "sms" : "email");
+    await optOut(b);
+    await dispatchOutbox(100);
+    await db().webhookDelivery.updateMany({ where: { workspaceId: a.workspace.id }, data: { nextAttemptAt: new Date(Date.now() - 3_600_000) } });
+    // What earlier tests left due would compete for the slot too.
+    await db().webhookDelivery.updateMany({ where: { workspaceId: { notIn: [a.workspace.id, b.workspace.id] }, status: "pending" }, data: { nextAttemptAt: new Date(Date.now() + 3_600_000) } });
+    const endpointOf = async (shop: Shop) => (await db().webhookEndpoint.findFirstOrThrow({ where: { workspaceId: shop.workspace.id } })).id;
+    // This worker already runs attempts for a's endpoint: one slot is left.
+    const claimed = await claimDueDeliveries(1, DELIVERIES_PER_LANE, new Map([[await endpointOf(a), DELIVERIES_PER_LANE - 1]]));
+    expect(claimed.map((delivery) => delivery.lane)).toEqual([await endpointOf(b)]);
+    expect([dead.waiting.length, live.received.length]).toEqual([0, 0]);
+  });
+
+  it("keeps delivering other workspaces' new events while a dead endpoint's attempts hang", async () => {
+    const { a, b, dead, live } = await deadAndLiveWorkspaces();
+    const stop = new AbortController();
+    const running = startWorker({ intervalMs: 20, signal: stop.signal });
+    try {
+      await optOut(a);
+      await vi.waitFor(() => expect(dead.waiting).toHaveLength(1), { timeout: 20_000 });
+      await optOut(b);
+      await vi.waitFor(async () => expect(await onlyDeliveryOf(b.workspace.id)).toMatchObject({ status: "delivered", attempts: 1 }), { timeout: 20_000, interval: 50 });
+      expect(live.received).toHaveLength(1);
+      expect(await onlyDeliveryOf(a.workspace.id)).toMatchObject({ status: "pending", attempts: 0 });
+      dead.release();
+      await vi.waitFor(async () => expect(await onlyDeliveryOf(a.workspace.id)).toMatchObject({ status: "pending", attempts: 1 }), { timeout: 20_000 });
+    } finally {
+      dead.release();
+      stop.abort();
+      await running;
+    }
   });
 
   it("sends a workspace's events only to its own endpoints", async () => {
@@ -319,5 +423,28 @@ describe("the outbox worker", () => {
       ["delivered", null],
       ["delivered", null],
     ]);
+  });
+
+  it("waits as long as Resend's Retry-After asks when it answers 429, never spending an attempt on it", async () => {
+    const shop = await createTestWorkspace();
+    await db().workspace.update({ where: { id: shop.workspace.id }, data: { resendApiKey: "re_throttled_key", resendAudienceId: "aud_throttled" } });
+    const before = (await mail.contactUpdates()).length;
+    mail.throttleContactUpdates(MAX_DELIVERY_ATTEMPTS + 1, 120);
+    await optOut(shop);
+
+    for (let pass = 0; pass <= MAX_DELIVERY_ATTEMPTS; pass++) {
+      await makeDue(shop.workspace.id);
+      await runWorkerOnce();
+      const sync = await onlyDeliveryOf(shop.workspace.id);
+      expect(sync).toMatchObject({ target: "resend", status: "pending", attempts: 0, lastError: "Resend 429: rate_limit_exceeded" });
+      expect(secondsUntil(sync.nextAttemptAt)).toBeGreaterThan(115);
+      expect(secondsUntil(sync.nextAttemptAt)).toBeLessThan(120.01);
+    }
+    expect(await mail.contactUpdates()).toHaveLength(before);
+
+    await makeDue(shop.workspace.id);
+    await runWorkerOnce();
+    expect(await onlyDeliveryOf(shop.workspace.id)).toMatchObject({ status: "delivered", attempts: 1, lastError: null });
+    expect((await mail.contactUpdates()).slice(before)).toEqual([expect.objectContaining({ audienceId: "aud_throttled", contact: shop.contact.email, unsubscribed: true })]);
   });
 });

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { MAX_DELIVERY_ATTEMPTS, nextAttemptDelayMs } from "@/lib/webhooks/backoff";
+import { MAX_DELIVERY_ATTEMPTS, nextAttemptDelayMs, retryAfterDelayMs } from "@/lib/webhooks/backoff";
 import { generateWebhookSecret, signWebhook, verifyWebhook } from "@/lib/webhooks/standard-webhooks";
 
 // The test vector published with the Standard Webhooks specification's libraries.
@@ -151,5 +151,25 @@ describe("delivery retry schedule", () => {
     for (const attempt of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => nextAttemptDelayMs(attempt), String(attempt)).toThrow(RangeError);
     }
+  });
+});
+
+describe("the wait a 429's Retry-After asks for", () => {
+  const now = Date.parse("2026-12-02T10:00:00Z");
+
+  it("reads seconds and HTTP dates", () => {
+    expect(retryAfterDelayMs("120", now)).toBe(120_000);
+    expect(retryAfterDelayMs(" 5 ", now)).toBe(5_000);
+    expect(retryAfterDelayMs("Wed, 02 Dec 2026 10:02:00 GMT", now)).toBe(120_000);
+  });
+
+  it("keeps it between a second and an hour", () => {
+    expect(retryAfterDelayMs("0", now)).toBe(1_000);
+    expect(retryAfterDelayMs("Wed, 02 Dec 2026 09:00:00 GMT", now)).toBe(1_000);
+    expect(retryAfterDelayMs("86400", now)).toBe(3_600_000);
+  });
+
+  it("is a minute when the header is missing or unreadable", () => {
+    for (const header of [undefined, null, "", "soon", "-5", "1.5", "2026-12-02"]) expect(retryAfterDelayMs(header, now), String(header)).toBe(60_000);
   });
 });

@@ -47,6 +47,11 @@ function utc(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
+/** A pending delivery of a disabled endpoint waits, unattempted, until the endpoint is enabled again. */
+function held(delivery: { status: DeliveryStatus; endpoint: { enabled: boolean } | null }): boolean {
+  return delivery.status === "pending" && delivery.endpoint?.enabled === false;
+}
+
 function Section({ id, title, children }: { id: string; title: string; children: React.ReactNode }) {
   return (
     <section aria-labelledby={id} className="rounded-lg border border-slate-200 bg-white p-5">
@@ -233,9 +238,11 @@ export default async function SettingsPage({ params, searchParams }: { params: P
 
       <Section id="webhooks" title="Webhook endpoints">
         <p className="mt-1 text-sm text-slate-700">
-          Every change of consent is sent as a consent.changed event to each enabled endpoint: a POST signed with the endpoint&apos;s secret (Standard Webhooks: the webhook-id, webhook-timestamp and
-          webhook-signature headers). An endpoint that does not answer 2xx within 10 seconds is tried again with growing pauses, {MAX_DELIVERY_ATTEMPTS} attempts over a little more than a day; then
-          the delivery is dead, and you can replay it below. With a Resend API key and audience set for this workspace, an opt-out of email also marks the contact unsubscribed in that audience.
+          Every change of consent is sent as a consent.changed event to each endpoint: a POST signed with the endpoint&apos;s secret (Standard Webhooks: the webhook-id, webhook-timestamp and
+          webhook-signature headers). An endpoint that does not answer 2xx within {env().WEBHOOK_TIMEOUT_MS / 1000} seconds is tried again with growing pauses, {MAX_DELIVERY_ATTEMPTS} attempts over a
+          little more than a day; then the delivery is dead, and you can replay it below. While an endpoint is disabled its events are held, spending no attempts, and sent once it is enabled again.
+          Delivered events are kept {env().RETENTION_OUTBOX_DAYS} days; dead and held ones {env().RETENTION_DEAD_LETTER_DAYS} days. With a Resend API key and audience set for this workspace, an
+          opt-out of email also marks the contact unsubscribed in that audience.
         </p>
         <ul className="mt-3 grid gap-1 text-sm">
           {webhooks.map((endpoint) => (
@@ -293,10 +300,10 @@ export default async function SettingsPage({ params, searchParams }: { params: P
                 <tr key={delivery.id} className="border-b border-slate-100">
                   <td className="py-1">{utc(delivery.createdAt)}</td>
                   <td className="font-mono">{delivery.endpoint?.url ?? (delivery.target === "resend" ? "Resend audience" : delivery.target)}</td>
-                  <td>{delivery.status === "delivered" && delivery.deliveredAt ? `delivered ${utc(delivery.deliveredAt)}` : delivery.status}</td>
+                  <td>{delivery.status === "delivered" && delivery.deliveredAt ? `delivered ${utc(delivery.deliveredAt)}` : held(delivery) ? "held: endpoint disabled" : delivery.status}</td>
                   <td>{delivery.attempts}</td>
                   <td>{delivery.lastError ?? ""}</td>
-                  <td>{delivery.status === "pending" ? utc(delivery.nextAttemptAt) : ""}</td>
+                  <td>{held(delivery) ? "once enabled" : delivery.status === "pending" ? utc(delivery.nextAttemptAt) : ""}</td>
                   <td className="py-1">
                     {delivery.status === "dead" && (
                       <form action={replayDeliveryAction.bind(null, workspaceId, delivery.id)}>
