@@ -1,6 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { db } from "@/lib/db";
+import { db, pool } from "@/lib/db";
+import { loadContactDefaults, topicDefaultKey } from "@/lib/data/consent-defaults";
 import { assertChannelEnabled, assertTopicOnChannel } from "@/lib/scope";
 import { NotFoundError } from "@/lib/errors";
 import type { Channel, OptOutReason, TokenPurpose } from "@/lib/generated/prisma/enums";
@@ -12,7 +13,7 @@ export type LinkScope = {
   workspace: { id: string; name: string; defaultLocale: string; branding: Branding };
   contact: { id: string; locale: string | null };
   channel: Channel;
-  topic: { id: string; key: string; names: LocalizedText; requiresOptIn: boolean } | null;
+  topic: { id: string; key: string; names: LocalizedText } | null;
 };
 
 /**
@@ -33,7 +34,7 @@ export async function findLinkScope(workspaceId: string, contactId: string, chan
     const found = await db().topic.findUnique({ where: { workspaceId_key: { workspaceId, key: topicKey } } });
     const live = found && !found.retiredAt ? found : null;
     assertTopicOnChannel(topicKey, live, channel);
-    topic = { id: live.id, key: live.key, names: live.names as LocalizedText, requiresOptIn: live.requiresOptIn };
+    topic = { id: live.id, key: live.key, names: live.names as LocalizedText };
   }
   return {
     workspace: { id: workspace.id, name: workspace.name, defaultLocale: workspace.defaultLocale, branding: readBranding(workspace.branding) },
@@ -43,17 +44,17 @@ export async function findLinkScope(workspaceId: string, contactId: string, chan
   };
 }
 
-/** Whether the scope a link names is currently subscribed. */
+/** Whether the scope a link names is currently subscribed (never chosen: as its default reached the contact). */
 export async function isScopeSubscribed(scope: LinkScope): Promise<boolean> {
   const { contact, channel, topic } = scope;
   if (!topic) {
     const row = await db().channelSubscription.findUnique({ where: { contactId_channel: { contactId: contact.id, channel } } });
-    return row?.subscribed ?? true;
+    return row?.subscribed ?? (await loadContactDefaults(pool(), scope.workspace.id, contact.id)).channels.has(channel);
   }
   const row = await db().topicSubscription.findUnique({
     where: { contactId_channel_topicId: { contactId: contact.id, channel, topicId: topic.id } },
   });
-  return (row?.status ?? (topic.requiresOptIn ? "unsubscribed" : "subscribed")) === "subscribed";
+  return row ? row.status === "subscribed" : (await loadContactDefaults(pool(), scope.workspace.id, contact.id)).topics.has(topicDefaultKey(channel, topic.id));
 }
 
 /** The most recent opt-out of this scope, which a reason answer explains; with its answer, if any. */
