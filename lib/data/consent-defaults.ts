@@ -1,4 +1,5 @@
 import "server-only";
+import { SYNC_CONSENT_DEFAULTS_SQL } from "@/lib/database/consent-defaults";
 import type { SqlClient } from "@/lib/db";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -10,24 +11,9 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 // sendable: they stay "no consent" until they opt in, which is a row and a ledger entry of its own.
 // Turning a default off ends it. An explicit row (subscribed, unsubscribed, pending) always wins.
 
-/**
- * Makes the stored defaults match the workspace's settings, in the caller's transaction: a default the
- * settings hold keeps its start, a new one starts now, one they no longer hold goes.
- */
+/** Makes the stored defaults match the workspace's settings, in the caller's transaction. */
 export async function syncConsentDefaults(tx: Prisma.TransactionClient, workspaceId: string): Promise<void> {
-  // Truncated, so a contact created in the same millisecond, after, counts as after.
-  await tx.$executeRaw`DELETE FROM channel_defaults d WHERE d.workspace_id = ${workspaceId}::uuid
-    AND NOT EXISTS (SELECT 1 FROM workspaces w WHERE w.id = d.workspace_id AND d.channel = ANY (w.enabled_channels))`;
-  await tx.$executeRaw`INSERT INTO channel_defaults (workspace_id, channel, since)
-    SELECT w.id, ch, date_trunc('milliseconds', now()) FROM workspaces w, unnest(w.enabled_channels) AS ch WHERE w.id = ${workspaceId}::uuid
-    ON CONFLICT DO NOTHING`;
-  await tx.$executeRaw`DELETE FROM topic_defaults d WHERE d.workspace_id = ${workspaceId}::uuid
-    AND NOT EXISTS (SELECT 1 FROM topics t WHERE t.workspace_id = d.workspace_id AND t.id = d.topic_id
-      AND t.retired_at IS NULL AND NOT t.requires_opt_in AND d.channel = ANY (t.channels))`;
-  await tx.$executeRaw`INSERT INTO topic_defaults (workspace_id, topic_id, channel, since)
-    SELECT t.workspace_id, t.id, ch, date_trunc('milliseconds', now()) FROM topics t, unnest(t.channels) AS ch
-    WHERE t.workspace_id = ${workspaceId}::uuid AND t.retired_at IS NULL AND NOT t.requires_opt_in
-    ON CONFLICT DO NOTHING`;
+  for (const sql of SYNC_CONSENT_DEFAULTS_SQL) await tx.$executeRawUnsafe(sql, workspaceId);
 }
 
 /**
