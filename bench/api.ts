@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
 import { to as copyTo } from "pg-copy-streams";
 import { generateApiKey } from "@/lib/api-keys";
+import { SYNC_CONSENT_DEFAULTS_SQL } from "@/lib/database/consent-defaults";
 import { machine, median, NEXT_START, publish, withBenchEnvironment } from "./harness";
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
@@ -46,6 +47,7 @@ await withBenchEnvironment(async ({ client, databaseUrl, serve }) => {
     ).rows[0].id as string;
   const offers = await topic("offers", true);
   await topic("reminders", false);
+  for (const sql of SYNC_CONSENT_DEFAULTS_SQL) await client.query(sql, [workspace]);
   // A realistic mix: 10% left email, 60% agreed to offers and 5% of those left them again, 2% paused.
   await client.query(
     `INSERT INTO contacts (id, workspace_id, external_id, email, locale, updated_at)

@@ -5,6 +5,7 @@
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { randomBytes } from "node:crypto";
+import { SYNC_CONSENT_DEFAULTS_SQL } from "@/lib/database/consent-defaults";
 import { signToken } from "@/lib/tokens";
 import { machine, median, NEXT_START, publish, withBenchEnvironment } from "./harness";
 
@@ -51,6 +52,7 @@ await withBenchEnvironment(async ({ client, serve }) => {
       [workspace, key, JSON.stringify({ en: key, es: key }), JSON.stringify({ en: `About ${key}`, es: `Sobre ${key}` }), key !== "reminders", position],
     );
   }
+  for (const sql of SYNC_CONSENT_DEFAULTS_SQL) await client.query(sql, [workspace]);
   const contact = (
     await client.query("INSERT INTO contacts (id, workspace_id, email, phone, locale, updated_at) VALUES (gen_random_uuid(), $1, 'bench@example.com', '+14155550100', 'es', now()) RETURNING id", [workspace])
   ).rows[0].id as string;

@@ -69,6 +69,8 @@ const envSchema = z.object({
   RETENTION_SHORT_LINK_GRACE_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
   /** Page views (and their form posts) one client address may make a minute, per app instance. */
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Double opt-in confirmation emails one workspace may have sent per UTC day (all instances together). */
+  OPTIN_CONFIRMATIONS_PER_WORKSPACE_PER_DAY: z.coerce.number().int().min(1).max(10_000_000).default(1000),
   /** How many reverse proxies in front of the app append to X-Forwarded-For. */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });

@@ -1,11 +1,14 @@
 import "server-only";
 import { headers } from "next/headers";
 import { apiEvidence } from "@/lib/api/evidence";
+import { beginConfirmation } from "@/lib/data/confirmations";
 import { findContactById } from "@/lib/data/contacts";
 import { applyPreferenceChanges, assertChangeScopes, getContactPreferences, type ContactPreferences, type PreferenceChange } from "@/lib/data/preferences";
+import { consumeRateLimit } from "@/lib/data/rate-limits";
+import { checkSendability, type NotSendableReason } from "@/lib/data/sendability";
 import { sendLinkEmail } from "@/lib/email";
 import { env } from "@/lib/env";
-import { NotFoundError, UserFacingError } from "@/lib/errors";
+import { NotFoundError, RateLimitedError, UserFacingError } from "@/lib/errors";
 import { localizedText, resolveLocale, translator, type Locale } from "@/lib/i18n";
 import { resolveContactLink, signLinkToken } from "@/lib/links";
 import { clientIp, userAgent } from "@/lib/request-info";
@@ -13,7 +16,14 @@ import type { z } from "zod";
 import type { optinRequestSchema } from "@/lib/schemas/optin";
 
 // Double opt-in by email: the topics wait in `pending` until the person presses the button on the
-// confirmation page. Opening the link changes nothing (mail scanners open every link).
+// confirmation page. Opening the link changes nothing (mail scanners open every link). The email goes
+// out from our sender address, so it is never sent to an address that must not be mailed, at most once a
+// day per contact, and at most OPTIN_CONFIRMATIONS_PER_WORKSPACE_PER_DAY times a day per workspace.
+
+/** Whoever must not be emailed at all is not asked to confirm either; without consent yet is the point. */
+const REFUSED: readonly NotSendableReason[] = ["suppressed", "channel_opt_out"];
+const CONFIRMATION_PERIOD_MS = 24 * 3_600_000;
+const DAY_SECONDS = 86_400;
 
 export function confirmPagePath(token: string) {
   return `/c/${token}`;
@@ -24,23 +34,40 @@ function topicList(state: ContactPreferences, keys: string[], locale: Locale): s
   return keys.map((key) => localizedText(email?.topics.find((t) => t.key === key)?.names ?? { en: key }, locale)).join(", ");
 }
 
-/** Puts the topics in `pending` (those already subscribed stay so) and emails the confirmation link. */
-export async function startDoubleOptIn(workspaceId: string, request: z.infer<typeof optinRequestSchema>): Promise<{ pending: string[] }> {
+export type OptInStart = { pending: string[]; alreadySent?: true };
+
+async function admitWorkspaceConfirmation(workspaceId: string): Promise<void> {
+  const cap = env().OPTIN_CONFIRMATIONS_PER_WORKSPACE_PER_DAY;
+  const { allowed, retryAfterSeconds } = await consumeRateLimit(`optin-confirmations:${workspaceId}`, cap, DAY_SECONDS);
+  if (!allowed) throw new RateLimitedError(retryAfterSeconds, `This workspace may send ${cap} confirmation emails a day; try again in ${retryAfterSeconds} s.`);
+}
+
+/**
+ * Puts the topics in `pending` (those already subscribed stay so) and emails the confirmation link. A
+ * contact emailed a confirmation in the last 24 hours gets no other (and no new topic goes pending, as
+ * the email sent never named it): `alreadySent`.
+ */
+export async function startDoubleOptIn(workspaceId: string, request: z.infer<typeof optinRequestSchema>): Promise<OptInStart> {
   const changes: PreferenceChange[] = request.topics.map((topicKey) => ({ kind: "subscription", channel: "email", topicKey, status: "pending" }));
   await assertChangeScopes(workspaceId, changes);
   const contact = await findContactById(workspaceId, request.contactId);
   if (!contact) throw new NotFoundError("contact", "There is no contact with this id in this workspace.");
   if (!contact.email) throw new UserFacingError("no_address", "This contact has no email address to confirm by.", 422);
+  const [email] = await checkSendability(workspaceId, "email", undefined, [contact.id]);
+  if (!email.sendable && REFUSED.includes(email.reason)) {
+    throw new UserFacingError(email.reason, `This contact must not be emailed (${email.reason}); no confirmation was sent.`, 409);
+  }
   const before = (await getContactPreferences(workspaceId, contact.id))!;
-  const subscribed = new Set(before.channels.find((c) => c.channel === "email")?.topics.filter((t) => t.status === "subscribed").map((t) => t.key));
+  const emailTopics = before.channels.find((c) => c.channel === "email")?.topics ?? [];
+  const subscribed = new Set(emailTopics.filter((t) => t.status === "subscribed").map((t) => t.key));
   const pending = request.topics.filter((key) => !subscribed.has(key));
   if (pending.length === 0) return { pending };
-  await applyPreferenceChanges(
-    workspaceId,
-    contact.id,
-    changes.filter((c) => c.kind === "subscription" && pending.includes(c.topicKey!)),
-    apiEvidence(request.evidence),
-  );
+  const pendingChanges = changes.filter((c) => c.kind === "subscription" && pending.includes(c.topicKey!));
+  const begun = await beginConfirmation(workspaceId, contact.id, pendingChanges, apiEvidence(request.evidence), CONFIRMATION_PERIOD_MS, () => admitWorkspaceConfirmation(workspaceId));
+  if (!begun) {
+    const waiting = new Set(emailTopics.filter((t) => t.status === "pending").map((t) => t.key));
+    return { pending: request.topics.filter((key) => waiting.has(key)), alreadySent: true };
+  }
 
   const token = await signLinkToken({ workspaceId, contactId: contact.id, channel: "email", purpose: "confirm", messageId: request.evidence?.messageId });
   const locale = resolveLocale({ contactLocale: contact.locale, workspaceDefault: before.workspace.defaultLocale });

@@ -43,10 +43,13 @@ function changeScopeByLink(
   });
 }
 
-/** Whether the scope a one-click link names is already opted out: posting it again would write nothing. */
+/**
+ * Whether the scope a one-click link names is already opted out on record (a row, so a ledger entry):
+ * posting it again would write nothing. A scope never chosen is recorded by the first post.
+ */
 export async function isAlreadyUnsubscribed(claims: LinkClaims): Promise<boolean> {
   const state = await readScopeState(claims.workspaceId, claims.contactId, claims.channel, claims.topic);
-  return state?.status === "unsubscribed";
+  return state?.status === "unsubscribed" && state.version > 0;
 }
 
 export type UnsubscribeView = {

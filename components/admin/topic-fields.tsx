@@ -30,6 +30,9 @@ export function TopicFields({ topic }: { topic?: Topic }) {
       <label>
         <input type="checkbox" name="requiresOptIn" defaultChecked={topic?.requiresOptIn ?? true} /> Needs explicit opt-in (marketing)
       </label>
+      <p className="text-xs text-[var(--muted)]">
+        On by default (no opt-in, or a channel added) reaches only contacts created from now on; everyone else gets it when they opt in.
+      </p>
     </>
   );
 }

@@ -102,7 +102,21 @@ export function openApiDocument(serverUrl: string) {
       },
       "/contacts/{id}/export": { get: { summary: "Everything held about the person, the ledger included", parameters: [contactId], responses: { "200": ok("The export"), ...errors } } },
       "/sendability": { post: { ...idempotent, summary: "May I send? For up to 10,000 contacts, with the reason for each no", requestBody: body(sendabilityRequestSchema), responses: { "200": ok("One result per contact, in order"), ...errors } } },
-      "/optin": { post: { ...idempotent, summary: "Double opt-in by email", requestBody: body(optinRequestSchema), responses: { "202": ok("The topics now pending"), ...idempotencyErrors, ...errors } } },
+      "/optin": {
+        post: {
+          ...idempotent,
+          summary: "Double opt-in by email",
+          requestBody: body(optinRequestSchema),
+          responses: {
+            "202": ok("The topics now pending; the confirmation email was sent"),
+            "200": ok("A confirmation went to this contact in the last 24 hours: `alreadySent`, nothing sent or changed"),
+            ...idempotencyErrors,
+            ...errors,
+            "409": { description: "The address must not be emailed (code `suppressed` or `channel_opt_out`), or an Idempotency-Key still running.", content: { "application/json": { schema: errorSchema } } },
+            "429": { description: "Beyond the key's requests per minute, or the workspace's confirmation emails per day; see Retry-After.", content: { "application/json": { schema: errorSchema } } },
+          },
+        },
+      },
       "/audience": { get: stream("Everyone who may be sent the topic on the channel now, with the address to use", "{contactId, externalId, address, locale}") },
       "/suppressions": {
         get: stream(

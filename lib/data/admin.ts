@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { syncConsentDefaults } from "@/lib/data/consent-defaults";
 import type { Channel, MemberRole } from "@/lib/generated/prisma/enums";
 import { isUuid } from "@/lib/uuid";
 
@@ -87,7 +88,10 @@ export async function listTopics(workspaceId: string) {
 }
 
 export async function retireTopic(workspaceId: string, topicId: string) {
-  await db().topic.updateMany({ where: { id: topicId, workspaceId, retiredAt: null }, data: { retiredAt: new Date() } });
+  await db().$transaction(async (tx) => {
+    await tx.topic.updateMany({ where: { id: topicId, workspaceId, retiredAt: null }, data: { retiredAt: new Date() } });
+    await syncConsentDefaults(tx, workspaceId);
+  });
 }
 
 /** Moves a topic one place up or down among the live topics. */
@@ -112,16 +116,24 @@ export async function listSigningKeys(workspaceId: string) {
   return db().signingKey.findMany({ where: { workspaceId }, orderBy: { createdAt: "desc" }, select: { kid: true, status: true, createdAt: true, retiredAt: true } });
 }
 
+/** Turning off "needs opt-in" or adding a channel reaches only the contacts created from now on. */
 export async function updateTopic(
   workspaceId: string,
   topicId: string,
   input: { names: Record<string, string>; descriptions: Record<string, string>; channels: Channel[]; requiresOptIn: boolean },
 ) {
-  await db().topic.updateMany({ where: { id: topicId, workspaceId }, data: input });
+  await db().$transaction(async (tx) => {
+    await tx.topic.updateMany({ where: { id: topicId, workspaceId }, data: input });
+    await syncConsentDefaults(tx, workspaceId);
+  });
 }
 
+/** A channel enabled (again) is on by default only for the contacts created from now on. */
 export async function setEnabledChannels(workspaceId: string, channels: Channel[]) {
-  await db().workspace.update({ where: { id: workspaceId }, data: { enabledChannels: channels } });
+  await db().$transaction(async (tx) => {
+    await tx.workspace.update({ where: { id: workspaceId }, data: { enabledChannels: channels } });
+    await syncConsentDefaults(tx, workspaceId);
+  });
 }
 
 export async function getEnabledChannels(workspaceId: string): Promise<Channel[]> {

@@ -12,7 +12,7 @@ export type LinkScope = {
   workspace: { id: string; name: string; defaultLocale: string; branding: Branding };
   contact: { id: string; locale: string | null };
   channel: Channel;
-  topic: { id: string; key: string; names: LocalizedText; requiresOptIn: boolean } | null;
+  topic: { id: string; key: string; names: LocalizedText } | null;
   /** Whether the workspace still sends this: the channel enabled, the topic live and sent on it. */
   current: boolean;
 };
@@ -38,7 +38,7 @@ export async function findLinkScope(workspaceId: string, contactId: string, chan
     assertTopicExists(topicKey, found);
     if (!options.evenIfDropped) assertTopicOnChannel(topicKey, found.retiredAt ? null : found, channel);
     current &&= !found.retiredAt && found.channels.includes(channel);
-    topic = { id: found.id, key: found.key, names: found.names as LocalizedText, requiresOptIn: found.requiresOptIn };
+    topic = { id: found.id, key: found.key, names: found.names as LocalizedText };
   }
   return {
     workspace: { id: workspace.id, name: workspace.name, defaultLocale: workspace.defaultLocale, branding: readBranding(workspace.branding) },
@@ -53,18 +53,21 @@ export type ScopeState = { status: SubscriptionStatus; version: number };
 
 /**
  * The state of the scope a link names — the topic on the channel, or the channel's overall switch —
- * defaults filled in, with the version a change must name; null when the contact is gone. One read,
- * no lock: the one-click endpoint asks it before every post.
+ * with the version a change must name; a scope never chosen reads as its default reached the contact
+ * (lib/data/consent-defaults.ts). Null when the contact is gone. One read, no lock: the one-click
+ * endpoint asks it before every post.
  */
 export async function readScopeState(workspaceId: string, contactId: string, channel: Channel, topicKey?: string): Promise<ScopeState | null> {
   const { rows } = await pool().query<ScopeState>(
     topicKey
-      ? `SELECT COALESCE(ts.status::text, CASE WHEN t.requires_opt_in THEN 'unsubscribed' ELSE 'subscribed' END) AS status, COALESCE(ts.version, 0) AS version
+      ? `SELECT COALESCE(ts.status::text, CASE WHEN dt.since IS NULL THEN 'unsubscribed' ELSE 'subscribed' END) AS status, COALESCE(ts.version, 0) AS version
          FROM contacts c JOIN topics t ON t.workspace_id = c.workspace_id AND t.key = $4
          LEFT JOIN topic_subscriptions ts ON ts.workspace_id = c.workspace_id AND ts.contact_id = c.id AND ts.channel = $3 AND ts.topic_id = t.id
+         LEFT JOIN topic_defaults dt ON dt.workspace_id = c.workspace_id AND dt.channel = $3 AND dt.topic_id = t.id AND dt.since <= c.created_at
          WHERE c.workspace_id = $1 AND c.id = $2 AND c.erased_at IS NULL`
-      : `SELECT CASE WHEN cs.subscribed = false THEN 'unsubscribed' ELSE 'subscribed' END AS status, COALESCE(cs.version, 0) AS version
+      : `SELECT CASE WHEN COALESCE(cs.subscribed, dc.since IS NOT NULL) THEN 'subscribed' ELSE 'unsubscribed' END AS status, COALESCE(cs.version, 0) AS version
          FROM contacts c LEFT JOIN channel_subscriptions cs ON cs.workspace_id = c.workspace_id AND cs.contact_id = c.id AND cs.channel = $3
+         LEFT JOIN channel_defaults dc ON dc.workspace_id = c.workspace_id AND dc.channel = $3 AND dc.since <= c.created_at
          WHERE c.workspace_id = $1 AND c.id = $2 AND c.erased_at IS NULL`,
     topicKey ? [workspaceId, contactId, channel, topicKey] : [workspaceId, contactId, channel],
   );

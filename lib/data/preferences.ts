@@ -1,7 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { addressFor } from "@/lib/channels";
-import { db, transaction, type SqlClient } from "@/lib/db";
+import { db, pool, transaction, type SqlClient } from "@/lib/db";
+import { loadContactDefaults, topicDefaultKey, type ContactDefaults } from "@/lib/data/consent-defaults";
 import { assertChannelEnabled, assertTopicExists, assertTopicOnChannel } from "@/lib/scope";
 import { InvalidScopeError, NotFoundError, StaleVersionError } from "@/lib/errors";
 import type { Channel, Frequency, SubscriptionStatus } from "@/lib/generated/prisma/enums";
@@ -17,7 +18,7 @@ export type TopicState = {
   names: LocalizedText;
   descriptions: LocalizedText;
   requiresOptIn: boolean;
-  /** An opt-in topic never agreed to reads `unsubscribed`. */
+  /** Never chosen, it reads as its default did when the contact arrived (lib/data/consent-defaults.ts). */
   status: SubscriptionStatus;
   /** 0 while the contact still has the topic's default. */
   version: number;
@@ -27,6 +28,7 @@ export type ChannelState = {
   channel: Channel;
   /** Whether the contact has an address on this channel. */
   reachable: boolean;
+  /** Never chosen, on only if the channel was enabled when the contact arrived. */
   subscribed: boolean;
   frequency: Frequency;
   pausedUntil: Date | null;
@@ -42,8 +44,8 @@ export type ContactPreferences = {
   channels: ChannelState[];
 };
 
-function defaultTopicStatus(requiresOptIn: boolean): SubscriptionStatus {
-  return requiresOptIn ? "unsubscribed" : "subscribed";
+function defaultTopicStatus(defaults: ContactDefaults, channel: Channel, topicId: string): SubscriptionStatus {
+  return defaults.topics.has(topicDefaultKey(channel, topicId)) ? "subscribed" : "unsubscribed";
 }
 
 /** A contact's whole preference state: every enabled channel, every live topic on it, defaults filled in. */
@@ -69,6 +71,7 @@ export async function getContactPreferences(workspaceId: string, contactId: stri
   });
   if (!contact) return null;
   const { workspace } = contact;
+  const defaults = await loadContactDefaults(pool(), workspaceId, contact.id);
   const now = Date.now();
 
   const channels = workspace.enabledChannels.map((channel): ChannelState => {
@@ -76,7 +79,7 @@ export async function getContactPreferences(workspaceId: string, contactId: stri
     return {
       channel,
       reachable: addressFor(channel, contact) !== null,
-      subscribed: row?.subscribed ?? true,
+      subscribed: row?.subscribed ?? defaults.channels.has(channel),
       frequency: row?.frequency ?? "immediate",
       pausedUntil: row?.pausedUntil ?? null,
       paused: row?.pausedUntil ? row.pausedUntil.getTime() > now : false,
@@ -91,7 +94,7 @@ export async function getContactPreferences(workspaceId: string, contactId: stri
             names: topic.names as LocalizedText,
             descriptions: topic.descriptions as LocalizedText,
             requiresOptIn: topic.requiresOptIn,
-            status: state?.status ?? defaultTopicStatus(topic.requiresOptIn),
+            status: state?.status ?? defaultTopicStatus(defaults, channel, topic.id),
             version: state?.version ?? 0,
           };
         }),
@@ -154,7 +157,7 @@ export type PreferenceChange =
 
 export type PreferenceChangeResult = { changed: boolean; version: number; consentEventId?: string };
 
-type Scope = { workspaceId: string; contactId: string; enabledChannels: Channel[] };
+type Scope = { workspaceId: string; contactId: string; enabledChannels: Channel[]; defaults: ContactDefaults };
 
 /** Locks the contact's row, which serialises every change to one contact, and reads its workspace's channels. */
 async function lockContact(client: SqlClient, workspaceId: string, contactId: string): Promise<Scope> {
@@ -164,11 +167,12 @@ async function lockContact(client: SqlClient, workspaceId: string, contactId: st
     [workspaceId, contactId],
   );
   if (locked.rows.length === 0) throw new NotFoundError("contact");
-  return { workspaceId, contactId, enabledChannels: locked.rows[0].channels };
+  return { workspaceId, contactId, enabledChannels: locked.rows[0].channels, defaults: await loadContactDefaults(client, workspaceId, contactId) };
 }
 
 type ChannelRow = { subscribed: boolean; frequency: Frequency; paused_until: Date | null; version: number };
 
+/** The channel's row, or its default (version 0) when the contact never chose. */
 async function readChannelRow(client: SqlClient, scope: Scope, channel: Channel): Promise<ChannelRow> {
   const row = (
     await client.query<ChannelRow>(
@@ -176,7 +180,7 @@ async function readChannelRow(client: SqlClient, scope: Scope, channel: Channel)
       [scope.workspaceId, scope.contactId, channel],
     )
   ).rows[0];
-  return row ?? { subscribed: true, frequency: "immediate", paused_until: null, version: 0 };
+  return row ?? { subscribed: scope.defaults.channels.has(channel), frequency: "immediate", paused_until: null, version: 0 };
 }
 
 async function saveChannelRow(client: SqlClient, scope: Scope, channel: Channel, row: Omit<ChannelRow, "version">): Promise<number> {
@@ -229,6 +233,18 @@ async function recordChange(client: SqlClient, scope: Scope, record: LedgerRecor
   return event.id;
 }
 
+/**
+ * Opting in to a topic on a channel the contact never agreed to (no row, no default) agrees to the
+ * channel too, with its own ledger entry, so the opt-in is not left blocked behind a switch never shown
+ * on. A channel switched off stays off.
+ */
+async function agreeToChannel(client: SqlClient, scope: Scope, channel: Channel, evidence: ConsentEvidence, ledger: LedgerEntryInput[]): Promise<void> {
+  const row = await readChannelRow(client, scope, channel);
+  if (row.version !== 0 || row.subscribed) return;
+  await saveChannelRow(client, scope, channel, { ...row, subscribed: true });
+  await recordChange(client, scope, { channel, topic: null, action: "subscribe", previousStatus: "unsubscribed", newStatus: "subscribed" }, evidence, ledger);
+}
+
 async function applyChange(client: SqlClient, scope: Scope, change: PreferenceChange, evidence: ConsentEvidence, ledger: LedgerEntryInput[]): Promise<PreferenceChangeResult> {
   const evenIfDropped = change.kind === "subscription" && change.status === "unsubscribed" && change.evenIfDropped === true;
   if (!evenIfDropped) assertChannelEnabled(scope.enabledChannels, change.channel);
@@ -236,8 +252,8 @@ async function applyChange(client: SqlClient, scope: Scope, change: PreferenceCh
 
   if (change.kind === "subscription" && change.topicKey) {
     const topic = (
-      await client.query<{ id: string; key: string; channels: Channel[]; requires_opt_in: boolean; retired_at: Date | null }>(
-        "SELECT id, key, channels::text[] AS channels, requires_opt_in, retired_at FROM topics WHERE workspace_id = $1 AND key = $2",
+      await client.query<{ id: string; key: string; channels: Channel[]; retired_at: Date | null }>(
+        "SELECT id, key, channels::text[] AS channels, retired_at FROM topics WHERE workspace_id = $1 AND key = $2",
         [scope.workspaceId, change.topicKey],
       )
     ).rows[0];
@@ -249,9 +265,10 @@ async function applyChange(client: SqlClient, scope: Scope, change: PreferenceCh
         [scope.workspaceId, scope.contactId, channel, topic.id],
       )
     ).rows[0];
-    const current = row?.status ?? defaultTopicStatus(topic.requires_opt_in);
+    const current = row?.status ?? defaultTopicStatus(scope.defaults, channel, topic.id);
     const version = row?.version ?? 0;
-    if (current === change.status) return { changed: false, version };
+    // An opt-out through a link is recorded even where no consent was on record: it is the person's word.
+    if (current === change.status && (row || !evenIfDropped)) return { changed: false, version };
     if (expectedVersion !== undefined && expectedVersion !== version) throw new StaleVersionError(version);
     const saved = await client.query<{ version: number }>(
       `INSERT INTO topic_subscriptions (workspace_id, contact_id, channel, topic_id, status, version, updated_at)
@@ -263,6 +280,7 @@ async function applyChange(client: SqlClient, scope: Scope, change: PreferenceCh
     );
     const action = change.status === "subscribed" ? "subscribe" : change.status === "pending" ? "request_confirmation" : "unsubscribe";
     const consentEventId = await recordChange(client, scope, { channel, topic, action, previousStatus: current, newStatus: change.status }, evidence, ledger);
+    if (change.status === "subscribed") await agreeToChannel(client, scope, channel, evidence, ledger);
     return { changed: true, version: saved.rows[0].version, consentEventId };
   }
 
@@ -272,7 +290,7 @@ async function applyChange(client: SqlClient, scope: Scope, change: PreferenceCh
   if (change.kind === "subscription") {
     if (change.status === "pending") throw new InvalidScopeError("A channel is either subscribed or unsubscribed.");
     const subscribed = change.status === "subscribed";
-    if (row.subscribed === subscribed) return { changed: false, version: row.version };
+    if (row.subscribed === subscribed && (row.version > 0 || !evenIfDropped)) return { changed: false, version: row.version };
     next = { ...row, subscribed };
     const previousStatus = row.subscribed ? "subscribed" : "unsubscribed";
     record = { channel, topic: null, action: subscribed ? "subscribe" : "unsubscribe", previousStatus, newStatus: change.status };

@@ -1,5 +1,6 @@
 import "server-only";
 import { pool } from "@/lib/db";
+import { DEFAULT_JOINS } from "@/lib/data/consent-defaults";
 import { assertChannelEnabled, assertTopicOnChannel } from "@/lib/scope";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import { suppressedSql } from "@/lib/suppression";
@@ -14,26 +15,28 @@ export type RowQuery = { text: string; values: unknown[]; columns: readonly stri
 
 const ADDRESS_COLUMN = { email: "email", sms: "phone", whatsapp: "whatsapp_id", push: "external_id" } as const satisfies Record<Channel, string>;
 
-type SendScope = { channel: Channel; topicId: string | null; requiresOptIn: boolean };
+type SendScope = { channel: Channel; topicId: string | null };
 
 /** The channel must be enabled and the topic, when named, live and sent on it (4xx otherwise). */
 async function resolveScope(workspaceId: string, channel: Channel, topicKey: string | undefined): Promise<SendScope> {
-  const { rows } = await pool().query<{ channels: Channel[]; topic_id: string | null; topic_channels: Channel[] | null; requires_opt_in: boolean | null }>(
-    `SELECT w.enabled_channels::text[] AS channels, t.id AS topic_id, t.channels::text[] AS topic_channels, t.requires_opt_in
+  const { rows } = await pool().query<{ channels: Channel[]; topic_id: string | null; topic_channels: Channel[] | null }>(
+    `SELECT w.enabled_channels::text[] AS channels, t.id AS topic_id, t.channels::text[] AS topic_channels
      FROM workspaces w LEFT JOIN topics t ON t.workspace_id = w.id AND t.key = $2 AND t.retired_at IS NULL
      WHERE w.id = $1`,
     [workspaceId, topicKey ?? null],
   );
-  const { channels, topic_id: topicId, topic_channels: topicChannels, requires_opt_in: requiresOptIn } = rows[0];
+  const { channels, topic_id: topicId, topic_channels: topicChannels } = rows[0];
   assertChannelEnabled(channels, channel);
   if (topicKey) assertTopicOnChannel(topicKey, topicId ? { channels: topicChannels! } : null, channel);
-  return { channel, topicId, requiresOptIn: requiresOptIn ?? false };
+  return { channel, topicId };
 }
 
 /**
  * The rules of "may I send?", once, in SQL: NULL when contact `c` may be sent to, else the first reason
- * that applies (the contact, an address, a suppression, the channel, the topic, then a pause).
- * Parameters: $1 workspace, $2 channel, $3 topic id or NULL, $4 whether the topic needs an opt-in.
+ * that applies (the contact, an address, a suppression, the channel, the topic, then a pause). Without
+ * a row of its own, a channel or topic counts only through a default that reached the contact
+ * (lib/data/consent-defaults.ts), never through today's settings alone.
+ * Parameters: $1 workspace, $2 channel, $3 topic id or NULL.
  */
 function reasonSql(channel: Channel): string {
   return `CASE
@@ -43,16 +46,18 @@ function reasonSql(channel: Channel): string {
     WHEN cs.subscribed = false THEN 'channel_opt_out'
     WHEN ts.status = 'unsubscribed' THEN 'topic_opt_out'
     WHEN ts.status = 'pending' THEN 'pending_confirmation'
-    WHEN $3::uuid IS NOT NULL AND ts.status IS NULL AND $4::boolean THEN 'no_consent'
+    WHEN cs.subscribed IS NULL AND dc.channel IS NULL THEN 'no_consent'
+    WHEN $3::uuid IS NOT NULL AND ts.status IS NULL AND dt.channel IS NULL THEN 'no_consent'
     WHEN cs.paused_until > now() THEN 'paused'
   END`;
 }
 
 const SUBSCRIPTION_JOINS = `
   LEFT JOIN channel_subscriptions cs ON cs.workspace_id = $1 AND cs.contact_id = c.id AND cs.channel = $2
-  LEFT JOIN topic_subscriptions ts ON ts.workspace_id = $1 AND ts.contact_id = c.id AND ts.channel = $2 AND ts.topic_id = $3::uuid`;
+  LEFT JOIN topic_subscriptions ts ON ts.workspace_id = $1 AND ts.contact_id = c.id AND ts.channel = $2 AND ts.topic_id = $3::uuid
+  ${DEFAULT_JOINS}`;
 
-const scopeValues = (workspaceId: string, scope: SendScope) => [workspaceId, scope.channel, scope.topicId, scope.requiresOptIn];
+const scopeValues = (workspaceId: string, scope: SendScope) => [workspaceId, scope.channel, scope.topicId];
 
 const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
@@ -61,7 +66,7 @@ export async function checkSendability(workspaceId: string, channel: Channel, to
   const scope = await resolveScope(workspaceId, channel, topicKey);
   const { rows } = await pool().query<{ id: string; reason: NotSendableReason | null }>(
     `SELECT ids.id, ${reasonSql(channel)} AS reason
-     FROM unnest($5::uuid[]) WITH ORDINALITY AS ids(id, n)
+     FROM unnest($4::uuid[]) WITH ORDINALITY AS ids(id, n)
      LEFT JOIN contacts c ON c.id = ids.id AND c.workspace_id = $1 AND c.erased_at IS NULL
      ${SUBSCRIPTION_JOINS}
      ORDER BY ids.n`,

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { generateApiKey } from "@/lib/api-keys";
 import { GENESIS_HASH } from "@/lib/consent-chain";
 import { db } from "@/lib/db";
+import { syncConsentDefaults } from "@/lib/data/consent-defaults";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import type { LocalizedText } from "@/lib/data/preferences";
 import { readBranding, type Branding } from "@/lib/schemas/embed";
@@ -16,7 +17,7 @@ export type NewWorkspace = {
   enabledChannels: Channel[];
 };
 
-/** A workspace is born with its ledger chain head and an active signing key. */
+/** A workspace is born with its ledger chain head, an active signing key and its channels' defaults. */
 export async function createWorkspace(input: NewWorkspace) {
   return db().$transaction(async (tx) => {
     const workspace = await tx.workspace.create({
@@ -32,6 +33,7 @@ export async function createWorkspace(input: NewWorkspace) {
     await tx.signingKey.create({
       data: { workspaceId: workspace.id, kid: `k_${randomBytes(9).toString("base64url")}`, secret: randomBytes(32) },
     });
+    await syncConsentDefaults(tx, workspace.id);
     return workspace;
   });
 }
@@ -49,17 +51,22 @@ export type NewTopic = {
   position?: number;
 };
 
+/** A topic on by default is so only for the contacts created from now on (lib/data/consent-defaults.ts). */
 export async function createTopic(workspaceId: string, input: NewTopic) {
-  return db().topic.create({
-    data: {
-      workspaceId,
-      key: input.key,
-      names: input.names,
-      descriptions: input.descriptions ?? {},
-      channels: input.channels,
-      requiresOptIn: input.requiresOptIn,
-      position: input.position ?? 0,
-    },
+  return db().$transaction(async (tx) => {
+    const topic = await tx.topic.create({
+      data: {
+        workspaceId,
+        key: input.key,
+        names: input.names,
+        descriptions: input.descriptions ?? {},
+        channels: input.channels,
+        requiresOptIn: input.requiresOptIn,
+        position: input.position ?? 0,
+      },
+    });
+    await syncConsentDefaults(tx, workspaceId);
+    return topic;
   });
 }
 

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { SYNC_CONSENT_DEFAULTS_SQL } from "@/lib/database/consent-defaults";
 import { signToken } from "@/lib/tokens";
 
 /**
@@ -15,6 +16,7 @@ export async function seedOneClickWorkspace(client: pg.Client, slug: string, cou
   const secret = new Uint8Array(32).map(() => Math.floor(Math.random() * 256));
   const kid = `k_seed_${slug}`;
   await client.query("INSERT INTO signing_keys (id, workspace_id, kid, secret, status) VALUES (gen_random_uuid(), $1, $2, $3, 'active')", [workspaceId, kid, Buffer.from(secret)]);
+  for (const sql of SYNC_CONSENT_DEFAULTS_SQL) await client.query(sql, [workspaceId]);
   const contacts = await client.query<{ id: string }>(
     `INSERT INTO contacts (id, workspace_id, external_id, email, updated_at)
      SELECT gen_random_uuid(), $1, 'c' || i, 'c' || i || '@example.com', now() FROM generate_series(1, $2) AS i RETURNING id`,

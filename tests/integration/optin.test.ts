@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/v1/optin/route";
 import { db } from "@/lib/db";
+import { eraseContact } from "@/lib/data/gdpr";
 import { changeSubscription, expireUnconfirmed } from "@/lib/data/preferences";
 import { checkSendability } from "@/lib/data/sendability";
 import { createApiKey, createContact } from "@/lib/data/workspaces";
@@ -8,7 +9,17 @@ import { verifyLinkToken } from "@/lib/links";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";
 
+process.env.SUPPRESSION_KEY = "test-suppression-key-test-suppression-key";
 const mail = withMailStub();
+const WORKSPACE_CAP = 4;
+beforeAll(() => {
+  process.env.OPTIN_CONFIRMATIONS_PER_WORKSPACE_PER_DAY = String(WORKSPACE_CAP);
+});
+afterAll(() => {
+  delete process.env.OPTIN_CONFIRMATIONS_PER_WORKSPACE_PER_DAY;
+});
+
+const mailsTo = async (address: string) => (await mail.messages()).filter((m) => m.to.includes(address)).length;
 
 async function setup() {
   const shop = await createTestWorkspace();
@@ -64,5 +75,66 @@ describe("POST /api/v1/optin", () => {
     expect((await db().topicSubscription.findFirstOrThrow({ where: { contactId: shop.contact.id } })).status).toBe("unsubscribed");
     const last = await db().consentEvent.findFirstOrThrow({ where: { contactId: shop.contact.id }, orderBy: { seq: "desc" } });
     expect(last).toMatchObject({ action: "unsubscribe", source: "double_opt_in", details: { expired: true } });
+  });
+
+  it("refuses suppressed, erased-and-re-imported and email-opted-out addresses with the reason, mailing nothing", async () => {
+    const { shop, post } = await setup();
+    const ws = shop.workspace.id;
+    const optedOut = await createContact(ws, { email: `out.${shop.contact.id}@example.com` });
+    await changeSubscription({ workspaceId: ws, contactId: optedOut.id, channel: "email", status: "unsubscribed", evidence: { source: "api" } });
+    const erased = await createContact(ws, { email: `erased.${shop.contact.id}@example.com` });
+    await eraseContact(ws, erased.id);
+    const reimported = await createContact(ws, { email: `erased.${shop.contact.id}@example.com` });
+    const eventsBefore = await db().consentEvent.count({ where: { workspaceId: ws } });
+
+    for (const [contact, code] of [
+      [optedOut, "channel_opt_out"],
+      [reimported, "suppressed"],
+    ] as const) {
+      const response = await post({ contactId: contact.id, topics: ["offers"] });
+      expect(response.status, code).toBe(409);
+      expect((await response.json()).error.code).toBe(code);
+      expect(await mailsTo(contact.email!)).toBe(0);
+      expect(await db().topicSubscription.count({ where: { contactId: contact.id } })).toBe(0);
+    }
+    expect(await db().consentEvent.count({ where: { workspaceId: ws } })).toBe(eventsBefore);
+  });
+
+  it("sends at most one confirmation per contact in 24 hours; a repeat says so and sends nothing", async () => {
+    const { shop, post } = await setup();
+    const first = await post({ contactId: shop.contact.id, topics: ["offers"] });
+    expect(first.status).toBe(202);
+    const eventsAfterFirst = await db().consentEvent.count({ where: { contactId: shop.contact.id } });
+
+    const again = await post({ contactId: shop.contact.id, topics: ["offers"] });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ pending: ["offers"], alreadySent: true });
+    expect(await mailsTo(shop.contact.email!)).toBe(1);
+    // Another topic asked for meanwhile is not put in pending: the one email sent never named it.
+    await db().topic.create({ data: { workspaceId: shop.workspace.id, key: "news", names: { en: "News" }, channels: ["email"], requiresOptIn: true } });
+    const other = await post({ contactId: shop.contact.id, topics: ["news"] });
+    expect(other.status).toBe(200);
+    expect(await mailsTo(shop.contact.email!)).toBe(1);
+    expect(await db().consentEvent.count({ where: { contactId: shop.contact.id } })).toBe(eventsAfterFirst);
+
+    await db().contact.update({ where: { id: shop.contact.id }, data: { confirmationSentAt: new Date(Date.now() - 25 * 3_600_000) } });
+    const later = await post({ contactId: shop.contact.id, topics: ["offers"] });
+    expect(later.status).toBe(202);
+    expect(await mailsTo(shop.contact.email!)).toBe(2);
+  });
+
+  it("caps the confirmations a workspace sends a day, counted in the database, with Retry-After beyond", async () => {
+    const { shop, post } = await setup();
+    const contacts = await Promise.all(Array.from({ length: WORKSPACE_CAP + 1 }, (_, i) => createContact(shop.workspace.id, { email: `cap${i}.${shop.contact.id}@example.com` })));
+    for (const contact of contacts.slice(0, WORKSPACE_CAP)) expect((await post({ contactId: contact.id, topics: ["offers"] })).status).toBe(202);
+    const refused = await post({ contactId: contacts[WORKSPACE_CAP].id, topics: ["offers"] });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await refused.json()).error.code).toBe("rate_limited");
+    expect(await mailsTo(contacts[WORKSPACE_CAP].email!)).toBe(0);
+    expect(await db().topicSubscription.count({ where: { contactId: contacts[WORKSPACE_CAP].id } })).toBe(0);
+    // Another workspace has its own count.
+    const { shop: other, post: postOther } = await setup();
+    expect((await postOther({ contactId: other.contact.id, topics: ["offers"] })).status).toBe(202);
   });
 });

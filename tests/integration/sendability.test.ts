@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { applyPreferenceChanges, changeSubscription } from "@/lib/data/preferences";
+import { db } from "@/lib/db";
+import { setEnabledChannels, updateTopic } from "@/lib/data/admin";
+import { applyPreferenceChanges, changeSubscription, getContactPreferences } from "@/lib/data/preferences";
 import { checkSendability } from "@/lib/data/sendability";
 import { createContact } from "@/lib/data/workspaces";
 import { POST } from "@/app/api/v1/sendability/route";
@@ -88,5 +90,85 @@ describe("may I send?", () => {
     expect(results).toHaveLength(10_000);
     expect(results[0]).toEqual({ contactId: shop.contact.id, sendable: true });
     expect(results.slice(1).every((r) => !r.sendable && r.reason === "unknown_contact")).toBe(true);
+  });
+
+  describe("a settings change makes nobody sendable who never chose", () => {
+    async function neverChose() {
+      const shop = await createTestWorkspace();
+      const ws = shop.workspace.id;
+      const ledger = () => db().consentEvent.count({ where: { workspaceId: ws } });
+      const preferences = async (channel: string) => (await getContactPreferences(ws, shop.contact.id))!.channels.find((c) => c.channel === channel)!;
+      const reason = async (channel: "email" | "sms" | "whatsapp" | "push", topic?: string, contactId = shop.contact.id) => {
+        const [result] = await checkSendability(ws, channel, topic, [contactId]);
+        return result.sendable ? "sendable" : result.reason;
+      };
+      return { shop, ws, ledger, preferences, reason };
+    }
+    const topicSettings = (topic: { names: unknown; descriptions: unknown; channels: ("email" | "sms" | "whatsapp" | "push")[]; requiresOptIn: boolean }) => ({
+      names: topic.names as Record<string, string>,
+      descriptions: topic.descriptions as Record<string, string>,
+      channels: topic.channels,
+      requiresOptIn: topic.requiresOptIn,
+    });
+
+    it("turning off a topic's opt-in", async () => {
+      const { shop, ws, ledger, preferences, reason } = await neverChose();
+      const before = await ledger();
+      await updateTopic(ws, shop.topics.offers.id, { ...topicSettings(shop.topics.offers), requiresOptIn: false });
+      expect(await reason("email", "offers")).toBe("no_consent");
+      expect((await preferences("email")).topics.find((t) => t.key === "offers")!.status).toBe("unsubscribed");
+      expect(await ledger()).toBe(before);
+      // Someone who arrives after the change gets the default that holds when they arrive.
+      const newcomer = await createContact(ws, { email: `new.${randomUUID()}@example.com` });
+      expect(await reason("email", "offers", newcomer.id)).toBe("sendable");
+
+      await changeSubscription({ workspaceId: ws, contactId: shop.contact.id, channel: "email", topicKey: "offers", status: "subscribed", evidence });
+      expect(await reason("email", "offers")).toBe("sendable");
+      expect(await ledger()).toBe(before + 1);
+    });
+
+    it("adding a channel to an on-by-default topic", async () => {
+      const { shop, ws, ledger, preferences, reason } = await neverChose();
+      const before = await ledger();
+      await updateTopic(ws, shop.topics.reminders.id, { ...topicSettings(shop.topics.reminders), channels: ["email", "sms", "whatsapp"] });
+      expect(await reason("whatsapp", "reminders")).toBe("no_consent");
+      expect((await preferences("whatsapp")).topics.find((t) => t.key === "reminders")!.status).toBe("unsubscribed");
+      // The channels the topic had keep their default.
+      expect(await reason("email", "reminders")).toBe("sendable");
+      expect(await ledger()).toBe(before);
+
+      await changeSubscription({ workspaceId: ws, contactId: shop.contact.id, channel: "whatsapp", topicKey: "reminders", status: "subscribed", evidence });
+      expect(await reason("whatsapp", "reminders")).toBe("sendable");
+    });
+
+    it("enabling a channel", async () => {
+      const { shop, ws, ledger, preferences, reason } = await neverChose();
+      const before = await ledger();
+      await updateTopic(ws, shop.topics.reminders.id, { ...topicSettings(shop.topics.reminders), channels: ["email", "sms", "push"] });
+      await setEnabledChannels(ws, ["email", "sms", "whatsapp", "push"]);
+      expect(await reason("push")).toBe("no_consent");
+      expect(await reason("push", "reminders")).toBe("no_consent");
+      expect((await preferences("push")).subscribed).toBe(false);
+      expect(await ledger()).toBe(before);
+
+      // Opting in to a topic on a channel never agreed to agrees to the channel too, each in the ledger.
+      await changeSubscription({ workspaceId: ws, contactId: shop.contact.id, channel: "push", topicKey: "reminders", status: "subscribed", evidence });
+      expect(await reason("push", "reminders")).toBe("sendable");
+      expect(await reason("push")).toBe("sendable");
+      expect((await preferences("push")).subscribed).toBe(true);
+      expect(await ledger()).toBe(before + 2);
+    });
+
+    it("disabling and enabling a channel again, or turning opt-in on and off again", async () => {
+      const { shop, ws, ledger, reason } = await neverChose();
+      const before = await ledger();
+      await setEnabledChannels(ws, ["email", "whatsapp"]);
+      await setEnabledChannels(ws, ["email", "sms", "whatsapp"]);
+      expect(await reason("sms", "reminders")).toBe("no_consent");
+      await updateTopic(ws, shop.topics.reminders.id, { ...topicSettings(shop.topics.reminders), requiresOptIn: true });
+      await updateTopic(ws, shop.topics.reminders.id, { ...topicSettings(shop.topics.reminders), requiresOptIn: false });
+      expect(await reason("email", "reminders")).toBe("no_consent");
+      expect(await ledger()).toBe(before);
+    });
   });
 });

@@ -105,6 +105,7 @@ export default async function SettingsPage({ params, searchParams }: { params: P
             Save channels
           </button>
         </form>
+        <p className="mt-2 text-xs text-slate-600">A channel enabled now is on by default only for contacts created from now on; everyone else gets it when they opt in.</p>
       </Section>
 
       <Section id="topics" title="Topics">
