@@ -36,11 +36,10 @@ export async function closeDatabaseConnections(): Promise<void> {
   await pgPool?.end();
 }
 
-/** Runs fn in one transaction on one connection: everything it writes commits together or not at all. */
-export async function transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+async function inTransaction<T>(begin: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool().connect();
   try {
-    await client.query("BEGIN");
+    await client.query(begin);
     const result = await fn(client);
     await client.query("COMMIT");
     return result;
@@ -50,6 +49,16 @@ export async function transaction<T>(fn: (client: pg.PoolClient) => Promise<T>):
   } finally {
     client.release();
   }
+}
+
+/** Runs fn in one transaction on one connection: everything it writes commits together or not at all. */
+export function transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction("BEGIN", fn);
+}
+
+/** Runs fn's reads in one snapshot: it sees the database as it was at its first query, whatever commits meanwhile. */
+export function snapshot<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", fn);
 }
 
 export type SqlClient = pg.PoolClient;
