@@ -12,8 +12,8 @@ import { CapacityError } from "@/lib/errors";
 // them on globalThis stops each reload from opening another pool.
 const globalForDb = globalThis as unknown as { pgPool?: pg.Pool; streamPool?: pg.Pool; prisma?: PrismaClient };
 
-/** How long a request waits for a connection, or a change for its workspace's turn, before it is a 503. */
-export const CONNECTION_WAIT_MS = 5_000;
+/** How long a request waits for a connection before it is a 503. */
+const CONNECTION_WAIT_MS = 5_000;
 
 /** How the streams' connections are named in pg_stat_activity. */
 export const STREAM_APPLICATION_NAME = "preference-center-streams";

@@ -1,9 +1,9 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { addressFor } from "@/lib/channels";
-import { db, transaction } from "@/lib/db";
+import { db } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
-import { appendConsentEvent } from "@/lib/data/ledger";
+import { appendConsentEvent, ledgerTransaction } from "@/lib/data/ledger";
 import { enqueueOutboxEvent } from "@/lib/data/outbox";
 import { addSuppression } from "@/lib/data/suppressions";
 import { suppressionHash } from "@/lib/suppression";
@@ -46,7 +46,7 @@ export async function exportContact(workspaceId: string, contactId: string) {
  * `erase` entry of its own. One transaction.
  */
 export async function eraseContact(workspaceId: string, contactId: string): Promise<void> {
-  await transaction(async (client) => {
+  await ledgerTransaction(workspaceId, async (client) => {
     // The addresses are read under the row's lock, so the ones suppressed are the ones erased.
     const locked = await client.query<{ email: string | null; phone: string | null; whatsapp_id: string | null }>(
       "SELECT email, phone, whatsapp_id FROM contacts WHERE workspace_id = $1 AND id = $2 AND erased_at IS NULL FOR UPDATE",

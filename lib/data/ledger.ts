@@ -1,6 +1,8 @@
 import "server-only";
-import { pool, snapshot, type SqlClient } from "@/lib/db";
+import { pool, snapshot, transaction, type SqlClient } from "@/lib/db";
 import { canonicalJson, chainHash, GENESIS_HASH, piiDigest, type ChainedEntry } from "@/lib/consent-chain";
+import { env } from "@/lib/env";
+import { keyedLimiter } from "@/lib/keyed-limiter";
 import type { Channel, ConsentAction, ConsentSource } from "@/lib/generated/prisma/enums";
 
 /** How a change of consent arrived: the proof GDPR Art. 7(1) and LGPD Art. 8 §2 ask for. */
@@ -30,8 +32,23 @@ export type LedgerEntryInput = {
   evidence: ConsentEvidence;
 };
 
+// A burst waits for its turn longer than a request waits for a connection: the line keeps moving.
+const LEDGER_TURN_WAIT_MS = 15_000;
+const ledgerTurns = keyedLimiter(LEDGER_TURN_WAIT_MS);
+
 /**
- * Appends one entry to the workspace's chain inside the caller's transaction, in one statement: it
+ * The transaction of a change that appends to the workspace's chain. Appends wait for the chain head one
+ * at a time, each holding a connection while it waits: a burst on one workspace would hold the whole
+ * pool and starve every other workspace. So in this process at most LEDGER_WRITERS_PER_WORKSPACE of a
+ * workspace's changes hold a connection at once; the rest wait their turn without one. Across
+ * instances the head's row lock still orders them.
+ */
+export function ledgerTransaction<T>(workspaceId: string, fn: (client: SqlClient) => Promise<T>): Promise<T> {
+  return ledgerTurns(workspaceId, env().LEDGER_WRITERS_PER_WORKSPACE, () => transaction(fn));
+}
+
+/**
+ * Appends one entry to the workspace's chain inside the caller's ledgerTransaction, in one statement: it
  * locks the chain head, takes the next seq, hashes the entry onto the previous hash (in the database:
  * sha256, exactly as chainHash does), moves the head and inserts the entry. The head stays locked
  * until the caller commits, so entries of one workspace are appended one at a time, in seq order;

@@ -1,12 +1,12 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { addressFor } from "@/lib/channels";
-import { db, transaction, type SqlClient } from "@/lib/db";
+import { db, type SqlClient } from "@/lib/db";
 import { assertChannelEnabled, assertTopicOnChannel } from "@/lib/scope";
 import { InvalidScopeError, NotFoundError, StaleVersionError } from "@/lib/errors";
 import type { Channel, Frequency, SubscriptionStatus } from "@/lib/generated/prisma/enums";
 import { readBranding, type Branding } from "@/lib/schemas/embed";
-import { appendConsentEvent, type ConsentEvidence, type LedgerEntryInput } from "@/lib/data/ledger";
+import { appendConsentEvent, ledgerTransaction, type ConsentEvidence, type LedgerEntryInput } from "@/lib/data/ledger";
 import { enqueueOutboxEvent } from "@/lib/data/outbox";
 
 export type LocalizedText = Record<string, string>;
@@ -286,7 +286,7 @@ async function applyChange(client: SqlClient, scope: Scope, change: PreferenceCh
  */
 export async function changeSubscription(change: SubscriptionChange): Promise<SubscriptionChangeResult> {
   const { workspaceId, contactId, channel, topicKey, status, expectedVersion, evidence } = change;
-  return transaction(async (client) => {
+  return ledgerTransaction(workspaceId, async (client) => {
     const [result] = await applyPreferenceChangesWith(client, workspaceId, contactId, [{ kind: "subscription", channel, topicKey, status, expectedVersion }], evidence);
     return { ...result, status };
   });
@@ -299,10 +299,10 @@ export async function applyPreferenceChanges(
   changes: PreferenceChange[],
   evidence: ConsentEvidence | ((change: PreferenceChange) => ConsentEvidence),
 ): Promise<PreferenceChangeResult[]> {
-  return transaction((client) => applyPreferenceChangesWith(client, workspaceId, contactId, changes, evidence));
+  return ledgerTransaction(workspaceId, (client) => applyPreferenceChangesWith(client, workspaceId, contactId, changes, evidence));
 }
 
-/** The same, inside a transaction the caller holds (to commit the changes with something else). */
+/** The same, inside a ledgerTransaction the caller holds (to commit the changes with something else). */
 export async function applyPreferenceChangesWith(
   client: SqlClient,
   workspaceId: string,
