@@ -6,8 +6,17 @@ const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "E
 const UNREACHABLE_SQLSTATE = /^(08|57P)/;
 const UNREACHABLE_MESSAGE = /connect|Connection terminated|timeout exceeded when trying to connect|server closed the connection|terminating connection|the database system is (starting up|shutting down)/i;
 
+/** Waited as long as a request may for its turn at the database (lib/keyed-limiter.ts), without getting it. */
+export class WaitTimeoutError extends Error {
+  override name = "WaitTimeoutError";
+  constructor(timeoutMs: number) {
+    super(`no turn at the database within ${timeoutMs} ms`);
+  }
+}
+
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+    if (current instanceof WaitTimeoutError) return true;
     const candidate = current as { code?: unknown; message?: unknown; cause?: unknown; name?: unknown };
     if (typeof candidate.code === "string" && (UNREACHABLE_CODES.has(candidate.code) || UNREACHABLE_SQLSTATE.test(candidate.code))) return true;
     if (candidate.name === "PrismaClientInitializationError") return true;

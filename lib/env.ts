@@ -33,6 +33,12 @@ const envSchema = z.object({
   DATA_DIR: z.string().trim().min(1).default(".data"),
   DEMO_MODE: booleanFlag.optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Connections for the audience and suppressions streams, apart from DATABASE_POOL_SIZE: how many streams run at once. */
+  STREAM_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(3),
+  /** A stream whose reader takes nothing for this long is cut off, and its connection freed. */
+  STREAM_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** Changes of one workspace that hold a connection at once, per app instance; the rest wait their turn without one. */
+  LEDGER_WRITERS_PER_WORKSPACE: z.coerce.number().int().min(1).max(50).default(3),
   /** The address in the `mailto:` of List-Unsubscribe; unsubscribe@<host of APP_URL> when unset. */
   UNSUBSCRIBE_MAILTO: z.email({ error: "must be an email address such as unsubscribe@prefs.example.com" }).optional(),
   /** Resend, for the email the service sends itself (fresh links, sign-in, confirmations). */

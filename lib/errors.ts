@@ -36,12 +36,28 @@ export class InvalidScopeError extends UserFacingError {
   }
 }
 
-/** Too many requests in the window: answered 429 with Retry-After. */
-export class RateLimitedError extends UserFacingError {
+/** Refused for now, answered with Retry-After: the same request succeeds later. */
+export class RetryLaterError extends UserFacingError {
   constructor(
+    code: string,
+    message: string,
+    status: 429 | 503,
     readonly retryAfterSeconds: number,
-    message = "Too many requests; try again after the number of seconds in Retry-After.",
   ) {
-    super("rate_limited", message, 429, { retryAfterSeconds });
+    super(code, message, status, { retryAfterSeconds });
+  }
+}
+
+/** Too many requests in the window: answered 429 with Retry-After. */
+export class RateLimitedError extends RetryLaterError {
+  constructor(retryAfterSeconds: number, message = "Too many requests; try again after the number of seconds in Retry-After.") {
+    super("rate_limited", message, 429, retryAfterSeconds);
+  }
+}
+
+/** A bounded resource of this server (the streams' connections) is all in use: 503 with Retry-After. */
+export class CapacityError extends RetryLaterError {
+  constructor(code: string, message: string, retryAfterSeconds = 5) {
+    super(code, message, 503, retryAfterSeconds);
   }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import { CHANNELS } from "@/lib/channels";
+import { isDatabaseUnavailable } from "@/lib/db-errors";
 import { isStorableText, STORABLE_TEXT } from "@/lib/schemas/api-fields";
 import type { Channel } from "@/lib/generated/prisma/enums";
 
@@ -126,7 +127,8 @@ export async function verifyToken(
       { algorithms: [ALGORITHM], currentDate: options.now, requiredClaims: ["aud", "sub", "jti", "iat", "exp"] },
     ));
   } catch (error) {
-    if (error instanceof InvalidTokenError) throw error;
+    // The key could not be read: the link may be fine, so this is a 503 to retry, never "not valid".
+    if (error instanceof InvalidTokenError || isDatabaseUnavailable(error)) throw error;
     if (error instanceof joseErrors.JWTExpired) throw new InvalidTokenError("expired");
     if (error instanceof joseErrors.JWSSignatureVerificationFailed) throw new InvalidTokenError("signature");
     if (error instanceof joseErrors.JWTClaimValidationFailed) throw new InvalidTokenError("claims");

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "@/lib/db-errors";
-import { RateLimitedError, UserFacingError } from "@/lib/errors";
+import { RetryLaterError, UserFacingError } from "@/lib/errors";
 
 // The one error shape of the business API: {"error": {"code", "message", "details"}}.
 
@@ -20,7 +20,7 @@ export function validationError(error: z.ZodError) {
 
 /** Turns any thrown error into an answer: deliberate ones as they are, the database down as 503, the rest as 500. */
 export function errorResponse(error: unknown): Response {
-  if (error instanceof RateLimitedError) {
+  if (error instanceof RetryLaterError) {
     return apiError(error.status, error.code, error.message, error.details, { "Retry-After": String(error.retryAfterSeconds) });
   }
   if (error instanceof UserFacingError) return apiError(error.status, error.code, error.message, error.details);

@@ -1,5 +1,6 @@
 import { apiRoute } from "@/lib/api/json-route";
 import { cursorBatches } from "@/lib/data/cursor";
+import { env } from "@/lib/env";
 import type { RowQuery } from "@/lib/data/sendability";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import { streamQuerySchema } from "@/lib/schemas/streams";
@@ -37,7 +38,9 @@ const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${lette
 /**
  * Streams a query's rows as NDJSON (one object per line) or CSV (with a header line), pulled from the
  * cursor only as fast as the client reads. The first batch is read before answering, so a database that
- * is down is still a proper 503 rather than a cut-off 200.
+ * is down is still a proper 503 rather than a cut-off 200. A reader that takes nothing for
+ * STREAM_IDLE_TIMEOUT_MS is cut off, so that it gives its connection back: the stream ends in an error,
+ * never in a clean end that would pass for the whole list.
  */
 async function rowStreamResponse(query: RowQuery, format: StreamFormat, filename: string): Promise<Response> {
   const batches = cursorBatches(query);
@@ -49,18 +52,30 @@ async function rowStreamResponse(query: RowQuery, format: StreamFormat, filename
     for (const row of rows) text += encode(row);
     return encoder.encode(text);
   };
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  const awaitReader = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    const timeoutMs = env().STREAM_IDLE_TIMEOUT_MS;
+    idle = setTimeout(() => {
+      controller.error(new Error(`stream cut off: its reader took nothing for ${timeoutMs} ms`));
+      void batches.return(undefined);
+    }, timeoutMs);
+  };
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       if (format === "csv") controller.enqueue(encoder.encode(`${query.columns.map(snakeCase).join(",")}\n`));
       if (first.done) return controller.close();
       controller.enqueue(chunk(first.value));
+      awaitReader(controller);
     },
     async pull(controller) {
+      clearTimeout(idle);
       const next = await batches.next();
       if (next.done) return controller.close();
       controller.enqueue(chunk(next.value));
+      awaitReader(controller);
     },
     async cancel() {
+      clearTimeout(idle);
       await batches.return(undefined);
     },
   });

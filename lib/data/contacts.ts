@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { db, transaction } from "@/lib/db";
-import type { ConsentEvidence } from "@/lib/data/ledger";
+import { db, transaction, type SqlClient } from "@/lib/db";
+import { ledgerTransaction, type ConsentEvidence } from "@/lib/data/ledger";
 import { applyPreferenceChangesWith, type PreferenceChange } from "@/lib/data/preferences";
 import { UserFacingError } from "@/lib/errors";
 import { addressHashes } from "@/lib/suppression";
@@ -32,29 +32,31 @@ export async function upsertContact(
   const given = { ...fields, email: fields.email?.trim().toLowerCase() };
   const hashes = addressHashes(workspaceId, given);
   const values = [given.externalId, given.email, given.phone, given.whatsappId, given.locale, hashes.emailHash, hashes.phoneHash, hashes.whatsappHash].map((v) => v ?? null);
+  const upsert = async (client: SqlClient) => {
+    const match = MATCH_ORDER.find(([field]) => given[field]);
+    const existing = match
+      ? (await client.query<{ id: string }>(`SELECT id FROM contacts WHERE workspace_id = $1 AND erased_at IS NULL AND ${match[1]} = $2 LIMIT 1 FOR UPDATE`, [workspaceId, given[match[0]]])).rows[0]
+      : undefined;
+    const saved = existing
+      ? await client.query<{ id: string }>(
+          `UPDATE contacts SET external_id = COALESCE($2, external_id), email = COALESCE($3, email), phone = COALESCE($4, phone),
+             whatsapp_id = COALESCE($5, whatsapp_id), locale = COALESCE($6, locale), email_hash = COALESCE($7, email_hash),
+             phone_hash = COALESCE($8, phone_hash), whatsapp_hash = COALESCE($9, whatsapp_hash), updated_at = now()
+           WHERE id = $1 RETURNING id`,
+          [existing.id, ...values],
+        )
+      : await client.query<{ id: string }>(
+          `INSERT INTO contacts (id, workspace_id, external_id, email, phone, whatsapp_id, locale, email_hash, phone_hash, whatsapp_hash, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now()) RETURNING id`,
+          [randomUUID(), workspaceId, ...values],
+        );
+    const id = saved.rows[0].id;
+    if (subscriptions.length > 0) await applyPreferenceChangesWith(client, workspaceId, id, subscriptions, evidence);
+    return { id, created: !existing };
+  };
   try {
-    return await transaction(async (client) => {
-      const match = MATCH_ORDER.find(([field]) => given[field]);
-      const existing = match
-        ? (await client.query<{ id: string }>(`SELECT id FROM contacts WHERE workspace_id = $1 AND erased_at IS NULL AND ${match[1]} = $2 LIMIT 1 FOR UPDATE`, [workspaceId, given[match[0]]])).rows[0]
-        : undefined;
-      const saved = existing
-        ? await client.query<{ id: string }>(
-            `UPDATE contacts SET external_id = COALESCE($2, external_id), email = COALESCE($3, email), phone = COALESCE($4, phone),
-               whatsapp_id = COALESCE($5, whatsapp_id), locale = COALESCE($6, locale), email_hash = COALESCE($7, email_hash),
-               phone_hash = COALESCE($8, phone_hash), whatsapp_hash = COALESCE($9, whatsapp_hash), updated_at = now()
-             WHERE id = $1 RETURNING id`,
-            [existing.id, ...values],
-          )
-        : await client.query<{ id: string }>(
-            `INSERT INTO contacts (id, workspace_id, external_id, email, phone, whatsapp_id, locale, email_hash, phone_hash, whatsapp_hash, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now()) RETURNING id`,
-            [randomUUID(), workspaceId, ...values],
-          );
-      const id = saved.rows[0].id;
-      if (subscriptions.length > 0) await applyPreferenceChangesWith(client, workspaceId, id, subscriptions, evidence);
-      return { id, created: !existing };
-    });
+    // Only an upsert that records consent appends to the ledger, and so waits for the workspace's turn.
+    return await (subscriptions.length > 0 ? ledgerTransaction(workspaceId, upsert) : transaction(upsert));
   } catch (error) {
     if ((error as { code?: string }).code === "23505") {
       throw new UserFacingError("conflict", "That email or external id already belongs to another contact in this workspace.", 409);

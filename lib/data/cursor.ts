@@ -1,6 +1,6 @@
 import "server-only";
 import Cursor from "pg-cursor";
-import { pool } from "@/lib/db";
+import { streamConnection } from "@/lib/db";
 import type { RowQuery } from "@/lib/data/sendability";
 
 const BATCH_ROWS = 1_000;
@@ -8,10 +8,11 @@ const BATCH_ROWS = 1_000;
 /**
  * The rows of a query a batch at a time through a server-side cursor, so memory holds two batches however
  * many rows there are: the one being handed out and the next, already asked for, so PostgreSQL works
- * while the caller does. The connection is held until the last batch is read or the caller stops early.
+ * while the caller does. The connection, one of the streams' own (lib/db.ts), is held until the last
+ * batch is read or the caller stops early.
  */
 export async function* cursorBatches(query: RowQuery, batchRows = BATCH_ROWS): AsyncGenerator<unknown[][]> {
-  const client = await pool().connect();
+  const client = await streamConnection();
   let broken: Error | undefined;
   const cursor = client.query(new Cursor<unknown[]>(query.text, query.values, { rowMode: "array" }));
   let next = cursor.read(batchRows);

@@ -1,9 +1,9 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { addressFor } from "@/lib/channels";
-import { db, transaction } from "@/lib/db";
+import { db } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
-import { appendConsentEvent } from "@/lib/data/ledger";
+import { appendConsentEvent, ledgerTransaction } from "@/lib/data/ledger";
 import { forgetIdempotencyAnswersAbout } from "@/lib/data/idempotency";
 import { enqueueOutboxEvent } from "@/lib/data/outbox";
 import { forgetAddressRateLimits } from "@/lib/data/rate-limits";
@@ -50,7 +50,7 @@ export async function exportContact(workspaceId: string, contactId: string) {
  * workspace syncs to Resend, the outbox removes them from its audience. One transaction.
  */
 export async function eraseContact(workspaceId: string, contactId: string): Promise<void> {
-  await transaction(async (client) => {
+  await ledgerTransaction(workspaceId, async (client) => {
     // The addresses are read under the row's lock, so the ones suppressed are the ones erased.
     const locked = await client.query<{ email: string | null; phone: string | null; whatsapp_id: string | null; external_id: string | null; synced: boolean }>(
       `SELECT c.email, c.phone, c.whatsapp_id, c.external_id, w.resend_api_key IS NOT NULL AND w.resend_audience_id IS NOT NULL AS synced

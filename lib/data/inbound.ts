@@ -1,5 +1,6 @@
 import "server-only";
-import { pool, transaction, type SqlClient } from "@/lib/db";
+import { pool, type SqlClient } from "@/lib/db";
+import { ledgerTransaction } from "@/lib/data/ledger";
 import { applyPreferenceChangesToContactsWith } from "@/lib/data/preferences";
 import { changeSuppression } from "@/lib/data/suppressions";
 import type { Channel } from "@/lib/generated/prisma/enums";
@@ -76,7 +77,8 @@ export async function applyKeyword(
   intent: KeywordIntent,
   message: { text: string; messageId: string | null },
 ): Promise<KeywordOutcome> {
-  return transaction(async (client) => {
+  // Through the workspace's ledger queue: a burst of STOPs waits without holding connections others need.
+  return ledgerTransaction(settings.id, async (client) => {
     if (message.messageId) {
       const claimed = await client.query("INSERT INTO inbound_messages (workspace_id, channel, message_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [settings.id, channel, message.messageId]);
       if (claimed.rowCount === 0) return { replayed: true };

@@ -1,6 +1,8 @@
 import "server-only";
-import { db, type SqlClient } from "@/lib/db";
+import { pool, snapshot, transaction, type SqlClient } from "@/lib/db";
 import { canonicalJson, chainHash, GENESIS_HASH, piiDigest, type ChainedEntry } from "@/lib/consent-chain";
+import { env } from "@/lib/env";
+import { keyedLimiter } from "@/lib/keyed-limiter";
 import type { Channel, ConsentAction, ConsentSource } from "@/lib/generated/prisma/enums";
 
 /** How a change of consent arrived: the proof GDPR Art. 7(1) and LGPD Art. 8 §2 ask for. */
@@ -30,8 +32,23 @@ export type LedgerEntryInput = {
   evidence: ConsentEvidence;
 };
 
+// A burst waits for its turn longer than a request waits for a connection: the line keeps moving.
+const LEDGER_TURN_WAIT_MS = 15_000;
+const ledgerTurns = keyedLimiter(LEDGER_TURN_WAIT_MS);
+
 /**
- * Appends one entry to the workspace's chain inside the caller's transaction, in one statement: it
+ * The transaction of a change that appends to the workspace's chain. Appends wait for the chain head one
+ * at a time, each holding a connection while it waits: a burst on one workspace would hold the whole
+ * pool and starve every other workspace. So in this process at most LEDGER_WRITERS_PER_WORKSPACE of a
+ * workspace's changes hold a connection at once; the rest wait their turn without one. Across
+ * instances the head's row lock still orders them.
+ */
+export function ledgerTransaction<T>(workspaceId: string, fn: (client: SqlClient) => Promise<T>): Promise<T> {
+  return ledgerTurns(workspaceId, env().LEDGER_WRITERS_PER_WORKSPACE, () => transaction(fn));
+}
+
+/**
+ * Appends one entry to the workspace's chain inside the caller's ledgerTransaction, in one statement: it
  * locks the chain head, takes the next seq, hashes the entry onto the previous hash (in the database:
  * sha256, exactly as chainHash does), moves the head and inserts the entry. The head stays locked
  * until the caller commits, so entries of one workspace are appended one at a time, in seq order;
@@ -95,52 +112,144 @@ export async function appendConsentEvent(client: SqlClient, input: LedgerEntryIn
 
 export type ChainVerification = {
   intact: boolean;
+  /** The entries that verify: all of them when intact, else those before the first broken one. */
   entries: number;
   /** The first entry whose hash or link does not match, when the chain is broken. */
   brokenAtSeq?: bigint;
+  /** How many entries this check recomputed; those before were vouched for by an earlier check. */
+  checked: number;
+  /** When that earlier check ran, if this one started from its checkpoint. */
+  since?: Date;
 };
 
 const VERIFY_BATCH = 1000;
 
-/** Recomputes a workspace's whole chain, in seq order, and compares it with the stored head. */
-export async function verifyLedgerChain(workspaceId: string): Promise<ChainVerification> {
-  let prevHash = GENESIS_HASH;
-  let expectedSeq = 1n;
-  let entries = 0;
+type Checkpoint = { seq: bigint; hash: string; verifiedAt?: Date };
+
+const GENESIS: Checkpoint = { seq: 0n, hash: GENESIS_HASH };
+
+type ChainRow = {
+  seq: string;
+  workspace_id: string;
+  contact_id: string;
+  channel: string | null;
+  topic_id: string | null;
+  action: string;
+  source: string;
+  previous_status: string | null;
+  new_status: string | null;
+  pii_digest: string;
+  message_id: string | null;
+  token_id: string | null;
+  wording_hash: string | null;
+  locale: string | null;
+  details: unknown;
+  prev_hash: string;
+  hash: string;
+  created_at: Date;
+};
+
+/**
+ * Checks a workspace's chain against its stored head. A page view recomputes only the entries after the
+ * last verified one (the checkpoint, whose entry must still carry the hash it was verified with); `full`
+ * recomputes from the first entry, which is what finds a rewrite before the checkpoint. Everything is
+ * read in one snapshot, so entries appended meanwhile are simply not part of this check.
+ */
+export async function verifyLedgerChain(workspaceId: string, { full = false } = {}): Promise<ChainVerification> {
+  const { start, reached, verification } = await snapshot(async (client) => {
+    const checkpoint = full ? GENESIS : await trustedCheckpoint(client, workspaceId);
+    return { start: checkpoint, ...(await verifyFrom(client, workspaceId, checkpoint)) };
+  });
+  await keepCheckpoint(workspaceId, start, reached, verification);
+  return verification;
+}
+
+async function trustedCheckpoint(client: SqlClient, workspaceId: string): Promise<Checkpoint> {
+  const { rows } = await client.query<{ seq: string; hash: string; verified_at: Date }>(
+    `SELECT k.seq, k.hash, k.verified_at FROM ledger_checkpoints k
+     JOIN consent_events e ON e.workspace_id = k.workspace_id AND e.seq = k.seq AND e.hash = k.hash
+     WHERE k.workspace_id = $1`,
+    [workspaceId],
+  );
+  return rows[0] ? { seq: BigInt(rows[0].seq), hash: rows[0].hash, verifiedAt: rows[0].verified_at } : GENESIS;
+}
+
+/** The chain from `start` on; `reached` is the last entry that verifies. */
+async function verifyFrom(client: SqlClient, workspaceId: string, start: Checkpoint): Promise<{ reached: Checkpoint; verification: ChainVerification }> {
+  let prevHash = start.hash;
+  let expectedSeq = start.seq + 1n;
+  const outcome = (intact: boolean) => ({
+    reached: { seq: expectedSeq - 1n, hash: prevHash },
+    verification: {
+      intact,
+      entries: Number(expectedSeq - 1n),
+      ...(intact ? {} : { brokenAtSeq: expectedSeq }),
+      checked: Number(expectedSeq - 1n - start.seq),
+      ...(start.verifiedAt ? { since: start.verifiedAt } : {}),
+    },
+  });
   for (;;) {
-    const batch = await db().consentEvent.findMany({
-      where: { workspaceId, seq: { gte: expectedSeq } },
-      orderBy: { seq: "asc" },
-      take: VERIFY_BATCH,
-    });
-    for (const event of batch) {
-      const recomputed = chainHash(prevHash, event.seq, {
-        workspaceId: event.workspaceId,
-        contactId: event.contactId,
-        channel: event.channel,
-        topicId: event.topicId,
-        action: event.action,
-        source: event.source,
-        previousStatus: event.previousStatus,
-        newStatus: event.newStatus,
-        piiDigest: event.piiDigest,
-        messageId: event.messageId,
-        tokenId: event.tokenId,
-        wordingHash: event.wordingHash,
-        locale: event.locale,
-        details: event.details,
-        createdAt: event.createdAt,
+    const { rows } = await client.query<ChainRow>(
+      `SELECT seq, workspace_id, contact_id, channel::text, topic_id, action::text, source::text, previous_status, new_status, pii_digest,
+         message_id, token_id, wording_hash, locale, details, prev_hash, hash, created_at
+       FROM consent_events WHERE workspace_id = $1 AND seq >= $2 ORDER BY seq LIMIT ${VERIFY_BATCH}`,
+      [workspaceId, expectedSeq.toString()],
+    );
+    for (const row of rows) {
+      const seq = BigInt(row.seq);
+      const recomputed = chainHash(prevHash, seq, {
+        workspaceId: row.workspace_id,
+        contactId: row.contact_id,
+        channel: row.channel,
+        topicId: row.topic_id,
+        action: row.action,
+        source: row.source,
+        previousStatus: row.previous_status,
+        newStatus: row.new_status,
+        piiDigest: row.pii_digest,
+        messageId: row.message_id,
+        tokenId: row.token_id,
+        wordingHash: row.wording_hash,
+        locale: row.locale,
+        details: row.details,
+        createdAt: row.created_at,
       });
-      if (event.seq !== expectedSeq || event.prevHash !== prevHash || event.hash !== recomputed) {
-        return { intact: false, entries, brokenAtSeq: expectedSeq };
-      }
-      prevHash = event.hash;
+      if (seq !== expectedSeq || row.prev_hash !== prevHash || row.hash !== recomputed) return outcome(false);
+      prevHash = row.hash;
       expectedSeq += 1n;
-      entries += 1;
     }
-    if (batch.length < VERIFY_BATCH) break;
+    if (rows.length < VERIFY_BATCH) break;
   }
-  const head = await db().ledgerHead.findUnique({ where: { workspaceId } });
-  const headMatches = head ? head.seq === BigInt(entries) && head.hash === prevHash : entries === 0;
-  return headMatches ? { intact: true, entries } : { intact: false, entries, brokenAtSeq: expectedSeq };
+  const { rows: heads } = await client.query<{ seq: string; hash: string }>("SELECT seq, hash FROM ledger_heads WHERE workspace_id = $1", [workspaceId]);
+  const head = heads[0];
+  const headMatches = head ? BigInt(head.seq) === expectedSeq - 1n && head.hash === prevHash : expectedSeq === 1n;
+  return outcome(headMatches);
+}
+
+/**
+ * Moves the checkpoint to what this check verified. It only moves forward, and only from the checkpoint
+ * the check started from (a full check that found a break may have dropped it meanwhile). A full check
+ * that finds a break drops it, so that every later page view recomputes the whole chain and shows the break.
+ */
+async function keepCheckpoint(workspaceId: string, start: Checkpoint, reached: Checkpoint, verification: ChainVerification): Promise<void> {
+  if (!verification.intact) {
+    if (start === GENESIS) await pool().query("DELETE FROM ledger_checkpoints WHERE workspace_id = $1", [workspaceId]);
+    return;
+  }
+  if (verification.checked === 0) return;
+  const values = [workspaceId, reached.seq.toString(), reached.hash];
+  if (start === GENESIS) {
+    await pool().query(
+      `INSERT INTO ledger_checkpoints (workspace_id, seq, hash, verified_at) VALUES ($1, $2, $3, now())
+       ON CONFLICT (workspace_id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash, verified_at = EXCLUDED.verified_at
+       WHERE ledger_checkpoints.seq <= EXCLUDED.seq`,
+      values,
+    );
+  } else {
+    await pool().query("UPDATE ledger_checkpoints SET seq = $2, hash = $3, verified_at = now() WHERE workspace_id = $1 AND seq = $4 AND hash = $5", [
+      ...values,
+      start.seq.toString(),
+      start.hash,
+    ]);
+  }
 }

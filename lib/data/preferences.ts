@@ -1,13 +1,13 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { addressFor } from "@/lib/channels";
-import { db, pool, transaction, type SqlClient } from "@/lib/db";
+import { db, pool, type SqlClient } from "@/lib/db";
 import { loadContactDefaults, topicDefaultKey, type ContactDefaults } from "@/lib/data/consent-defaults";
 import { assertChannelEnabled, assertTopicExists, assertTopicOnChannel } from "@/lib/scope";
 import { InvalidScopeError, NotFoundError, StaleVersionError } from "@/lib/errors";
 import type { Channel, Frequency, SubscriptionStatus } from "@/lib/generated/prisma/enums";
 import { readBranding, type Branding } from "@/lib/schemas/embed";
-import { appendConsentEvent, type ConsentEvidence, type LedgerEntryInput } from "@/lib/data/ledger";
+import { appendConsentEvent, ledgerTransaction, type ConsentEvidence, type LedgerEntryInput } from "@/lib/data/ledger";
 import { enqueueOutboxEvent } from "@/lib/data/outbox";
 
 export type LocalizedText = Record<string, string>;
@@ -319,7 +319,7 @@ async function applyChange(client: SqlClient, scope: Scope, change: PreferenceCh
  */
 export async function changeSubscription(change: SubscriptionChange): Promise<SubscriptionChangeResult> {
   const { workspaceId, contactId, channel, topicKey, status, expectedVersion, evenIfDropped, evidence } = change;
-  return transaction(async (client) => {
+  return ledgerTransaction(workspaceId, async (client) => {
     const [result] = await applyPreferenceChangesWith(client, workspaceId, contactId, [{ kind: "subscription", channel, topicKey, status, expectedVersion, evenIfDropped }], evidence);
     return { ...result, status };
   });
@@ -332,7 +332,7 @@ export async function applyPreferenceChanges(
   changes: PreferenceChange[],
   evidence: ConsentEvidence | ((change: PreferenceChange) => ConsentEvidence),
 ): Promise<PreferenceChangeResult[]> {
-  return transaction((client) => applyPreferenceChangesWith(client, workspaceId, contactId, changes, evidence));
+  return ledgerTransaction(workspaceId, (client) => applyPreferenceChangesWith(client, workspaceId, contactId, changes, evidence));
 }
 
 type EvidenceFor = ConsentEvidence | ((change: PreferenceChange) => ConsentEvidence);
@@ -354,7 +354,7 @@ async function applyToContacts(client: SqlClient, workspaceId: string, contactId
   return results;
 }
 
-/** The same, inside a transaction the caller holds (to commit the changes with something else). */
+/** The same, inside a ledgerTransaction the caller holds (to commit the changes with something else). */
 export async function applyPreferenceChangesWith(
   client: SqlClient,
   workspaceId: string,

@@ -24,8 +24,8 @@ url.pathname = `/${name}`;
 process.env.DATABASE_URL = url.toString();
 
 afterAll(async () => {
-  const open = globalThis as { prisma?: { $disconnect(): Promise<void> }; pgPool?: { end(): Promise<void> } };
+  const open = globalThis as { prisma?: { $disconnect(): Promise<void> }; pgPool?: { end(): Promise<void> }; streamPool?: { end(): Promise<void> } };
   await open.prisma?.$disconnect();
-  await open.pgPool?.end();
+  await Promise.all([open.pgPool?.end(), open.streamPool?.end()]);
   await onServer(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 });

@@ -27,7 +27,7 @@ describe("applyPreferenceChanges", () => {
       ["pause", null, until.toISOString(), "preference_page", "es"],
       ["resume", until.toISOString(), null, "preference_page", "es"],
     ]);
-    expect(await verifyLedgerChain(workspace.id)).toEqual({ intact: true, entries: 3 });
+    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: true, entries: 3 });
   });
 
   it("commits all changes of one form or none: a stale version refuses every one", async () => {

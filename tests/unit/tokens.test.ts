@@ -145,4 +145,14 @@ describe("signed links", () => {
     }
     expect(lookups).toBe(0);
   });
+
+  it("lets a key lookup that could not reach the database fail as such, not as an invalid link", async () => {
+    const key = makeKey();
+    const token = await signToken(request, key);
+    const unreachable = Object.assign(new Error("timeout exceeded when trying to connect"), { code: "ETIMEDOUT" });
+    const failing = async () => {
+      throw unreachable;
+    };
+    await expect(verifyToken(token, failing, { purposes: ["unsubscribe"] })).rejects.toBe(unreachable);
+  });
 });

@@ -1,0 +1,100 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { db, transaction } from "@/lib/db";
+import { appendConsentEvent, verifyLedgerChain } from "@/lib/data/ledger";
+import { changeSubscription } from "@/lib/data/preferences";
+import { createTestWorkspace } from "@/tests/helpers/fixtures";
+
+/** Appends `count` entries to the workspace's chain, in one transaction. */
+async function appendEntries(workspaceId: string, contactId: string, count: number) {
+  await transaction(async (client) => {
+    for (let i = 0; i < count; i++) {
+      const status = i % 2 === 0 ? "unsubscribed" : "subscribed";
+      await appendConsentEvent(client, {
+        id: randomUUID(),
+        createdAt: new Date(),
+        workspaceId,
+        contactId,
+        channel: "email",
+        topicId: null,
+        action: status === "unsubscribed" ? "unsubscribe" : "subscribe",
+        previousStatus: null,
+        newStatus: status,
+        evidence: { source: "api", details: { n: i } },
+      });
+    }
+  });
+}
+
+/** Someone with direct database access rewrites an entry, going around the append-only trigger. */
+async function tamper(workspaceId: string, seq: number) {
+  await db().$transaction([
+    db().$executeRawUnsafe("ALTER TABLE consent_events DISABLE TRIGGER consent_events_append_only"),
+    db().$executeRawUnsafe(`UPDATE consent_events SET new_status = 'tampered' WHERE workspace_id = '${workspaceId}' AND seq = ${seq}`),
+    db().$executeRawUnsafe("ALTER TABLE consent_events ENABLE TRIGGER consent_events_append_only"),
+  ]);
+}
+
+describe("verifyLedgerChain", () => {
+  it("reads one snapshot: entries appended while a long chain is checked never make it report broken", { timeout: 120_000 }, async () => {
+    const { workspace, contact } = await createTestWorkspace();
+    await appendEntries(workspace.id, contact.id, 5_000);
+    let checking = true;
+    let appended = 0;
+    const appender = (async () => {
+      for (let i = 0; checking; i++) {
+        await changeSubscription({ workspaceId: workspace.id, contactId: contact.id, channel: "sms", status: i % 2 === 0 ? "unsubscribed" : "subscribed", evidence: { source: "api" } });
+        appended++;
+      }
+    })();
+    const checks = [];
+    try {
+      for (let i = 0; i < 4; i++) checks.push(await verifyLedgerChain(workspace.id, { full: true }));
+    } finally {
+      checking = false;
+      await appender;
+    }
+    expect(appended).toBeGreaterThan(0);
+    expect(checks.map((check) => [check.intact, check.brokenAtSeq])).toEqual(checks.map(() => [true, undefined]));
+    expect(checks.every((check) => check.entries >= 5_000)).toBe(true);
+    expect(await verifyLedgerChain(workspace.id, { full: true })).toMatchObject({ intact: true, entries: 5_000 + appended });
+  });
+
+  it("on a page view recomputes only the entries after the last verified one", async () => {
+    const { workspace, contact } = await createTestWorkspace();
+    await appendEntries(workspace.id, contact.id, 3);
+    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: true, entries: 3, checked: 3 });
+    expect(await db().ledgerCheckpoint.findUnique({ where: { workspaceId: workspace.id } })).toMatchObject({ seq: 3n });
+    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: true, entries: 3, checked: 0, since: expect.any(Date) });
+    await appendEntries(workspace.id, contact.id, 2);
+    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: true, entries: 5, checked: 2 });
+  });
+
+  it("finds tampering after the checkpoint on a page view, and before it with a full check, which then holds for every view", async () => {
+    const { workspace, contact } = await createTestWorkspace();
+    await appendEntries(workspace.id, contact.id, 4);
+    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: true, entries: 4 });
+    await appendEntries(workspace.id, contact.id, 2);
+    await tamper(workspace.id, 6);
+    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: false, entries: 5, brokenAtSeq: 6n });
+
+    // Before the checkpoint: a page view trusts the earlier check; the full check recomputes everything.
+    await tamper(workspace.id, 2);
+    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: false, brokenAtSeq: 6n });
+    expect(await verifyLedgerChain(workspace.id, { full: true })).toMatchObject({ intact: false, entries: 1, brokenAtSeq: 2n });
+    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: false, entries: 1, brokenAtSeq: 2n });
+  });
+
+  it("trusts no checkpoint whose entry no longer carries the hash it was verified with", async () => {
+    const { workspace, contact } = await createTestWorkspace();
+    await appendEntries(workspace.id, contact.id, 3);
+    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: true, entries: 3 });
+    await db().$transaction([
+      db().$executeRawUnsafe("ALTER TABLE consent_events DISABLE TRIGGER consent_events_append_only"),
+      db().$executeRawUnsafe(`UPDATE consent_events SET hash = repeat('f', 64) WHERE workspace_id = '${workspace.id}' AND seq = 3`),
+      db().$executeRawUnsafe(`UPDATE ledger_heads SET hash = repeat('f', 64) WHERE workspace_id = '${workspace.id}'`),
+      db().$executeRawUnsafe("ALTER TABLE consent_events ENABLE TRIGGER consent_events_append_only"),
+    ]);
+    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: false, entries: 2, brokenAtSeq: 3n });
+  });
+});
