@@ -1,6 +1,5 @@
 import "server-only";
-import { transaction } from "@/lib/db";
-import type { ConsentEvidence } from "@/lib/data/ledger";
+import { ledgerTransaction, type ConsentEvidence } from "@/lib/data/ledger";
 import { applyPreferenceChangesWith, type PreferenceChange } from "@/lib/data/preferences";
 
 /**
@@ -16,7 +15,7 @@ export async function beginConfirmation(
   periodMs: number,
   admit: () => Promise<void>,
 ): Promise<boolean> {
-  return transaction(async (client) => {
+  return ledgerTransaction(workspaceId, async (client) => {
     const claimed = await client.query(
       `UPDATE contacts SET confirmation_sent_at = now()
        WHERE workspace_id = $1 AND id = $2 AND erased_at IS NULL
