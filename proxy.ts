@@ -3,6 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { contentSecurityPolicy } from "@/lib/csp";
 import { frameAncestorsFor } from "@/lib/embed";
 import { env } from "@/lib/env";
+import { PAGE_URL_HEADER } from "@/lib/page-language";
 import { memoryRateLimiter } from "@/lib/rate-limit-memory";
 import { clientIp } from "@/lib/request-info";
 
@@ -58,6 +59,7 @@ export async function proxy(request: NextRequest) {
   // Next reads the nonce from the request's policy and puts it on the scripts it renders.
   const headers = new Headers(request.headers);
   headers.set("Content-Security-Policy", policy);
+  headers.set(PAGE_URL_HEADER, request.nextUrl.pathname + request.nextUrl.search);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", policy);
   return response;

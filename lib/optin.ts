@@ -6,7 +6,7 @@ import { applyPreferenceChanges, assertChangeScopes, getContactPreferences, type
 import { sendLinkEmail } from "@/lib/email";
 import { env } from "@/lib/env";
 import { NotFoundError, UserFacingError } from "@/lib/errors";
-import { localizedText, resolveLocale, translator, type Locale } from "@/lib/i18n";
+import { localizedText, pageLocale, resolveLocale, translator, type Locale } from "@/lib/i18n";
 import { resolveContactLink, signLinkToken } from "@/lib/links";
 import { clientIp, userAgent } from "@/lib/request-info";
 import type { z } from "zod";
@@ -62,7 +62,7 @@ export async function loadConfirmation(token: string, acceptLanguage: string | n
   const link = await resolveContactLink(token, "confirm");
   if (!link) return null;
   const { state } = link;
-  const locale = resolveLocale({ contactLocale: state.contact.locale, acceptLanguage, workspaceDefault: state.workspace.defaultLocale });
+  const locale = pageLocale(state, { acceptLanguage });
   const keys = pendingKeys(state);
   return { locale, sender: state.workspace.name, branding: state.workspace.branding, pending: topicList(state, keys, locale), pendingKeys: keys };
 }

@@ -1,7 +1,8 @@
 import "server-only";
+import { cache } from "react";
 import { findLatestOptOut, findLinkScope, isScopeSubscribed, type LinkScope } from "@/lib/data/links";
 import { UserFacingError } from "@/lib/errors";
-import { localizedText, resolveLocale, translator, type Locale, type Translate } from "@/lib/i18n";
+import { localizedText, pageLocale, translator, type Locale, type Translate } from "@/lib/i18n";
 import { preferencesPagePath, signLinkToken, verifyLinkToken } from "@/lib/links";
 import { InvalidTokenError } from "@/lib/tokens";
 import type { Branding } from "@/lib/schemas/embed";
@@ -62,8 +63,8 @@ export function wordingHash(scope: LinkScope, locale: Locale): string {
   return sha256Hex(wording);
 }
 
-/** Verifies a landing-page token and finds what it names; null for every kind of bad link. */
-export async function resolveUnsubscribeLink(token: string): Promise<{ claims: LinkClaims; scope: LinkScope } | null> {
+/** Verifies a landing-page token and finds what it names; null for every kind of bad link. Once per render, as resolveContactLink. */
+export const resolveUnsubscribeLink = cache(async (token: string): Promise<{ claims: LinkClaims; scope: LinkScope } | null> => {
   try {
     const claims = await verifyLinkToken(token, ["unsubscribe"]);
     const scope = await findLinkScope(claims.workspaceId, claims.contactId, claims.channel, claims.topic);
@@ -72,7 +73,7 @@ export async function resolveUnsubscribeLink(token: string): Promise<{ claims: L
     if (error instanceof InvalidTokenError || error instanceof UserFacingError) return null;
     throw error;
   }
-}
+});
 
 /** Everything the landing page shows. Reads only: opening a link never changes anything. */
 export async function loadUnsubscribeView(token: string, acceptLanguage: string | null): Promise<UnsubscribeView | null> {
@@ -80,7 +81,7 @@ export async function loadUnsubscribeView(token: string, acceptLanguage: string 
   if (!link) return null;
   const { claims, scope } = link;
   await noteVisit(claims);
-  const locale = resolveLocale({ contactLocale: scope.contact.locale, acceptLanguage, workspaceDefault: scope.workspace.defaultLocale });
+  const locale = pageLocale(scope, { acceptLanguage });
   const t = translator(locale);
   const [subscribed, latestOptOut, preferencesToken] = await Promise.all([
     isScopeSubscribed(scope),
