@@ -18,7 +18,8 @@ function isOwnOrigin(request: NextRequest, appUrl: string): boolean {
 }
 
 /**
- * Every page passes here first: a per-IP rate limit (429 with Retry-After); for a POST (a server action
+ * Every page passes here first: a per-IP rate limit (429 with Retry-After); a NUL character in the address
+ * (400); for a POST (a server action
  * or a no-JS form), an Origin that is this service's own (403 otherwise: foreign, `null` or missing,
  * which Next alone would let through); then a fresh nonce for its Content-Security-Policy. Only the embedded preference page may be framed, and only by the origins its
  * workspace lists, which depend on the token; so the policy is made per request.
@@ -31,6 +32,14 @@ export async function proxy(request: NextRequest) {
     return new NextResponse("Too many requests; try again shortly.", {
       status: 429,
       headers: { "Retry-After": String(retryAfterSeconds), "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+    });
+  }
+
+  // No page takes a NUL character (PostgreSQL's text refuses it): a clear 400, not a database error.
+  if (/%00/i.test(request.nextUrl.pathname + request.nextUrl.search)) {
+    return new NextResponse("The address contains a NUL character (%00), which no page accepts.", {
+      status: 400,
+      headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
     });
   }
 

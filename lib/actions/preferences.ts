@@ -2,6 +2,7 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { boundString } from "@/lib/actions/bound-arguments";
 import { findOptOutEvent, recordFeedbackForEvent } from "@/lib/data/links";
 import type { ConsentEvidence } from "@/lib/data/ledger";
 import { applyPreferenceChanges, setContactLocale, type ContactPreferences, type PreferenceChange, type PreferenceChangeResult } from "@/lib/data/preferences";
@@ -23,7 +24,7 @@ import type { LinkClaims } from "@/lib/tokens";
 type Page = { state: ContactPreferences; surface: Surface; locale: Locale; claims: LinkClaims };
 
 async function openPage(token: string, kind: unknown, form: FormData): Promise<Page> {
-  const link = await resolveContactLink(token, "preferences");
+  const link = await resolveContactLink(boundString(token), "preferences");
   const surface: Surface = { token, kind: surfaceKind(kind), parent: null };
   if (!link) redirect(surfaceUrl(surface));
   surface.parent = surface.kind === "embed" ? allowedParent(link.state, form.get("parent")) : null;
