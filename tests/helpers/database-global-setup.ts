@@ -27,7 +27,7 @@ export default async function setup(project: TestProject) {
       await rm(dataDir, { recursive: true, force: true });
       // A set-up problem (the postgres OS user cannot reach the binaries, say) is one line, not a stack trace.
       if (!(error instanceof ConfigError)) throw error;
-      console.error(`Cannot run the integration tests: ${error.message}`);
+      console.error(`Cannot run the integration tests: ${error.message.replace(/\bDATABASE_URL\b/, "TEST_DATABASE_URL")}`);
       process.exit(1);
     });
     serverUrl = database.url;
