@@ -57,6 +57,14 @@ const envSchema = z.object({
   RUN_WORKER: booleanFlag.default(true),
   /** Page views (and their form posts) one client address may make a minute, per app instance. */
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /**
+   * Next's key for server actions: it salts their ids and encrypts what inline actions close over. Give
+   * every instance behind one load balancer the same; unset, `npm run build` derives it from the sources.
+   */
+  NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: z
+    .string()
+    .refine((value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value) && [16, 24, 32].includes(Buffer.from(value, "base64").length), "must be the base64 of 16, 24 or 32 random bytes (openssl rand -base64 32)")
+    .optional(),
   /** How many reverse proxies in front of the app append to X-Forwarded-For. */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
