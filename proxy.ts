@@ -3,6 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { contentSecurityPolicy } from "@/lib/csp";
 import { frameAncestorsFor } from "@/lib/embed";
 import { env } from "@/lib/env";
+import { PAGE_URL_HEADER } from "@/lib/page-language";
 import { memoryRateLimiter } from "@/lib/rate-limit-memory";
 import { clientIp } from "@/lib/request-info";
 
@@ -17,7 +18,8 @@ function isOwnOrigin(request: NextRequest, appUrl: string): boolean {
 }
 
 /**
- * Every page passes here first: a per-IP rate limit (429 with Retry-After); for a POST (a server action
+ * Every page passes here first: a per-IP rate limit (429 with Retry-After); a NUL character in the address
+ * (400); for a POST (a server action
  * or a no-JS form), an Origin that is this service's own (403 otherwise: foreign, `null` or missing,
  * which Next alone would let through); then a fresh nonce for its Content-Security-Policy. Only the embedded preference page may be framed, and only by the origins its
  * workspace lists, which depend on the token; so the policy is made per request.
@@ -30,6 +32,14 @@ export async function proxy(request: NextRequest) {
     return new NextResponse("Too many requests; try again shortly.", {
       status: 429,
       headers: { "Retry-After": String(retryAfterSeconds), "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+    });
+  }
+
+  // No page takes a NUL character (PostgreSQL's text refuses it): a clear 400, not a database error.
+  if (/%00/i.test(request.nextUrl.pathname + request.nextUrl.search)) {
+    return new NextResponse("The address contains a NUL character (%00), which no page accepts.", {
+      status: 400,
+      headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
     });
   }
 
@@ -58,6 +68,7 @@ export async function proxy(request: NextRequest) {
   // Next reads the nonce from the request's policy and puts it on the scripts it renders.
   const headers = new Headers(request.headers);
   headers.set("Content-Security-Policy", policy);
+  headers.set(PAGE_URL_HEADER, request.nextUrl.pathname + request.nextUrl.search);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", policy);
   return response;

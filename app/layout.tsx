@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import { connection } from "next/server";
+import { documentLocale } from "@/lib/page-language";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -13,7 +14,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   // Every page is rendered per request: its scripts carry that response's CSP nonce (proxy.ts).
   await connection();
   return (
-    <html lang="en">
+    <html lang={await documentLocale()}>
       <body className="min-h-dvh bg-slate-50 text-slate-900 antialiased">{children}</body>
     </html>
   );

@@ -77,6 +77,14 @@ const envSchema = z.object({
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** Double opt-in confirmation emails one workspace may have sent per UTC day (all instances together). */
   OPTIN_CONFIRMATIONS_PER_WORKSPACE_PER_DAY: z.coerce.number().int().min(1).max(10_000_000).default(1000),
+  /**
+   * Next's key for server actions: it salts their ids and encrypts what inline actions close over. Give
+   * every instance behind one load balancer the same; unset, `npm run build` derives it from the sources.
+   */
+  NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: z
+    .string()
+    .refine((value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value) && [16, 24, 32].includes(Buffer.from(value, "base64").length), "must be the base64 of 16, 24 or 32 random bytes (openssl rand -base64 32)")
+    .optional(),
   /** How many reverse proxies in front of the app append to X-Forwarded-For. */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });

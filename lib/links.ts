@@ -1,4 +1,5 @@
 import "server-only";
+import { cache } from "react";
 import { env } from "@/lib/env";
 import { createShortLink, findLinkScope, type LinkScope } from "@/lib/data/links";
 import { getContactPreferences, type ContactPreferences } from "@/lib/data/preferences";
@@ -74,8 +75,11 @@ export async function mintLinks(request: LinkRequest): Promise<MintedLinks> {
   };
 }
 
-/** Verifies a link token and reads its contact's whole state; null for every kind of bad link. */
-export async function resolveContactLink(token: string, purpose: TokenPurpose): Promise<{ claims: LinkClaims; state: ContactPreferences } | null> {
+/**
+ * Verifies a link token and reads its contact's whole state; null for every kind of bad link. Once per
+ * render: the root layout asks too, for the document's language.
+ */
+export const resolveContactLink = cache(async (token: string, purpose: TokenPurpose): Promise<{ claims: LinkClaims; state: ContactPreferences } | null> => {
   let claims: LinkClaims;
   try {
     claims = await verifyLinkToken(token, [purpose]);
@@ -85,7 +89,7 @@ export async function resolveContactLink(token: string, purpose: TokenPurpose): 
   }
   const state = await getContactPreferences(claims.workspaceId, claims.contactId);
   return state ? { claims, state } : null;
-}
+});
 
 /** Verifies a link token for the given purposes; throws InvalidTokenError for every kind of bad link. */
 export function verifyLinkToken(token: string, purposes: readonly TokenPurpose[]): Promise<LinkClaims> {

@@ -9,7 +9,7 @@ import { checkSendability, type NotSendableReason } from "@/lib/data/sendability
 import { sendLinkEmail } from "@/lib/email";
 import { env } from "@/lib/env";
 import { NotFoundError, RateLimitedError, UserFacingError } from "@/lib/errors";
-import { localizedText, resolveLocale, translator, type Locale } from "@/lib/i18n";
+import { localizedText, pageLocale, resolveLocale, translator, type Locale } from "@/lib/i18n";
 import { resolveContactLink, signLinkToken } from "@/lib/links";
 import { clientIp, userAgent } from "@/lib/request-info";
 import type { z } from "zod";
@@ -96,7 +96,7 @@ export async function loadConfirmation(token: string, acceptLanguage: string | n
   const link = await resolveContactLink(token, "confirm");
   if (!link) return null;
   const { state } = link;
-  const locale = resolveLocale({ contactLocale: state.contact.locale, acceptLanguage, workspaceDefault: state.workspace.defaultLocale });
+  const locale = pageLocale(state, { acceptLanguage });
   const topics = pendingTopics(state);
   return {
     locale,

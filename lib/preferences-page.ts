@@ -4,16 +4,12 @@ import { notFound } from "next/navigation";
 import { findOptOutEvent } from "@/lib/data/links";
 import type { ContactPreferences } from "@/lib/data/preferences";
 import type { Channel } from "@/lib/generated/prisma/enums";
-import { localizedText, matchLocale, resolveLocale, translator, type Locale, type Translate } from "@/lib/i18n";
+import { localizedText, pageLocale, translator, type Locale, type Translate } from "@/lib/i18n";
 import { preferencesPagePath, resolveContactLink } from "@/lib/links";
 import { alternativesFor, type Alternative, type OptOutScope, type SeenVersions } from "@/lib/preference-changes";
 import { noteVisit } from "@/lib/visits";
 import { sha256Hex } from "@/lib/sha256";
 import { describeScope } from "@/lib/unsubscribe";
-
-export function pageLocale(state: ContactPreferences, options: { lang?: string | null; acceptLanguage?: string | null }): Locale {
-  return matchLocale(options.lang) ?? resolveLocale({ contactLocale: state.contact.locale, acceptLanguage: options.acceptLanguage, workspaceDefault: state.workspace.defaultLocale });
-}
 
 /** What a person saw beside a switch, hashed for the ledger. */
 export function switchWordingHash(state: ContactPreferences, locale: Locale, channel: Channel, topicKey?: string): string {

@@ -1,7 +1,8 @@
 import "server-only";
+import { cache } from "react";
 import { findLatestOptOut, findLinkScope, readScopeState, type LinkScope } from "@/lib/data/links";
 import { UserFacingError } from "@/lib/errors";
-import { localizedText, resolveLocale, translator, type Locale, type Translate } from "@/lib/i18n";
+import { localizedText, pageLocale, translator, type Locale, type Translate } from "@/lib/i18n";
 import { preferencesPagePath, signLinkToken, verifyLinkToken } from "@/lib/links";
 import { addsConsentUntil, InvalidTokenError } from "@/lib/tokens";
 import type { Branding } from "@/lib/schemas/embed";
@@ -90,9 +91,9 @@ export function wordingHash(scope: LinkScope, locale: Locale): string {
 
 /**
  * Verifies a landing-page token and finds what it names, even a scope the workspace no longer sends
- * (its opt-out still counts); null for every kind of bad link.
+ * (its opt-out still counts); null for every kind of bad link. Once per render, as resolveContactLink.
  */
-export async function resolveUnsubscribeLink(token: string): Promise<{ claims: LinkClaims; scope: LinkScope } | null> {
+export const resolveUnsubscribeLink = cache(async (token: string): Promise<{ claims: LinkClaims; scope: LinkScope } | null> => {
   try {
     const claims = await verifyLinkToken(token, ["unsubscribe"]);
     const scope = await findLinkScope(claims.workspaceId, claims.contactId, claims.channel, claims.topic, { evenIfDropped: true });
@@ -101,7 +102,7 @@ export async function resolveUnsubscribeLink(token: string): Promise<{ claims: L
     if (error instanceof InvalidTokenError || error instanceof UserFacingError) return null;
     throw error;
   }
-}
+});
 
 /** Whether the Undo may subscribe this scope again: it is still sent, and the message is young enough. */
 export function canUndoByLink({ claims, scope }: { claims: LinkClaims; scope: LinkScope }, now = new Date()): boolean {
@@ -114,7 +115,7 @@ export async function loadUnsubscribeView(token: string, acceptLanguage: string 
   if (!link) return null;
   const { claims, scope } = link;
   await noteVisit(claims);
-  const locale = resolveLocale({ contactLocale: scope.contact.locale, acceptLanguage, workspaceDefault: scope.workspace.defaultLocale });
+  const locale = pageLocale(scope, { acceptLanguage });
   const t = translator(locale);
   const addsConsent = new Date() < addsConsentUntil(claims);
   const [state, latestOptOut, preferencesToken] = await Promise.all([

@@ -3,12 +3,13 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { parseEnv } from "../lib/env";
 
 // `npm start` builds only when the sources changed since the last build: a digest of every input of
 // `next build` is kept beside the build.
 
 const INPUT_DIRS = ["app", "components", "lib", "public"];
-const INPUT_FILES = ["next.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
+const INPUT_FILES = ["next.config.ts", "proxy.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
 const DIGEST_FILE = path.join(".next", "source-digest");
 
 function* filesUnder(dir: string): Generator<string> {
@@ -33,6 +34,18 @@ export function sourceDigest(): string {
   return hash.digest("hex");
 }
 
+/**
+ * Next names each server action by a hash salted with NEXT_SERVER_ACTIONS_ENCRYPTION_KEY, a random key
+ * per build when unset: a form rendered by one build then fails on another behind the same load
+ * balancer. Unset, the key is derived from the sources, so every build of one commit names its actions
+ * alike. It is then no secret: it also encrypts the values an inline action closes over, which no action
+ * here does (they live in lib/actions and take bound arguments); set the variable to a secret of your
+ * own (the same on every instance) should one ever need to.
+ */
+export function serverActionsKey(digest: string): string {
+  return parseEnv(process.env).NEXT_SERVER_ACTIONS_ENCRYPTION_KEY ?? createHash("sha256").update(`server actions ${digest}`).digest("base64");
+}
+
 /** Runs `next build` when there is no build or it is older than the sources. Returns whether it built. */
 export function buildIfStale(): boolean {
   const digest = sourceDigest();
@@ -41,7 +54,7 @@ export function buildIfStale(): boolean {
   console.log("Building the app (the sources changed since the last build)...");
   const result = spawnSync(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"], {
     stdio: "inherit",
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: serverActionsKey(digest) },
   });
   if (result.status !== 0) throw new Error("`next build` failed (its output is above)");
   writeFileSync(DIGEST_FILE, digest);

@@ -11,6 +11,7 @@ import { ConfigError, parseEnv, type Env } from "@/lib/env";
 import { bootDatabase, type BootedDatabase } from "@/lib/database/boot";
 import { startMailStub, type MailStub } from "@/lib/dev/mail-stub";
 import { generateWebhookSecret } from "@/lib/webhooks/standard-webhooks";
+import type { DemoFile } from "@/prisma/seed";
 import { buildIfStale } from "./build-if-stale";
 
 const mode = process.argv[2] === "dev" ? "dev" : "start";
@@ -58,7 +59,7 @@ async function waitForHealth(baseUrl: string, child: ChildProcess): Promise<void
   throw new Error("the web server did not answer /api/health within a minute");
 }
 
-async function printBanner(env: Env, database: BootedDatabase, localUrl: string, mail: MailStub | null) {
+function printBanner(env: Env, database: BootedDatabase, localUrl: string, mail: MailStub | null, demo: DemoFile | null) {
   const lines = [
     "",
     `Preference center ${mode === "dev" ? "(development) " : ""}ready at ${env.APP_URL}`,
@@ -66,9 +67,7 @@ async function printBanner(env: Env, database: BootedDatabase, localUrl: string,
     `  database     ${database.description}`,
     `  email        ${mail ? `not sent: the local Resend stub keeps each message in ${mail.dir}/` : env.RESEND_API_KEY ? "through Resend" : "off (set RESEND_API_KEY)"}`,
   ];
-  if (env.DEMO_MODE) {
-    const { seedDemo } = await import("@/prisma/seed");
-    const demo = await seedDemo(env.DATA_DIR, env.APP_URL);
+  if (demo) {
     lines.push(`  demo         ${path.join(env.DATA_DIR, "demo.json")} (API key, workspace id, contacts and their links, inbound webhooks to try)`);
     lines.push(`  dashboard    ${env.APP_URL}/admin (sign in as ${demo.admins[0].email}; the link arrives by email)`);
     for (const contact of demo.contacts) {
@@ -127,6 +126,19 @@ async function main() {
     process.env.RESEND_BASE_URL = mail.url;
   }
 
+  // The demo is seeded (demo.json written) before the web server listens: /api/health answering 200 means ready.
+  let demo: DemoFile | null = null;
+  if (env.DEMO_MODE) {
+    const { seedDemo } = await import("@/prisma/seed");
+    try {
+      demo = await seedDemo(env.DATA_DIR, env.APP_URL);
+    } catch (error) {
+      await mail?.stop();
+      await database.stop();
+      fail(`the demo workspace could not be seeded: ${(error as Error).message}`);
+    }
+  }
+
   const nextBin = path.join("node_modules", "next", "dist", "bin", "next");
   const server = spawn(process.execPath, [nextBin, mode, "--port", String(env.PORT), "--hostname", env.HOSTNAME], {
     stdio: ["ignore", "inherit", "inherit"],
@@ -165,7 +177,7 @@ async function main() {
   const localUrl = `http://127.0.0.1:${env.PORT}`;
   try {
     await waitForHealth(localUrl, server);
-    await printBanner(env, database, localUrl, mail);
+    printBanner(env, database, localUrl, mail, demo);
     if (env.RUN_WORKER && !stopping) {
       const { startWorker } = await import("@/lib/webhooks/worker");
       const { closeDatabaseConnections } = await import("@/lib/data/health");

@@ -2,6 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { boundBoolean, boundString, boundUuid } from "@/lib/actions/bound-arguments";
 import { assertMember } from "@/lib/auth";
 import { moveTopic, retireTopic, setEnabledChannels, updateTopic } from "@/lib/data/admin";
 import { CHANNELS } from "@/lib/channels";
@@ -59,9 +60,10 @@ export async function createTopicAction(workspaceId: string, form: FormData) {
 
 export async function updateTopicAction(workspaceId: string, topicId: string, form: FormData) {
   await asOwner(workspaceId);
+  const id = boundUuid(topicId);
   const parsed = topicFormSchema.omit({ key: true }).safeParse(topicFields(form));
   if (!parsed.success) invalid(workspaceId, parsed.error);
-  await updateTopic(workspaceId, topicId, parsed.data);
+  await updateTopic(workspaceId, id, parsed.data);
   redirect(settingsUrl(workspaceId, "saved=topic"));
 }
 
@@ -75,13 +77,13 @@ export async function saveChannelsAction(workspaceId: string, form: FormData) {
 
 export async function retireTopicAction(workspaceId: string, topicId: string) {
   await asOwner(workspaceId);
-  await retireTopic(workspaceId, topicId);
+  await retireTopic(workspaceId, boundUuid(topicId));
   redirect(settingsUrl(workspaceId, "saved=topic"));
 }
 
 export async function moveTopicAction(workspaceId: string, topicId: string, direction: "up" | "down") {
   await asOwner(workspaceId);
-  await moveTopic(workspaceId, topicId, direction === "up" ? "up" : "down");
+  await moveTopic(workspaceId, boundUuid(topicId), direction === "up" ? "up" : "down");
   redirect(settingsUrl(workspaceId, "saved=topic"));
 }
 
@@ -131,7 +133,7 @@ export async function createWebhookAction(workspaceId: string, _previous: Create
 
 export async function setWebhookEnabledAction(workspaceId: string, endpointId: string, enabled: boolean) {
   await asOwner(workspaceId);
-  await setWebhookEndpointEnabled(workspaceId, endpointId, enabled);
+  await setWebhookEndpointEnabled(workspaceId, boundUuid(endpointId), boundBoolean(enabled));
   redirect(settingsUrl(workspaceId, "saved=webhooks"));
 }
 
@@ -156,7 +158,7 @@ export async function createApiKeyAction(workspaceId: string, _previous: Created
 
 export async function revokeApiKeyAction(workspaceId: string, apiKeyId: string) {
   await asOwner(workspaceId);
-  await revokeApiKey(workspaceId, apiKeyId);
+  await revokeApiKey(workspaceId, boundUuid(apiKeyId));
   redirect(settingsUrl(workspaceId, "saved=keys"));
 }
 
@@ -168,8 +170,8 @@ export async function rotateSigningKeyAction(workspaceId: string) {
 
 export async function retireSigningKeyAction(workspaceId: string, kid: string) {
   await asOwner(workspaceId);
-  await retireSigningKey(workspaceId, kid);
-  redirect(settingsUrl(workspaceId, "saved=signing"));
+  const retired = await retireSigningKey(workspaceId, boundString(kid));
+  redirect(settingsUrl(workspaceId, retired ? "saved=signing" : `error=${encodeURIComponent("That key is not a previous key of this workspace (any more); nothing to retire.")}`));
 }
 
 /** The inbound channels' credentials and the Resend sync: blank keeps, "clear" removes. */

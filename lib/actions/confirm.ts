@@ -1,12 +1,14 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { boundString } from "@/lib/actions/bound-arguments";
 import { StaleVersionError } from "@/lib/errors";
 import { confirmPagePath, confirmPending } from "@/lib/optin";
 import { seenTopicVersionsFromForm } from "@/lib/schemas/preferences";
 
 /** The confirmation button, bound to its page's token and verifying it again; it posts the topics it showed. */
-export async function confirmSubscription(token: string, form: FormData) {
+export async function confirmSubscription(boundToken: string, form: FormData) {
+  const token = boundString(boundToken);
   const seen = seenTopicVersionsFromForm(form);
   // A stale page (or one without what it showed) confirms nothing and shows the current state.
   if (!seen.success) redirect(confirmPagePath(token));

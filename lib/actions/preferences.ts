@@ -2,14 +2,15 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { boundString } from "@/lib/actions/bound-arguments";
 import { findOptOutEvent, recordFeedbackForEvent } from "@/lib/data/links";
 import type { ConsentEvidence } from "@/lib/data/ledger";
 import { applyPreferenceChanges, setContactLocale, type ContactPreferences, type PreferenceChange, type PreferenceChangeResult } from "@/lib/data/preferences";
 import { NotFoundError, StaleVersionError } from "@/lib/errors";
-import { matchLocale, type Locale } from "@/lib/i18n";
+import { matchLocale, pageLocale, type Locale } from "@/lib/i18n";
 import { alternativeChanges, alternativesFor, channelFormChanges, stopAllChanges } from "@/lib/preference-changes";
 import { resolveContactLink } from "@/lib/links";
-import { allowedParent, pageLocale, surfaceKind, surfaceUrl, switchWordingHash, type Surface } from "@/lib/preferences-page";
+import { allowedParent, surfaceKind, surfaceUrl, switchWordingHash, type Surface } from "@/lib/preferences-page";
 import { clientIp, userAgent } from "@/lib/request-info";
 import { channelPreferencesFromForm, seenVersionSchema } from "@/lib/schemas/preferences";
 import { optOutReasonSchema } from "@/lib/schemas/opt-out-reason";
@@ -23,7 +24,7 @@ import type { LinkClaims } from "@/lib/tokens";
 type Page = { state: ContactPreferences; surface: Surface; locale: Locale; claims: LinkClaims };
 
 async function openPage(token: string, kind: unknown, form: FormData): Promise<Page> {
-  const link = await resolveContactLink(token, "preferences");
+  const link = await resolveContactLink(boundString(token), "preferences");
   const surface: Surface = { token, kind: surfaceKind(kind), parent: null };
   if (!link) redirect(surfaceUrl(surface));
   surface.parent = surface.kind === "embed" ? allowedParent(link.state, form.get("parent")) : null;

@@ -1,9 +1,10 @@
 "use server";
 
 import { headers } from "next/headers";
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
+import { boundString } from "@/lib/actions/bound-arguments";
 import { recordOptOutFeedback } from "@/lib/data/links";
-import { StaleVersionError } from "@/lib/errors";
+import { NotFoundError, StaleVersionError } from "@/lib/errors";
 import { matchLocale, resolveLocale } from "@/lib/i18n";
 import { unsubscribePagePath } from "@/lib/links";
 import { clientIp, userAgent } from "@/lib/request-info";
@@ -15,7 +16,7 @@ import { canUndoByLink, resolveUnsubscribeLink, resubscribeByLink, unsubscribeBy
 // verifies that token again itself: nothing the browser sends can widen what it acts on.
 
 async function linkOrInvalid(token: string) {
-  const link = await resolveUnsubscribeLink(token);
+  const link = await resolveUnsubscribeLink(boundString(token));
   // A link that went bad between rendering and posting shows the same "not valid" page.
   if (!link) redirect(unsubscribePagePath(token));
   return link;
@@ -63,6 +64,12 @@ export async function saveOptOutReason(token: string, form: FormData) {
   const { scope } = await linkOrInvalid(token);
   const parsed = optOutReasonSchema.safeParse({ reason: form.get("reason"), comment: form.get("comment") ?? "" });
   if (!parsed.success) redirect(`${unsubscribePagePath(token)}?reason=invalid`);
-  await recordOptOutFeedback(scope, parsed.data.reason, parsed.data.comment);
+  try {
+    await recordOptOutFeedback(scope, parsed.data.reason, parsed.data.comment);
+  } catch (error) {
+    // No opt-out to explain: the page offers the question only after one, so this post was made up.
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  }
   redirect(`${unsubscribePagePath(token)}?thanks=1`);
 }

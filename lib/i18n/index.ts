@@ -46,6 +46,17 @@ export function resolveLocale(options: { contactLocale?: string | null; acceptLa
   );
 }
 
+/**
+ * The language a recipient page is shown in: the one chosen on the page (?lang=), else the contact's,
+ * the browser's, the workspace's default, English.
+ */
+export function pageLocale(
+  who: { contact: { locale: string | null }; workspace: { defaultLocale: string } },
+  options: { lang?: string | null; acceptLanguage?: string | null },
+): Locale {
+  return matchLocale(options.lang) ?? resolveLocale({ contactLocale: who.contact.locale, acceptLanguage: options.acceptLanguage, workspaceDefault: who.workspace.defaultLocale });
+}
+
 export type Translate = (key: MessageKey, values?: Record<string, string>) => string;
 
 export function translator(locale: Locale): Translate {

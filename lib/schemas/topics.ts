@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { CHANNELS } from "@/lib/channels";
+import { isStorableText, STORABLE_TEXT } from "@/lib/schemas/api-fields";
 
 const optionalText = (max: number) =>
   z
     .string()
     .trim()
     .max(max)
+    .refine(isStorableText, STORABLE_TEXT)
     .nullable()
     .transform((value) => value || undefined);
 
@@ -13,7 +15,7 @@ const optionalText = (max: number) =>
 export const topicFormSchema = z.object({
   key: z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "lower-case letters, digits, - and _ (up to 64)"),
   names: z
-    .object({ en: z.string().trim().min(1, "an English name is required").max(80), es: optionalText(80), "pt-BR": optionalText(80), it: optionalText(80) })
+    .object({ en: z.string().trim().min(1, "an English name is required").max(80).refine(isStorableText, STORABLE_TEXT), es: optionalText(80), "pt-BR": optionalText(80), it: optionalText(80) })
     .transform((names) => Object.fromEntries(Object.entries(names).filter(([, v]) => v)) as Record<string, string>),
   descriptions: z
     .object({ en: optionalText(300), es: optionalText(300), "pt-BR": optionalText(300), it: optionalText(300) })

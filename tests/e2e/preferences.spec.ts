@@ -126,6 +126,8 @@ test("the page speaks Spanish, Portuguese and Italian", async ({ page }) => {
     await expect(page.getByRole("switch", { name: channelSwitch })).toBeVisible();
     await expect(page.getByRole("radio", { name: weekly }).first()).toBeVisible();
     await expect(page.locator(`[lang="${lang}"]`).first()).toBeVisible();
+    // WCAG 3.1.1: the document's language is the page's.
+    await expect(page.locator("html")).toHaveAttribute("lang", lang);
   }
 });
 
@@ -139,6 +141,7 @@ test("the page follows the contact's language, and the switcher keeps a new one"
   await expect(page.getByText("Lingua salvata.")).toBeVisible();
   await page.goto(contact.preferencesUrl);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Le tue preferenze sui messaggi");
+  await expect(page.locator("html")).toHaveAttribute("lang", "it");
   // Put it back for the other tests.
   await page.getByRole("link", { name: "Português (Brasil)" }).click();
   await page.getByRole("button", { name: "Usar este idioma nas minhas mensagens" }).click();

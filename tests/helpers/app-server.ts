@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
+import path from "node:path";
 import { freePort } from "@/lib/database/embedded";
 
 // The built app (`next start`) against this test file's own database, for tests that go through HTTP:
@@ -7,13 +8,15 @@ import { freePort } from "@/lib/database/embedded";
 
 export type AppServer = { baseUrl: string; stop: () => Promise<void> };
 
-export async function startAppServer(extraEnv: Record<string, string> = {}): Promise<AppServer> {
-  if (!existsSync(".next/BUILD_ID")) throw new Error("No build: run `npm run build` before the integration tests.");
+/** `cwd`: the app folder whose build to serve, this one unless told. */
+export async function startAppServer(extraEnv: Record<string, string> = {}, { cwd = process.cwd() } = {}): Promise<AppServer> {
+  if (!existsSync(path.join(cwd, ".next/BUILD_ID"))) throw new Error("No build: run `npm run build` before the integration tests.");
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
   const child: ChildProcess = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(port), "--hostname", "127.0.0.1"], {
     env: { ...process.env, NODE_ENV: "production", APP_URL: baseUrl, NEXT_TELEMETRY_DISABLED: "1", AUTH_SECRET: "test-secret-test-secret-test-secret-00", AUTH_URL: baseUrl, PUBLIC_RATE_LIMIT_PER_MINUTE: "100000", ...extraEnv },
     stdio: ["ignore", "ignore", "pipe"],
+    cwd,
   });
   let stderr = "";
   child.stderr?.on("data", (chunk) => (stderr += chunk));

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedDatabase } from "@/lib/database/embedded";
+import { ConfigError } from "@/lib/env";
 import { ensureDatabaseExists, migrateDatabase } from "@/lib/database/migrate";
 
 import { TEMPLATE_DATABASE } from "./test-database";
@@ -22,7 +23,13 @@ export default async function setup(project: TestProject) {
   let teardown = async () => undefined as void;
   if (!serverUrl) {
     const dataDir = await mkdtemp(path.join(tmpdir(), "pc-test-db-"));
-    const database = await startEmbeddedDatabase({ dataDir, durable: false });
+    const database = await startEmbeddedDatabase({ dataDir, durable: false }).catch(async (error: unknown) => {
+      await rm(dataDir, { recursive: true, force: true });
+      // A set-up problem (the postgres OS user cannot reach the binaries, say) is one line, not a stack trace.
+      if (!(error instanceof ConfigError)) throw error;
+      console.error(`Cannot run the integration tests: ${error.message.replace(/\bDATABASE_URL\b/, "TEST_DATABASE_URL")}`);
+      process.exit(1);
+    });
     serverUrl = database.url;
     teardown = async () => {
       await database.stop();

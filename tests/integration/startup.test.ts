@@ -1,6 +1,6 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,16 +11,25 @@ import { freePort } from "@/lib/database/embedded";
 
 type Run = { code: number | null; stdout: string; stderr: string };
 
+// Servers still running when a test fails, stopped before the data folder goes.
+const running = new Set<ChildProcess>();
+
 function serve(env: Record<string, string>, { untilReady = false } = {}) {
   const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/serve.ts", "start"], {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk) => (stdout += chunk));
   child.stderr.on("data", (chunk) => (stderr += chunk));
-  const exited = new Promise<Run>((resolve) => child.on("exit", (code) => resolve({ code, stdout, stderr })));
+  const exited = new Promise<Run>((resolve) =>
+    child.on("exit", (code) => {
+      running.delete(child);
+      resolve({ code, stdout, stderr });
+    }),
+  );
   const ready = new Promise<void>((resolve, reject) => {
     if (!untilReady) return resolve();
     child.stdout.on("data", () => stdout.includes("Press Ctrl+C to stop.") && resolve());
@@ -42,6 +51,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), "pc-start-"));
 });
 afterAll(async () => {
+  await Promise.all([...running].map((child) => new Promise((resolve) => child.once("exit", resolve).kill("SIGTERM"))));
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -71,12 +81,34 @@ describe("npm start", () => {
     }
   });
 
+  // As root the embedded PostgreSQL runs as the `postgres` OS user, which cannot enter a folder such as root's home.
+  it.runIf(process.getuid?.() === 0)("stops with one line when the postgres OS user cannot enter the data folder", async () => {
+    const closed = await mkdtemp(path.join(tmpdir(), "pc-closed-"));
+    try {
+      await chmod(closed, 0o700);
+      const run = await serve({ PORT: String(await freePort()), DATA_DIR: path.join(closed, "data") }).exited;
+      expectOneClearLine(run, new RegExp(`^Cannot start: the postgres OS user, .* cannot enter ${closed} .*: set DATA_DIR to a folder it can enter .*, or set DATABASE_URL`));
+    } finally {
+      await rm(closed, { recursive: true, force: true });
+    }
+  });
+
   it("serves, writes demo.json, stops cleanly, and keeps the demo workspace across restarts", { timeout: 240_000 }, async () => {
     const port = await freePort();
     const env = { PORT: String(port), DATA_DIR: dataDir };
 
     const first = serve(env, { untilReady: true });
+    // Health means ready: the first 200 comes only once start-up is done, demo.json written.
+    const firstOk = (async () => {
+      for (;;) {
+        const answer = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => null);
+        if (answer?.ok) return existsSync(path.join(dataDir, "demo.json"));
+        if (first.child.exitCode !== null) return null;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
     await first.ready;
+    expect(await firstOk, "demo.json existed when /api/health first answered 200").toBe(true);
     const health = await fetch(`http://127.0.0.1:${port}/api/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok" });

@@ -30,6 +30,7 @@ describe("parseEnv", () => {
     [{ PORT: "abc" }, /^PORT /],
     [{ APP_URL: "ftp://x" }, /^APP_URL must be an http\(s\) URL/],
     [{ DEMO_MODE: "maybe" }, /^DEMO_MODE /],
+    [{ NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: "short" }, /^NEXT_SERVER_ACTIONS_ENCRYPTION_KEY must be the base64 of 16, 24 or 32 random bytes/],
   ])("refuses %o with one line naming the variable", (source, message) => {
     expect(() => parseEnv(source)).toThrow(ConfigError);
     expect(() => parseEnv(source)).toThrow(message);
