@@ -37,14 +37,22 @@ export async function readBodyBytes(request: Request, limitBytes: number): Promi
   for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
     size += chunk.value.byteLength;
     if (size > limitBytes) {
-      // Not cancel(): under Next that destroys the socket before the 413 is written. Unread, the rest is
-      // discarded by Node's HTTP server once the answer is sent.
-      reader.releaseLock();
+      // The 413 goes out now; the rest is read and dropped behind it, as Node drops a body no one read,
+      // so the connection stays usable. (cancel() would make Next destroy the socket before the answer.)
+      void discard(reader);
       throw new BodyTooLargeError(limitBytes);
     }
     chunks.push(chunk.value);
   }
   return Buffer.concat(chunks);
+}
+
+async function discard(reader: ReadableStreamDefaultReader<Uint8Array>) {
+  try {
+    while (!(await reader.read()).done);
+  } catch {
+    // The client went away.
+  }
 }
 
 /** The body as UTF-8 text, as `request.text()` reads it, within `limitBytes`. */
