@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { to as copyTo } from "pg-copy-streams";
 import { generateApiKey } from "@/lib/api-keys";
 import { SYNC_CONSENT_DEFAULTS_SQL } from "@/lib/database/consent-defaults";
-import { machine, median, NEXT_START, publish, withBenchEnvironment } from "./harness";
+import { machine, median, APP_SERVER, publish, withBenchEnvironment } from "./harness";
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
 const BATCH = 10_000;
@@ -75,7 +75,7 @@ await withBenchEnvironment(async ({ client, databaseUrl, serve }) => {
     apiKey.hash,
   ]);
   const headers = { authorization: `Bearer ${apiKey.key}`, "content-type": "application/json" };
-  const { url: base, pid } = await serve(NEXT_START, "/api/health");
+  const { url: base, pid } = await serve(APP_SERVER, "/api/health");
   const idle = await memoryOf(pid);
 
   // --- May I send? -----------------------------------------------------------------------------------

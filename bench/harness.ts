@@ -12,7 +12,7 @@ import { buildIfStale } from "@/scripts/build-if-stale";
 export type BenchContext = {
   databaseUrl: string;
   client: pg.Client;
-  /** Starts a process that serves HTTP on the port it is given; resolves once `probePath` answers. */
+  /** Starts a process that serves HTTP on 127.0.0.1 and the PORT it is given; resolves once `probePath` answers. */
   serve: (args: string[], probePath: string) => Promise<{ url: string; pid: number }>;
 };
 
@@ -36,8 +36,8 @@ export async function publish(name: string, markdown: string) {
   if (dir) await writeFile(path.join(dir, `${name}.md`), `${markdown.trim()}\n`);
 }
 
-/** `next start` of the build, as an argument list for BenchContext.serve. */
-export const NEXT_START = ["node_modules/next/dist/bin/next", "start", "--hostname", "127.0.0.1", "--port"];
+/** The build, served as `npm start` serves it (scripts/web-server.ts), as an argument list for BenchContext.serve. */
+export const APP_SERVER = ["--import", "tsx", "scripts/web-server.ts"];
 
 export async function withBenchEnvironment(run: (context: BenchContext) => Promise<void>) {
   buildIfStale();
@@ -57,7 +57,7 @@ export async function withBenchEnvironment(run: (context: BenchContext) => Promi
     const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PUBLIC_RATE_LIMIT_PER_MINUTE: "1000000" };
     const serve = async (args: string[], probePath: string) => {
       const port = await freePort();
-      const child = spawn(process.execPath, [...args, String(port)], { env: { ...env, PORT: String(port) }, stdio: "ignore" });
+      const child = spawn(process.execPath, args, { env: { ...env, PORT: String(port), HOSTNAME: "127.0.0.1" }, stdio: "ignore" });
       children.push(child);
       const base = `http://127.0.0.1:${port}`;
       for (let i = 0; i < 600; i++) {

@@ -5,7 +5,7 @@
 // Afterwards every 2xx answer must have its ledger row.
 import autocannon from "autocannon";
 import { seedOneClickWorkspace } from "@/tests/helpers/one-click-seed";
-import { machine, median, NEXT_START, publish, withBenchEnvironment } from "./harness";
+import { machine, median, APP_SERVER, publish, withBenchEnvironment } from "./harness";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 8);
@@ -55,10 +55,10 @@ await withBenchEnvironment(async ({ client, serve }) => {
   const app = await seed("bench-app");
   const reference = await seed("bench-reference");
   const servers: Server[] = [
-    { name: "app (Next.js)", url: (await serve(NEXT_START, "/api/health")).url, ...app, next: 0, acknowledged: [] },
+    { name: "app (Next.js)", url: (await serve(APP_SERVER, "/api/health")).url, ...app, next: 0, acknowledged: [] },
     {
       name: "reference (node:http, same code)",
-      url: (await serve(["--import", "tsx", "--conditions=react-server", "bench/reference-oneclick.ts", "--port"], "/")).url,
+      url: (await serve(["--import", "tsx", "--conditions=react-server", "bench/reference-oneclick.ts"], "/")).url,
       ...reference,
       next: 0,
       acknowledged: [],

@@ -7,7 +7,7 @@ import autocannon from "autocannon";
 import { randomBytes } from "node:crypto";
 import { SYNC_CONSENT_DEFAULTS_SQL } from "@/lib/database/consent-defaults";
 import { signToken } from "@/lib/tokens";
-import { machine, median, NEXT_START, publish, withBenchEnvironment } from "./harness";
+import { machine, median, APP_SERVER, publish, withBenchEnvironment } from "./harness";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 8);
@@ -59,7 +59,7 @@ await withBenchEnvironment(async ({ client, serve }) => {
   await client.query("INSERT INTO channel_subscriptions (workspace_id, contact_id, channel, subscribed, version, updated_at) VALUES ($1, $2, 'sms', false, 1, now())", [workspace, contact]);
 
   const token = await signToken({ workspaceId: workspace, contactId: contact, purpose: "preferences", channel: "email" }, { kid: "k_bench_pages", workspaceId: workspace, secret, status: "active" });
-  const { url: base } = await serve(NEXT_START, "/api/health");
+  const { url: base } = await serve(APP_SERVER, "/api/health");
   const pages = [
     { name: "preference page /p/…", path: `/p/${token}` },
     { name: "home page / (no database work)", path: "/" },

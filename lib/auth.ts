@@ -5,8 +5,11 @@ import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import Resend from "next-auth/providers/resend";
 import { notFound, redirect } from "next/navigation";
+import { after } from "next/server";
 import { cache } from "react";
+import { z } from "zod";
 import { findMembership, isAdminEmail, type Membership } from "@/lib/data/admin";
+import { ADDRESS_COUNTERS, consumeRateLimit, rateLimitKey } from "@/lib/data/rate-limits";
 import { db } from "@/lib/db";
 import { sendLinkEmail } from "@/lib/email";
 import { env } from "@/lib/env";
@@ -17,6 +20,13 @@ import { isUuid } from "@/lib/uuid";
 // Admin sign-in: an email magic link sent through the resend SDK (a local stub in demo mode and tests),
 // sessions kept in the database, GitHub or Google when their variables are set. Configured lazily, so
 // that `next build` needs neither the database nor the secret.
+//
+// Whether the address is an admin's is decided only after the answer: every request for a link runs the
+// same steps (Auth.js looks the user up and stores a verification token) and gets the same redirect, and
+// the link is mailed afterwards, to admins only. So neither the answer nor its time says who is an admin.
+
+const SIGN_IN_LINKS_PER_ADDRESS_PER_HOUR = 5;
+const SIGN_IN_LINKS_PER_IP_PER_HOUR = 30;
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   const { AUTH_SECRET, AUTH_GITHUB_ID, AUTH_GITHUB_SECRET, AUTH_GOOGLE_ID, AUTH_GOOGLE_SECRET } = env();
@@ -27,12 +37,6 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
     session: { strategy: "database", maxAge: 7 * 24 * 60 * 60 },
     pages: { signIn: "/admin/sign-in", verifyRequest: "/admin/sign-in?sent=1", error: "/admin/sign-in" },
     callbacks: {
-      // A link goes only to existing admins; others see the same "check your inbox" page, so the form
-      // never tells who is an admin.
-      async signIn({ user, email }) {
-        if (email?.verificationRequest) return (user.email && (await isAdminEmail(user.email))) || "/admin/sign-in?sent=1";
-        return true;
-      },
       session({ session, user }) {
         session.user.id = user.id;
         return session;
@@ -41,15 +45,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
     providers: [
       Resend({
         maxAge: 15 * 60,
-        async sendVerificationRequest({ identifier, url }) {
-          await sendLinkEmail({
-            to: identifier,
-            subject: "Your sign-in link for the preference center",
-            body: "Sign in to the preference center dashboard:",
-            url,
-            linkLabel: "Sign in",
-            footer: "The link works once, for 15 minutes. If you did not ask for it, ignore this email.",
-          });
+        sendVerificationRequest({ identifier, url }) {
+          after(() => mailSignInLink(identifier, url));
         },
       }),
       ...(AUTH_GITHUB_ID && AUTH_GITHUB_SECRET ? [GitHub({ clientId: AUTH_GITHUB_ID, clientSecret: AUTH_GITHUB_SECRET })] : []),
@@ -57,6 +54,37 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
     ],
   };
 });
+
+/** After the answer: the link goes to an admin; a stranger's token is never sent and lapses in 15 minutes. */
+async function mailSignInLink(email: string, url: string) {
+  try {
+    if (!(await isAdminEmail(email))) return;
+    await sendLinkEmail({
+      to: email,
+      subject: "Your sign-in link for the preference center",
+      body: "Sign in to the preference center dashboard:",
+      url,
+      linkLabel: "Sign in",
+      footer: "The link works once, for 15 minutes. If you did not ask for it, ignore this email.",
+    });
+  } catch (error) {
+    console.error(`sign-in link not sent: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Every way to ask for a sign-in link passes here first (the form's action and Auth.js's own endpoint):
+ * a well-formed address, and at most 5 links an hour to it and 30 from one client address.
+ */
+export async function checkSignInRequest(email: unknown, ip: string | null): Promise<{ ok: true; email: string } | { ok: false; error: "email" | "limit" }> {
+  const address = z.email().max(320).safeParse(String(email ?? "").trim().toLowerCase());
+  if (!address.success) return { ok: false, error: "email" };
+  const [byIp, byAddress] = await Promise.all([
+    consumeRateLimit(rateLimitKey("sign-in:ip", ip ?? "unknown"), SIGN_IN_LINKS_PER_IP_PER_HOUR, 3600),
+    consumeRateLimit(rateLimitKey(ADDRESS_COUNTERS.signIn, address.data), SIGN_IN_LINKS_PER_ADDRESS_PER_HOUR, 3600),
+  ]);
+  return byIp.allowed && byAddress.allowed ? { ok: true, email: address.data } : { ok: false, error: "limit" };
+}
 
 /** The OAuth providers configured through the environment, for the sign-in page's buttons. */
 export function oauthProviders(): { id: "github" | "google"; name: string }[] {

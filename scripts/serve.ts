@@ -139,11 +139,18 @@ async function main() {
     }
   }
 
-  const nextBin = path.join("node_modules", "next", "dist", "bin", "next");
-  const server = spawn(process.execPath, [nextBin, mode, "--port", String(env.PORT), "--hostname", env.HOSTNAME], {
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-  });
+  // Production runs scripts/web-server.ts (Next's handler, with the client's address taken from the
+  // socket); development runs `next dev`, where the address is whatever the browser on this machine sends.
+  const server =
+    mode === "start"
+      ? spawn(process.execPath, ["--import", "tsx", path.join("scripts", "web-server.ts")], {
+          stdio: ["ignore", "inherit", "inherit"],
+          env: { ...process.env, NODE_ENV: "production", PORT: String(env.PORT), HOSTNAME: env.HOSTNAME, NEXT_TELEMETRY_DISABLED: "1" },
+        })
+      : spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "dev", "--port", String(env.PORT), "--hostname", env.HOSTNAME], {
+          stdio: ["ignore", "inherit", "inherit"],
+          env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+        });
 
   // The outbox worker (RUN_WORKER) runs in this process once the app answers; stopping waits for its deliveries in flight.
   const stopWorker = new AbortController();

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { authenticateApiKey, type ApiScope } from "@/lib/api/auth";
 import { apiError, errorResponse, parseJsonObject } from "@/lib/api/respond";
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from "@/lib/data/idempotency";
+import { BODY_LIMITS, readBodyText } from "@/lib/request-body";
 import { sha256Hex } from "@/lib/sha256";
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -29,7 +30,7 @@ export function jsonRoute<S extends z.ZodType>(request: Request, scope: ApiScope
     if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       return apiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 visible ASCII characters, such as a UUID.");
     }
-    const text = await request.text();
+    const text = await readBodyText(request, BODY_LIMITS.api);
     const body = schema.parse(parseJsonObject(request.headers.get("content-type"), text));
     if (idempotencyKey === null) return handle(workspaceId, body);
     return once(workspaceId, idempotencyKey, `${request.method} ${new URL(request.url).pathname}\n${text}`, () => handle(workspaceId, body));

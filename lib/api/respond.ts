@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "@/lib/db-errors";
 import { RetryLaterError, UserFacingError } from "@/lib/errors";
+import { BODY_LIMITS, readBodyText } from "@/lib/request-body";
 
 // The one error shape of the business API: {"error": {"code", "message", "details"}}.
 
@@ -34,9 +35,9 @@ export function errorResponse(error: unknown): Response {
   return apiError(500, "internal_error", "Something went wrong on our side.");
 }
 
-/** Reads a JSON body; anything that is not a JSON object is a clear 400. */
+/** Reads a JSON body of at most BODY_LIMITS.api bytes; anything that is not a JSON object is a clear 400. */
 export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
-  return parseJsonObject(request.headers.get("content-type"), await request.text());
+  return parseJsonObject(request.headers.get("content-type"), await readBodyText(request, BODY_LIMITS.api));
 }
 
 export function parseJsonObject(contentType: string | null, text: string): Record<string, unknown> {

@@ -35,6 +35,11 @@ export async function addAdmin(workspaceId: string, email: string, role: MemberR
 }
 
 /** Only people already made admins may receive a sign-in link. */
+/** Housekeeping: sign-in tokens past their 15 minutes, among them every stranger's, which was never sent. */
+export async function purgeExpiredVerificationTokens(): Promise<void> {
+  await db().verificationToken.deleteMany({ where: { expires: { lt: new Date() } } });
+}
+
 export async function isAdminEmail(email: string): Promise<boolean> {
   const user = await db().user.findUnique({ where: { email: email.trim().toLowerCase() }, select: { memberships: { select: { role: true }, take: 1 } } });
   return (user?.memberships.length ?? 0) > 0;

@@ -1,6 +1,7 @@
 import "server-only";
 import { pool } from "@/lib/db";
 import { env } from "@/lib/env";
+import { purgeExpiredVerificationTokens } from "@/lib/data/admin";
 import { purgeIdempotencyRecords } from "@/lib/data/idempotency";
 import { purgeProcessedInboundMessages } from "@/lib/data/inbound";
 import { expireUnconfirmed } from "@/lib/data/preferences";
@@ -63,7 +64,7 @@ async function purgeOld({ table, age, where, keepDays }: Purge, signal?: AbortSi
  * 7 days; delivered webhooks and their outbox events go after RETENTION_OUTBOX_DAYS, dead letters (and
  * deliveries held that long for a disabled endpoint) after RETENTION_DEAD_LETTER_DAYS, link visits
  * after RETENTION_LINK_VISIT_DAYS, short links RETENTION_SHORT_LINK_GRACE_DAYS past their expiry; spent
- * rate-limit windows, old idempotency answers and inbound message ids past their 30 days too. `signal` stops it between batches.
+ * rate-limit windows, old idempotency answers and inbound message ids past their 30 days and expired sign-in tokens too. `signal` stops it between batches.
  */
 export async function runHousekeeping(signal?: AbortSignal): Promise<void> {
   await expireUnconfirmed(UNCONFIRMED_LAPSE_MS, signal);
@@ -71,4 +72,5 @@ export async function runHousekeeping(signal?: AbortSignal): Promise<void> {
   await purgeRateLimitBuckets();
   await purgeIdempotencyRecords();
   await purgeProcessedInboundMessages();
+  await purgeExpiredVerificationTokens();
 }

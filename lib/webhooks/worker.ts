@@ -13,7 +13,7 @@ import { resendClient } from "@/lib/email";
 import { env } from "@/lib/env";
 import { retryAfterDelayMs } from "@/lib/webhooks/backoff";
 import { signWebhook } from "@/lib/webhooks/standard-webhooks";
-import { refusedTarget } from "@/lib/webhooks/target-guard";
+import { CONNECTION_FAILED, refusedTarget } from "@/lib/webhooks/target-guard";
 
 // Delivers the outbox: consent.changed events POSTed to the workspaces' endpoints, signed as Standard
 // Webhooks, and email opt-outs marked (erasures removed) in the workspace's Resend audience. Any number of
@@ -44,10 +44,11 @@ export function webhookMessageId(outboxEventId: string): string {
 /** Well within DELIVERY_LEASE_MS (env caps it at 30 s), so that a slow attempt is never claimed again while it runs. */
 const attemptTimeoutMs = () => env().WEBHOOK_TIMEOUT_MS;
 
-function describeNetworkError(error: unknown): string {
-  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return `no answer within ${attemptTimeoutMs() / 1000} s`;
+/** The cause in full goes to the operator's log only; the delivery (shown in Settings) records CONNECTION_FAILED. */
+function logConnectionFailure(delivery: ClaimedDelivery, error: unknown) {
   const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  return `network error: ${cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error))}`;
+  const detail = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError") ? `no answer within ${attemptTimeoutMs() / 1000} s` : (cause?.code ?? cause?.message ?? String(error));
+  console.warn(`webhook delivery ${delivery.id}: ${detail}`);
 }
 
 /** Null when the endpoint acknowledged with a 2xx; otherwise why not, in a few words. */
@@ -75,7 +76,8 @@ async function postToEndpoint(delivery: ClaimedDelivery, endpoint: Extract<Claim
       signal: AbortSignal.timeout(attemptTimeoutMs()),
     });
   } catch (error) {
-    return describeNetworkError(error);
+    logConnectionFailure(delivery, error);
+    return CONNECTION_FAILED;
   }
   await response.body?.cancel().catch(() => undefined);
   if (response.status >= 200 && response.status < 300) return null;

@@ -3,8 +3,9 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "@/lib/database/embedded";
 
-// The built app (`next start`) against this test file's own database, for tests that go through HTTP:
-// pages, route handlers, headers, exactly as a mail provider or a browser reaches them.
+// The built app, started as `npm start` starts it (scripts/web-server.ts), against this test file's own
+// database, for tests that go through HTTP: pages, route handlers, headers, exactly as a mail provider or
+// a browser reaches them.
 
 export type AppServer = { baseUrl: string; stop: () => Promise<void> };
 
@@ -13,18 +14,18 @@ export async function startAppServer(extraEnv: Record<string, string> = {}, { cw
   if (!existsSync(path.join(cwd, ".next/BUILD_ID"))) throw new Error("No build: run `npm run build` before the integration tests.");
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
-  const child: ChildProcess = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(port), "--hostname", "127.0.0.1"], {
-    env: { ...process.env, NODE_ENV: "production", APP_URL: baseUrl, NEXT_TELEMETRY_DISABLED: "1", AUTH_SECRET: "test-secret-test-secret-test-secret-00", AUTH_URL: baseUrl, PUBLIC_RATE_LIMIT_PER_MINUTE: "100000", ...extraEnv },
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/web-server.ts"], {
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOSTNAME: "127.0.0.1", APP_URL: baseUrl, NEXT_TELEMETRY_DISABLED: "1", AUTH_SECRET: "test-secret-test-secret-test-secret-00", AUTH_URL: baseUrl, PUBLIC_RATE_LIMIT_PER_MINUTE: "100000", ...extraEnv },
     stdio: ["ignore", "ignore", "pipe"],
     cwd,
   });
   let stderr = "";
   child.stderr?.on("data", (chunk) => (stderr += chunk));
   for (let attempt = 0; ; attempt++) {
-    if (child.exitCode !== null) throw new Error(`next start exited: ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`the web server exited: ${stderr}`);
     if (attempt === 600) {
       child.kill("SIGKILL");
-      throw new Error(`next start did not answer /api/health within 60 s: ${stderr}`);
+      throw new Error(`the web server did not answer /api/health within 60 s: ${stderr}`);
     }
     try {
       if ((await fetch(`${baseUrl}/api/health`)).ok) break;

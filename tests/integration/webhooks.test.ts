@@ -1,4 +1,5 @@
 import http from "node:http";
+import net, { type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { db, pool } from "@/lib/db";
 import { eraseContact } from "@/lib/data/gdpr";
@@ -8,6 +9,7 @@ import { createContact, createWebhookEndpoint, setWebhookEndpointEnabled } from 
 import type { Channel } from "@/lib/generated/prisma/enums";
 import { MAX_DELIVERY_ATTEMPTS } from "@/lib/webhooks/backoff";
 import { generateWebhookSecret, verifyWebhook } from "@/lib/webhooks/standard-webhooks";
+import { CONNECTION_FAILED } from "@/lib/webhooks/target-guard";
 import { DELIVERIES_PER_LANE, runWorkerOnce, startWorker, type WorkerRun } from "@/lib/webhooks/worker";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";
@@ -163,6 +165,33 @@ describe("the outbox worker", () => {
     await runWorkerOnce();
     expect(await onlyDeliveryOf(shop.workspace.id)).toMatchObject({ status: "pending", attempts: 1, lastError: "HTTP 307: redirects are not followed" });
     expect(receiver.received).toHaveLength(1);
+  });
+
+  it("stores one error for every way a connection fails, so Settings is no port scanner", async () => {
+    const shop = await createTestWorkspace();
+    // Refused: a port that was free a moment ago. Reset: a listener that drops each connection. Timed
+    // out: a listener that accepts and never answers.
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const refusedPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const sockets: net.Socket[] = [];
+    const resetting = net.createServer((socket) => socket.resetAndDestroy());
+    const silent = net.createServer((socket) => void sockets.push(socket));
+    for (const server of [resetting, silent]) await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      for (const port of [refusedPort, (resetting.address() as AddressInfo).port, (silent.address() as AddressInfo).port]) {
+        await createWebhookEndpoint(shop.workspace.id, `http://127.0.0.1:${port}/hooks`, ["consent.changed"]);
+      }
+      await optOut(shop);
+      await runWorkerOnce();
+      const deliveries = await deliveriesOf(shop.workspace.id);
+      expect(deliveries.map((delivery) => [delivery.status, delivery.attempts])).toEqual([["pending", 1], ["pending", 1], ["pending", 1]]);
+      expect(new Set(deliveries.map((delivery) => delivery.lastError))).toEqual(new Set([CONNECTION_FAILED]));
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await Promise.all([resetting, silent].map((server) => new Promise((resolve) => server.close(resolve))));
+    }
   });
 
   it("loses nothing when a worker dies mid-delivery: the delivery is claimed again after the lease", async () => {

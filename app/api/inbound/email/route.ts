@@ -1,6 +1,7 @@
 import { apiError, errorResponse, parseJsonObject, validationError } from "@/lib/api/respond";
 import { env } from "@/lib/env";
 import { verifyLinkToken } from "@/lib/links";
+import { BODY_LIMITS, readBodyText } from "@/lib/request-body";
 import { inboundEmailSchema } from "@/lib/schemas/inbound-email";
 import { InvalidTokenError } from "@/lib/tokens";
 import { unsubscribeByLink } from "@/lib/unsubscribe";
@@ -23,7 +24,7 @@ export async function POST(request: Request) {
   try {
     const secret = env().INBOUND_EMAIL_SECRET;
     if (!secret) return apiError(404, "not_found", "Inbound email is not set up (INBOUND_EMAIL_SECRET).");
-    const raw = await request.text();
+    const raw = await readBodyText(request, BODY_LIMITS.inboundEmail);
     const header = (name: string) => request.headers.get(`webhook-${name}`) ?? request.headers.get(`svix-${name}`);
     if (!verifyWebhook(secret, { id: header("id"), timestamp: header("timestamp"), signature: header("signature") }, raw)) {
       return apiError(403, "invalid_signature", "The webhook signature does not match this body, or its timestamp is too old.");

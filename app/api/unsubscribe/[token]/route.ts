@@ -2,6 +2,7 @@ import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "@/lib/db-errors";
 import { isAlreadyUnsubscribed, unsubscribeByLink } from "@/lib/unsubscribe";
 import { unsubscribePagePath, verifyLinkToken } from "@/lib/links";
 import { memoryRateLimiter } from "@/lib/rate-limit-memory";
+import { BODY_LIMITS, BodyTooLargeError, readBodyBytes } from "@/lib/request-body";
 import { clientIp, userAgent } from "@/lib/request-info";
 import { InvalidTokenError } from "@/lib/tokens";
 import { UserFacingError } from "@/lib/errors";
@@ -23,17 +24,14 @@ function text(status: number, message: string, headers: HeadersInit = {}) {
   return new Response(message, { status, headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8", ...headers } });
 }
 
+/** Whether the body is RFC 8058's; a BodyTooLargeError past BODY_LIMITS.oneClick. */
 async function isOneClickBody(request: Request): Promise<boolean> {
   const type = request.headers.get("content-type") ?? "";
+  const form = /^application\/x-www-form-urlencoded\b/i.test(type) ? "urlencoded" : /^multipart\/form-data\b/i.test(type) ? "multipart" : null;
+  if (!form) return false;
+  const body = await readBodyBytes(request, BODY_LIMITS.oneClick);
   try {
-    let values: FormDataEntryValue[];
-    if (/^application\/x-www-form-urlencoded\b/i.test(type)) {
-      values = new URLSearchParams(await request.text()).getAll("List-Unsubscribe");
-    } else if (/^multipart\/form-data\b/i.test(type)) {
-      values = (await request.formData()).getAll("List-Unsubscribe");
-    } else {
-      return false;
-    }
+    const values = form === "urlencoded" ? new URLSearchParams(new TextDecoder().decode(body)).getAll("List-Unsubscribe") : (await new Response(body, { headers: { "content-type": type } }).formData()).getAll("List-Unsubscribe");
     return values.length === 1 && values[0] === "One-Click";
   } catch {
     return false;
@@ -50,7 +48,14 @@ export async function POST(request: Request, { params }: { params: Promise<{ tok
     if (isDatabaseUnavailable(error)) return text(503, "Try again shortly.", { "Retry-After": String(RETRY_AFTER_SECONDS) });
     throw error;
   }
-  if (!(await isOneClickBody(request))) {
+  let oneClick;
+  try {
+    oneClick = await isOneClickBody(request);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return text(413, error.message);
+    throw error;
+  }
+  if (!oneClick) {
     return text(400, "Expected the body List-Unsubscribe=One-Click (application/x-www-form-urlencoded or multipart/form-data).");
   }
   try {

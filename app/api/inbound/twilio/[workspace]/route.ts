@@ -5,6 +5,7 @@ import { answerInboundMessage } from "@/lib/inbound/answer";
 import { escapeMarkup } from "@/lib/markup";
 import { isValidTwilioSignature } from "@/lib/inbound/twilio-signature";
 import { isStorableText } from "@/lib/schemas/api-fields";
+import { BODY_LIMITS, readBodyText } from "@/lib/request-body";
 
 export const dynamic = "force-dynamic";
 
@@ -20,7 +21,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ wor
   try {
     const settings = await findInboundSettings((await params).workspace);
     if (!settings?.twilioAuthToken) return apiError(404, "not_found", "No SMS webhook is set up at this address.");
-    const form = new URLSearchParams(await request.text());
+    const form = new URLSearchParams(await readBodyText(request, BODY_LIMITS.sms));
     const url = new URL(request.url);
     // Twilio signs the URL it was given, which is the public one, not the one a proxy forwards to.
     if (!isValidTwilioSignature(settings.twilioAuthToken, `${env().APP_URL}${url.pathname}${url.search}`, form, request.headers.get("x-twilio-signature"))) {

@@ -3,6 +3,7 @@ import { findInboundSettings, type InboundSettings } from "@/lib/data/inbound";
 import { env } from "@/lib/env";
 import { answerInboundMessage } from "@/lib/inbound/answer";
 import { isValidMetaSignature } from "@/lib/inbound/meta-signature";
+import { BODY_LIMITS, readBodyText } from "@/lib/request-body";
 import { safeEqualText } from "@/lib/safe-equal";
 import { messageWords, whatsappWebhookSchema } from "@/lib/schemas/whatsapp";
 
@@ -35,7 +36,7 @@ export async function POST(request: Request, { params }: Params) {
   try {
     const settings = await findInboundSettings((await params).workspace);
     if (!settings?.whatsappAppSecret) return apiError(404, "not_found", "No WhatsApp webhook is set up at this address.");
-    const raw = await request.text();
+    const raw = await readBodyText(request, BODY_LIMITS.whatsapp);
     if (!isValidMetaSignature(settings.whatsappAppSecret, raw, request.headers.get("x-hub-signature-256"))) {
       return apiError(403, "invalid_signature", "The X-Hub-Signature-256 does not match this body.");
     }
