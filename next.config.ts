@@ -1,5 +1,6 @@
 import type { NextConfig } from "next";
 import { env } from "./lib/env";
+import { sourceDigest } from "./scripts/build-if-stale";
 
 // Browsers ignore HSTS over plain http, so sending it from every production server is safe. (Next
 // refuses a rule with no headers, so outside production there is no rule at all.)
@@ -9,6 +10,9 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   typedRoutes: false,
+  // Builds of the same sources share one build id (and so the paths of their static files), so that
+  // behind a load balancer a page from one instance loads its scripts from any other.
+  generateBuildId: () => sourceDigest().slice(0, 20),
   async headers() {
     return [
       ...hsts,

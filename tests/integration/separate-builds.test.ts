@@ -66,6 +66,17 @@ describe("two instances built apart from the same sources", () => {
     expect(second).toEqual(first);
   });
 
+  it("serve the scripts a page of the other names, under one build id", async () => {
+    const [first, second] = await Promise.all([readFile(".next/BUILD_ID", "utf8"), readFile(path.join(copy, ".next/BUILD_ID"), "utf8")]);
+    expect(second).toBe(first);
+    const [renderer, receiver] = instances;
+    const page = await (await fetch(`${renderer.baseUrl}/`)).text();
+    const assets = [...new Set([...page.matchAll(/(?:src|href)="(\/_next\/static\/[^"]+)"/g)].map((match) => decodeHtml(match[1])))];
+    expect(assets.length).toBeGreaterThan(0);
+    const answers = await Promise.all(assets.map(async (asset) => [asset, (await fetch(`${receiver.baseUrl}${asset}`)).status]));
+    expect(answers.filter(([, status]) => status !== 200)).toEqual([]);
+  });
+
   it("take a button's post on the one instance from a page the other rendered", async () => {
     const shop = await createTestWorkspace();
     const token = await signLinkToken({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", purpose: "unsubscribe" });
