@@ -11,6 +11,15 @@ const resolve = {
   },
 };
 
+// One PostgreSQL for the run; each test file gets its own database cloned from a migrated template.
+const againstPostgres = {
+  environment: "node",
+  globalSetup: ["tests/helpers/database-global-setup.ts"],
+  setupFiles: ["tests/helpers/database-per-file.ts"],
+  testTimeout: 30_000,
+  pool: "forks" as const,
+};
+
 export default defineConfig({
   test: {
     projects: [
@@ -27,14 +36,20 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
-          environment: "node",
-          // One PostgreSQL for the run; each test file gets its own database cloned from a migrated template.
-          globalSetup: ["tests/helpers/database-global-setup.ts"],
-          setupFiles: ["tests/helpers/database-per-file.ts"],
-          testTimeout: 30_000,
+          // It runs a whole second `next build`: apart, so that it never slows the time-boxed fuzzing.
+          exclude: ["tests/integration/separate-builds.test.ts"],
+          ...againstPostgres,
           hookTimeout: 60_000,
-          pool: "forks",
           maxWorkers: 2,
+        },
+      },
+      {
+        resolve,
+        test: {
+          name: "separate-builds",
+          include: ["tests/integration/separate-builds.test.ts"],
+          ...againstPostgres,
+          hookTimeout: 600_000,
         },
       },
     ],

@@ -54,7 +54,8 @@ export function buildIfStale(): boolean {
   console.log("Building the app (the sources changed since the last build)...");
   const result = spawnSync(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"], {
     stdio: "inherit",
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: serverActionsKey(digest) },
+    // A production build whatever NODE_ENV the shell has: another NODE_ENV makes other files (another stylesheet).
+    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: serverActionsKey(digest) },
   });
   if (result.status !== 0) throw new Error("`next build` failed (its output is above)");
   writeFileSync(DIGEST_FILE, digest);
