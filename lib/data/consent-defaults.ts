@@ -71,6 +71,12 @@ export async function loadContactDefaults(client: Pick<SqlClient, "query">, work
   };
 }
 
+/** The defaults a creation entry lists (null for any other entry). */
+export function creationDefaults(details: unknown): { channel: Channel; topic: string | null }[] | null {
+  const defaults = (details as { defaults?: unknown } | null)?.defaults;
+  return Array.isArray(defaults) ? (defaults as { channel: Channel; topic: string | null }[]) : null;
+}
+
 /**
  * Writes the creation entry of a contact just inserted, in its transaction: the defaults that hold for
  * it, in one ledger entry (none when no default holds). Appends to the chain, so the caller runs in a

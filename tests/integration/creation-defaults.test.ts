@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { POST as UPSERT } from "@/app/api/v1/contacts/route";
 import { pool } from "@/lib/db";
+import { contactTimeline } from "@/lib/data/admin";
 import { verifyLedgerChain } from "@/lib/data/ledger";
 import { readScopeState } from "@/lib/data/links";
 import { getContactPreferences } from "@/lib/data/preferences";
@@ -51,6 +52,9 @@ describe("a contact created while defaults hold", () => {
     expect(await sendableScopes(ws, contact.id, topics)).toEqual(expected);
     const { rows } = await pool().query("SELECT source::text, new_status FROM consent_events WHERE contact_id = $1", [contact.id]);
     expect(rows).toEqual([{ source: "admin", new_status: "subscribed" }]);
+    // The admin's timeline names them by channel and topic key.
+    const [created] = await contactTimeline(ws, contact.id);
+    expect(created.defaults).toEqual(["email", "email / reminders", "sms", "sms / reminders", "whatsapp"]);
     expect((await verifyLedgerChain(ws, { full: true })).intact).toBe(true);
   });
 
