@@ -54,6 +54,9 @@ await withBenchEnvironment(async ({ client, databaseUrl, serve }) => {
      SELECT gen_random_uuid(), $1, 'crm-' || n, 'person' || n || '@example.com', (ARRAY['en','es','pt-BR','it'])[1 + n % 4], now() FROM generate_series(1, $2::int) n`,
     [workspace, CONTACTS],
   );
+  // Each gets its creation entry, listing the defaults it received, as the app writes it.
+  await client.query("INSERT INTO ledger_heads (workspace_id, seq, hash) VALUES ($1, 0, $2)", [workspace, "0".repeat(64)]);
+  await client.query("SELECT backfill_creation_entries($1)", [workspace]);
   await client.query(
     `INSERT INTO channel_subscriptions (workspace_id, contact_id, channel, subscribed, paused_until, updated_at)
      SELECT $1, id, 'email', (n % 10) <> 0, CASE WHEN n % 50 = 1 THEN now() + interval '30 days' END, now()

@@ -56,6 +56,8 @@ await withBenchEnvironment(async ({ client, serve }) => {
   const contact = (
     await client.query("INSERT INTO contacts (id, workspace_id, email, phone, locale, updated_at) VALUES (gen_random_uuid(), $1, 'bench@example.com', '+14155550100', 'es', now()) RETURNING id", [workspace])
   ).rows[0].id as string;
+  await client.query("INSERT INTO ledger_heads (workspace_id, seq, hash) VALUES ($1, 0, $2)", [workspace, "0".repeat(64)]);
+  await client.query("SELECT backfill_creation_entries($1)", [workspace]);
   await client.query("INSERT INTO channel_subscriptions (workspace_id, contact_id, channel, subscribed, version, updated_at) VALUES ($1, $2, 'sms', false, 1, now())", [workspace, contact]);
 
   const token = await signToken({ workspaceId: workspace, contactId: contact, purpose: "preferences", channel: "email" }, { kid: "k_bench_pages", workspaceId: workspace, secret, status: "active" });

@@ -151,7 +151,7 @@ const LEAVERS = [
 async function seedOtherWorkspace() {
   const existing = await findWorkspaceBySlug("globex");
   const globex = existing ?? (await createWorkspace({ slug: "globex", name: "Globex", defaultLocale: "en", enabledChannels: ["email"] }));
-  if (!existing) await createContact(globex.id, { externalId: "globex-1", email: "pat@example.com", locale: "en" });
+  if (!existing) await createContact(globex.id, { externalId: "globex-1", email: "pat@example.com", locale: "en" }, "import");
   await addAdmin(globex.id, "owner@globex.example", "owner");
   return globex;
 }
@@ -190,7 +190,7 @@ export async function seedDemo(dataDir: string, baseUrl: string): Promise<DemoFi
       await createTopic(workspace.id, { ...topic, channels: [...topic.channels], position });
     }
     for (const leaver of LEAVERS) {
-      const { id } = await createContact(workspace.id, { externalId: leaver.externalId, email: leaver.email, phone: null, locale: leaver.locale });
+      const { id } = await createContact(workspace.id, { externalId: leaver.externalId, email: leaver.email, phone: null, locale: leaver.locale }, "import");
       if (leaver.topic) {
         await changeSubscription({ workspaceId: workspace.id, contactId: id, channel: leaver.channel, topicKey: leaver.topic, status: "subscribed", evidence: { source: "import" } });
       }
@@ -205,7 +205,7 @@ export async function seedDemo(dataDir: string, baseUrl: string): Promise<DemoFi
       await recordFeedbackForEvent(workspace.id, id, consentEventId!, leaver.reason, leaver.comment);
     }
     for (const contact of CONTACTS) {
-      const { id } = await createContact(workspace.id, contact);
+      const { id } = await createContact(workspace.id, contact, "import");
       // Everyone signed up for the newsletter and offers by email, as an import would record it.
       for (const topicKey of ["newsletter", "offers"]) {
         await changeSubscription({

@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { syncConsentDefaults } from "@/lib/data/consent-defaults";
+import { creationDefaults, syncConsentDefaults } from "@/lib/data/consent-defaults";
 import type { Channel, MemberRole } from "@/lib/generated/prisma/enums";
 import { isUuid } from "@/lib/uuid";
 
@@ -64,28 +64,40 @@ export async function findContact(workspaceId: string, contactId: string) {
   });
 }
 
-/** A contact's whole consent history, newest first: what changed, when, how, from which message, and why. */
+/**
+ * A contact's whole consent history, newest first: what changed, when, how, from which message, and why;
+ * its creation entry with the defaults it received, by channel and topic key.
+ */
 export async function contactTimeline(workspaceId: string, contactId: string) {
-  return db().consentEvent.findMany({
-    where: { workspaceId, contactId },
-    orderBy: { seq: "desc" },
-    take: 500,
-    select: {
-      id: true,
-      seq: true,
-      createdAt: true,
-      channel: true,
-      action: true,
-      source: true,
-      previousStatus: true,
-      newStatus: true,
-      messageId: true,
-      locale: true,
-      ip: true,
-      topic: { select: { key: true } },
-      feedback: { select: { reason: true, comment: true } },
-    },
-  });
+  const [entries, topics] = await Promise.all([
+    db().consentEvent.findMany({
+      where: { workspaceId, contactId },
+      orderBy: { seq: "desc" },
+      take: 500,
+      select: {
+        id: true,
+        seq: true,
+        createdAt: true,
+        channel: true,
+        action: true,
+        source: true,
+        previousStatus: true,
+        newStatus: true,
+        messageId: true,
+        locale: true,
+        ip: true,
+        details: true,
+        topic: { select: { key: true } },
+        feedback: { select: { reason: true, comment: true } },
+      },
+    }),
+    db().topic.findMany({ where: { workspaceId }, select: { id: true, key: true } }),
+  ]);
+  const keys = new Map(topics.map((topic) => [topic.id, topic.key]));
+  return entries.map(({ details, ...entry }) => ({
+    ...entry,
+    defaults: creationDefaults(details)?.map((d) => (d.topic ? `${d.channel} / ${keys.get(d.topic) ?? d.topic}` : d.channel)) ?? null,
+  }));
 }
 
 export async function listTopics(workspaceId: string) {

@@ -1,9 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { db, transaction, type SqlClient } from "@/lib/db";
+import { db, type SqlClient } from "@/lib/db";
+import { recordCreationDefaults } from "@/lib/data/consent-defaults";
 import { ledgerTransaction, type ConsentEvidence } from "@/lib/data/ledger";
 import { applyPreferenceChangesWith, type PreferenceChange } from "@/lib/data/preferences";
 import { UserFacingError } from "@/lib/errors";
+import type { ConsentSource } from "@/lib/generated/prisma/enums";
 import { addressHashes } from "@/lib/suppression";
 
 export type ContactFields = { externalId?: string; email?: string; phone?: string; whatsappId?: string; locale?: string };
@@ -18,6 +20,27 @@ const MATCH_ORDER = [
 ] as const;
 
 /**
+ * Inserts a contact with its keyed address hashes and writes its creation entry (the defaults it
+ * receives, lib/data/consent-defaults.ts), inside the caller's ledgerTransaction.
+ */
+export async function insertContact(client: SqlClient, workspaceId: string, fields: ContactFields, source: ConsentSource): Promise<string> {
+  const given = normalized(fields);
+  const hashes = addressHashes(workspaceId, given);
+  const { rows } = await client.query<{ id: string }>(
+    `INSERT INTO contacts (id, workspace_id, external_id, email, phone, whatsapp_id, locale, email_hash, phone_hash, whatsapp_hash, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now()) RETURNING id`,
+    [randomUUID(), workspaceId, ...columnValues(given, hashes)],
+  );
+  await recordCreationDefaults(client, workspaceId, rows[0].id, source);
+  return rows[0].id;
+}
+
+const normalized = (fields: ContactFields): ContactFields => ({ ...fields, email: fields.email?.trim().toLowerCase() });
+
+const columnValues = (given: ContactFields, hashes: ReturnType<typeof addressHashes>) =>
+  [given.externalId, given.email, given.phone, given.whatsappId, given.locale, hashes.emailHash, hashes.phoneHash, hashes.whatsappHash].map((v) => v ?? null);
+
+/**
  * Finds the contact by external id, else email, else phone, else WhatsApp id, and updates it with the
  * fields given (a field not given stays as it is); or creates it. The subscriptions given are recorded
  * with their evidence in the same transaction: the contact and its consent are written together or not
@@ -29,34 +52,29 @@ export async function upsertContact(
   subscriptions: PreferenceChange[] = [],
   evidence: ConsentEvidence = { source: "api" },
 ): Promise<{ id: string; created: boolean }> {
-  const given = { ...fields, email: fields.email?.trim().toLowerCase() };
-  const hashes = addressHashes(workspaceId, given);
-  const values = [given.externalId, given.email, given.phone, given.whatsappId, given.locale, hashes.emailHash, hashes.phoneHash, hashes.whatsappHash].map((v) => v ?? null);
+  const given = normalized(fields);
   const upsert = async (client: SqlClient) => {
     const match = MATCH_ORDER.find(([field]) => given[field]);
     const existing = match
       ? (await client.query<{ id: string }>(`SELECT id FROM contacts WHERE workspace_id = $1 AND erased_at IS NULL AND ${match[1]} = $2 LIMIT 1 FOR UPDATE`, [workspaceId, given[match[0]]])).rows[0]
       : undefined;
-    const saved = existing
-      ? await client.query<{ id: string }>(
-          `UPDATE contacts SET external_id = COALESCE($2, external_id), email = COALESCE($3, email), phone = COALESCE($4, phone),
-             whatsapp_id = COALESCE($5, whatsapp_id), locale = COALESCE($6, locale), email_hash = COALESCE($7, email_hash),
-             phone_hash = COALESCE($8, phone_hash), whatsapp_hash = COALESCE($9, whatsapp_hash), updated_at = now()
-           WHERE id = $1 RETURNING id`,
-          [existing.id, ...values],
-        )
-      : await client.query<{ id: string }>(
-          `INSERT INTO contacts (id, workspace_id, external_id, email, phone, whatsapp_id, locale, email_hash, phone_hash, whatsapp_hash, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now()) RETURNING id`,
-          [randomUUID(), workspaceId, ...values],
-        );
-    const id = saved.rows[0].id;
+    const id = existing
+      ? (
+          await client.query<{ id: string }>(
+            `UPDATE contacts SET external_id = COALESCE($2, external_id), email = COALESCE($3, email), phone = COALESCE($4, phone),
+               whatsapp_id = COALESCE($5, whatsapp_id), locale = COALESCE($6, locale), email_hash = COALESCE($7, email_hash),
+               phone_hash = COALESCE($8, phone_hash), whatsapp_hash = COALESCE($9, whatsapp_hash), updated_at = now()
+             WHERE id = $1 RETURNING id`,
+            [existing.id, ...columnValues(given, addressHashes(workspaceId, given))],
+          )
+        ).rows[0].id
+      : await insertContact(client, workspaceId, given, evidence.source);
     if (subscriptions.length > 0) await applyPreferenceChangesWith(client, workspaceId, id, subscriptions, evidence);
     return { id, created: !existing };
   };
   try {
-    // Only an upsert that records consent appends to the ledger, and so waits for the workspace's turn.
-    return await (subscriptions.length > 0 ? ledgerTransaction(workspaceId, upsert) : transaction(upsert));
+    // A new contact's creation entry appends to the ledger, so every upsert waits for the workspace's turn.
+    return await ledgerTransaction(workspaceId, upsert);
   } catch (error) {
     if ((error as { code?: string }).code === "23505") {
       throw new UserFacingError("conflict", "That email or external id already belongs to another contact in this workspace.", 409);

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { db, pool } from "@/lib/db";
+import { channelDefaultReaches, CREATION_ENTRY_JOIN, topicDefaultReaches } from "@/lib/data/consent-defaults";
 import { assertChannelEnabled, assertTopicExists, assertTopicOnChannel } from "@/lib/scope";
 import { NotFoundError } from "@/lib/errors";
 import type { Channel, OptOutReason, SubscriptionStatus, TokenPurpose } from "@/lib/generated/prisma/enums";
@@ -63,11 +64,13 @@ export async function readScopeState(workspaceId: string, contactId: string, cha
       ? `SELECT COALESCE(ts.status::text, CASE WHEN dt.since IS NULL THEN 'unsubscribed' ELSE 'subscribed' END) AS status, COALESCE(ts.version, 0) AS version
          FROM contacts c JOIN topics t ON t.workspace_id = c.workspace_id AND t.key = $4
          LEFT JOIN topic_subscriptions ts ON ts.workspace_id = c.workspace_id AND ts.contact_id = c.id AND ts.channel = $3 AND ts.topic_id = t.id
-         LEFT JOIN topic_defaults dt ON dt.workspace_id = c.workspace_id AND dt.channel = $3 AND dt.topic_id = t.id AND dt.since <= c.created_at
+         ${CREATION_ENTRY_JOIN}
+         LEFT JOIN topic_defaults dt ON dt.channel = $3 AND dt.topic_id = t.id AND ${topicDefaultReaches("dt")}
          WHERE c.workspace_id = $1 AND c.id = $2 AND c.erased_at IS NULL`
       : `SELECT CASE WHEN COALESCE(cs.subscribed, dc.since IS NOT NULL) THEN 'subscribed' ELSE 'unsubscribed' END AS status, COALESCE(cs.version, 0) AS version
          FROM contacts c LEFT JOIN channel_subscriptions cs ON cs.workspace_id = c.workspace_id AND cs.contact_id = c.id AND cs.channel = $3
-         LEFT JOIN channel_defaults dc ON dc.workspace_id = c.workspace_id AND dc.channel = $3 AND dc.since <= c.created_at
+         ${CREATION_ENTRY_JOIN}
+         LEFT JOIN channel_defaults dc ON dc.channel = $3 AND ${channelDefaultReaches("dc")}
          WHERE c.workspace_id = $1 AND c.id = $2 AND c.erased_at IS NULL`,
     topicKey ? [workspaceId, contactId, channel, topicKey] : [workspaceId, contactId, channel],
   );

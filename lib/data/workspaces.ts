@@ -4,10 +4,11 @@ import { generateApiKey } from "@/lib/api-keys";
 import { GENESIS_HASH } from "@/lib/consent-chain";
 import { db } from "@/lib/db";
 import { syncConsentDefaults } from "@/lib/data/consent-defaults";
-import type { Channel } from "@/lib/generated/prisma/enums";
+import { insertContact, type ContactFields } from "@/lib/data/contacts";
+import { ledgerTransaction } from "@/lib/data/ledger";
+import type { Channel, ConsentSource } from "@/lib/generated/prisma/enums";
 import type { LocalizedText } from "@/lib/data/preferences";
 import { readBranding, type Branding } from "@/lib/schemas/embed";
-import { addressHashes } from "@/lib/suppression";
 import { generateWebhookSecret } from "@/lib/webhooks/standard-webhooks";
 
 export type NewWorkspace = {
@@ -78,11 +79,11 @@ export type NewContact = {
   locale?: string | null;
 };
 
-export async function createContact(workspaceId: string, input: NewContact) {
-  const addresses = { email: input.email?.trim().toLowerCase() ?? null, phone: input.phone ?? null, whatsappId: input.whatsappId ?? null };
-  return db().contact.create({
-    data: { workspaceId, externalId: input.externalId ?? null, ...addresses, ...addressHashes(workspaceId, addresses), locale: input.locale ?? null },
-  });
+/** Creates a contact with its creation entry; `source` says how it arrived (an admin unless told). */
+export async function createContact(workspaceId: string, input: NewContact, source: ConsentSource = "admin") {
+  const fields = Object.fromEntries(Object.entries(input).filter(([, value]) => value != null)) as ContactFields;
+  const id = await ledgerTransaction(workspaceId, (client) => insertContact(client, workspaceId, fields, source));
+  return db().contact.findUniqueOrThrow({ where: { id } });
 }
 
 /** Returns the key itself once; only its hash is kept. */

@@ -1,7 +1,9 @@
 // The statements that keep channel_defaults and topic_defaults in step with a workspace's settings
 // ($1: the workspace), in the transaction that changes them: a default the settings hold keeps its start,
 // a new one starts now, one they no longer hold goes. lib/data/consent-defaults.ts runs them; seeds that
-// write settings with plain SQL (benchmarks, load tests) run them too, before they add contacts.
+// write settings with plain SQL (benchmarks, load tests) run them too, before they add contacts, and
+// call backfill_creation_entries (the migration 20261202090000_creation_entries) after, so that each
+// contact gets the creation entry without which no default reaches it.
 // `since` is truncated to the millisecond, so a contact created in the same millisecond, after, counts as after.
 export const SYNC_CONSENT_DEFAULTS_SQL: readonly string[] = [
   `DELETE FROM channel_defaults d WHERE d.workspace_id = $1::uuid

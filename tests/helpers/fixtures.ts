@@ -31,3 +31,9 @@ export async function createTestWorkspace(options: { enabledChannels?: Channel[]
   });
   return { workspace, topics: { offers, reminders }, contact };
 }
+
+/**
+ * Where-clause for ledger entries other than contacts' creation entries (the defaults each contact
+ * received when it was created): the changes a test makes.
+ */
+export const CHANGES = { NOT: { action: "subscribe", channel: null } } as const;

@@ -22,6 +22,7 @@ export async function seedOneClickWorkspace(client: pg.Client, slug: string, cou
      SELECT gen_random_uuid(), $1, 'c' || i, 'c' || i || '@example.com', now() FROM generate_series(1, $2) AS i RETURNING id`,
     [workspaceId, count],
   );
+  await client.query("SELECT backfill_creation_entries($1)", [workspaceId]);
   const key = { kid, workspaceId, secret, status: "active" as const };
   const links = await Promise.all(
     contacts.rows.map(async (row) => ({ contactId: row.id, token: await signToken({ workspaceId, contactId: row.id, purpose: "unsubscribe", channel: "email" }, key) })),

@@ -34,11 +34,12 @@ describe("/api/v1/contacts", () => {
     expect(contact.preferences.channels.email.topics.offers).toBe("subscribed");
     expect(contact.preferences.channels.sms.topics.offers).toBe("pending");
     const events = await db().consentEvent.findMany({ where: { contactId: contact.id }, orderBy: { seq: "asc" } });
-    expect(events.map((e) => [e.action, e.source, e.ip, e.messageId])).toEqual([
-      ["subscribe", "api", "198.51.100.9", "signup"],
-      ["request_confirmation", "api", "198.51.100.9", "signup"],
+    expect(events.map((e) => [e.action, e.channel, e.source, e.ip, e.messageId])).toEqual([
+      ["subscribe", null, "api", null, null], // its creation entry: the defaults it received
+      ["subscribe", "email", "api", "198.51.100.9", "signup"],
+      ["request_confirmation", "sms", "api", "198.51.100.9", "signup"],
     ]);
-    expect(events[0].wordingHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(events[1].wordingHash).toMatch(/^[0-9a-f]{64}$/);
 
     const updated = await upsert({ externalId: "crm-42", locale: "es" });
     expect(updated.status).toBe(200);

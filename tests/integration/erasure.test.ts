@@ -21,7 +21,7 @@ import { addressHashes, suppressedSql } from "@/lib/suppression";
 import { signToken } from "@/lib/tokens";
 import { resolveUnsubscribeLink } from "@/lib/unsubscribe";
 import { runWorkerOnce } from "@/lib/webhooks/worker";
-import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import { CHANGES, createTestWorkspace } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";
 
 const SUPPRESSION_KEY = "test-suppression-key-test-suppression-key";
@@ -50,20 +50,22 @@ describe("GDPR export and erasure", () => {
     expect(exported.status).toBe(200);
     const data = await exported.json();
     expect(data.contact).toMatchObject({ id: contact.id, email: contact.email, phone: "+14155550100" });
-    expect(data.ledger).toHaveLength(1);
-    expect(data.ledger[0]).toMatchObject({ action: "unsubscribe", source: "one_click", ip: "203.0.113.5", topic: "reminders" });
+    // The entry that created the contact with its defaults, then the opt-out.
+    expect(data.ledger).toHaveLength(2);
+    expect(data.ledger[0]).toMatchObject({ action: "subscribe", source: "admin", channel: null });
+    expect(data.ledger[1]).toMatchObject({ action: "unsubscribe", source: "one_click", ip: "203.0.113.5", topic: "reminders" });
     expect(data.feedback[0].comment).toBe("my name is Alex Example");
 
     expect((await call(DELETE)).status).toBe(204);
     const erased = await db().contact.findUniqueOrThrow({ where: { id: contact.id } });
     expect(erased).toMatchObject({ email: null, phone: null, whatsappId: null, externalId: null, locale: null });
     expect(erased.erasedAt).not.toBeNull();
-    const ledger = await db().consentEvent.findMany({ where: { contactId: contact.id }, orderBy: { seq: "asc" } });
+    const ledger = await db().consentEvent.findMany({ where: { contactId: contact.id, ...CHANGES }, orderBy: { seq: "asc" } });
     expect(ledger.map((e) => [e.action, e.ip, e.userAgent])).toEqual([
       ["unsubscribe", null, null],
       ["erase", null, null],
     ]);
-    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: true, entries: 2 });
+    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: true, entries: 3 });
     expect((await db().optOutFeedback.findFirstOrThrow({ where: { consentEventId: consentEventId! } })).comment).toBeNull();
     const suppressions = await db().suppression.findMany({ where: { workspaceId: workspace.id } });
     expect(suppressions.map((s) => s.channel).sort()).toEqual(["email", "sms", "whatsapp"]);

@@ -16,7 +16,7 @@ import { env } from "@/lib/env";
 import { twilioSignature } from "@/lib/inbound/twilio-signature";
 import { mintLinks } from "@/lib/links";
 import { generateWebhookSecret, signWebhook } from "@/lib/webhooks/standard-webhooks";
-import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import { CHANGES, createTestWorkspace } from "@/tests/helpers/fixtures";
 
 // A stand-in for the WhatsApp Cloud API: records every message sent through it.
 const cloudApiMessages: { path: string; authorization?: string; body: { to: string; text: { body: string } } }[] = [];
@@ -107,7 +107,7 @@ describe("SMS keywords (Twilio)", () => {
     expect(response.headers.get("content-type")).toMatch(/^text\/xml/);
     expect(await twimlMessage(response)).toContain(reply);
     expect(await channelState(shop.workspace.id, contact.id)).toEqual({ email: true, sms: false, whatsapp: true });
-    const events = await db().consentEvent.findMany({ where: { contactId: contact.id } });
+    const events = await db().consentEvent.findMany({ where: { contactId: contact.id, ...CHANGES } });
     expect(events.map((e) => [e.channel, e.action, e.source])).toEqual([["sms", "unsubscribe", "sms_keyword"]]);
     expect(events[0].messageId).toMatch(/^SM/);
   });
@@ -120,11 +120,11 @@ describe("SMS keywords (Twilio)", () => {
     expect(await twimlMessage(await sms(shop.workspace.id, from, "start"))).toContain("subscribed to SMS messages again");
     expect((await channelState(shop.workspace.id, contact.id)).sms).toBe(true);
 
-    const before = await db().consentEvent.count({ where: { contactId: contact.id } });
+    const before = await db().consentEvent.count({ where: { contactId: contact.id, ...CHANGES } });
     expect(await twimlMessage(await sms(shop.workspace.id, from, "HELP"))).toContain("reply STOP");
     const sentence = await sms(shop.workspace.id, from, "please don't stop sending me offers");
     expect(await sentence.text()).toContain("<Response/>");
-    expect(await db().consentEvent.count({ where: { contactId: contact.id } })).toBe(before);
+    expect(await db().consentEvent.count({ where: { contactId: contact.id, ...CHANGES } })).toBe(before);
     expect((await channelState(shop.workspace.id, contact.id)).sms).toBe(true);
   });
 
@@ -145,7 +145,7 @@ describe("SMS keywords (Twilio)", () => {
     const forged = await sms(shop.workspace.id, from, "STOP", { signature: twilioSignature("someone-elses-token", `${env().APP_URL}/api/inbound/twilio/${shop.workspace.id}`, { Body: "STOP" }) });
     expect(forged.status).toBe(403);
     expect((await sms(shop.workspace.id, from, "STOP", { signature: "" })).status).toBe(403);
-    expect(await db().consentEvent.count({ where: { contactId: contact.id } })).toBe(0);
+    expect(await db().consentEvent.count({ where: { contactId: contact.id, ...CHANGES } })).toBe(0);
     expect(await db().suppression.count({ where: { workspaceId: shop.workspace.id } })).toBe(0);
 
     expect((await sms(shop.workspace.id, "not-a-number", "STOP")).status).toBe(400);
@@ -211,7 +211,7 @@ describe("WhatsApp keywords (Cloud API)", () => {
         body: expect.objectContaining({ messaging_product: "whatsapp", to: number.slice(1), type: "text", text: { body: expect.stringContaining("no recibirás más mensajes por WhatsApp") } }),
       },
     ]);
-    const events = await db().consentEvent.findMany({ where: { contactId: contact.id } });
+    const events = await db().consentEvent.findMany({ where: { contactId: contact.id, ...CHANGES } });
     expect(events.map((e) => [e.channel, e.newStatus, e.source])).toEqual([["whatsapp", "unsubscribed", "whatsapp_keyword"]]);
 
     await whatsapp(shop.workspace.id, { from: number.slice(1), type: "button", button: { payload: "START", text: "Volver a recibir" } });
@@ -228,7 +228,7 @@ describe("WhatsApp keywords (Cloud API)", () => {
     // Asked in English, answered in the contact's Italian.
     expect((await whatsapp(shop.workspace.id, { from: number.slice(1), type: "text", text: { body: "help" } })).status).toBe(200);
     expect(cloudApiMessages.slice(sent).map((m) => m.body.text.body)).toEqual([expect.stringContaining("rispondi DISISCRIVI")]);
-    expect(await db().consentEvent.count({ where: { contactId: contact.id } })).toBe(0);
+    expect(await db().consentEvent.count({ where: { contactId: contact.id, ...CHANGES } })).toBe(0);
   });
 
   it("refuses a bad signature and a malformed body, changing nothing", async () => {
@@ -236,7 +236,7 @@ describe("WhatsApp keywords (Cloud API)", () => {
     const number = phone();
     const contact = await createContact(shop.workspace.id, { email: null, phone: number, whatsappId: number.slice(1) });
     expect((await whatsapp(shop.workspace.id, { from: number.slice(1), type: "text", text: { body: "STOP" } }, { secret: "wrong" })).status).toBe(403);
-    expect(await db().consentEvent.count({ where: { contactId: contact.id } })).toBe(0);
+    expect(await db().consentEvent.count({ where: { contactId: contact.id, ...CHANGES } })).toBe(0);
     const notJson = await whatsapp(shop.workspace.id, {}, { raw: "{not json" });
     expect(notJson.status).toBe(400);
     const wrongShape = await whatsapp(shop.workspace.id, {}, { raw: JSON.stringify({ object: "page", entry: [] }) });
@@ -269,7 +269,7 @@ const sendable = async (workspaceId: string, channel: "email" | "sms" | "whatsap
   (await checkSendability(workspaceId, channel, undefined, contactIds)).map((verdict) => (verdict.sendable ? "sendable" : verdict.reason));
 
 const ledger = async (contactId: string) =>
-  (await db().consentEvent.findMany({ where: { contactId }, orderBy: { seq: "asc" } })).map((e) => [e.channel, e.action, e.source]);
+  (await db().consentEvent.findMany({ where: { contactId, ...CHANGES }, orderBy: { seq: "asc" } })).map((e) => [e.channel, e.action, e.source]);
 
 const suppressionHistory = async (workspaceId: string) =>
   (await db().suppressionEvent.findMany({ where: { workspaceId }, orderBy: { createdAt: "asc" } })).map((e) => [e.channel, e.action, e.reason, e.messageId]);
@@ -459,7 +459,7 @@ describe("email replies to the List-Unsubscribe mailto", () => {
     expect(await response.json()).toEqual({ handled: true, channel: "email", topic: "reminders" });
     const state = await getContactPreferences(shop.workspace.id, shop.contact.id);
     expect(state!.channels.find((c) => c.channel === "email")!.topics.find((t) => t.key === "reminders")!.status).toBe("unsubscribed");
-    const events = await db().consentEvent.findMany({ where: { contactId: shop.contact.id } });
+    const events = await db().consentEvent.findMany({ where: { contactId: shop.contact.id, ...CHANGES } });
     expect(events.map((e) => e.source)).toEqual(["mailto"]);
   });
 
@@ -471,7 +471,7 @@ describe("email replies to the List-Unsubscribe mailto", () => {
     const signed = signWebhook(inboundEmailSecret, "msg_1", new Date(), JSON.stringify(generic));
     const forged = signWebhook(generateWebhookSecret(), "msg_1", new Date(), JSON.stringify(generic));
     expect((await post(generic, forged)).status).toBe(403);
-    expect(await db().consentEvent.count({ where: { contactId: shop.contact.id } })).toBe(0);
+    expect(await db().consentEvent.count({ where: { contactId: shop.contact.id, ...CHANGES } })).toBe(0);
 
     expect(await (await post(generic, signed)).json()).toEqual({ handled: true, channel: "email", topic: null });
     expect((await channelState(shop.workspace.id, shop.contact.id)).email).toBe(false);

@@ -23,11 +23,12 @@ describe("applyPreferenceChanges", () => {
     await applyPreferenceChanges(workspace.id, contact.id, [{ kind: "pause", channel: "email", pausedUntil: null }], evidence);
     const events = await db().consentEvent.findMany({ where: { workspaceId: workspace.id }, orderBy: { seq: "asc" } });
     expect(events.map((e) => [e.action, e.previousStatus, e.newStatus, e.source, e.locale])).toEqual([
+      ["subscribe", null, "subscribed", "admin", null], // the contact's creation entry
       ["set_frequency", "immediate", "weekly", "preference_page", "es"],
       ["pause", null, until.toISOString(), "preference_page", "es"],
       ["resume", until.toISOString(), null, "preference_page", "es"],
     ]);
-    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: true, entries: 3 });
+    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: true, entries: 4 });
   });
 
   it("commits all changes of one form or none: a stale version refuses every one", async () => {
@@ -38,7 +39,7 @@ describe("applyPreferenceChanges", () => {
       { kind: "frequency", channel: "sms", frequency: "daily", expectedVersion: 0 },
     ], evidence);
     await expect(second).rejects.toBeInstanceOf(StaleVersionError);
-    expect(await db().consentEvent.count({ where: { workspaceId: workspace.id } })).toBe(1);
+    expect(await db().consentEvent.count({ where: { workspaceId: workspace.id } })).toBe(2); // the creation entry and the first form
     expect(await db().topicSubscription.count({ where: { workspaceId: workspace.id } })).toBe(0);
   });
 

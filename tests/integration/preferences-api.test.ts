@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { GET, PATCH } from "@/app/api/v1/contacts/[id]/preferences/route";
 import { db } from "@/lib/db";
 import { createApiKey } from "@/lib/data/workspaces";
-import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import { CHANGES, createTestWorkspace } from "@/tests/helpers/fixtures";
 
 async function setup() {
   const shop = await createTestWorkspace();
@@ -40,7 +40,7 @@ describe("PATCH /api/v1/contacts/{id}/preferences", () => {
       { changed: true, version: 1 },
       { changed: true, version: 1 },
     ]);
-    const events = await db().consentEvent.findMany({ where: { workspaceId: shop.workspace.id }, orderBy: { seq: "asc" } });
+    const events = await db().consentEvent.findMany({ where: { workspaceId: shop.workspace.id, ...CHANGES }, orderBy: { seq: "asc" } });
     expect(events.map((e) => [e.action, e.source, e.ip, e.locale, e.messageId])).toEqual([
       ["subscribe", "api", "198.51.100.7", "es", "signup-form"],
       ["set_frequency", "api", "198.51.100.7", "es", "signup-form"],
@@ -55,7 +55,7 @@ describe("PATCH /api/v1/contacts/{id}/preferences", () => {
     const stale = await call("PATCH", shop.contact.id, { changes: [{ channel: "sms", status: "unsubscribed" }, { channel: "email", topic: "offers", status: "subscribed", version: 0 }] });
     expect(stale.status).toBe(409);
     expect((await stale.json()).error).toMatchObject({ code: "stale_version", details: { currentVersion: 2 } });
-    expect(await db().consentEvent.count({ where: { workspaceId: shop.workspace.id } })).toBe(2);
+    expect(await db().consentEvent.count({ where: { workspaceId: shop.workspace.id, ...CHANGES } })).toBe(2);
     const now = await (await call("GET", shop.contact.id)).json();
     expect([now.channels.sms.subscribed, now.channels.email.topics.offers]).toEqual([true, "unsubscribed"]);
   });
@@ -82,6 +82,6 @@ describe("PATCH /api/v1/contacts/{id}/preferences", () => {
       expect(response.status, JSON.stringify(body)).toBe(status);
       expect((await response.json()).error.message).toMatch(message);
     }
-    expect(await db().consentEvent.count({ where: { workspaceId: { in: [shop.workspace.id, other.workspace.id] } } })).toBe(0);
+    expect(await db().consentEvent.count({ where: { workspaceId: { in: [shop.workspace.id, other.workspace.id] }, ...CHANGES } })).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { verifyLedgerChain, type ConsentEvidence } from "@/lib/data/ledger";
 import { changeSubscription, getContactPreferences } from "@/lib/data/preferences";
+import { createContact } from "@/lib/data/workspaces";
 import { InvalidScopeError, NotFoundError, StaleVersionError } from "@/lib/errors";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 
@@ -15,13 +16,15 @@ const evidence = (overrides: Partial<ConsentEvidence> = {}): ConsentEvidence => 
 });
 
 async function rowsOf(workspaceId: string) {
-  const [events, outbox, channelRows, topicRows] = await Promise.all([
+  const [[creation, ...events], outbox, channelRows, topicRows] = await Promise.all([
     db().consentEvent.findMany({ where: { workspaceId }, orderBy: { seq: "asc" } }),
     db().outboxEvent.findMany({ where: { workspaceId } }),
     db().channelSubscription.findMany({ where: { workspaceId } }),
     db().topicSubscription.findMany({ where: { workspaceId } }),
   ]);
-  return { events, outbox, channelRows, topicRows };
+  // The fixture's contact arrives with its creation entry, listing the defaults it received; the changes follow it.
+  expect(creation.details).toHaveProperty("defaults");
+  return { creation, events, outbox, channelRows, topicRows };
 }
 
 describe("getContactPreferences", () => {
@@ -57,13 +60,13 @@ describe("changeSubscription", () => {
     });
     expect(result).toMatchObject({ changed: true, status: "unsubscribed", version: 1 });
 
-    const { events, outbox, channelRows } = await rowsOf(workspace.id);
+    const { creation, events, outbox, channelRows } = await rowsOf(workspace.id);
     expect(channelRows).toHaveLength(1);
     expect(channelRows[0]).toMatchObject({ channel: "sms", subscribed: false, version: 1 });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       id: result.consentEventId,
-      seq: 1n,
+      seq: 2n,
       contactId: contact.id,
       channel: "sms",
       topicId: null,
@@ -74,7 +77,7 @@ describe("changeSubscription", () => {
       ip: "203.0.113.9",
       messageId: "msg-1",
       tokenId: "tok-1",
-      prevHash: "0".repeat(64),
+      prevHash: creation.hash,
     });
     expect(outbox).toHaveLength(1);
     expect(outbox[0]).toMatchObject({ type: "consent.changed", payload: expect.objectContaining({ consentEventId: result.consentEventId, channel: "sms", status: "unsubscribed" }) });
@@ -121,21 +124,22 @@ describe("changeSubscription", () => {
     await changeSubscription({ ...base, channel: "whatsapp", status: "unsubscribed", evidence: evidence({ source: "whatsapp_keyword", tokenId: null }) });
     await changeSubscription({ ...base, channel: "email", topicKey: "offers", status: "pending", evidence: evidence({ source: "api", tokenId: null }) });
 
-    const { events } = await rowsOf(workspace.id);
-    expect(events.map((e) => e.seq)).toEqual([1n, 2n, 3n, 4n]);
+    const { creation, events } = await rowsOf(workspace.id);
+    expect(events.map((e) => e.seq)).toEqual([2n, 3n, 4n, 5n]);
+    expect(events[0].prevHash).toBe(creation.hash);
     expect(events.map((e) => e.action)).toEqual(["subscribe", "unsubscribe", "unsubscribe", "request_confirmation"]);
     for (let i = 1; i < events.length; i++) expect(events[i].prevHash).toBe(events[i - 1].hash);
     expect(new Set(events.map((e) => e.hash)).size).toBe(4);
 
     const head = await db().ledgerHead.findUniqueOrThrow({ where: { workspaceId: workspace.id } });
-    expect(head).toMatchObject({ seq: 4n, hash: events[3].hash });
-    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: true, entries: 4 });
+    expect(head).toMatchObject({ seq: 5n, hash: events[3].hash });
+    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: true, entries: 5 });
   });
 
   it("keeps one contiguous chain when many contacts of a workspace change at once", async () => {
     const { workspace } = await createTestWorkspace();
     const contacts = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => db().contact.create({ data: { workspaceId: workspace.id, externalId: `p${i}`, email: `p${i}@example.com` } })),
+      Array.from({ length: 6 }, (_, i) => createContact(workspace.id, { externalId: `p${i}`, email: `p${i}@example.com` })),
     );
     await Promise.all(
       contacts.flatMap((c) =>
@@ -144,9 +148,11 @@ describe("changeSubscription", () => {
         ),
       ),
     );
+    // Seven creation entries (the fixture's contact and these six), then the twelve changes.
     const { events } = await rowsOf(workspace.id);
-    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 12 }, (_, i) => BigInt(i + 1)));
-    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: true, entries: 12 });
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 18 }, (_, i) => BigInt(i + 2)));
+    expect(events.filter((e) => e.action === "unsubscribe")).toHaveLength(12);
+    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: true, entries: 19 });
   });
 
   it("refuses a stale version and writes nothing", async () => {
@@ -184,7 +190,7 @@ describe("changeSubscription", () => {
       const { events, outbox, channelRows } = await rowsOf(ws);
       expect([events.length, outbox.length, channelRows.length]).toEqual([0, 0, 0]);
     }
-    expect((await db().ledgerHead.findUniqueOrThrow({ where: { workspaceId: b.workspace.id } })).seq).toBe(0n);
+    expect((await db().ledgerHead.findUniqueOrThrow({ where: { workspaceId: b.workspace.id } })).seq).toBe(1n);
   });
 
   it("says which part of the scope is wrong", async () => {
@@ -218,14 +224,14 @@ describe("the consent ledger", () => {
     await expect(db().consentEvent.update({ where: { id: consentEventId }, data: { newStatus: "subscribed" } })).rejects.toThrow(/append-only/);
     await expect(db().consentEvent.delete({ where: { id: consentEventId } })).rejects.toThrow(/append-only/);
     await expect(db().$executeRawUnsafe("TRUNCATE consent_events CASCADE")).rejects.toThrow(/append-only/);
-    expect(await db().consentEvent.count({ where: { workspaceId: workspace.id } })).toBe(1);
+    expect(await db().consentEvent.count({ where: { workspaceId: workspace.id } })).toBe(2); // the contact's creation entry, and this
   });
 
   it("lets an erasure blank the personal fields and still verifies", async () => {
     const { workspace, contact } = await createTestWorkspace();
     const { consentEventId } = await changeSubscription({ workspaceId: workspace.id, contactId: contact.id, channel: "email", status: "unsubscribed", evidence: evidence() });
     await db().consentEvent.update({ where: { id: consentEventId }, data: { ip: null, userAgent: null } });
-    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: true, entries: 1 });
+    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: true, entries: 2 });
   });
 
   it("shows tampering: a changed entry breaks the chain from there on", async () => {
@@ -236,9 +242,9 @@ describe("the consent ledger", () => {
     // Someone with direct database access rewrites history, going around the trigger.
     await db().$transaction([
       db().$executeRawUnsafe("ALTER TABLE consent_events DISABLE TRIGGER consent_events_append_only"),
-      db().$executeRawUnsafe(`UPDATE consent_events SET new_status = 'unsubscribed' WHERE workspace_id = '${workspace.id}' AND seq = 2`),
+      db().$executeRawUnsafe(`UPDATE consent_events SET new_status = 'unsubscribed' WHERE workspace_id = '${workspace.id}' AND seq = 3`),
       db().$executeRawUnsafe("ALTER TABLE consent_events ENABLE TRIGGER consent_events_append_only"),
     ]);
-    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: false, entries: 1, brokenAtSeq: 2n });
+    expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: false, entries: 2, brokenAtSeq: 3n });
   });
 });

@@ -121,10 +121,14 @@ describe("may I send?", () => {
       // Someone who arrives after the change gets the default that holds when they arrive.
       const newcomer = await createContact(ws, { email: `new.${randomUUID()}@example.com` });
       expect(await reason("email", "offers", newcomer.id)).toBe("sendable");
+      // Its creation entry says why: it lists that default.
+      expect(await ledger()).toBe(before + 1);
+      const created = await db().consentEvent.findFirstOrThrow({ where: { contactId: newcomer.id } });
+      expect(created.details).toMatchObject({ defaults: expect.arrayContaining([{ channel: "email", topic: shop.topics.offers.id }]) });
 
       await changeSubscription({ workspaceId: ws, contactId: shop.contact.id, channel: "email", topicKey: "offers", status: "subscribed", evidence });
       expect(await reason("email", "offers")).toBe("sendable");
-      expect(await ledger()).toBe(before + 1);
+      expect(await ledger()).toBe(before + 2);
     });
 
     it("adding a channel to an on-by-default topic", async () => {

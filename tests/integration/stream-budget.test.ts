@@ -23,6 +23,7 @@ beforeAll(async () => {
     `INSERT INTO contacts (id, workspace_id, email, updated_at) SELECT gen_random_uuid(), $1, 'bulk-' || n || '@example.com', now() FROM generate_series(1, $2) n`,
     [shop.workspace.id, CONTACTS],
   );
+  await pool().query("SELECT backfill_creation_entries($1)", [shop.workspace.id]);
 });
 
 afterAll(async () => {

@@ -78,6 +78,7 @@ describe("GET /api/v1/audience", () => {
       `INSERT INTO contacts (id, workspace_id, email, updated_at) SELECT gen_random_uuid(), $1, 'bulk-' || n || '@example.com', now() FROM generate_series(1, 4500) n`,
       [shop.workspace.id],
     );
+    await pool().query("SELECT backfill_creation_entries($1)", [shop.workspace.id]);
     const rows = await ndjson(await AUDIENCE(new Request("http://test/api/v1/audience?channel=email&topic=reminders", { headers: { authorization: `Bearer ${key}` } })));
     expect(rows).toHaveLength(4501);
     expect(new Set(rows.map((row) => row.contactId)).size).toBe(4501);

@@ -77,9 +77,9 @@ export default async function ContactPage({ params }: { params: Promise<{ worksp
               <tr key={entry.id} className="border-b border-slate-100 align-top">
                 <td className="py-1 whitespace-nowrap">{entry.createdAt.toISOString().replace("T", " ").slice(0, 19)}</td>
                 <td className="py-1">
-                  {entry.action} {entry.channel}
+                  {entry.defaults ? `created, with the defaults ${entry.defaults.join(", ")}` : `${entry.action} ${entry.channel}`}
                   {entry.topic ? ` / ${entry.topic.key}` : ""}
-                  {entry.previousStatus || entry.newStatus ? (
+                  {!entry.defaults && (entry.previousStatus || entry.newStatus) ? (
                     <span className="text-slate-600">
                       {" "}
                       ({entry.previousStatus ?? "—"} → {entry.newStatus ?? "—"})
