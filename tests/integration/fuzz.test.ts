@@ -69,9 +69,26 @@ function tally(name: string, outcome: string | number) {
   outcomes.set(name, counts);
 }
 
+/**
+ * The time limit abandons the run in progress, but a predicate cannot be stopped: it goes on, and its
+ * writes would land in the next property's "before". This plugin (innermost, so it sees the real run)
+ * keeps the run in progress, for `holds` to wait for.
+ */
+function keepingTheRunInProgress(inProgress: { run: Promise<unknown> }): fc.Plugin<unknown> {
+  return () => ({
+    decorateRun: (nestedRun) => (value) => {
+      const outcome = nestedRun(value);
+      if (outcome instanceof Promise) inProgress.run = outcome.catch(() => undefined);
+      return outcome;
+    },
+  });
+}
+
 async function holds<Ts>(name: string, property: fc.IRawProperty<Ts>, { numRuns, seconds }: Budget) {
   const started = Date.now();
-  const details = await fc.check(property, { numRuns, plugins: [fc.interruptAfterTimeLimit(seconds * 1000)] });
+  const inProgress = { run: Promise.resolve() as Promise<unknown> };
+  const details = await fc.check(property, { numRuns, plugins: [fc.interruptAfterTimeLimit(seconds * 1000), keepingTheRunInProgress(inProgress)] });
+  await inProgress.run;
   if (details.failed) {
     const cause = details.errorInstance instanceof Error ? (details.errorInstance.stack ?? details.errorInstance.message) : String(details.errorInstance);
     throw new Error(`${await fc.asyncDefaultReportMessage(details)}\nGot: ${cause}`);
