@@ -149,6 +149,8 @@ test("the page follows the contact's language, and the switcher keeps a new one"
 });
 
 test("axe finds no accessibility violations on the recipient pages", async ({ page }) => {
+  // Eight full axe scans: a budget for a loaded two-core machine, not a measure of speed.
+  test.setTimeout(90_000);
   const contact = readDemo().contacts.find((c) => c.locale === "en")!;
   for (const url of [`${contact.preferencesUrl}?lang=en`, contact.unsubscribeUrl, "/", contact.unsubscribeUrl.slice(0, -2) + "xx"]) {
     for (const width of [375, 1280]) {
