@@ -1,5 +1,5 @@
 import type { NextConfig } from "next";
-import { env } from "./lib/env";
+import { env } from "./lib/platform/env";
 import { sourceDigest } from "./scripts/build-if-stale";
 
 // Browsers ignore HSTS over plain http, so sending it from every production server is safe. (Next

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
-import { contentSecurityPolicy } from "@/lib/csp";
-import { frameAncestorsFor } from "@/lib/embed";
-import { env } from "@/lib/env";
-import { PAGE_URL_HEADER } from "@/lib/page-language";
-import { memoryRateLimiter } from "@/lib/rate-limit-memory";
-import { clientIp } from "@/lib/request-info";
+import { contentSecurityPolicy } from "@/lib/platform/csp";
+import { frameAncestorsFor } from "@/lib/pages/embed-framing";
+import { env } from "@/lib/platform/env";
+import { PAGE_URL_HEADER } from "@/lib/pages/page-language";
+import { memoryRateLimiter } from "@/lib/platform/memory-rate-limiter";
+import { clientIp } from "@/lib/platform/request-info";
 
 const OAUTH_FORM_TARGETS = { AUTH_GITHUB_ID: "https://github.com", AUTH_GOOGLE_ID: "https://accounts.google.com" } as const;
 

@@ -1,6 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import { connection } from "next/server";
-import { documentLocale } from "@/lib/page-language";
+import { documentLocale } from "@/lib/pages/page-language";
 import "./globals.css";
 
 export const metadata: Metadata = {

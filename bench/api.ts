@@ -5,8 +5,8 @@
 import { readFile } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
 import { to as copyTo } from "pg-copy-streams";
-import { generateApiKey } from "@/lib/api-keys";
-import { SYNC_CONSENT_DEFAULTS_SQL } from "@/lib/database/consent-defaults";
+import { generateApiKey } from "@/lib/admin/api-keys";
+import { SYNC_CONSENT_DEFAULTS_SQL } from "@/lib/consent/defaults-sql";
 import { machine, median, APP_SERVER, publish, withBenchEnvironment } from "./harness";
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
@@ -33,7 +33,7 @@ async function countLines(response: Response): Promise<number> {
 await withBenchEnvironment(async ({ client, databaseUrl, serve }) => {
   // The in-process reference and the COPY's query come from the app's own module, on the same database.
   process.env.DATABASE_URL = databaseUrl;
-  const { audienceQuery, checkSendability } = await import("@/lib/data/sendability");
+  const { audienceQuery, checkSendability } = await import("@/lib/contacts/sendability-store");
   console.log(`Seeding ${CONTACTS.toLocaleString("en")} contacts...`);
   const workspace = (
     await client.query("INSERT INTO workspaces (id, slug, name, enabled_channels, allowed_embed_origins, updated_at) VALUES (gen_random_uuid(), 'bench', 'Acme', '{email,sms}', '{}', now()) RETURNING id")
@@ -134,7 +134,7 @@ await withBenchEnvironment(async ({ client, databaseUrl, serve }) => {
     await checkSendability(workspace, "email", "offers", ids);
     if (round > 0) direct.push(performance.now() - started);
   }
-  const { pool } = await import("@/lib/db");
+  const { pool } = await import("@/lib/platform/db");
   await pool().end();
   const copyRate = median(rates.get(variants[2].name)!);
   const lines = [

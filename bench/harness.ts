@@ -5,8 +5,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { freePort, startEmbeddedDatabase } from "@/lib/database/embedded";
-import { ensureDatabaseExists, migrateDatabase } from "@/lib/database/migrate";
+import { freePort, startEmbeddedDatabase } from "@/lib/platform/database/embedded";
+import { ensureDatabaseExists, migrateDatabase } from "@/lib/platform/database/migrate";
 import { buildIfStale } from "@/scripts/build-if-stale";
 
 export type BenchContext = {

@@ -5,8 +5,8 @@
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { randomBytes } from "node:crypto";
-import { SYNC_CONSENT_DEFAULTS_SQL } from "@/lib/database/consent-defaults";
-import { signToken } from "@/lib/tokens";
+import { SYNC_CONSENT_DEFAULTS_SQL } from "@/lib/consent/defaults-sql";
+import { signToken } from "@/lib/links/tokens";
 import { machine, median, APP_SERVER, publish, withBenchEnvironment } from "./harness";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);

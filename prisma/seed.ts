@@ -3,15 +3,18 @@ import { createHmac, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { db } from "@/lib/db";
-import { hashApiKey } from "@/lib/api-keys";
-import { addAdmin } from "@/lib/data/admin";
-import { recordFeedbackForEvent } from "@/lib/data/links";
-import { changeSubscription } from "@/lib/data/preferences";
-import { createApiKey, createContact, createTopic, createWorkspace, findWorkspaceBySlug, revokeApiKey } from "@/lib/data/workspaces";
-import { env } from "@/lib/env";
+import { db } from "@/lib/platform/db";
+import { hashApiKey } from "@/lib/admin/api-keys";
+import { addAdmin } from "@/lib/admin/membership-store";
+import { recordFeedbackForEvent } from "@/lib/pages/feedback-store";
+import { changeSubscription } from "@/lib/consent/preference-store";
+import { createWorkspace, findWorkspaceBySlug } from "@/lib/admin/workspace-store";
+import { createContact } from "@/lib/contacts/contact-store";
+import { createApiKey, revokeApiKey } from "@/lib/admin/api-key-store";
+import { createTopic } from "@/lib/admin/topic-store";
+import { env } from "@/lib/platform/env";
 import { twilioSignature } from "@/lib/inbound/twilio-signature";
-import { mintLinks } from "@/lib/links";
+import { mintLinks } from "@/lib/links/message-links";
 
 // The demo workspace: made once, kept across restarts (same id), described in .data/demo.json.
 

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseEnv } from "../lib/env";
+import { parseEnv } from "../lib/platform/env";
 
 // `npm start` builds only when the sources changed since the last build: a digest of every input of
 // `next build` is kept beside the build.

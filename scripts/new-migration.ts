@@ -6,8 +6,8 @@ import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startEmbeddedDatabase } from "@/lib/database/embedded";
-import { migrateDatabase } from "@/lib/database/migrate";
+import { startEmbeddedDatabase } from "@/lib/platform/database/embedded";
+import { migrateDatabase } from "@/lib/platform/database/migrate";
 
 const name = process.argv[2];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {

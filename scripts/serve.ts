@@ -7,9 +7,9 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import { ConfigError, parseEnv, type Env } from "@/lib/env";
-import { bootDatabase, type BootedDatabase } from "@/lib/database/boot";
-import { startMailStub, type MailStub } from "@/lib/dev/mail-stub";
+import { ConfigError, parseEnv, type Env } from "@/lib/platform/env";
+import { bootDatabase, type BootedDatabase } from "@/lib/platform/database/boot";
+import { startMailStub, type MailStub } from "@/lib/platform/dev/mail-stub";
 import { generateWebhookSecret } from "@/lib/webhooks/standard-webhooks";
 import type { DemoFile } from "@/prisma/seed";
 import { buildIfStale } from "./build-if-stale";
@@ -187,7 +187,7 @@ async function main() {
     printBanner(env, database, localUrl, mail, demo);
     if (env.RUN_WORKER && !stopping) {
       const { startWorker } = await import("@/lib/webhooks/worker");
-      const { closeDatabaseConnections } = await import("@/lib/data/health");
+      const { closeDatabaseConnections } = await import("@/lib/platform/health-store");
       workerStopped = startWorker({ intervalMs: 1_000, signal: stopWorker.signal }).then(closeDatabaseConnections);
     }
   } catch (error) {

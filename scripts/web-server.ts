@@ -4,8 +4,8 @@
 // address there: Next fills the header only when it is absent.
 import http from "node:http";
 import next from "next";
-import { env } from "@/lib/env";
-import { forwardedClientAddress } from "@/lib/request-info";
+import { env } from "@/lib/platform/env";
+import { forwardedClientAddress } from "@/lib/platform/request-info";
 
 const { PORT, HOSTNAME, TRUSTED_PROXY_HOPS } = env();
 const app = next({ dev: false, hostname: HOSTNAME, port: PORT });

@@ -1,9 +1,9 @@
 // `npm run worker`: delivers the outbox (webhooks and the Resend sync) and runs the hourly housekeeping
-// (lib/data/housekeeping.ts) apart from the web server, to scale delivery on its own; several may run at
+// (lib/platform/housekeeping-store.ts) apart from the web server, to scale delivery on its own; several may run at
 // once, beside the one `npm start` runs (RUN_WORKER). It needs DATABASE_URL. Ctrl+C or SIGTERM stops it
 // once the deliveries in flight have been recorded; a second signal stops it at once, and what was in
 // flight is retried after its lease.
-import { ConfigError, parseEnv } from "@/lib/env";
+import { ConfigError, parseEnv } from "@/lib/platform/env";
 import { startWorker } from "@/lib/webhooks/worker";
 
 function fail(message: string): never {

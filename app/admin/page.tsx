@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { requireAdmin } from "@/lib/auth";
-import { listMemberships } from "@/lib/data/admin";
+import { requireAdmin } from "@/lib/admin/auth";
+import { listMemberships } from "@/lib/admin/membership-store";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { brandVariables, DEFAULT_BRANDING, readBranding, SAFE_FONTS, type Branding } from "@/lib/schemas/embed";
+import { brandVariables, DEFAULT_BRANDING, readBranding, SAFE_FONTS, type Branding } from "@/lib/pages/branding";
 
 /**
  * The branding fields with a live preview of the preference page's look. The preview only reads

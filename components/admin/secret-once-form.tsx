@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import type { CreatedKey } from "@/lib/actions/admin";
+import type { CreatedKey } from "@/lib/admin/admin-actions";
 
 /** Creates an API key or a webhook endpoint and shows its secret once. */
 export function SecretOnceForm({ action, submitLabel, children }: { action: (previous: CreatedKey, form: FormData) => Promise<CreatedKey>; submitLabel: string; children: React.ReactNode }) {

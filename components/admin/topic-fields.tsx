@@ -1,5 +1,5 @@
-import { CHANNELS } from "@/lib/channels";
-import { LOCALES } from "@/lib/i18n";
+import { CHANNELS } from "@/lib/consent/channels";
+import { LOCALES } from "@/lib/platform/i18n";
 
 type Topic = { names: Record<string, string>; descriptions: Record<string, string>; channels: string[]; requiresOptIn: boolean };
 

@@ -4,7 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useTransition } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
-import { OPT_OUT_REASONS, optOutReasonSchema, type OptOutReasonInput } from "@/lib/schemas/opt-out-reason";
+import { OPT_OUT_REASONS, optOutReasonSchema, type OptOutReasonInput } from "@/lib/pages/opt-out-reason-schema";
 
 export type ReasonSurveyLabels = {
   question: string;

@@ -2,11 +2,11 @@ import { AutoSaveForm } from "@/components/preferences/auto-save-form";
 import { SurfaceFields } from "@/components/preferences/surface-fields";
 import { Switch } from "@/components/preferences/switch";
 import { PrimaryButton, SecondaryButton } from "@/components/ui/card";
-import { saveChannelPreferences } from "@/lib/actions/preferences";
-import type { ChannelState } from "@/lib/data/preferences";
-import { localizedText, translator, type Locale } from "@/lib/i18n";
-import type { Surface } from "@/lib/preferences-page";
-import { FREQUENCIES } from "@/lib/schemas/preferences";
+import { saveChannelPreferences } from "@/lib/pages/preferences-actions";
+import type { ChannelState } from "@/lib/consent/preference-store";
+import { localizedText, translator, type Locale } from "@/lib/platform/i18n";
+import type { Surface } from "@/lib/pages/preferences-page";
+import { FREQUENCIES } from "@/lib/pages/preferences-schema";
 
 const PAUSE_DAYS = ["30", "60", "90"] as const;
 

@@ -1,7 +1,7 @@
 import { SurfaceFields } from "@/components/preferences/surface-fields";
-import { saveLanguage } from "@/lib/actions/preferences";
-import { LOCALES, type Locale } from "@/lib/i18n";
-import { LANGUAGE_NAMES, surfaceUrl, type Surface } from "@/lib/preferences-page";
+import { saveLanguage } from "@/lib/pages/preferences-actions";
+import { LOCALES, type Locale } from "@/lib/platform/i18n";
+import { LANGUAGE_NAMES, surfaceUrl, type Surface } from "@/lib/pages/preferences-page";
 
 /** Links that show the page in another language (reading only), and a form that keeps the choice. */
 export function LanguageSwitcher({ surface, locale, label, saveLabel }: { surface: Surface; locale: Locale; label: string; saveLabel: string }) {

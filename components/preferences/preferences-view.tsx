@@ -3,11 +3,11 @@ import { ChannelSection } from "@/components/preferences/channel-section";
 import { LanguageSwitcher } from "@/components/preferences/language-switcher";
 import { SurfaceFields } from "@/components/preferences/surface-fields";
 import { SecondaryButton } from "@/components/ui/card";
-import { chooseAlternative, saveSurveyAnswer, stopEverything } from "@/lib/actions/preferences";
-import type { ContactPreferences } from "@/lib/data/preferences";
-import { translator, type Locale } from "@/lib/i18n";
-import type { SurveyView, Surface } from "@/lib/preferences-page";
-import { reasonSurveyLabels } from "@/lib/reason-labels";
+import { chooseAlternative, saveSurveyAnswer, stopEverything } from "@/lib/pages/preferences-actions";
+import type { ContactPreferences } from "@/lib/consent/preference-store";
+import { translator, type Locale } from "@/lib/platform/i18n";
+import type { SurveyView, Surface } from "@/lib/pages/preferences-page";
+import { reasonSurveyLabels } from "@/lib/pages/reason-labels";
 
 export type PageQuery = (name: string) => string | undefined;
 

@@ -1,5 +1,5 @@
-import type { Locale } from "@/lib/i18n";
-import type { Surface } from "@/lib/preferences-page";
+import type { Locale } from "@/lib/platform/i18n";
+import type { Surface } from "@/lib/pages/preferences-page";
 
 /** Hidden fields every form of the page carries: the language shown and, embedded, the parent origin. */
 export function SurfaceFields({ surface, locale }: { surface: Surface; locale: Locale }) {

@@ -1,4 +1,4 @@
-import { brandVariables, type Branding } from "@/lib/schemas/embed";
+import { brandVariables, type Branding } from "@/lib/pages/branding";
 
 /** Wears a workspace's brand: validated values only, set as CSS variables; its logo and name on top. */
 export function BrandFrame({ branding, sender, children, bare = false }: { branding: Branding; sender: string; children: React.ReactNode; bare?: boolean }) {

@@ -2,7 +2,7 @@
 
 import { usePathname } from "next/navigation";
 import { useActionState } from "react";
-import { requestFreshLinkAction } from "@/lib/actions/fresh-link";
+import { requestFreshLinkAction } from "@/lib/pages/fresh-link-action";
 
 type Labels = { intro: string; label: string; submit: string; sent: string; invalidEmail: string; tooMany: string };
 

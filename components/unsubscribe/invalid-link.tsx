@@ -1,7 +1,7 @@
 import { headers } from "next/headers";
 import { Card, PageShell } from "@/components/ui/card";
 import { FreshLinkOffer } from "@/components/unsubscribe/fresh-link-offer";
-import { resolveLocale, translator } from "@/lib/i18n";
+import { resolveLocale, translator } from "@/lib/platform/i18n";
 
 /** The one answer to every bad link: forged, tampered, expired, retired key, unknown contact, other workspace. */
 export async function InvalidLink() {

@@ -1,7 +1,7 @@
-import type { ApiScope } from "@/lib/api/auth";
-import { apiRoute } from "@/lib/api/json-route";
+import type { ApiScope } from "@/lib/api/api-key-auth";
+import { apiRoute } from "@/lib/api/api-route";
 import { apiError } from "@/lib/api/respond";
-import { isUuid } from "@/lib/uuid";
+import { isUuid } from "@/lib/platform/uuid";
 
 type Params = { params: Promise<{ id: string }> };
 

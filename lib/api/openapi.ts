@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { linkRequestSchema } from "@/lib/schemas/links";
-import { contactListQuerySchema, contactUpsertSchema } from "@/lib/schemas/contacts";
-import { embedSettingsSchema } from "@/lib/schemas/embed";
-import { optinRequestSchema } from "@/lib/schemas/optin";
-import { preferencesPatchSchema } from "@/lib/schemas/preferences-api";
-import { sendabilityRequestSchema } from "@/lib/schemas/sendability";
-import { streamQuerySchema } from "@/lib/schemas/streams";
+import { linkRequestSchema } from "@/lib/api/schemas/links";
+import { contactListQuerySchema, contactUpsertSchema } from "@/lib/api/schemas/contacts";
+import { embedSettingsSchema } from "@/lib/pages/branding";
+import { optinRequestSchema } from "@/lib/api/schemas/optin";
+import { preferencesPatchSchema } from "@/lib/api/schemas/preferences";
+import { sendabilityRequestSchema } from "@/lib/api/schemas/sendability";
+import { streamQuerySchema } from "@/lib/api/schemas/streams";
 
 // The OpenAPI 3.1 document of /api/v1, built from the very zod schemas the routes validate with
 // (zod's own JSON Schema output, which is OpenAPI 3.1's dialect): it cannot drift from the code.

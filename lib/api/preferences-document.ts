@@ -1,4 +1,4 @@
-import type { ContactPreferences } from "@/lib/data/preferences";
+import type { ContactPreferences } from "@/lib/consent/preference-store";
 
 /** The public shape of GET /api/v1/contacts/{id}/preferences (a stable contract: add, never change). */
 export function preferencesDocument(state: ContactPreferences) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "@/lib/db-errors";
-import { RetryLaterError, UserFacingError } from "@/lib/errors";
-import { BODY_LIMITS, readBodyText } from "@/lib/request-body";
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "@/lib/platform/db-errors";
+import { RetryLaterError, UserFacingError } from "@/lib/platform/errors";
+import { BODY_LIMITS, readBodyText } from "@/lib/platform/request-body";
 
 // The one error shape of the business API: {"error": {"code", "message", "details"}}.
 

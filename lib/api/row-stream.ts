@@ -1,9 +1,9 @@
-import { apiRoute } from "@/lib/api/json-route";
-import { cursorBatches } from "@/lib/data/cursor";
-import { env } from "@/lib/env";
-import type { RowQuery } from "@/lib/data/sendability";
+import { apiRoute } from "@/lib/api/api-route";
+import { cursorBatches } from "@/lib/api/cursor-store";
+import { env } from "@/lib/platform/env";
+import type { RowQuery } from "@/lib/contacts/sendability-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
-import { streamQuerySchema } from "@/lib/schemas/streams";
+import { streamQuerySchema } from "@/lib/api/schemas/streams";
 
 type StreamFormat = "ndjson" | "csv";
 

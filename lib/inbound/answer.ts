@@ -1,6 +1,6 @@
 import "server-only";
-import { applyKeyword, type InboundChannel, type InboundSettings } from "@/lib/data/inbound";
-import { resolveLocale, translator } from "@/lib/i18n";
+import { applyKeyword, type InboundChannel, type InboundSettings } from "@/lib/inbound/inbound-store";
+import { resolveLocale, translator } from "@/lib/platform/i18n";
 import { classifyKeyword } from "@/lib/inbound/keywords";
 
 const REPLY_KEY = { opt_out: "inbound.optedOut", opt_in: "inbound.optedIn", help: "inbound.help" } as const;

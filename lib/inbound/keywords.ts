@@ -1,4 +1,4 @@
-import type { Locale } from "@/lib/i18n";
+import type { Locale } from "@/lib/platform/i18n";
 
 // Keywords a person texts to an SMS or WhatsApp number to leave, come back or ask for help. Only a
 // message that is nothing but one keyword counts: "please don't stop sending" must not unsubscribe

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { safeEqualText } from "@/lib/safe-equal";
+import { safeEqualText } from "@/lib/platform/safe-equal";
 
 // Twilio signs each webhook in X-Twilio-Signature: base64(HMAC-SHA1(auth token, the full URL it
 // requested followed by every POST parameter's name and value, sorted by name)).

@@ -1,5 +1,5 @@
 import "server-only";
-import { runHousekeeping } from "@/lib/data/housekeeping";
+import { runHousekeeping } from "@/lib/platform/housekeeping-store";
 import {
   claimDueDeliveries,
   contactEmailForSync,
@@ -8,16 +8,16 @@ import {
   recordDeliverySuccess,
   recordDeliveryThrottled,
   type ClaimedDelivery,
-} from "@/lib/data/webhooks";
-import { resendClient } from "@/lib/email";
-import { env } from "@/lib/env";
+} from "@/lib/webhooks/webhook-store";
+import { resendClient } from "@/lib/platform/email";
+import { env } from "@/lib/platform/env";
 import { retryAfterDelayMs } from "@/lib/webhooks/backoff";
 import { signWebhook } from "@/lib/webhooks/standard-webhooks";
 import { CONNECTION_FAILED, refusedTarget } from "@/lib/webhooks/target-guard";
 
 // Delivers the outbox: consent.changed events POSTed to the workspaces' endpoints, signed as Standard
 // Webhooks, and email opt-outs marked (erasures removed) in the workspace's Resend audience. Any number of
-// workers may run at once (in `npm start` and as `npm run worker`); the row locks in lib/data/webhooks keep them apart.
+// workers may run at once (in `npm start` and as `npm run worker`); the row locks in lib/webhooks/webhook-store keep them apart.
 //
 // Each endpoint, and each workspace's Resend sync, is a lane: a worker runs at most DELIVERIES_PER_LANE
 // attempts of one lane at once, so an endpoint that hangs until the timeout holds up only its own

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { freePort } from "@/lib/database/embedded";
+import { freePort } from "@/lib/platform/database/embedded";
 
 // The built app, started as `npm start` starts it (scripts/web-server.ts), against this test file's own
 // database, for tests that go through HTTP: pages, route handlers, headers, exactly as a mail provider or

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedDatabase } from "@/lib/database/embedded";
-import { ConfigError } from "@/lib/env";
-import { ensureDatabaseExists, migrateDatabase } from "@/lib/database/migrate";
+import { startEmbeddedDatabase } from "@/lib/platform/database/embedded";
+import { ConfigError } from "@/lib/platform/env";
+import { ensureDatabaseExists, migrateDatabase } from "@/lib/platform/database/migrate";
 
 import { TEMPLATE_DATABASE } from "./test-database";
 

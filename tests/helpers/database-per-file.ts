@@ -4,7 +4,7 @@ import { afterAll, inject } from "vitest";
 import { TEMPLATE_DATABASE } from "./test-database";
 
 // Each integration test file runs against its own fresh, migrated database, cloned from the template;
-// lib/db connects to it through DATABASE_URL on first use.
+// lib/platform/db connects to it through DATABASE_URL on first use.
 
 async function onServer(serverUrl: string, sql: string) {
   const client = new pg.Client({ connectionString: serverUrl });

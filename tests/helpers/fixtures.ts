@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { createContact, createTopic, createWorkspace } from "@/lib/data/workspaces";
+import { createWorkspace } from "@/lib/admin/workspace-store";
+import { createContact } from "@/lib/contacts/contact-store";
+import { createTopic } from "@/lib/admin/topic-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
 
 /** A workspace with email, SMS and WhatsApp, an opt-in topic on all three, a default-on one, and a contact. */

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
-import { startMailStub, type MailStub } from "@/lib/dev/mail-stub";
+import { startMailStub, type MailStub } from "@/lib/platform/dev/mail-stub";
 
 /** Email in this test file goes through the real resend SDK to a local stub; links use APP_URL. */
 export function withMailStub(): Pick<MailStub, "messages" | "contactUpdates" | "throttleContactUpdates"> {

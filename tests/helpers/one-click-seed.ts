@@ -1,6 +1,6 @@
 import type pg from "pg";
-import { SYNC_CONSENT_DEFAULTS_SQL } from "@/lib/database/consent-defaults";
-import { signToken } from "@/lib/tokens";
+import { SYNC_CONSENT_DEFAULTS_SQL } from "@/lib/consent/defaults-sql";
+import { signToken } from "@/lib/links/tokens";
 
 /**
  * A workspace with `count` contacts and a distinct one-click token for each, written with plain SQL so

@@ -1,4 +1,4 @@
-import { db } from "@/lib/db";
+import { db } from "@/lib/platform/db";
 
 /**
  * Every row of consent and its evidence, to prove that opening a link changed none. (A visit itself

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { lastDays, listFeedback, optOutBreakdowns, optOutsOverTime, optOutsWithReasons, reasonBreakdown } from "@/lib/data/analytics";
-import { recordFeedbackForEvent } from "@/lib/data/links";
-import { changeSubscription } from "@/lib/data/preferences";
-import { createContact } from "@/lib/data/workspaces";
+import { db } from "@/lib/platform/db";
+import { lastDays, listFeedback, optOutBreakdowns, optOutsOverTime, optOutsWithReasons, reasonBreakdown } from "@/lib/admin/analytics-store";
+import { recordFeedbackForEvent } from "@/lib/pages/feedback-store";
+import { changeSubscription } from "@/lib/consent/preference-store";
+import { createContact } from "@/lib/contacts/contact-store";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 
 // Far east of UTC, so a day bucket read back in the server's local time would land on the day before.

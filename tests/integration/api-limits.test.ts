@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { POST as CONTACTS } from "@/app/api/v1/contacts/route";
 import { POST as LINKS } from "@/app/api/v1/links/route";
 import { POST as SENDABILITY } from "@/app/api/v1/sendability/route";
-import { db } from "@/lib/db";
-import { createApiKey } from "@/lib/data/workspaces";
+import { db } from "@/lib/platform/db";
+import { createApiKey } from "@/lib/admin/api-key-store";
 import { CHANGES, createTestWorkspace } from "@/tests/helpers/fixtures";
 
 async function keyed(scopes = ["read", "write"]) {

@@ -5,9 +5,9 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { freePort } from "@/lib/database/embedded";
-import { mintLinks } from "@/lib/links";
+import { db } from "@/lib/platform/db";
+import { freePort } from "@/lib/platform/database/embedded";
+import { mintLinks } from "@/lib/links/message-links";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { GET as LIST, POST } from "@/app/api/v1/contacts/route";
 import { GET as READ } from "@/app/api/v1/contacts/[id]/route";
-import { db } from "@/lib/db";
-import { createApiKey } from "@/lib/data/workspaces";
+import { db } from "@/lib/platform/db";
+import { createApiKey } from "@/lib/admin/api-key-store";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 
 async function setup() {

@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { POST as UPSERT } from "@/app/api/v1/contacts/route";
-import { pool } from "@/lib/db";
-import { contactTimeline } from "@/lib/data/admin";
-import { verifyLedgerChain } from "@/lib/data/ledger";
-import { readScopeState } from "@/lib/data/links";
-import { getContactPreferences } from "@/lib/data/preferences";
-import { checkSendability } from "@/lib/data/sendability";
-import { createApiKey, createContact } from "@/lib/data/workspaces";
+import { pool } from "@/lib/platform/db";
+import { contactTimeline } from "@/lib/contacts/contact-store";
+import { verifyLedgerChain } from "@/lib/consent/ledger-store";
+import { readScopeState } from "@/lib/links/scope-store";
+import { getContactPreferences } from "@/lib/consent/preference-store";
+import { checkSendability } from "@/lib/contacts/sendability-store";
+import { createContact } from "@/lib/contacts/contact-store";
+import { createApiKey } from "@/lib/admin/api-key-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 

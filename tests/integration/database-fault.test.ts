@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/database/embedded";
-import { ensureDatabaseExists, migrateDatabase } from "@/lib/database/migrate";
+import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/platform/database/embedded";
+import { ensureDatabaseExists, migrateDatabase } from "@/lib/platform/database/migrate";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
 import { seedOneClickWorkspace } from "@/tests/helpers/one-click-seed";
 

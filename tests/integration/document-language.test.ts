@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { signLinkToken } from "@/lib/links";
+import { db } from "@/lib/platform/db";
+import { signLinkToken } from "@/lib/links/message-links";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findActiveSigningKey } from "@/lib/data/signing-keys";
-import { createApiKey } from "@/lib/data/workspaces";
-import { signToken } from "@/lib/tokens";
+import { findActiveSigningKey } from "@/lib/links/signing-key-store";
+import { createApiKey } from "@/lib/admin/api-key-store";
+import { signToken } from "@/lib/links/tokens";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { findActiveSigningKey } from "@/lib/data/signing-keys";
-import { requestFreshLink } from "@/lib/fresh-link";
-import { verifyLinkToken } from "@/lib/links";
-import { signToken } from "@/lib/tokens";
+import { findActiveSigningKey } from "@/lib/links/signing-key-store";
+import { requestFreshLink } from "@/lib/links/fresh-link";
+import { verifyLinkToken } from "@/lib/links/message-links";
+import { signToken } from "@/lib/links/tokens";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";
 

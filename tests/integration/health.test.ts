@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/database/embedded";
+import { freePort, startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/platform/database/embedded";
 import { GET } from "@/app/api/health/route";
 
 // This file runs against a database server of its own, so it can stop it and start it again.

@@ -1,14 +1,14 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { retireTopic } from "@/lib/data/admin";
-import { runHousekeeping } from "@/lib/data/housekeeping";
-import { changeSubscription } from "@/lib/data/preferences";
-import { createShortLink } from "@/lib/data/links";
-import { createWebhookEndpoint, setWebhookEndpointEnabled } from "@/lib/data/workspaces";
-import { db, pool } from "@/lib/db";
+import { retireTopic } from "@/lib/admin/topic-store";
+import { runHousekeeping } from "@/lib/platform/housekeeping-store";
+import { changeSubscription } from "@/lib/consent/preference-store";
+import { createShortLink } from "@/lib/links/short-link-store";
+import { createWebhookEndpoint, setWebhookEndpointEnabled } from "@/lib/webhooks/webhook-store";
+import { db, pool } from "@/lib/platform/db";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 
-// The default periods (lib/env.ts): outbox events and delivered deliveries 30 days, dead letters and
+// The default periods (lib/platform/env.ts): outbox events and delivered deliveries 30 days, dead letters and
 // held deliveries 90 days after their last attempt, link visits 90 days, short links 7 days past
 // their expiry, unconfirmed opt-ins lapse after 7 days.
 

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { db, transaction } from "@/lib/db";
-import { appendConsentEvent, verifyLedgerChain } from "@/lib/data/ledger";
-import { changeSubscription } from "@/lib/data/preferences";
+import { db, transaction } from "@/lib/platform/db";
+import { appendConsentEvent, verifyLedgerChain } from "@/lib/consent/ledger-store";
+import { changeSubscription } from "@/lib/consent/preference-store";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 
 /** Appends `count` entries to the workspace's chain, in one transaction. */

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/v1/optin/route";
-import { db } from "@/lib/db";
-import { eraseContact } from "@/lib/data/gdpr";
-import { changeSubscription, expireUnconfirmed } from "@/lib/data/preferences";
-import { checkSendability } from "@/lib/data/sendability";
-import { createApiKey, createContact } from "@/lib/data/workspaces";
-import { verifyLinkToken } from "@/lib/links";
+import { db } from "@/lib/platform/db";
+import { eraseContact } from "@/lib/contacts/gdpr-store";
+import { changeSubscription, expireUnconfirmed } from "@/lib/consent/preference-store";
+import { checkSendability } from "@/lib/contacts/sendability-store";
+import { createContact } from "@/lib/contacts/contact-store";
+import { createApiKey } from "@/lib/admin/api-key-store";
+import { verifyLinkToken } from "@/lib/links/message-links";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { findOptOutEvent, recordFeedbackForEvent } from "@/lib/data/links";
-import { verifyLedgerChain } from "@/lib/data/ledger";
-import { applyPreferenceChanges, getContactPreferences } from "@/lib/data/preferences";
-import { NotFoundError, StaleVersionError } from "@/lib/errors";
+import { db } from "@/lib/platform/db";
+import { findOptOutEvent, recordFeedbackForEvent } from "@/lib/pages/feedback-store";
+import { verifyLedgerChain } from "@/lib/consent/ledger-store";
+import { applyPreferenceChanges, getContactPreferences } from "@/lib/consent/preference-store";
+import { NotFoundError, StaleVersionError } from "@/lib/platform/errors";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 
 const evidence = { source: "preference_page" as const, locale: "es", wordingHash: "a".repeat(64) };

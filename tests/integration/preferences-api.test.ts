@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { GET, PATCH } from "@/app/api/v1/contacts/[id]/preferences/route";
-import { db } from "@/lib/db";
-import { createApiKey } from "@/lib/data/workspaces";
+import { db } from "@/lib/platform/db";
+import { createApiKey } from "@/lib/admin/api-key-store";
 import { CHANGES, createTestWorkspace } from "@/tests/helpers/fixtures";
 
 async function setup() {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { verifyLedgerChain, type ConsentEvidence } from "@/lib/data/ledger";
-import { changeSubscription, getContactPreferences } from "@/lib/data/preferences";
-import { createContact } from "@/lib/data/workspaces";
-import { InvalidScopeError, NotFoundError, StaleVersionError } from "@/lib/errors";
+import { db } from "@/lib/platform/db";
+import { verifyLedgerChain, type ConsentEvidence } from "@/lib/consent/ledger-store";
+import { changeSubscription, getContactPreferences } from "@/lib/consent/preference-store";
+import { createContact } from "@/lib/contacts/contact-store";
+import { InvalidScopeError, NotFoundError, StaleVersionError } from "@/lib/platform/errors";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 
 const evidence = (overrides: Partial<ConsentEvidence> = {}): ConsentEvidence => ({

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { changeSubscription } from "@/lib/data/preferences";
-import { env } from "@/lib/env";
-import { mintLinks, type LinkRequest } from "@/lib/links";
+import { db } from "@/lib/platform/db";
+import { changeSubscription } from "@/lib/consent/preference-store";
+import { env } from "@/lib/platform/env";
+import { mintLinks, type LinkRequest } from "@/lib/links/message-links";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
 import { CHANGES, createTestWorkspace } from "@/tests/helpers/fixtures";
 

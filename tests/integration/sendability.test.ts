@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { setEnabledChannels, updateTopic } from "@/lib/data/admin";
-import { applyPreferenceChanges, changeSubscription, getContactPreferences } from "@/lib/data/preferences";
-import { checkSendability } from "@/lib/data/sendability";
-import { createContact } from "@/lib/data/workspaces";
+import { db } from "@/lib/platform/db";
+import { setEnabledChannels } from "@/lib/admin/workspace-store";
+import { updateTopic } from "@/lib/admin/topic-store";
+import { applyPreferenceChanges, changeSubscription, getContactPreferences } from "@/lib/consent/preference-store";
+import { checkSendability } from "@/lib/contacts/sendability-store";
+import { createContact } from "@/lib/contacts/contact-store";
 import { POST } from "@/app/api/v1/sendability/route";
-import { createApiKey } from "@/lib/data/workspaces";
+import { createApiKey } from "@/lib/admin/api-key-store";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 
 const evidence = { source: "api" as const };

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db, pool } from "@/lib/db";
-import { addAdmin } from "@/lib/data/admin";
-import { runHousekeeping } from "@/lib/data/housekeeping";
+import { db, pool } from "@/lib/platform/db";
+import { addAdmin } from "@/lib/admin/membership-store";
+import { runHousekeeping } from "@/lib/platform/housekeeping-store";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";

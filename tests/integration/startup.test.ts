@@ -5,7 +5,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "@/lib/database/embedded";
+import { freePort } from "@/lib/platform/database/embedded";
 
 // `npm start` as a user runs it: the real start-up script, the embedded PostgreSQL, the built app.
 

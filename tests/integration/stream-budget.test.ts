@@ -1,8 +1,8 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db, pool, STREAM_APPLICATION_NAME } from "@/lib/db";
-import { createApiKey } from "@/lib/data/workspaces";
-import { mintLinks } from "@/lib/links";
+import { db, pool, STREAM_APPLICATION_NAME } from "@/lib/platform/db";
+import { createApiKey } from "@/lib/admin/api-key-store";
+import { mintLinks } from "@/lib/links/message-links";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 

@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import { GET as AUDIENCE } from "@/app/api/v1/audience/route";
 import { GET as SUPPRESSIONS } from "@/app/api/v1/suppressions/route";
 import { DELETE as ERASE } from "@/app/api/v1/contacts/[id]/route";
-import { applyPreferenceChanges, changeSubscription } from "@/lib/data/preferences";
-import { checkSendability } from "@/lib/data/sendability";
-import { createApiKey, createContact } from "@/lib/data/workspaces";
+import { applyPreferenceChanges, changeSubscription } from "@/lib/consent/preference-store";
+import { checkSendability } from "@/lib/contacts/sendability-store";
+import { createContact } from "@/lib/contacts/contact-store";
+import { createApiKey } from "@/lib/admin/api-key-store";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 
 process.env.SUPPRESSION_KEY = "test-suppression-key-test-suppression-key";
@@ -73,7 +74,7 @@ describe("GET /api/v1/audience", () => {
   it("streams more rows than one cursor batch, each once", async () => {
     const shop = await createTestWorkspace();
     const { key } = await createApiKey(shop.workspace.id, "k", ["read"]);
-    const { pool } = await import("@/lib/db");
+    const { pool } = await import("@/lib/platform/db");
     await pool().query(
       `INSERT INTO contacts (id, workspace_id, email, updated_at) SELECT gen_random_uuid(), $1, 'bulk-' || n || '@example.com', now() FROM generate_series(1, 4500) n`,
       [shop.workspace.id],

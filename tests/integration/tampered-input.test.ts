@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addAdmin } from "@/lib/data/admin";
-import { db } from "@/lib/db";
-import { signLinkToken } from "@/lib/links";
+import { addAdmin } from "@/lib/admin/membership-store";
+import { db } from "@/lib/platform/db";
+import { signLinkToken } from "@/lib/links/message-links";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 import { snapshotRows } from "@/tests/helpers/snapshot";
@@ -48,7 +48,7 @@ function postAction(path: string, action: string, bound: unknown[], fields: Reco
 }
 
 const settings = () => `/admin/${shop.workspace.id}/settings`;
-const ADMIN = "lib/actions/admin.ts";
+const ADMIN = "lib/admin/admin-actions.ts";
 const topicFields = { "name.en": "Offers", channels: "email" };
 
 describe("the dashboard's forms, tampered with", () => {
@@ -98,11 +98,11 @@ describe("the recipient pages' forms, tampered with", () => {
   it("answers 404 to a token that is not a string, and changes nothing", async () => {
     const before = await snapshotRows();
     const answers = await Promise.all([
-      postAction("/u/x", "lib/actions/unsubscribe.ts#confirmUnsubscribe", [42], { locale: "en" }),
-      postAction("/u/x", "lib/actions/unsubscribe.ts#saveOptOutReason", [{ token: "x" }], { reason: "too_frequent" }),
-      postAction("/p/x", "lib/actions/preferences.ts#stopEverything", [["x"], "page"]),
-      postAction("/p/x", "lib/actions/preferences.ts#saveLanguage", [null, "page"], { locale: "es" }),
-      postAction("/c/x", "lib/actions/confirm.ts#confirmSubscription", [7]),
+      postAction("/u/x", "lib/pages/unsubscribe-actions.ts#confirmUnsubscribe", [42], { locale: "en" }),
+      postAction("/u/x", "lib/pages/unsubscribe-actions.ts#saveOptOutReason", [{ token: "x" }], { reason: "too_frequent" }),
+      postAction("/p/x", "lib/pages/preferences-actions.ts#stopEverything", [["x"], "page"]),
+      postAction("/p/x", "lib/pages/preferences-actions.ts#saveLanguage", [null, "page"], { locale: "es" }),
+      postAction("/c/x", "lib/pages/confirm-action.ts#confirmSubscription", [7]),
     ]);
     expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 404));
     expect(await snapshotRows()).toEqual(before);
@@ -110,7 +110,7 @@ describe("the recipient pages' forms, tampered with", () => {
 
   it("answers 404 to a reason posted before any opt-out, and stores no reason", async () => {
     const token = await signLinkToken({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", topic: "reminders", purpose: "unsubscribe" });
-    const answer = await postAction(`/u/${token}`, "lib/actions/unsubscribe.ts#saveOptOutReason", [token], { reason: "too_frequent", comment: "" });
+    const answer = await postAction(`/u/${token}`, "lib/pages/unsubscribe-actions.ts#saveOptOutReason", [token], { reason: "too_frequent", comment: "" });
     expect(answer.status).toBe(404);
     expect(await db().optOutFeedback.count({ where: { workspaceId: shop.workspace.id } })).toBe(0);
   });

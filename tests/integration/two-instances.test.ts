@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { verifyLedgerChain } from "@/lib/data/ledger";
-import { getContactPreferences } from "@/lib/data/preferences";
-import { createApiKey } from "@/lib/data/workspaces";
-import { mintLinks } from "@/lib/links";
+import { db } from "@/lib/platform/db";
+import { verifyLedgerChain } from "@/lib/consent/ledger-store";
+import { getContactPreferences } from "@/lib/consent/preference-store";
+import { createApiKey } from "@/lib/admin/api-key-store";
+import { mintLinks } from "@/lib/links/message-links";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
 import { CHANGES, createTestWorkspace } from "@/tests/helpers/fixtures";
 

@@ -1,10 +1,10 @@
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { changeSubscription } from "@/lib/data/preferences";
-import { findActiveSigningKey, rotateSigningKey, retireSigningKey } from "@/lib/data/signing-keys";
-import { createApiKey } from "@/lib/data/workspaces";
-import { signToken } from "@/lib/tokens";
+import { db } from "@/lib/platform/db";
+import { changeSubscription } from "@/lib/consent/preference-store";
+import { findActiveSigningKey, rotateSigningKey, retireSigningKey } from "@/lib/links/signing-key-store";
+import { createApiKey } from "@/lib/admin/api-key-store";
+import { signToken } from "@/lib/links/tokens";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
 import { CHANGES, createTestWorkspace } from "@/tests/helpers/fixtures";
 import { snapshotRows } from "@/tests/helpers/snapshot";

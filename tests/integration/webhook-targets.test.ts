@@ -1,9 +1,9 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { changeSubscription } from "@/lib/data/preferences";
-import { createWebhookEndpoint } from "@/lib/data/workspaces";
+import { db } from "@/lib/platform/db";
+import { changeSubscription } from "@/lib/consent/preference-store";
+import { createWebhookEndpoint } from "@/lib/webhooks/webhook-store";
 import { runWorkerOnce } from "@/lib/webhooks/worker";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 

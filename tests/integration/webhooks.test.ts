@@ -1,11 +1,12 @@
 import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { db, pool } from "@/lib/db";
-import { eraseContact } from "@/lib/data/gdpr";
-import { changeSubscription } from "@/lib/data/preferences";
-import { claimDueDeliveries, dispatchOutbox, listDeliveries, replayDelivery } from "@/lib/data/webhooks";
-import { createContact, createWebhookEndpoint, setWebhookEndpointEnabled } from "@/lib/data/workspaces";
+import { db, pool } from "@/lib/platform/db";
+import { eraseContact } from "@/lib/contacts/gdpr-store";
+import { changeSubscription } from "@/lib/consent/preference-store";
+import { claimDueDeliveries, dispatchOutbox, listDeliveries, replayDelivery } from "@/lib/webhooks/webhook-store";
+import { createWebhookEndpoint, setWebhookEndpointEnabled } from "@/lib/webhooks/webhook-store";
+import { createContact } from "@/lib/contacts/contact-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import { MAX_DELIVERY_ATTEMPTS } from "@/lib/webhooks/backoff";
 import { generateWebhookSecret, verifyWebhook } from "@/lib/webhooks/standard-webhooks";

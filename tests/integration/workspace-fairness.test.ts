@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyLedgerChain } from "@/lib/data/ledger";
+import { verifyLedgerChain } from "@/lib/consent/ledger-store";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
 import { seedOneClickWorkspace } from "@/tests/helpers/one-click-seed";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generateApiKey, hashApiKey } from "@/lib/api-keys";
+import { generateApiKey, hashApiKey } from "@/lib/admin/api-keys";
 
 describe("API keys", () => {
   it("carry a visible prefix and are stored only as a hash", () => {

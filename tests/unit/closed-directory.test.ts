@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { firstClosedDirectory } from "@/lib/database/embedded";
+import { firstClosedDirectory } from "@/lib/platform/database/embedded";
 
 // As root, the embedded PostgreSQL runs as the `postgres` OS user: start-up names the first folder on
 // the way to its binaries or data that this user may not enter, instead of crashing with EACCES.

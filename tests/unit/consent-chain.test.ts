@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
-import { canonicalJson, chainHash, chainInput, GENESIS_HASH, piiDigest, type ChainedEntry } from "@/lib/consent-chain";
+import { canonicalJson, chainHash, chainInput, GENESIS_HASH, piiDigest, type ChainedEntry } from "@/lib/consent/chain";
 
 const entry: ChainedEntry = {
   workspaceId: "7f1c2b1e-0000-4000-8000-000000000001",

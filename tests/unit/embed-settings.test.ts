@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { brandingSchema, brandVariables, embedOriginsSchema, readBranding, textOn } from "@/lib/schemas/embed";
+import { brandingSchema, brandVariables, embedOriginsSchema, readBranding, textOn } from "@/lib/pages/branding";
 
 describe("allowed embed origins", () => {
   it("accepts https origins and http://localhost, normalised", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseEnv } from "@/lib/env";
+import { ConfigError, parseEnv } from "@/lib/platform/env";
 
 describe("parseEnv", () => {
   it("defaults to port 3000, the embedded database and demo mode", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CATALOGUES, LOCALES, localizedText, matchLocale, resolveLocale, translator } from "@/lib/i18n";
+import { CATALOGUES, LOCALES, localizedText, matchLocale, resolveLocale, translator } from "@/lib/platform/i18n";
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isDatabaseUnavailable, WaitTimeoutError } from "@/lib/db-errors";
-import { keyedLimiter } from "@/lib/keyed-limiter";
+import { isDatabaseUnavailable, WaitTimeoutError } from "@/lib/platform/db-errors";
+import { keyedLimiter } from "@/lib/platform/keyed-limiter";
 
 /** A promise and what resolves it: a call that runs until the test lets it finish. */
 function gate() {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { ChannelState, ContactPreferences } from "@/lib/data/preferences";
-import { alternativeChanges, alternativesFor, channelFormChanges, pauseEnd, stopAllChanges } from "@/lib/preference-changes";
-import { DEFAULT_BRANDING } from "@/lib/schemas/embed";
-import type { ChannelPreferencesInput } from "@/lib/schemas/preferences";
+import type { ChannelState, ContactPreferences } from "@/lib/consent/preference-store";
+import { alternativeChanges, alternativesFor, channelFormChanges, pauseEnd, stopAllChanges } from "@/lib/pages/preference-changes";
+import { DEFAULT_BRANDING } from "@/lib/pages/branding";
+import type { ChannelPreferencesInput } from "@/lib/pages/preferences-schema";
 
 const topic = (key: string, status: "subscribed" | "unsubscribed" | "pending", version = 1) => ({
   id: key,

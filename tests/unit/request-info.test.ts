@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { forwardedClientAddress } from "@/lib/request-info";
+import { forwardedClientAddress } from "@/lib/platform/request-info";
 
 describe("the client's address", () => {
   it("is the socket's with no trusted proxy, whatever X-Forwarded-For says", () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { InvalidTokenError, signToken, verifyToken, type SigningKeyMaterial, type TokenPurpose } from "@/lib/tokens";
+import { InvalidTokenError, signToken, verifyToken, type SigningKeyMaterial, type TokenPurpose } from "@/lib/links/tokens";
 
 const WORKSPACE = "0b6f3a9e-1d2c-4e5f-8a7b-9c0d1e2f3a4b";
 const OTHER_WORKSPACE = "7c1d2e3f-4a5b-4c6d-9e8f-0a1b2c3d4e5f";

@@ -1,6 +1,6 @@
 import Link from "next/link";
-import { signOutAction } from "@/lib/actions/sign-in";
-import { requireMember } from "@/lib/auth";
+import { signOutAction } from "@/lib/admin/sign-in-actions";
+import { requireMember } from "@/lib/admin/auth";
 
 export const dynamic = "force-dynamic";
 

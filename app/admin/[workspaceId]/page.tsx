@@ -1,9 +1,9 @@
 import { BreakdownTable } from "@/components/admin/breakdown-table";
 import { OptOutChart } from "@/components/admin/opt-out-chart";
-import { requireMember } from "@/lib/auth";
-import { countContacts, lastDays, listFeedback, optOutBreakdowns, optOutsOverTime, reasonBreakdown, type Bucket, type Split } from "@/lib/data/analytics";
-import { linkVisitStats } from "@/lib/data/visits";
-import { OPT_OUT_REASONS } from "@/lib/schemas/opt-out-reason";
+import { requireMember } from "@/lib/admin/auth";
+import { countContacts, lastDays, listFeedback, optOutBreakdowns, optOutsOverTime, reasonBreakdown, type Bucket, type Split } from "@/lib/admin/analytics-store";
+import { linkVisitStats } from "@/lib/links/visit-store";
+import { OPT_OUT_REASONS } from "@/lib/pages/opt-out-reason-schema";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Card, PageShell, PrimaryButton, SecondaryButton } from "@/components/ui/card";
-import { requestSignIn, signInWithProvider } from "@/lib/actions/sign-in";
-import { oauthProviders } from "@/lib/auth";
+import { requestSignIn, signInWithProvider } from "@/lib/admin/sign-in-actions";
+import { oauthProviders } from "@/lib/admin/auth";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Sign in", robots: { index: false } };

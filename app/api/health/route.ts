@@ -1,4 +1,4 @@
-import { isDatabaseUp } from "@/lib/data/health";
+import { isDatabaseUp } from "@/lib/platform/health-store";
 
 export const dynamic = "force-dynamic";
 

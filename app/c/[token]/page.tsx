@@ -3,9 +3,9 @@ import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { BrandFrame } from "@/components/ui/brand-frame";
 import { Card, PrimaryButton } from "@/components/ui/card";
-import { confirmSubscription } from "@/lib/actions/confirm";
-import { translator } from "@/lib/i18n";
-import { loadConfirmation } from "@/lib/optin";
+import { confirmSubscription } from "@/lib/pages/confirm-action";
+import { translator } from "@/lib/platform/i18n";
+import { loadConfirmation } from "@/lib/pages/confirmation-page";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Confirm", robots: { index: false, follow: false }, referrer: "same-origin" };

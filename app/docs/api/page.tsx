@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { openApiDocument } from "@/lib/api/openapi";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "API reference" };

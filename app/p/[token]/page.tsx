@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { PreferencesView } from "@/components/preferences/preferences-view";
 import { BrandFrame } from "@/components/ui/brand-frame";
-import { loadPreferencesPage, type PreferencesPageProps } from "@/lib/preferences-page";
+import { loadPreferencesPage, type PreferencesPageProps } from "@/lib/pages/preferences-page";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Preferences", robots: { index: false, follow: false }, referrer: "same-origin" };

@@ -1,5 +1,5 @@
-import { findShortLink } from "@/lib/data/links";
-import { preferencesPagePath, signLinkToken, unsubscribePagePath } from "@/lib/links";
+import { findShortLink } from "@/lib/links/short-link-store";
+import { preferencesPagePath, signLinkToken, unsubscribePagePath } from "@/lib/links/message-links";
 
 export const dynamic = "force-dynamic";
 

@@ -5,10 +5,10 @@ import { BrandFrame } from "@/components/ui/brand-frame";
 import { Card, PrimaryButton, SecondaryButton } from "@/components/ui/card";
 import { ReasonSurvey } from "@/components/feedback/reason-survey";
 import { FreshLinkOffer } from "@/components/unsubscribe/fresh-link-offer";
-import { confirmUnsubscribe, saveOptOutReason, undoUnsubscribe } from "@/lib/actions/unsubscribe";
-import { translator } from "@/lib/i18n";
-import { reasonSurveyLabels } from "@/lib/reason-labels";
-import { loadUnsubscribeView } from "@/lib/unsubscribe";
+import { confirmUnsubscribe, saveOptOutReason, undoUnsubscribe } from "@/lib/pages/unsubscribe-actions";
+import { translator } from "@/lib/platform/i18n";
+import { reasonSurveyLabels } from "@/lib/pages/reason-labels";
+import { loadUnsubscribeView } from "@/lib/pages/unsubscribe-page";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { robots: { index: false, follow: false }, referrer: "same-origin" };

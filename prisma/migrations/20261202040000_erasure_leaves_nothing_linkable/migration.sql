@@ -6,7 +6,7 @@ ALTER TABLE "outbox_events" ADD COLUMN "erased_email" TEXT;
 ALTER TABLE "webhook_deliveries" ADD COLUMN "email" TEXT;
 
 -- Suppression hashes and contacts' address hashes were HMAC(SUPPRESSION_KEY, channel:address), equal in
--- every workspace. They become SHA-256(workspace id:that HMAC), as lib/suppression.ts now computes
+-- every workspace. They become SHA-256(workspace id:that HMAC), as lib/contacts/suppression.ts now computes
 -- them: each stored hash is rebound here, without the key, and keeps matching the same address.
 UPDATE "suppressions" SET "address_hash" = encode(sha256(convert_to("workspace_id"::text || ':' || "address_hash", 'UTF8')), 'hex');
 UPDATE "contacts" SET

@@ -30,7 +30,7 @@ CREATE INDEX "short_links_expires_at_idx" ON "short_links"("expires_at");
 -- CreateIndex
 CREATE INDEX "link_visits_created_at_idx" ON "link_visits"("created_at");
 
--- The lanes the delivery claim walks (lib/data/webhooks.ts, claimDueDeliveries): one per endpoint, and
+-- The lanes the delivery claim walks (lib/webhooks/webhook-store.ts, claimDueDeliveries): one per endpoint, and
 -- one per workspace for its Resend sync (endpoint_id is NULL there). Not expressible in schema.prisma.
 CREATE INDEX "webhook_deliveries_lane_idx" ON "webhook_deliveries"((COALESCE("endpoint_id", "workspace_id")), "next_attempt_at", "created_at") WHERE "status" = 'pending';
 

@@ -1,13 +1,13 @@
 BEGIN;
 
--- A contact's creation entry lists the defaults it received (lib/data/consent-defaults.ts): at most one a
+-- A contact's creation entry lists the defaults it received (lib/consent/defaults-store.ts): at most one a
 -- contact, found by this index wherever a default is checked.
 CREATE UNIQUE INDEX "consent_events_creation_entry_key" ON "consent_events"("workspace_id", "contact_id") WHERE "details" ? 'defaults';
 
 -- Writes the missing creation entries of a workspace's contacts: each live contact that a default holds
 -- for (since before it was created) and that has no creation entry gets one, flagged "backfilled", with
 -- source 'admin' (the operator wrote it, not the person). The entries are chained exactly as
--- appendConsentEvent chains them: the canonical JSON of lib/consent-chain.ts is spelled out below for
+-- appendConsentEvent chains them: the canonical JSON of lib/consent/chain.ts is spelled out below for
 -- this one shape of entry (keys sorted, no personal data, so the digest is that of [null,null]), and
 -- verifyLedgerChain checks it like any other entry. Existing contacts get theirs below; seeds that write
 -- contacts with plain SQL (benchmarks, load tests) call it after them.

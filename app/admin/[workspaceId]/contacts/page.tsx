@@ -1,6 +1,6 @@
 import Link from "next/link";
-import { requireMember } from "@/lib/auth";
-import { searchContacts } from "@/lib/data/admin";
+import { requireMember } from "@/lib/admin/auth";
+import { searchContacts } from "@/lib/contacts/contact-store";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
-import { requireMember } from "@/lib/auth";
-import { optOutsWithReasons } from "@/lib/data/analytics";
+import { requireMember } from "@/lib/admin/auth";
+import { optOutsWithReasons } from "@/lib/admin/analytics-store";
 
 export const dynamic = "force-dynamic";
 

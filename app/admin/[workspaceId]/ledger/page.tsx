@@ -1,6 +1,6 @@
 import Link from "next/link";
-import { requireMember } from "@/lib/auth";
-import { verifyLedgerChain } from "@/lib/data/ledger";
+import { requireMember } from "@/lib/admin/auth";
+import { verifyLedgerChain } from "@/lib/consent/ledger-store";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { SecretOnceForm } from "@/components/admin/secret-once-form";
 import { TopicFields } from "@/components/admin/topic-fields";
 import { BrandingFields } from "@/components/admin/branding-preview";
-import { requireMember } from "@/lib/auth";
+import { requireMember } from "@/lib/admin/auth";
 import {
   createApiKeyAction,
   createWebhookAction,
@@ -17,12 +17,16 @@ import {
   rotateSigningKeyAction,
   saveEmbedSettingsAction,
   saveIntegrationsAction,
-} from "@/lib/actions/admin";
-import { CHANNELS } from "@/lib/channels";
-import { getEnabledChannels, listApiKeys, listSigningKeys, listTopics } from "@/lib/data/admin";
-import { listDeliveries } from "@/lib/data/webhooks";
-import { getEmbedSettings, getIntegrationStatus, listWebhookEndpoints } from "@/lib/data/workspaces";
-import { env } from "@/lib/env";
+} from "@/lib/admin/admin-actions";
+import { CHANNELS } from "@/lib/consent/channels";
+import { listSigningKeys } from "@/lib/links/signing-key-store";
+import { listApiKeys } from "@/lib/admin/api-key-store";
+import { getEnabledChannels } from "@/lib/admin/workspace-store";
+import { listTopics } from "@/lib/admin/topic-store";
+import { listDeliveries } from "@/lib/webhooks/webhook-store";
+import { getEmbedSettings, getIntegrationStatus } from "@/lib/admin/workspace-store";
+import { listWebhookEndpoints } from "@/lib/webhooks/webhook-store";
+import { env } from "@/lib/platform/env";
 import { DeliveryStatus } from "@/lib/generated/prisma/enums";
 import { MAX_DELIVERY_ATTEMPTS } from "@/lib/webhooks/backoff";
 

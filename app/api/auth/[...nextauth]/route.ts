@@ -1,9 +1,9 @@
 import { NextRequest } from "next/server";
 import { errorResponse } from "@/lib/api/respond";
-import { checkSignInRequest, handlers } from "@/lib/auth";
-import { env } from "@/lib/env";
-import { BODY_LIMITS, readBodyText } from "@/lib/request-body";
-import { clientIp } from "@/lib/request-info";
+import { checkSignInRequest, handlers } from "@/lib/admin/auth";
+import { env } from "@/lib/platform/env";
+import { BODY_LIMITS, readBodyText } from "@/lib/platform/request-body";
+import { clientIp } from "@/lib/platform/request-info";
 
 export const { GET } = handlers;
 

@@ -1,10 +1,10 @@
 import { apiError, errorResponse, parseJsonObject, validationError } from "@/lib/api/respond";
-import { env } from "@/lib/env";
-import { verifyLinkToken } from "@/lib/links";
-import { BODY_LIMITS, readBodyText } from "@/lib/request-body";
-import { inboundEmailSchema } from "@/lib/schemas/inbound-email";
-import { InvalidTokenError } from "@/lib/tokens";
-import { unsubscribeByLink } from "@/lib/unsubscribe";
+import { env } from "@/lib/platform/env";
+import { verifyLinkToken } from "@/lib/links/message-links";
+import { BODY_LIMITS, readBodyText } from "@/lib/platform/request-body";
+import { inboundEmailSchema } from "@/lib/inbound/inbound-email-schema";
+import { InvalidTokenError } from "@/lib/links/tokens";
+import { unsubscribeByLink } from "@/lib/links/unsubscribe";
 import { verifyWebhook } from "@/lib/webhooks/standard-webhooks";
 
 export const dynamic = "force-dynamic";

@@ -1,11 +1,11 @@
-import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "@/lib/db-errors";
-import { isAlreadyUnsubscribed, unsubscribeByLink } from "@/lib/unsubscribe";
-import { unsubscribePagePath, verifyLinkToken } from "@/lib/links";
-import { memoryRateLimiter } from "@/lib/rate-limit-memory";
-import { BODY_LIMITS, BodyTooLargeError, readBodyBytes } from "@/lib/request-body";
-import { clientIp, userAgent } from "@/lib/request-info";
-import { InvalidTokenError } from "@/lib/tokens";
-import { UserFacingError } from "@/lib/errors";
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "@/lib/platform/db-errors";
+import { isAlreadyUnsubscribed, unsubscribeByLink } from "@/lib/links/unsubscribe";
+import { unsubscribePagePath, verifyLinkToken } from "@/lib/links/message-links";
+import { memoryRateLimiter } from "@/lib/platform/memory-rate-limiter";
+import { BODY_LIMITS, BodyTooLargeError, readBodyBytes } from "@/lib/platform/request-body";
+import { clientIp, userAgent } from "@/lib/platform/request-info";
+import { InvalidTokenError } from "@/lib/links/tokens";
+import { UserFacingError } from "@/lib/platform/errors";
 
 export const dynamic = "force-dynamic";
 

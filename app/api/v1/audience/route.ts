@@ -1,5 +1,5 @@
 import { streamRoute } from "@/lib/api/row-stream";
-import { audienceQuery } from "@/lib/data/sendability";
+import { audienceQuery } from "@/lib/contacts/sendability-store";
 
 export const dynamic = "force-dynamic";
 

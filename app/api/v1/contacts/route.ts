@@ -1,10 +1,10 @@
-import { apiEvidence } from "@/lib/api/evidence";
+import { apiEvidence } from "@/lib/consent/evidence";
 import { preferencesDocument } from "@/lib/api/preferences-document";
-import { apiRoute, jsonRoute } from "@/lib/api/json-route";
+import { apiRoute, jsonRoute } from "@/lib/api/api-route";
 import { noStoreJson } from "@/lib/api/respond";
-import { findContactById, listContacts, upsertContact } from "@/lib/data/contacts";
-import { getContactPreferences } from "@/lib/data/preferences";
-import { contactListQuerySchema, contactUpsertSchema } from "@/lib/schemas/contacts";
+import { findContactById, listContacts, upsertContact } from "@/lib/contacts/contact-store";
+import { getContactPreferences } from "@/lib/consent/preference-store";
+import { contactListQuerySchema, contactUpsertSchema } from "@/lib/api/schemas/contacts";
 
 export const dynamic = "force-dynamic";
 

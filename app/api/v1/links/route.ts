@@ -1,7 +1,7 @@
-import { jsonRoute } from "@/lib/api/json-route";
+import { jsonRoute } from "@/lib/api/api-route";
 import { noStoreJson } from "@/lib/api/respond";
-import { mintLinks } from "@/lib/links";
-import { linkRequestSchema } from "@/lib/schemas/links";
+import { mintLinks } from "@/lib/links/message-links";
+import { linkRequestSchema } from "@/lib/api/schemas/links";
 
 export const dynamic = "force-dynamic";
 

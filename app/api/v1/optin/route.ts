@@ -1,7 +1,7 @@
-import { jsonRoute } from "@/lib/api/json-route";
+import { jsonRoute } from "@/lib/api/api-route";
 import { noStoreJson } from "@/lib/api/respond";
-import { startDoubleOptIn } from "@/lib/optin";
-import { optinRequestSchema } from "@/lib/schemas/optin";
+import { startDoubleOptIn } from "@/lib/consent/double-opt-in";
+import { optinRequestSchema } from "@/lib/api/schemas/optin";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
-import { jsonRoute } from "@/lib/api/json-route";
+import { jsonRoute } from "@/lib/api/api-route";
 import { noStoreJson } from "@/lib/api/respond";
-import { checkSendability } from "@/lib/data/sendability";
-import { sendabilityRequestSchema } from "@/lib/schemas/sendability";
+import { checkSendability } from "@/lib/contacts/sendability-store";
+import { sendabilityRequestSchema } from "@/lib/api/schemas/sendability";
 
 export const dynamic = "force-dynamic";
 

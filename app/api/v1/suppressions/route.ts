@@ -1,5 +1,5 @@
 import { streamRoute } from "@/lib/api/row-stream";
-import { suppressionsQuery } from "@/lib/data/sendability";
+import { suppressionsQuery } from "@/lib/contacts/sendability-store";
 
 export const dynamic = "force-dynamic";
 

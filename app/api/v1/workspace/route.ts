@@ -1,7 +1,7 @@
-import { apiRoute, jsonRoute } from "@/lib/api/json-route";
+import { apiRoute, jsonRoute } from "@/lib/api/api-route";
 import { noStoreJson } from "@/lib/api/respond";
-import { getEmbedSettings, updateEmbedSettings } from "@/lib/data/workspaces";
-import { embedSettingsSchema } from "@/lib/schemas/embed";
+import { getEmbedSettings, updateEmbedSettings } from "@/lib/admin/workspace-store";
+import { embedSettingsSchema } from "@/lib/pages/branding";
 
 export const dynamic = "force-dynamic";
 

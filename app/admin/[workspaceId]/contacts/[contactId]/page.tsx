@@ -1,7 +1,7 @@
 import { notFound } from "next/navigation";
-import { requireMember } from "@/lib/auth";
-import { contactTimeline, findContact } from "@/lib/data/admin";
-import { getContactPreferences } from "@/lib/data/preferences";
+import { requireMember } from "@/lib/admin/auth";
+import { contactTimeline, findContact } from "@/lib/contacts/contact-store";
+import { getContactPreferences } from "@/lib/consent/preference-store";
 
 export const dynamic = "force-dynamic";
 

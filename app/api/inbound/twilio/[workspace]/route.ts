@@ -1,11 +1,11 @@
 import { apiError, errorResponse } from "@/lib/api/respond";
-import { findInboundSettings } from "@/lib/data/inbound";
-import { env } from "@/lib/env";
+import { findInboundSettings } from "@/lib/inbound/inbound-store";
+import { env } from "@/lib/platform/env";
 import { answerInboundMessage } from "@/lib/inbound/answer";
-import { escapeMarkup } from "@/lib/markup";
+import { escapeMarkup } from "@/lib/platform/markup";
 import { isValidTwilioSignature } from "@/lib/inbound/twilio-signature";
-import { isStorableText } from "@/lib/schemas/api-fields";
-import { BODY_LIMITS, readBodyText } from "@/lib/request-body";
+import { isStorableText } from "@/lib/platform/storable-text";
+import { BODY_LIMITS, readBodyText } from "@/lib/platform/request-body";
 
 export const dynamic = "force-dynamic";
 

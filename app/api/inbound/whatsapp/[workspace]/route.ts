@@ -1,11 +1,11 @@
 import { apiError, errorResponse, parseJsonObject, validationError } from "@/lib/api/respond";
-import { findInboundSettings, type InboundSettings } from "@/lib/data/inbound";
-import { env } from "@/lib/env";
+import { findInboundSettings, type InboundSettings } from "@/lib/inbound/inbound-store";
+import { env } from "@/lib/platform/env";
 import { answerInboundMessage } from "@/lib/inbound/answer";
 import { isValidMetaSignature } from "@/lib/inbound/meta-signature";
-import { BODY_LIMITS, readBodyText } from "@/lib/request-body";
-import { safeEqualText } from "@/lib/safe-equal";
-import { messageWords, whatsappWebhookSchema } from "@/lib/schemas/whatsapp";
+import { BODY_LIMITS, readBodyText } from "@/lib/platform/request-body";
+import { safeEqualText } from "@/lib/platform/safe-equal";
+import { messageWords, whatsappWebhookSchema } from "@/lib/inbound/whatsapp-schema";
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,9 @@
 import { contactNotFound, contactRoute } from "@/lib/api/contact-route";
 import { preferencesDocument } from "@/lib/api/preferences-document";
 import { noStoreJson } from "@/lib/api/respond";
-import { findContactById } from "@/lib/data/contacts";
-import { eraseContact } from "@/lib/data/gdpr";
-import { getContactPreferences } from "@/lib/data/preferences";
+import { findContactById } from "@/lib/contacts/contact-store";
+import { eraseContact } from "@/lib/contacts/gdpr-store";
+import { getContactPreferences } from "@/lib/consent/preference-store";
 
 export const dynamic = "force-dynamic";
 

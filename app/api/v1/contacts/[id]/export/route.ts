@@ -1,5 +1,5 @@
 import { contactNotFound, contactRoute } from "@/lib/api/contact-route";
-import { exportContact } from "@/lib/data/gdpr";
+import { exportContact } from "@/lib/contacts/gdpr-store";
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,9 @@
 import { contactNotFound, contactRoute } from "@/lib/api/contact-route";
-import { apiEvidence } from "@/lib/api/evidence";
+import { apiEvidence } from "@/lib/consent/evidence";
 import { preferencesDocument } from "@/lib/api/preferences-document";
 import { noStoreJson, readJsonObject } from "@/lib/api/respond";
-import { applyPreferenceChanges, getContactPreferences, type PreferenceChange } from "@/lib/data/preferences";
-import { preferencesPatchSchema, type PreferencesPatch } from "@/lib/schemas/preferences-api";
+import { applyPreferenceChanges, getContactPreferences, type PreferenceChange } from "@/lib/consent/preference-store";
+import { preferencesPatchSchema, type PreferencesPatch } from "@/lib/api/schemas/preferences";
 
 export const dynamic = "force-dynamic";
 

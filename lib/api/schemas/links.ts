@@ -1,0 +1,10 @@
+import { z } from "zod";
+import { isStorableText, STORABLE_TEXT } from "@/lib/platform/storable-text";
+import { channelSchema, topicKeySchema } from "@/lib/consent/channels";
+
+export const linkRequestSchema = z.strictObject({
+  contactId: z.uuid({ error: "must be a contact id (a UUID)" }),
+  channel: channelSchema,
+  topic: topicKeySchema.optional(),
+  messageId: z.string().trim().min(1).max(200).refine(isStorableText, STORABLE_TEXT).optional(),
+});

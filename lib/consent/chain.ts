@@ -1,0 +1,58 @@
+import { sha256Hex } from "@/lib/platform/sha256";
+
+// The per-workspace hash chain over the consent ledger. Each entry's hash covers the previous entry's
+// hash and the entry itself, so changing, removing or reordering any entry breaks every hash after it.
+// Personal fields (IP, user agent) enter only through their digest, so an erasure can blank them and
+// the chain still verifies.
+
+export const GENESIS_HASH = "0".repeat(64);
+
+/** An entry as the chain covers it; its place (seq) and the previous hash are given beside it. */
+export type ChainedEntry = {
+  workspaceId: string;
+  contactId: string;
+  channel: string | null;
+  topicId: string | null;
+  action: string;
+  source: string;
+  previousStatus: string | null;
+  newStatus: string | null;
+  piiDigest: string;
+  messageId: string | null;
+  tokenId: string | null;
+  wordingHash: string | null;
+  locale: string | null;
+  details: unknown;
+  createdAt: Date;
+};
+
+/** JSON with object keys sorted at every depth, so the same entry always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "bigint") return JSON.stringify(value.toString());
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function piiDigest(ip: string | null | undefined, userAgent: string | null | undefined): string {
+  return sha256Hex(canonicalJson([ip ?? null, userAgent ?? null]));
+}
+
+/**
+ * hash = SHA-256(prev_hash + "\n" + seq + "\n" + canonical entry). The database computes the same
+ * (lib/consent/ledger-store.ts) while it appends, so that the chain head is locked for one statement only.
+ */
+export function chainHash(prevHash: string, seq: bigint, entry: ChainedEntry): string {
+  return sha256Hex(chainInput(prevHash, seq, canonicalJson(entry)));
+}
+
+export function chainInput(prevHash: string, seq: bigint, canonicalEntry: string): string {
+  return `${prevHash}\n${seq}\n${canonicalEntry}`;
+}

@@ -1,0 +1,113 @@
+import "server-only";
+import { pool, type SqlClient } from "@/lib/platform/db";
+import { ledgerTransaction } from "@/lib/consent/ledger-store";
+import { applyPreferenceChangesToContactsWith } from "@/lib/consent/preference-store";
+import { changeSuppression } from "@/lib/contacts/suppression-store";
+import type { Channel } from "@/lib/generated/prisma/enums";
+import type { KeywordIntent } from "@/lib/inbound/keywords";
+import { sha256Hex } from "@/lib/platform/sha256";
+import { suppressionHash, suppressionHashIfKeyed } from "@/lib/contacts/suppression";
+import { isUuid } from "@/lib/platform/uuid";
+
+export type InboundChannel = "sms" | "whatsapp";
+
+export type InboundSettings = {
+  id: string;
+  name: string;
+  defaultLocale: string;
+  twilioAuthToken: string | null;
+  whatsappAppSecret: string | null;
+  whatsappVerifyToken: string | null;
+  whatsappAccessToken: string | null;
+  whatsappPhoneNumberId: string | null;
+  enabledChannels: Channel[];
+};
+
+/** The workspace an inbound webhook URL names, with the secrets its signature is checked with; null if none. */
+export async function findInboundSettings(workspaceId: string): Promise<InboundSettings | null> {
+  if (!isUuid(workspaceId)) return null;
+  const { rows } = await pool().query<InboundSettings>(
+    `SELECT id, name, default_locale AS "defaultLocale", twilio_auth_token AS "twilioAuthToken",
+            whatsapp_app_secret AS "whatsappAppSecret", whatsapp_verify_token AS "whatsappVerifyToken",
+            whatsapp_access_token AS "whatsappAccessToken", whatsapp_phone_number_id AS "whatsappPhoneNumberId",
+            enabled_channels::text[] AS "enabledChannels"
+     FROM workspaces WHERE id = $1`,
+    [workspaceId],
+  );
+  return rows[0] ?? null;
+}
+
+/** A processed message id is kept this long: Twilio and Meta retry a webhook for far less (Meta up to 7 days). */
+const PROCESSED_MESSAGE_RETENTION = "30 days";
+
+type ContactAtAddress = { id: string; locale: string | null; direct: boolean };
+
+/**
+ * Every contact reachable at the address on the channel, locked in id order (so that two keywords from
+ * one number queue up instead of deadlocking). For WhatsApp that is the WhatsApp id, or the phone number
+ * it is (a WhatsApp id is the number's digits); `direct` marks a match on the channel's own address.
+ */
+async function lockContactsAt(client: SqlClient, workspaceId: string, channel: InboundChannel, address: string): Promise<ContactAtAddress[]> {
+  const { rows } = await client.query<ContactAtAddress>(
+    channel === "sms"
+      ? "SELECT id, locale, true AS direct FROM contacts WHERE workspace_id = $1 AND phone = $2 AND erased_at IS NULL ORDER BY id FOR UPDATE"
+      : `SELECT id, locale, whatsapp_id IS NOT DISTINCT FROM $2 AS direct FROM contacts
+         WHERE workspace_id = $1 AND erased_at IS NULL AND (whatsapp_id = $2 OR phone = '+' || $2) ORDER BY id FOR UPDATE`,
+    [workspaceId, address],
+  );
+  return rows;
+}
+
+export type KeywordOutcome = { replayed: true } | { replayed: false; contactLocale: string | null };
+
+/**
+ * Acts on a keyword texted from `address` (E.164 for SMS, the WhatsApp id for WhatsApp), on that channel
+ * only, once per message id: a replayed webhook (the same MessageSid or WhatsApp message id) finds its id
+ * taken and changes nothing. An opt-out switches the channel off for every contact at that number, each
+ * with the message as evidence in the ledger, and keeps the number itself suppressed (keyed hash) on that
+ * channel, so a contact who gets the number later, by import or a changed phone, is not sendable either.
+ * An opt-in lifts only that keyword's suppression (never an erasure's), recorded in the suppression
+ * history, and switches the channel back on for every contact at the number. On a channel the workspace
+ * has switched off only the suppression changes.
+ */
+export async function applyKeyword(
+  settings: InboundSettings,
+  channel: InboundChannel,
+  address: string,
+  intent: KeywordIntent,
+  message: { text: string; messageId: string | null },
+): Promise<KeywordOutcome> {
+  // Through the workspace's ledger queue: a burst of STOPs waits without holding connections others need.
+  return ledgerTransaction(settings.id, async (client) => {
+    if (message.messageId) {
+      const claimed = await client.query("INSERT INTO inbound_messages (workspace_id, channel, message_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [settings.id, channel, message.messageId]);
+      if (claimed.rowCount === 0) return { replayed: true };
+    }
+    const contacts = await lockContactsAt(client, settings.id, channel, address);
+    const contactLocale = (contacts.find((c) => c.direct && c.locale) ?? contacts.find((c) => c.locale))?.locale ?? null;
+    if (intent === "help") return { replayed: false, contactLocale };
+
+    const wordingHash = sha256Hex(message.text);
+    // Without SUPPRESSION_KEY the contacts' switches still change; only a number no contact has needs the key.
+    const addressHash = contacts.length > 0 ? suppressionHashIfKeyed(settings.id, channel, address) : suppressionHash(settings.id, channel, address);
+    if (addressHash) {
+      const action = intent === "opt_out" ? "suppress" : "lift";
+      await changeSuppression(client, { workspaceId: settings.id, channel, addressHash, action, reason: `${channel}_keyword`, messageId: message.messageId, wordingHash });
+    }
+    if (contacts.length > 0 && settings.enabledChannels.includes(channel)) {
+      await applyPreferenceChangesToContactsWith(
+        client,
+        settings.id,
+        contacts.map((c) => c.id),
+        [{ kind: "subscription", channel, status: intent === "opt_out" ? "unsubscribed" : "subscribed" }],
+        { source: channel === "sms" ? "sms_keyword" : "whatsapp_keyword", messageId: message.messageId, wordingHash },
+      );
+    }
+    return { replayed: false, contactLocale };
+  });
+}
+
+/** Housekeeping: message ids older than the retention go (a webhook that old is no longer retried). */
+export async function purgeProcessedInboundMessages(): Promise<void> {
+  await pool().query(`DELETE FROM inbound_messages WHERE received_at < now() - interval '${PROCESSED_MESSAGE_RETENTION}'`);
+}

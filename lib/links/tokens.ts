@@ -1,0 +1,154 @@
+import { randomBytes } from "node:crypto";
+import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { z } from "zod";
+import { CHANNELS } from "@/lib/consent/channels";
+import { isDatabaseUnavailable } from "@/lib/platform/db-errors";
+import { isStorableText, STORABLE_TEXT } from "@/lib/platform/storable-text";
+import type { Channel } from "@/lib/generated/prisma/enums";
+
+// Signed links: compact JWS, HS256 only, signed with the workspace's active key, its key id in the
+// header. A token names a purpose, an audience (the workspace), an opaque contact id and a scope, and
+// never an address or a name: a link is readable by whoever holds it.
+
+export const TOKEN_PURPOSES = ["unsubscribe", "preferences", "confirm"] as const;
+export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
+
+const DAY = 24 * 60 * 60;
+/** People click old mail: unsubscribe links outlive a year. Links that can add consent expire sooner. */
+export const TOKEN_LIFETIME_SECONDS: Record<TokenPurpose, number> = {
+  unsubscribe: 400 * DAY,
+  preferences: 90 * DAY,
+  confirm: 7 * DAY,
+};
+
+/**
+ * Until when what a link leads to may add consent (an Undo, a preference page): a preference link's
+ * lifetime after the message was sent, counted from the link's issue time, never from a visit. An
+ * unsubscribe link keeps opting out for its whole life; holding an old email does not turn consent on.
+ */
+export function addsConsentUntil(claims: Pick<LinkClaims, "issuedAt">): Date {
+  return new Date(claims.issuedAt.getTime() + TOKEN_LIFETIME_SECONDS.preferences * 1000);
+}
+
+const ALGORITHM = "HS256";
+
+export type LinkClaims = {
+  workspaceId: string;
+  contactId: string;
+  purpose: TokenPurpose;
+  channel: Channel;
+  /** A topic's key; absent for a whole-channel scope. */
+  topic?: string;
+  messageId?: string;
+  tokenId: string;
+  issuedAt: Date;
+  expiresAt: Date;
+};
+
+export type SigningKeyMaterial = { kid: string; workspaceId: string; secret: Uint8Array; status: "active" | "verify_only" | "retired" };
+
+/** Finds a key by its id; the caller decides how (a cache, the database, a test's map). */
+export type KeyResolver = (kid: string) => Promise<SigningKeyMaterial | null>;
+
+export type InvalidTokenReason = "malformed" | "unknown_key" | "retired_key" | "signature" | "expired" | "audience" | "purpose" | "claims";
+
+/** Every bad link is answered alike; the reason is for tests and logs only. */
+export class InvalidTokenError extends Error {
+  constructor(readonly reason: InvalidTokenReason) {
+    super(`invalid token: ${reason}`);
+    this.name = "InvalidTokenError";
+  }
+}
+
+const payloadSchema = z.object({
+  aud: z.uuid(),
+  sub: z.uuid(),
+  pur: z.enum(TOKEN_PURPOSES),
+  ch: z.enum(CHANNELS),
+  // As minted: a topic key, and a message id the API accepted (even a well-signed token is checked).
+  tp: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/).optional(),
+  mid: z.string().min(1).max(200).refine(isStorableText, STORABLE_TEXT).optional(),
+  jti: z.string().min(8).max(64),
+  iat: z.number().int(),
+  exp: z.number().int(),
+});
+
+export function newTokenId(): string {
+  return randomBytes(12).toString("base64url");
+}
+
+export type TokenRequest = Omit<LinkClaims, "tokenId" | "issuedAt" | "expiresAt"> & { tokenId?: string; now?: Date };
+
+export async function signToken(request: TokenRequest, key: SigningKeyMaterial): Promise<string> {
+  if (key.status !== "active") throw new Error(`signing key ${key.kid} is not active`);
+  if (key.workspaceId !== request.workspaceId) throw new Error("signing key belongs to another workspace");
+  const issuedAt = Math.floor((request.now ?? new Date()).getTime() / 1000);
+  return new SignJWT({
+    pur: request.purpose,
+    ch: request.channel,
+    ...(request.topic ? { tp: request.topic } : {}),
+    ...(request.messageId ? { mid: request.messageId } : {}),
+  })
+    .setProtectedHeader({ alg: ALGORITHM, kid: key.kid })
+    .setAudience(request.workspaceId)
+    .setSubject(request.contactId)
+    .setJti(request.tokenId ?? newTokenId())
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + TOKEN_LIFETIME_SECONDS[request.purpose])
+    .sign(key.secret);
+}
+
+const COMPACT_JWS = /^[A-Za-z0-9_-]{10,2000}\.[A-Za-z0-9_-]{10,2000}\.[A-Za-z0-9_-]{20,200}$/;
+
+/**
+ * Verifies a token for the given purposes: shape, key, signature (HS256 only), expiry, audience (the
+ * key's own workspace) and claims. Throws InvalidTokenError; never touches anything but the key.
+ */
+export async function verifyToken(
+  token: string,
+  resolveKey: KeyResolver,
+  options: { purposes: readonly TokenPurpose[]; now?: Date },
+): Promise<LinkClaims> {
+  if (typeof token !== "string" || !COMPACT_JWS.test(token)) throw new InvalidTokenError("malformed");
+  let key: SigningKeyMaterial | null = null;
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(
+      token,
+      async (header) => {
+        if (header.alg !== ALGORITHM || typeof header.kid !== "string" || header.kid.length > 64) {
+          throw new InvalidTokenError("malformed");
+        }
+        key = await resolveKey(header.kid);
+        if (!key) throw new InvalidTokenError("unknown_key");
+        if (key.status === "retired") throw new InvalidTokenError("retired_key");
+        return key.secret;
+      },
+      { algorithms: [ALGORITHM], currentDate: options.now, requiredClaims: ["aud", "sub", "jti", "iat", "exp"] },
+    ));
+  } catch (error) {
+    // The key could not be read: the link may be fine, so this is a 503 to retry, never "not valid".
+    if (error instanceof InvalidTokenError || isDatabaseUnavailable(error)) throw error;
+    if (error instanceof joseErrors.JWTExpired) throw new InvalidTokenError("expired");
+    if (error instanceof joseErrors.JWSSignatureVerificationFailed) throw new InvalidTokenError("signature");
+    if (error instanceof joseErrors.JWTClaimValidationFailed) throw new InvalidTokenError("claims");
+    throw new InvalidTokenError("malformed");
+  }
+  const parsed = payloadSchema.safeParse(payload);
+  if (!parsed.success) throw new InvalidTokenError("claims");
+  const claims = parsed.data;
+  // A key signs for its own workspace only: a token naming another audience is forged or misrouted.
+  if (claims.aud !== (key as SigningKeyMaterial | null)?.workspaceId) throw new InvalidTokenError("audience");
+  if (!options.purposes.includes(claims.pur)) throw new InvalidTokenError("purpose");
+  return {
+    workspaceId: claims.aud,
+    contactId: claims.sub,
+    purpose: claims.pur,
+    channel: claims.ch,
+    topic: claims.tp,
+    messageId: claims.mid,
+    tokenId: claims.jti,
+    issuedAt: new Date(claims.iat * 1000),
+    expiresAt: new Date(claims.exp * 1000),
+  };
+}

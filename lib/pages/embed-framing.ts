@@ -1,0 +1,19 @@
+import "server-only";
+import { getEmbedSettings } from "@/lib/admin/workspace-store";
+import { verifyLinkToken } from "@/lib/links/message-links";
+import { InvalidTokenError } from "@/lib/links/tokens";
+
+/**
+ * The `frame-ancestors` of an embedded page: the origins its workspace allows, or 'none' for a bad link
+ * or a workspace that allows none. The token's signature is checked before the workspace is read.
+ */
+export async function frameAncestorsFor(token: string): Promise<string> {
+  try {
+    const claims = await verifyLinkToken(token, ["preferences"]);
+    const origins = (await getEmbedSettings(claims.workspaceId))?.allowedEmbedOrigins ?? [];
+    return origins.length > 0 ? origins.join(" ") : "'none'";
+  } catch (error) {
+    if (error instanceof InvalidTokenError) return "'none'";
+    throw error;
+  }
+}

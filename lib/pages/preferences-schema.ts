@@ -1,0 +1,70 @@
+import { z } from "zod";
+import { CHANNELS } from "@/lib/consent/channels";
+
+export const FREQUENCIES = ["immediate", "daily", "weekly"] as const;
+export const PAUSE_CHOICES = ["keep", "none", "30", "60", "90", "until"] as const;
+const version = z.coerce.number().int().min(0);
+const topicKey = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/);
+/** The version of a row a page showed, posted back so that a stale page changes nothing; required (no field is no version). */
+export const seenVersionSchema = z.string().regex(/^\d{1,9}$/).transform(Number);
+
+// The instants PostgreSQL stores and Prisma reads back as a Date: years 1 to 9999, UTC. A pause ending
+// outside them is stored (as BC, or a five-digit year) but read back as an Invalid Date, and from then
+// on every read of the contact's preferences fails.
+const EARLIEST_INSTANT = Date.parse("0001-01-01T00:00:00.000Z");
+const LATEST_INSTANT = Date.parse("9999-12-31T23:59:59.999Z");
+export const isStorableInstant = (iso: string) => {
+  const time = Date.parse(iso);
+  return time >= EARLIEST_INSTANT && time <= LATEST_INSTANT;
+};
+
+/** One channel's section of the preference page, as its form posts it (with or without JavaScript). */
+export const channelPreferencesSchema = z
+  .object({
+    channel: z.enum(CHANNELS),
+    intent: z.enum(["save", "stop-channel"]).default("save"),
+    channelVersion: version,
+    channelOn: z.boolean(),
+    topics: z.record(topicKey, z.object({ on: z.boolean(), version })),
+    frequency: z.enum(FREQUENCIES),
+    pause: z.enum(PAUSE_CHOICES).default("keep"),
+    // The pause ends at the end of this day, UTC (lib/pages/preference-changes.ts).
+    pauseUntil: z.iso.date().refine((day) => isStorableInstant(`${day}T23:59:59.000Z`), "Choose a date between the years 1 and 9999.").optional(),
+    locale: z.string().max(16).optional(),
+  })
+  .refine((form) => form.pause !== "until" || form.pauseUntil !== undefined, { path: ["pauseUntil"], message: "Choose the date to pause until." });
+
+export type ChannelPreferencesInput = z.infer<typeof channelPreferencesSchema>;
+
+/** Reads a channel form's fields (unchecked boxes send nothing: absent means off). */
+export function channelPreferencesFromForm(form: FormData) {
+  const topics: Record<string, { on: boolean; version: FormDataEntryValue | null }> = {};
+  for (const [name, value] of form.entries()) {
+    const match = /^topicVersion\.(.+)$/.exec(name);
+    if (match) topics[match[1]] = { on: form.get(`topic.${match[1]}`) === "on", version: value };
+  }
+  const optional = (name: string) => {
+    const value = form.get(name);
+    return value === null || value === "" ? undefined : value;
+  };
+  return channelPreferencesSchema.safeParse({
+    channel: form.get("channel"),
+    intent: optional("intent"),
+    channelVersion: form.get("channelVersion"),
+    channelOn: form.get("channelOn") === "on",
+    topics,
+    frequency: form.get("frequency"),
+    pause: optional("pause"),
+    pauseUntil: optional("pauseUntil"),
+    locale: optional("locale"),
+  });
+}
+
+/** The topics a page showed, each with the version it showed (`topicVersion.<key>` fields). */
+export function seenTopicVersionsFromForm(form: FormData) {
+  const fields = [...form.entries()].flatMap(([name, value]) => {
+    const match = /^topicVersion\.(.+)$/.exec(name);
+    return match ? [[match[1], value] as const] : [];
+  });
+  return z.record(topicKey, seenVersionSchema).safeParse(Object.fromEntries(fields));
+}

@@ -1,0 +1,25 @@
+/**
+ * A fixed-window counter in this process's memory, for the public endpoints where a database write per
+ * request would cost more than the request (page views, one-click posts). Each app instance counts on
+ * its own, so N instances allow up to N times the limit; the limits that must hold across instances
+ * (sign-in, fresh links, API keys) are counted in PostgreSQL (lib/platform/rate-limit-store.ts).
+ */
+export function memoryRateLimiter(limit: number, windowSeconds: number, maxKeys = 100_000) {
+  const windowMs = windowSeconds * 1000;
+  let currentWindow = -1;
+  const counts = new Map<string, number>();
+  return (key: string): { allowed: boolean; retryAfterSeconds: number } => {
+    const now = Date.now();
+    const window = Math.floor(now / windowMs);
+    if (window !== currentWindow) {
+      // A new window: every count starts again, and memory is handed back.
+      currentWindow = window;
+      counts.clear();
+    }
+    const retryAfterSeconds = Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000));
+    const count = (counts.get(key) ?? 0) + 1;
+    // Beyond maxKeys distinct keys in one window, new keys are not tracked rather than memory growing.
+    if (counts.has(key) || counts.size < maxKeys) counts.set(key, count);
+    return { allowed: count <= limit, retryAfterSeconds };
+  };
+}

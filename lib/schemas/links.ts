@@ -1,9 +1,0 @@
-import { z } from "zod";
-import { channelSchema, isStorableText, STORABLE_TEXT, topicKeySchema } from "@/lib/schemas/api-fields";
-
-export const linkRequestSchema = z.strictObject({
-  contactId: z.uuid({ error: "must be a contact id (a UUID)" }),
-  channel: channelSchema,
-  topic: topicKeySchema.optional(),
-  messageId: z.string().trim().min(1).max(200).refine(isStorableText, STORABLE_TEXT).optional(),
-});
