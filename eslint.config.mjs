@@ -10,6 +10,7 @@ const DATABASE_CLIENTS = [
   { name: "pg-cursor", message: NOT_HERE },
   { name: "@/lib/generated/prisma/client", allowTypeImports: true, message: NOT_HERE },
 ];
+const UI_MODULES = [{ group: ["@/components/*", "@/app/*"], message: "lib/ never imports from components/ or app/: move the shared piece into lib/." }];
 
 export default defineConfig([
   ...nextVitals,
@@ -29,7 +30,8 @@ export default defineConfig([
   },
   // One room per domain: only a domain's data files (named *-store.ts) talk to the database; everything
   // else calls their named functions. lib/admin/auth.ts hands the client to Auth.js's Prisma adapter,
-  // its own data layer; lib/platform/database/ boots and migrates it.
+  // its own data layer; lib/platform/database/ boots and migrates it. And lib/ never reaches up into
+  // components/ or app/.
   {
     files: ["app/**", "components/**", "proxy.ts"],
     rules: { "no-restricted-imports": ["error", { paths: DATABASE_CLIENTS }] },
@@ -37,7 +39,11 @@ export default defineConfig([
   {
     files: ["lib/**"],
     ignores: DATABASE_ROOMS,
-    rules: { "no-restricted-imports": ["error", { paths: DATABASE_CLIENTS }] },
+    rules: { "no-restricted-imports": ["error", { paths: DATABASE_CLIENTS, patterns: UI_MODULES }] },
+  },
+  {
+    files: DATABASE_ROOMS,
+    rules: { "no-restricted-imports": ["error", { patterns: UI_MODULES }] },
   },
   {
     files: ["lib/platform/env.ts", "scripts/**", "bench/**", "tests/**", "prisma.config.ts", "playwright.config.ts", "vitest.config.ts", "lib/platform/database/migrate.ts"],

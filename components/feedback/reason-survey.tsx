@@ -5,14 +5,7 @@ import { useTransition } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
 import { OPT_OUT_REASONS, optOutReasonSchema, type OptOutReasonInput } from "@/lib/pages/opt-out-reason-schema";
-
-export type ReasonSurveyLabels = {
-  question: string;
-  reasons: Record<(typeof OPT_OUT_REASONS)[number], string>;
-  comment: string;
-  submit: string;
-  invalid: string;
-};
+import type { ReasonSurveyLabels } from "@/lib/pages/reason-labels";
 
 /**
  * The optional "why?" question. The opt-out is already saved; answering or not changes nothing of it.

@@ -1,5 +1,14 @@
-import type { ReasonSurveyLabels } from "@/components/feedback/reason-survey";
+import type { OPT_OUT_REASONS } from "@/lib/pages/opt-out-reason-schema";
 import type { Translate } from "@/lib/platform/i18n";
+
+/** The reason survey's wording, in the page's language. */
+export type ReasonSurveyLabels = {
+  question: string;
+  reasons: Record<(typeof OPT_OUT_REASONS)[number], string>;
+  comment: string;
+  submit: string;
+  invalid: string;
+};
 
 export function reasonSurveyLabels(t: Translate): ReasonSurveyLabels {
   return {
