@@ -108,3 +108,17 @@ export function alternativesWording<Offered extends Alternative>(alternatives: O
         : t("prefs.alternative.switchTo", { channel: t(`channel.${alternative.channel}`) });
   return { intro, choices: alternatives.map((alternative) => ({ ...alternative, ...worded({ button: label(alternative) }, [intro]) })) };
 }
+
+/** Topic names as a list, "Offers, Reminders", in the given language. */
+export function topicList(state: ContactPreferences, keys: string[], locale: Locale): string {
+  const email = state.channels.find((c) => c.channel === "email");
+  return keys.map((key) => localizedText(email?.topics.find((t) => t.key === key)?.names ?? { en: key }, locale)).join(", ");
+}
+
+/** The double opt-in page: the question, the topics waiting for confirmation, and the button. */
+export function confirmationWording(state: ContactPreferences, topicKeys: string[], locale: Locale) {
+  const t = translator(locale);
+  return worded({ question: t("confirm.question", { sender: state.workspace.name }), topics: topicList(state, topicKeys, locale), button: t("confirm.button") });
+}
+
+export type ConfirmationWording = ReturnType<typeof confirmationWording>;
