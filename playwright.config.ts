@@ -1,9 +1,7 @@
-import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { chromiumLaunchOptions } from "./tests/helpers/chromium";
 
-// The browser tests drive the production build in a real Chromium. Playwright's own browser download is
-// never used: CHROMIUM_PATH names the executable, else Debian's /usr/bin/chromium.
-const executablePath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+// The browser tests drive the production build in a real Chromium (tests/helpers/chromium.ts says which).
 const port = Number(process.env.E2E_PORT ?? 3100);
 const hostPort = Number(process.env.E2E_HOST_PORT ?? 3199);
 export const baseURL = `http://localhost:${port}`;
@@ -26,10 +24,7 @@ export default defineConfig({
       name: "chromium",
       use: {
         ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath,
-          args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        },
+        launchOptions: chromiumLaunchOptions,
       },
     },
   ],

@@ -4,14 +4,27 @@ import { Switch } from "@/components/preferences/switch";
 import { PrimaryButton, SecondaryButton } from "@/components/ui/card";
 import { saveChannelPreferences } from "@/lib/pages/preferences-actions";
 import type { ChannelState } from "@/lib/consent/preference-store";
-import { localizedText, translator, type Locale } from "@/lib/platform/i18n";
+import { translator, type Locale } from "@/lib/platform/i18n";
 import type { Surface } from "@/lib/pages/preferences-page";
-import { FREQUENCIES } from "@/lib/pages/preferences-schema";
-
-const PAUSE_DAYS = ["30", "60", "90"] as const;
+import { FREQUENCIES, PAUSE_CHOICES } from "@/lib/pages/preferences-schema";
+import type { ChannelWording } from "@/lib/consent/wording";
 
 /** One channel: its switch, its topics, how often, a pause, and "stop everything by this channel". */
-export function ChannelSection({ surface, channel, locale, saved, children }: { surface: Surface; channel: ChannelState; locale: Locale; saved: boolean; children?: React.ReactNode }) {
+export function ChannelSection({
+  surface,
+  channel,
+  wording,
+  locale,
+  saved,
+  children,
+}: {
+  surface: Surface;
+  channel: ChannelState;
+  wording: ChannelWording;
+  locale: Locale;
+  saved: boolean;
+  children?: React.ReactNode;
+}) {
   const t = translator(locale);
   const name = t(`channel.${channel.channel}`);
   const id = `channel-${channel.channel}`;
@@ -28,12 +41,12 @@ export function ChannelSection({ surface, channel, locale, saved, children }: { 
         <input type="hidden" name="channel" value={channel.channel} />
         <input type="hidden" name="channelVersion" value={channel.version} />
         <SurfaceFields surface={surface} locale={locale} />
-        <Switch id={`${id}-on`} name="channelOn" defaultChecked={channel.subscribed} label={t("prefs.channelSwitch", { channel: name })} />
+        <Switch id={`${id}-on`} name="channelOn" defaultChecked={channel.subscribed} label={wording.switch.label} />
         {!channel.subscribed && <p className="text-sm text-[var(--muted)]">{t("prefs.channelOff", { channel: name })}</p>}
 
         {channel.topics.length > 0 && (
           <fieldset className="mt-2 border-t border-[var(--border)] pt-2">
-            <legend className="sr-only">{t("prefs.topicsLegend", { channel: name })}</legend>
+            <legend className="sr-only">{wording.topicsLegend}</legend>
             <div className="divide-y divide-[var(--border)]">
               {channel.topics.map((topic) => (
                 <div key={topic.key}>
@@ -42,8 +55,8 @@ export function ChannelSection({ surface, channel, locale, saved, children }: { 
                     id={`${id}-topic-${topic.key}`}
                     name={`topic.${topic.key}`}
                     defaultChecked={topic.status !== "unsubscribed"}
-                    label={localizedText(topic.names, locale)}
-                    description={[localizedText(topic.descriptions, locale), topic.status === "pending" ? t("prefs.pending") : ""].filter(Boolean).join(" ")}
+                    label={wording.topics[topic.key].label}
+                    description={wording.topics[topic.key].description}
                   />
                 </div>
               ))}
@@ -53,28 +66,25 @@ export function ChannelSection({ surface, channel, locale, saved, children }: { 
 
         <div className="mt-4 grid gap-4 border-t border-[var(--border)] pt-4 sm:grid-cols-2">
           <fieldset>
-            <legend className="font-medium">{t("prefs.frequencyLegend")}</legend>
+            <legend className="font-medium">{wording.frequency.legend}</legend>
             {FREQUENCIES.map((frequency) => (
               <label key={frequency} className="mt-2 flex cursor-pointer items-center gap-2">
                 <input type="radio" name="frequency" value={frequency} defaultChecked={channel.frequency === frequency} className="size-4 accent-[var(--brand-primary)]" />
-                {t(`prefs.frequency.${frequency}`)}
+                {wording.frequency.options[frequency].label}
               </label>
             ))}
           </fieldset>
           <div>
             <label htmlFor={`${id}-pause`} className="font-medium">
-              {t("prefs.pauseLegend")}
+              {wording.pause.legend}
             </label>
             {paused && <p className="text-sm text-[var(--muted)]">{t("prefs.pausedUntil", { date: date(paused) })}</p>}
             <select id={`${id}-pause`} name="pause" defaultValue="keep" className="mt-2 block w-full rounded-lg border border-[var(--field-border)] bg-[var(--surface)] p-2">
-              <option value="keep">{t("prefs.pause.keep")}</option>
-              <option value="none">{t("prefs.pause.none")}</option>
-              {PAUSE_DAYS.map((days) => (
-                <option key={days} value={days}>
-                  {t("prefs.pause.days", { days })}
+              {PAUSE_CHOICES.map((choice) => (
+                <option key={choice} value={choice}>
+                  {wording.pause.options[choice].label}
                 </option>
               ))}
-              <option value="until">{t("prefs.pause.until")}</option>
             </select>
             <label htmlFor={`${id}-pause-until`} className="mt-2 block text-sm text-[var(--muted)]">
               {t("prefs.pause.date")}
@@ -89,7 +99,7 @@ export function ChannelSection({ surface, channel, locale, saved, children }: { 
           </PrimaryButton>
           {channel.subscribed && (
             <SecondaryButton name="intent" value="stop-channel">
-              {t("prefs.stopChannel", { channel: name })}
+              {wording.stopChannel.button}
             </SecondaryButton>
           )}
         </div>

@@ -7,12 +7,27 @@ import { chooseAlternative, saveSurveyAnswer, stopEverything } from "@/lib/pages
 import type { ContactPreferences } from "@/lib/consent/preference-store";
 import { translator, type Locale } from "@/lib/platform/i18n";
 import type { SurveyView, Surface } from "@/lib/pages/preferences-page";
+import type { PreferencesWording } from "@/lib/consent/wording";
 import { reasonSurveyLabels } from "@/lib/pages/reason-labels";
 
 export type PageQuery = (name: string) => string | undefined;
 
 /** The preference page itself, shared by /p (our domain) and /embed/p (framed by a business's site). */
-export function PreferencesView({ state, surface, locale, query, survey }: { state: ContactPreferences; surface: Surface; locale: Locale; query: PageQuery; survey: SurveyView | null }) {
+export function PreferencesView({
+  state,
+  surface,
+  locale,
+  query,
+  survey,
+  wording,
+}: {
+  state: ContactPreferences;
+  surface: Surface;
+  locale: Locale;
+  query: PageQuery;
+  survey: SurveyView | null;
+  wording: PreferencesWording;
+}) {
   const t = translator(locale);
   const sender = state.workspace.name;
   const { token, kind } = surface;
@@ -41,7 +56,7 @@ export function PreferencesView({ state, surface, locale, query, survey }: { sta
 
       <div className="mt-4 grid gap-6">
         {state.channels.map((channel) => (
-          <ChannelSection key={channel.channel} surface={surface} channel={channel} locale={locale} saved={query("saved") === channel.channel && !notice}>
+          <ChannelSection key={channel.channel} surface={surface} channel={channel} wording={wording.channels[channel.channel]} locale={locale} saved={query("saved") === channel.channel && !notice}>
             {survey?.channel === channel.channel && (
               <div className="mt-6 rounded-xl bg-[var(--page)] p-4" id="survey">
                 <p role="status" className="font-medium">
@@ -57,16 +72,16 @@ export function PreferencesView({ state, surface, locale, query, survey }: { sta
                 ) : (
                   <>
                     <p className="mt-3 text-[var(--ok)]">{t("reason.thanks")}</p>
-                    {survey.alternatives.length > 0 && (
+                    {survey.alternatives.choices.length > 0 && (
                       <div className="mt-3">
-                        <p className="font-medium">{t("prefs.alternativesIntro")}</p>
+                        <p className="font-medium">{survey.alternatives.intro}</p>
                         <div className="mt-2 flex flex-wrap gap-2">
-                          {survey.alternatives.map((alternative) => (
+                          {survey.alternatives.choices.map((alternative) => (
                             <form key={alternative.id} action={chooseAlternative.bind(null, token, kind, survey.eventId, alternative.id)}>
                               <SurfaceFields surface={surface} locale={locale} />
                               <input type="hidden" name="channelVersion" value={alternative.seen.channel} />
                               {alternative.seen.topic !== undefined && <input type="hidden" name="topicVersion" value={alternative.seen.topic} />}
-                              <SecondaryButton>{alternative.label}</SecondaryButton>
+                              <SecondaryButton>{alternative.button}</SecondaryButton>
                             </form>
                           ))}
                         </div>
@@ -82,12 +97,12 @@ export function PreferencesView({ state, surface, locale, query, survey }: { sta
 
       <section aria-labelledby="stop-all-title" className="mt-6 rounded-[var(--brand-radius)] border border-[var(--border)] bg-[var(--surface)] p-5 shadow-sm sm:p-6">
         <h2 id="stop-all-title" className="text-lg font-semibold">
-          {t("prefs.stopAll", { sender })}
+          {wording.stopAll.title}
         </h2>
-        <p className="mt-1 text-[var(--muted)]">{t("prefs.stopAllHint")}</p>
+        <p className="mt-1 text-[var(--muted)]">{wording.stopAll.hint}</p>
         <form action={stopEverything.bind(null, token, kind)} className="mt-4">
           <SurfaceFields surface={surface} locale={locale} />
-          <SecondaryButton>{t("prefs.stopAll", { sender })}</SecondaryButton>
+          <SecondaryButton>{wording.stopAll.button}</SecondaryButton>
         </form>
       </section>
     </div>

@@ -2,13 +2,14 @@ import "server-only";
 import { apiEvidence } from "@/lib/consent/evidence";
 import { beginConfirmation } from "@/lib/consent/confirmation-store";
 import { findContactById } from "@/lib/contacts/contact-store";
-import { assertChangeScopes, getContactPreferences, type ContactPreferences, type PreferenceChange } from "@/lib/consent/preference-store";
+import { assertChangeScopes, getContactPreferences, type PreferenceChange } from "@/lib/consent/preference-store";
 import { consumeRateLimit } from "@/lib/platform/rate-limit-store";
 import { checkSendability, type NotSendableReason } from "@/lib/contacts/sendability-store";
 import { sendLinkEmail } from "@/lib/platform/email";
 import { env } from "@/lib/platform/env";
 import { NotFoundError, RateLimitedError, UserFacingError } from "@/lib/platform/errors";
-import { localizedText, resolveLocale, translator, type Locale } from "@/lib/platform/i18n";
+import { resolveLocale, translator } from "@/lib/platform/i18n";
+import { topicList } from "@/lib/consent/wording";
 import { signLinkToken, confirmPagePath } from "@/lib/links/message-links";
 import type { z } from "zod";
 import type { optinRequestSchema } from "@/lib/api/schemas/optin";
@@ -22,11 +23,6 @@ import type { optinRequestSchema } from "@/lib/api/schemas/optin";
 const REFUSED: readonly NotSendableReason[] = ["suppressed", "channel_opt_out"];
 const CONFIRMATION_PERIOD_MS = 24 * 3_600_000;
 const DAY_SECONDS = 86_400;
-
-export function topicList(state: ContactPreferences, keys: string[], locale: Locale): string {
-  const email = state.channels.find((c) => c.channel === "email");
-  return keys.map((key) => localizedText(email?.topics.find((t) => t.key === key)?.names ?? { en: key }, locale)).join(", ");
-}
 
 export type OptInStart = { pending: string[]; alreadySent?: true };
 

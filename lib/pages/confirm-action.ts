@@ -7,7 +7,7 @@ import { confirmPagePath } from "@/lib/links/message-links";
 import { confirmPending } from "@/lib/pages/confirmation-page";
 import { seenTopicVersionsFromForm } from "@/lib/pages/preferences-schema";
 
-/** The confirmation button, bound to its page's token and verifying it again; it posts the topics it showed. */
+/** The confirmation button, bound to its page's token and verifying it again; it posts the topics it showed and their language. */
 export async function confirmSubscription(boundToken: string, form: FormData) {
   const token = boundString(boundToken);
   const seen = seenTopicVersionsFromForm(form);
@@ -15,7 +15,7 @@ export async function confirmSubscription(boundToken: string, form: FormData) {
   if (!seen.success) redirect(confirmPagePath(token));
   let confirmed: string[] | null;
   try {
-    confirmed = await confirmPending(token, seen.data);
+    confirmed = await confirmPending(token, seen.data, form.get("locale")?.toString() ?? null);
   } catch (error) {
     if (error instanceof StaleVersionError) redirect(confirmPagePath(token));
     throw error;

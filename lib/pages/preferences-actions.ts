@@ -5,15 +5,15 @@ import { redirect } from "next/navigation";
 import { boundString } from "@/lib/platform/bound-arguments";
 import { findOptOutEvent, recordFeedbackForEvent } from "@/lib/pages/feedback-store";
 import type { ConsentEvidence } from "@/lib/consent/ledger-store";
-import { applyPreferenceChanges, setContactLocale, type ContactPreferences, type PreferenceChange, type PreferenceChangeResult } from "@/lib/consent/preference-store";
+import { applyPreferenceChanges, setContactLocale, type ChannelState, type ContactPreferences, type PreferenceChange, type PreferenceChangeResult } from "@/lib/consent/preference-store";
 import { NotFoundError, StaleVersionError } from "@/lib/platform/errors";
 import { matchLocale, pageLocale, type Locale } from "@/lib/platform/i18n";
 import { alternativeChanges, alternativesFor, channelFormChanges, stopAllChanges } from "@/lib/pages/preference-changes";
 import { resolveContactLink } from "@/lib/links/message-links";
 import { allowedParent, surfaceKind, surfaceUrl, type Surface } from "@/lib/pages/preferences-page";
-import { switchWordingHash } from "@/lib/consent/wording";
+import { alternativesWording, channelWording, stopAllWording } from "@/lib/consent/wording";
 import { clientIp, userAgent } from "@/lib/platform/request-info";
-import { channelPreferencesFromForm, seenVersionSchema } from "@/lib/pages/preferences-schema";
+import { channelPreferencesFromForm, seenVersionSchema, type ChannelPreferencesInput } from "@/lib/pages/preferences-schema";
 import { optOutReasonSchema } from "@/lib/pages/opt-out-reason-schema";
 import type { LinkClaims } from "@/lib/links/tokens";
 
@@ -33,7 +33,21 @@ async function openPage(token: string, kind: unknown, form: FormData): Promise<P
   return { state: link.state, surface, locale, claims: link.claims };
 }
 
-async function evidenceFor({ state, surface, locale, claims }: Page): Promise<(change: PreferenceChange) => ConsentEvidence> {
+/** The hash of what a change was confirmed by. */
+type WordingHashOf = (change: PreferenceChange) => string;
+
+/** The wording of the control in a channel's section each of its changes came from. */
+function channelFormWording(channel: ChannelState, locale: Locale, input: ChannelPreferencesInput): WordingHashOf {
+  const wording = channelWording(channel, locale);
+  return (change) => {
+    if (input.intent === "stop-channel") return wording.stopChannel.hash;
+    if (change.kind === "frequency") return wording.frequency.options[change.frequency].hash;
+    if (change.kind === "pause") return wording.pause.options[input.pause].hash;
+    return change.topicKey ? wording.topics[change.topicKey].hash : wording.switch.hash;
+  };
+}
+
+async function evidenceFor({ surface, locale, claims }: Page, wordingHashOf: WordingHashOf): Promise<(change: PreferenceChange) => ConsentEvidence> {
   const requestHeaders = await headers();
   const base = {
     source: surface.kind === "embed" ? ("embed" as const) : ("preference_page" as const),
@@ -43,15 +57,15 @@ async function evidenceFor({ state, surface, locale, claims }: Page): Promise<(c
     tokenId: claims.tokenId,
     messageId: claims.messageId ?? null,
   };
-  return (change) => ({ ...base, wordingHash: switchWordingHash(state, locale, change.channel, change.kind === "subscription" ? change.topicKey : undefined) });
+  return (change) => ({ ...base, wordingHash: wordingHashOf(change) });
 }
 
 /** Applies the changes and goes back to the page: the reason question for the first opt-out, or the conflict. */
-async function applyAndReturn(page: Page, changes: PreferenceChange[], query: Record<string, string>, anchor?: string): Promise<never> {
+async function applyAndReturn(page: Page, changes: PreferenceChange[], wordingHashOf: WordingHashOf, query: Record<string, string>, anchor?: string): Promise<never> {
   const { state, surface, locale } = page;
   let results: PreferenceChangeResult[];
   try {
-    results = await applyPreferenceChanges(state.contact.workspaceId, state.contact.id, changes, await evidenceFor(page));
+    results = await applyPreferenceChanges(state.contact.workspaceId, state.contact.id, changes, await evidenceFor(page, wordingHashOf));
   } catch (error) {
     if (error instanceof StaleVersionError) redirect(surfaceUrl(surface, { lang: locale, stale: "1" }, anchor));
     throw error;
@@ -68,12 +82,13 @@ export async function saveChannelPreferences(token: string, kind: string, form: 
   const parsed = channelPreferencesFromForm(form);
   const channel = parsed.success ? page.state.channels.find((c) => c.channel === parsed.data.channel) : undefined;
   if (!parsed.success || !channel) redirect(surfaceUrl(page.surface, { lang: page.locale, error: "invalid" }));
-  await applyAndReturn(page, channelFormChanges(channel, parsed.data), { saved: channel.channel }, `channel-${channel.channel}`);
+  await applyAndReturn(page, channelFormChanges(channel, parsed.data), channelFormWording(channel, page.locale, parsed.data), { saved: channel.channel }, `channel-${channel.channel}`);
 }
 
 export async function stopEverything(token: string, kind: string, form: FormData) {
   const page = await openPage(token, kind, form);
-  await applyAndReturn(page, stopAllChanges(page.state), { stopped: "all" });
+  const { hash } = stopAllWording(page.state, page.locale);
+  await applyAndReturn(page, stopAllChanges(page.state), () => hash, { stopped: "all" });
 }
 
 export async function saveLanguage(token: string, kind: string, form: FormData) {
@@ -103,12 +118,12 @@ export async function chooseAlternative(token: string, kind: string, eventId: st
   if (!event?.channel || !event.feedback) redirect(surfaceUrl(surface, { lang: locale, error: "invalid" }));
   const scope = { channel: event.channel, topicKey: event.topic?.key ?? null };
   // Only an alternative the page offered for this answer can be chosen.
-  const alternative = alternativesFor(state, scope, event.feedback.reason).find((a) => a.id === alternativeId);
+  const alternative = alternativesWording(alternativesFor(state, scope, event.feedback.reason), locale).choices.find((a) => a.id === alternativeId);
   if (!alternative) redirect(surfaceUrl(surface, { lang: locale, error: "invalid" }));
   // The versions the page showed; a form without them is as stale as one with older ones.
   const seenChannel = seenVersionSchema.safeParse(form.get("channelVersion"));
   const seenTopic = seenVersionSchema.safeParse(form.get("topicVersion"));
   if (!seenChannel.success || (scope.topicKey && !seenTopic.success)) redirect(surfaceUrl(surface, { lang: locale, stale: "1" }));
   const seen = { channel: seenChannel.data, topic: seenTopic.data };
-  await applyAndReturn(page, alternativeChanges(state, scope, alternative, seen), { alternative: "done" });
+  await applyAndReturn(page, alternativeChanges(state, scope, alternative, seen), () => alternative.hash, { alternative: "done" });
 }

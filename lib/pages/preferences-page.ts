@@ -8,7 +8,7 @@ import { pageLocale, translator, type Locale, type Translate } from "@/lib/platf
 import { preferencesPagePath, resolveContactLink } from "@/lib/links/message-links";
 import { alternativesFor, type Alternative, type OptOutScope, type SeenVersions } from "@/lib/pages/preference-changes";
 import { noteVisit } from "@/lib/links/visits";
-import { describeScope } from "@/lib/consent/wording";
+import { alternativesWording, describeScope, preferencesWording, type Wording } from "@/lib/consent/wording";
 
 export function scopeLabel(state: ContactPreferences, t: Translate, locale: Locale, scope: OptOutScope): string {
   const topic = scope.topicKey ? state.channels.find((c) => c.channel === scope.channel)?.topics.find((x) => x.key === scope.topicKey) : undefined;
@@ -21,7 +21,7 @@ export type SurveyView = {
   label: string;
   reason: string | null;
   /** Each with the versions its form posts back, so that it never undoes a change made after the page. */
-  alternatives: (Alternative & { label: string; seen: SeenVersions })[];
+  alternatives: { intro: string; choices: (Alternative & Wording<{ button: string }> & { seen: SeenVersions })[] };
 };
 
 /** The versions a person sees of what an alternative would change: its channel, and the topic there. */
@@ -42,18 +42,10 @@ export async function loadSurvey(state: ContactPreferences, eventId: string, t: 
     channel: event.channel,
     label: scopeLabel(state, t, locale, scope),
     reason,
-    alternatives: reason
-      ? alternativesFor(state, scope, reason).map((alternative) => ({
-          ...alternative,
-          seen: seenVersions(state, scope, alternative.channel),
-          label:
-            alternative.id === "weekly"
-              ? t("prefs.alternative.weekly")
-              : alternative.id === "pause"
-                ? t("prefs.alternative.pause")
-                : t("prefs.alternative.switchTo", { channel: t(`channel.${alternative.channel}`) }),
-        }))
-      : [],
+    alternatives: alternativesWording(
+      (reason ? alternativesFor(state, scope, reason) : []).map((alternative) => ({ ...alternative, seen: seenVersions(state, scope, alternative.channel) })),
+      locale,
+    ),
   };
 }
 
@@ -99,5 +91,5 @@ export async function loadPreferencesPage({ params, searchParams }: PreferencesP
   const locale = pageLocale(link.state, { lang: one("lang"), acceptLanguage: requestHeaders.get("accept-language") });
   const surveyId = one("survey");
   const survey = surveyId ? await loadSurvey(link.state, surveyId, translator(locale), locale) : null;
-  return { token, state: link.state, locale, query: one, survey };
+  return { token, state: link.state, locale, query: one, survey, wording: preferencesWording(link.state, locale) };
 }

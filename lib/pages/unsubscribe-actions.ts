@@ -11,7 +11,8 @@ import { clientIp, userAgent } from "@/lib/platform/request-info";
 import { optOutReasonSchema } from "@/lib/pages/opt-out-reason-schema";
 import { seenVersionSchema } from "@/lib/pages/preferences-schema";
 import { canUndoByLink, resolveUnsubscribeLink, resubscribeByLink, unsubscribeByLink } from "@/lib/links/unsubscribe";
-import { wordingHash } from "@/lib/consent/wording";
+import { landingWording, type LandingWording } from "@/lib/consent/wording";
+import type { LinkScope } from "@/lib/links/scope-store";
 
 // The landing page's buttons. Each action is bound to the token of the page it was rendered on and
 // verifies that token again itself: nothing the browser sends can widen what it acts on.
@@ -23,7 +24,8 @@ async function linkOrInvalid(token: string) {
   return link;
 }
 
-async function evidenceFor(locale: string | null, scope: Parameters<typeof wordingHash>[0]) {
+/** The evidence of a press of `button`, hashing the wording it showed in the language it was shown in. */
+async function evidenceFor(locale: string | null, scope: LinkScope, button: keyof LandingWording) {
   const requestHeaders = await headers();
   const shown =
     matchLocale(locale) ??
@@ -33,13 +35,13 @@ async function evidenceFor(locale: string | null, scope: Parameters<typeof wordi
     ip: clientIp(requestHeaders),
     userAgent: userAgent(requestHeaders),
     locale: shown,
-    wordingHash: wordingHash(scope, shown),
+    wordingHash: landingWording(scope, shown)[button].hash,
   };
 }
 
 export async function confirmUnsubscribe(token: string, form: FormData) {
   const { claims, scope } = await linkOrInvalid(token);
-  await unsubscribeByLink(claims, await evidenceFor(form.get("locale")?.toString() ?? null, scope));
+  await unsubscribeByLink(claims, await evidenceFor(form.get("locale")?.toString() ?? null, scope, "confirm"));
   redirect(unsubscribePagePath(token));
 }
 
@@ -51,7 +53,7 @@ export async function undoUnsubscribe(token: string, form: FormData) {
   const seen = seenVersionSchema.safeParse(form.get("version"));
   // A page without the version it showed is as stale as one showing an older version.
   if (!seen.success) redirect(stale);
-  const evidence = await evidenceFor(form.get("locale")?.toString() ?? null, link.scope);
+  const evidence = await evidenceFor(form.get("locale")?.toString() ?? null, link.scope, "undo");
   try {
     await resubscribeByLink(link.claims, seen.data, { ...evidence, details: { undo: true } });
   } catch (error) {

@@ -1,20 +1,20 @@
 import "server-only";
 import { readScopeState } from "@/lib/links/scope-store";
 import { findLatestOptOut } from "@/lib/pages/feedback-store";
-import { pageLocale, translator, type Locale } from "@/lib/platform/i18n";
+import { pageLocale, type Locale } from "@/lib/platform/i18n";
 import { preferencesPagePath, signLinkToken } from "@/lib/links/message-links";
 import { addsConsentUntil } from "@/lib/links/tokens";
 import type { Branding } from "@/lib/pages/branding";
 import { noteVisit } from "@/lib/links/visits";
 import { canUndoByLink, resolveUnsubscribeLink } from "@/lib/links/unsubscribe";
-import { describeScope } from "@/lib/consent/wording";
+import { landingWording, type LandingWording } from "@/lib/consent/wording";
 
 export type UnsubscribeView = {
   locale: Locale;
   sender: string;
   branding: Branding;
-  /** "Offers by email from Acme", in the contact's language. */
-  scopeLabel: string;
+  /** What the buttons confirm, in the page's language ("Offers by email from Acme"), each with its hash. */
+  wording: LandingWording;
   subscribed: boolean;
   /** The scope's version, which the Undo names so that it never undoes a newer opt-out. */
   version: number;
@@ -36,7 +36,6 @@ export async function loadUnsubscribeView(token: string, acceptLanguage: string 
   const { claims, scope } = link;
   await noteVisit(claims);
   const locale = pageLocale(scope, { acceptLanguage });
-  const t = translator(locale);
   const addsConsent = new Date() < addsConsentUntil(claims);
   const [state, latestOptOut, preferencesToken] = await Promise.all([
     readScopeState(claims.workspaceId, claims.contactId, claims.channel, claims.topic),
@@ -52,7 +51,7 @@ export async function loadUnsubscribeView(token: string, acceptLanguage: string 
     locale,
     sender: scope.workspace.name,
     branding: scope.workspace.branding,
-    scopeLabel: describeScope(scope, t, locale),
+    wording: landingWording(scope, locale),
     subscribed,
     version: state.version,
     current: scope.current,

@@ -29,13 +29,14 @@ export default async function ConfirmPage({ params, searchParams }: { params: Pr
             <p role="status">{t("confirm.nothingPending")}</p>
           ) : (
             <>
-              <h1 className="text-2xl font-bold">{t("confirm.question", { sender: view.sender })}</h1>
-              <p className="mt-3 text-lg">{view.pending}</p>
+              <h1 className="text-2xl font-bold">{view.wording.question}</h1>
+              <p className="mt-3 text-lg">{view.wording.topics}</p>
               <form action={confirmSubscription.bind(null, token)} className="mt-6">
+                <input type="hidden" name="locale" value={view.locale} />
                 {Object.entries(view.pendingVersions).map(([key, version]) => (
                   <input key={key} type="hidden" name={`topicVersion.${key}`} value={version} />
                 ))}
-                <PrimaryButton>{t("confirm.button")}</PrimaryButton>
+                <PrimaryButton>{view.wording.button}</PrimaryButton>
               </form>
             </>
           )}

@@ -30,6 +30,7 @@ export default async function UnsubscribePage({ params, searchParams }: Props) {
   const view = await loadUnsubscribeView(token, requestHeaders.get("accept-language"));
   if (!view) notFound();
   const t = translator(view.locale);
+  const { confirm, undo } = view.wording;
 
   return (
     <BrandFrame branding={view.branding} sender={view.sender}>
@@ -41,30 +42,30 @@ export default async function UnsubscribePage({ params, searchParams }: Props) {
               {query.resubscribed === "1" && (
                 <div role="status" className="mb-6 rounded-lg bg-green-50 p-4 text-green-900">
                   <h2 className="font-semibold">{t("unsubscribe.resubscribedTitle")}</h2>
-                  <p>{t("unsubscribe.resubscribedBody", { scope: view.scopeLabel })}</p>
+                  <p>{t("unsubscribe.resubscribedBody", { scope: confirm.scope })}</p>
                 </div>
               )}
-              <h1 className="text-2xl font-bold">{t("unsubscribe.question")}</h1>
-              <p className="mt-3 text-lg">{view.scopeLabel}</p>
-              <p className="mt-1 text-[var(--muted)]">{t("unsubscribe.otherChannelsKept")}</p>
+              <h1 className="text-2xl font-bold">{confirm.question}</h1>
+              <p className="mt-3 text-lg">{confirm.scope}</p>
+              <p className="mt-1 text-[var(--muted)]">{confirm.kept}</p>
               <form action={confirmUnsubscribe.bind(null, token)} className="mt-6">
                 <input type="hidden" name="locale" value={view.locale} />
-                <PrimaryButton>{t("unsubscribe.confirm")}</PrimaryButton>
+                <PrimaryButton>{confirm.button}</PrimaryButton>
               </form>
             </>
           ) : (
             <>
               {query.stale === "1" && <StaleNotice text={t("unsubscribe.stale")} />}
               <div role="status">
-                <h1 className="text-2xl font-bold">{t("unsubscribe.doneTitle")}</h1>
-                <p className="mt-3 text-lg">{t("unsubscribe.doneBody", { scope: view.scopeLabel })}</p>
+                <h1 className="text-2xl font-bold">{undo.title}</h1>
+                <p className="mt-3 text-lg">{undo.body}</p>
                 {!view.current && <p className="mt-1 text-[var(--muted)]">{t("unsubscribe.noLongerSent", { sender: view.sender })}</p>}
               </div>
               {view.canUndo && (
                 <form action={undoUnsubscribe.bind(null, token)} className="mt-4">
                   <input type="hidden" name="locale" value={view.locale} />
                   <input type="hidden" name="version" value={view.version} />
-                  <SecondaryButton>{t("unsubscribe.undo")}</SecondaryButton>
+                  <SecondaryButton>{undo.button}</SecondaryButton>
                 </form>
               )}
               {query.thanks === "1" || view.reasonGiven ? (

@@ -11,13 +11,13 @@ export const metadata: Metadata = { title: "Preferences", robots: { index: false
 // workspace's allowed origins (proxy.ts sets `frame-ancestors`). It needs no cookie: the token travels
 // in the URL and in every form.
 export default async function EmbeddedPreferencesPage(props: PreferencesPageProps) {
-  const { token, state, locale, query, survey } = await loadPreferencesPage(props);
+  const { token, state, locale, query, survey, wording } = await loadPreferencesPage(props);
   const parent = allowedParent(state, query("parent"));
   const event = query("stopped") === "all" || query("survey") ? "unsubscribed" : query("saved") || query("alternative") ? "saved" : null;
   return (
     <BrandFrame branding={state.workspace.branding} sender={state.workspace.name} bare>
       <main>
-        <PreferencesView state={state} surface={{ token, kind: "embed", parent }} locale={locale} query={query} survey={survey} />
+        <PreferencesView state={state} surface={{ token, kind: "embed", parent }} locale={locale} query={query} survey={survey} wording={wording} />
       </main>
       {parent && <EmbedBridge parent={parent} event={event} />}
     </BrandFrame>
