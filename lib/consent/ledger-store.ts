@@ -5,6 +5,7 @@ import { canonicalJson, chainHash, GENESIS_HASH, piiDigest, type ChainedEntry } 
 import { env } from "@/lib/platform/env";
 import { keyedLimiter } from "@/lib/platform/keyed-limiter";
 import type { Channel, ConsentAction, ConsentSource } from "@/lib/generated/prisma/enums";
+import type { ConsentDetails } from "@/lib/consent/event-details";
 
 /** How a change of consent arrived: the proof GDPR Art. 7(1) and LGPD Art. 8 §2 ask for. */
 export type ConsentEvidence = {
@@ -16,7 +17,7 @@ export type ConsentEvidence = {
   /** SHA-256 of the exact wording the person saw. */
   wordingHash?: string | null;
   locale?: string | null;
-  details?: Record<string, unknown>;
+  details?: ConsentDetails;
 };
 
 export type LedgerEntryInput = {
@@ -144,6 +145,7 @@ type ChainRow = {
   token_id: string | null;
   wording_hash: string | null;
   locale: string | null;
+  /** Hashed as stored, never parsed: details edited by hand must show here as a broken chain, not be refused before they are hashed. */
   details: unknown;
   prev_hash: string;
   hash: string;
