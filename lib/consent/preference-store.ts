@@ -197,7 +197,7 @@ async function saveChannelRow(client: SqlClient, scope: Scope, channel: Channel,
 type LedgerRecord = {
   channel: Channel;
   topic: { id: string; key: string } | null;
-  action: LedgerEntryInput["action"];
+  action: Exclude<LedgerEntryInput["action"], "erase">;
   previousStatus: string | null;
   newStatus: string | null;
 };

@@ -8,6 +8,11 @@ import { z } from "zod";
  */
 export function parseStoredJson<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new Error(`${what} is not what this application writes:\n${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw storedJsonError(what, parsed.error);
   return parsed.data;
+}
+
+/** Why a stored value was refused: what it is, and what is wrong with it. */
+export function storedJsonError(what: string, error: z.ZodError): Error {
+  return new Error(`${what} is not what this application writes:\n${z.prettifyError(error)}`);
 }
