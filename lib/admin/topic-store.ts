@@ -2,10 +2,12 @@ import "server-only";
 import { db } from "@/lib/platform/db";
 import { syncConsentDefaults } from "@/lib/consent/defaults-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
-import type { LocalizedText } from "@/lib/consent/preference-store";
+import { readTopicTexts } from "@/lib/consent/topic-texts";
+import type { LocalizedText } from "@/lib/platform/i18n";
 
 export async function listTopics(workspaceId: string) {
-  return db().topic.findMany({ where: { workspaceId }, orderBy: [{ retiredAt: { sort: "asc", nulls: "first" } }, { position: "asc" }, { key: "asc" }] });
+  const topics = await db().topic.findMany({ where: { workspaceId }, orderBy: [{ retiredAt: { sort: "asc", nulls: "first" } }, { position: "asc" }, { key: "asc" }] });
+  return topics.map((topic) => ({ ...topic, ...readTopicTexts(topic) }));
 }
 
 export async function retireTopic(workspaceId: string, topicId: string) {
@@ -17,7 +19,7 @@ export async function retireTopic(workspaceId: string, topicId: string) {
 
 /** Moves a topic one place up or down among the live topics. */
 export async function moveTopic(workspaceId: string, topicId: string, direction: "up" | "down") {
-  const topics = await db().topic.findMany({ where: { workspaceId, retiredAt: null }, orderBy: [{ position: "asc" }, { key: "asc" }] });
+  const topics = await db().topic.findMany({ where: { workspaceId, retiredAt: null }, orderBy: [{ position: "asc" }, { key: "asc" }], select: { id: true } });
   const index = topics.findIndex((topic) => topic.id === topicId);
   const other = index + (direction === "up" ? -1 : 1);
   if (index < 0 || other < 0 || other >= topics.length) return;
@@ -25,12 +27,10 @@ export async function moveTopic(workspaceId: string, topicId: string, direction:
   await db().$transaction(topics.map((topic, position) => db().topic.update({ where: { id: topic.id }, data: { position } })));
 }
 
+export type TopicSettings = { names: LocalizedText; descriptions: LocalizedText; channels: Channel[]; requiresOptIn: boolean };
+
 /** Turning off "needs opt-in" or adding a channel reaches only the contacts created from now on. */
-export async function updateTopic(
-  workspaceId: string,
-  topicId: string,
-  input: { names: Record<string, string>; descriptions: Record<string, string>; channels: Channel[]; requiresOptIn: boolean },
-) {
+export async function updateTopic(workspaceId: string, topicId: string, input: TopicSettings) {
   await db().$transaction(async (tx) => {
     await tx.topic.updateMany({ where: { id: topicId, workspaceId }, data: input });
     await syncConsentDefaults(tx, workspaceId);
@@ -61,6 +61,6 @@ export async function createTopic(workspaceId: string, input: NewTopic) {
       },
     });
     await syncConsentDefaults(tx, workspaceId);
-    return topic;
+    return { ...topic, ...readTopicTexts(topic) };
   });
 }

@@ -4,6 +4,7 @@ import { GENESIS_HASH } from "@/lib/consent/chain";
 import { db } from "@/lib/platform/db";
 import { syncConsentDefaults } from "@/lib/consent/defaults-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
+import type { Workspace } from "@/lib/generated/prisma/client";
 import { readBranding, type Branding } from "@/lib/pages/branding";
 
 export type NewWorkspace = {
@@ -12,6 +13,8 @@ export type NewWorkspace = {
   defaultLocale?: string;
   enabledChannels: Channel[];
 };
+
+const withBranding = (workspace: Workspace) => ({ ...workspace, branding: readBranding(workspace.branding) });
 
 /** A workspace is born with its ledger chain head, an active signing key and its channels' defaults. */
 export async function createWorkspace(input: NewWorkspace) {
@@ -30,12 +33,13 @@ export async function createWorkspace(input: NewWorkspace) {
       data: { workspaceId: workspace.id, kid: `k_${randomBytes(9).toString("base64url")}`, secret: randomBytes(32) },
     });
     await syncConsentDefaults(tx, workspace.id);
-    return workspace;
+    return withBranding(workspace);
   });
 }
 
 export async function findWorkspaceBySlug(slug: string) {
-  return db().workspace.findUnique({ where: { slug } });
+  const workspace = await db().workspace.findUnique({ where: { slug } });
+  return workspace && withBranding(workspace);
 }
 
 export type EmbedSettings = { allowedEmbedOrigins: string[]; branding: Branding };

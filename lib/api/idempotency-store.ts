@@ -1,5 +1,7 @@
 import "server-only";
 import { pool, type SqlClient } from "@/lib/platform/db";
+import { apiAnswerSchema, type ApiAnswer } from "@/lib/api/respond";
+import { parseStoredJson } from "@/lib/platform/stored-json";
 
 /** A key's answer is replayed for a day; a claim whose request never finished is given up after a minute. */
 const RETENTION = "24 hours";
@@ -8,7 +10,7 @@ const IN_PROGRESS = 0;
 
 export type IdempotencyClaim =
   | { state: "claimed" }
-  | { state: "replay"; status: number; body: unknown }
+  | { state: "replay"; status: number; body: ApiAnswer }
   | { state: "in_progress" }
   | { state: "reused" };
 
@@ -36,7 +38,9 @@ export async function claimIdempotencyKey(workspaceId: string, key: string, requ
   // Gone between the two statements (its request failed and let go of it): ask the client to retry.
   if (!record || record.status_code === IN_PROGRESS) return { state: "in_progress" };
   if (record.request_hash !== requestHash) return { state: "reused" };
-  return { state: "replay", status: record.status_code, body: record.response_body };
+  // A repeat gets the first answer or none: one that does not parse is refused (a 500), never replayed otherwise.
+  const body = parseStoredJson(apiAnswerSchema, record.response_body, `the answer stored for an Idempotency-Key of workspace ${workspaceId}`);
+  return { state: "replay", status: record.status_code, body };
 }
 
 /** Stores the answer the claimed request gave, to be replayed. */

@@ -9,6 +9,11 @@ export function apiError(status: number, code: string, message: string, details?
   return Response.json({ error: { code, message, ...(details === undefined ? {} : { details }) } }, { status, headers });
 }
 
+/** Every answer of the API is a JSON object; lib/api/idempotency-store.ts keeps some, to replay them. */
+export const apiAnswerSchema = z.record(z.string(), z.json());
+
+export type ApiAnswer = z.infer<typeof apiAnswerSchema>;
+
 export function noStoreJson(body: unknown, status = 200) {
   return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
 }

@@ -15,7 +15,8 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 //
 // No default reaches a contact without a ledger entry saying so: the contact's creation entry, written in
 // the transaction that creates it, lists every default it received (action "subscribe", no channel or
-// topic, details {"defaults": [{"channel", "topic"}…]}; at most one per contact, a unique index says so).
+// topic, details {"defaults": [{"channel", "topic"}…]}, lib/consent/event-details.ts; at most one per
+// contact, a unique index says so).
 // A default counts only while it still holds since before the contact, and only if that entry lists it.
 
 /** Makes the stored defaults match the workspace's settings, in the caller's transaction. */
@@ -69,12 +70,6 @@ export async function loadContactDefaults(client: Pick<SqlClient, "query">, work
     channels: new Set(rows.filter((row) => !row.topic_id).map((row) => row.channel)),
     topics: new Set(rows.filter((row) => row.topic_id).map((row) => topicDefaultKey(row.channel, row.topic_id!))),
   };
-}
-
-/** The defaults a creation entry lists (null for any other entry). */
-export function creationDefaults(details: unknown): { channel: Channel; topic: string | null }[] | null {
-  const defaults = (details as { defaults?: unknown } | null)?.defaults;
-  return Array.isArray(defaults) ? (defaults as { channel: Channel; topic: string | null }[]) : null;
 }
 
 /**

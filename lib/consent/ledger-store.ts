@@ -5,6 +5,8 @@ import { canonicalJson, chainHash, GENESIS_HASH, piiDigest, type ChainedEntry } 
 import { env } from "@/lib/platform/env";
 import { keyedLimiter } from "@/lib/platform/keyed-limiter";
 import type { Channel, ConsentAction, ConsentSource } from "@/lib/generated/prisma/enums";
+import type { ConsentDetails } from "@/lib/consent/event-details";
+import type { ConsentChangedPayload } from "@/lib/consent/outbox-payload";
 
 /** How a change of consent arrived: the proof GDPR Art. 7(1) and LGPD Art. 8 §2 ask for. */
 export type ConsentEvidence = {
@@ -16,7 +18,7 @@ export type ConsentEvidence = {
   /** SHA-256 of the exact wording the person saw. */
   wordingHash?: string | null;
   locale?: string | null;
-  details?: Record<string, unknown>;
+  details?: ConsentDetails;
 };
 
 export type LedgerEntryInput = {
@@ -144,6 +146,7 @@ type ChainRow = {
   token_id: string | null;
   wording_hash: string | null;
   locale: string | null;
+  /** Hashed as stored, never parsed: details edited by hand must show here as a broken chain, not be refused before they are hashed. */
   details: unknown;
   prev_hash: string;
   hash: string;
@@ -261,7 +264,7 @@ export type OutboxEventType = "consent.changed";
  * Records an event for delivery, inside the transaction of the change it announces. An erasure passes
  * the email address its Resend removal names; it stays out of the payload, which webhook receivers get.
  */
-export async function enqueueOutboxEvent(client: SqlClient, workspaceId: string, type: OutboxEventType, payload: Record<string, unknown>, erasedEmail: string | null = null) {
+export async function enqueueOutboxEvent(client: SqlClient, workspaceId: string, type: OutboxEventType, payload: ConsentChangedPayload, erasedEmail: string | null = null) {
   await client.query("INSERT INTO outbox_events (id, workspace_id, type, payload, erased_email) VALUES ($1, $2, $3, $4, $5)", [
     randomUUID(),
     workspaceId,

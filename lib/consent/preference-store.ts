@@ -9,8 +9,8 @@ import type { Channel, Frequency, SubscriptionStatus } from "@/lib/generated/pri
 import { readBranding, type Branding } from "@/lib/pages/branding";
 import { appendConsentEvent, ledgerTransaction, type ConsentEvidence, type LedgerEntryInput } from "@/lib/consent/ledger-store";
 import { enqueueOutboxEvent } from "@/lib/consent/ledger-store";
-
-export type LocalizedText = Record<string, string>;
+import { readTopicTexts } from "@/lib/consent/topic-texts";
+import type { LocalizedText } from "@/lib/platform/i18n";
 
 export type TopicState = {
   id: string;
@@ -91,8 +91,7 @@ export async function getContactPreferences(workspaceId: string, contactId: stri
           return {
             id: topic.id,
             key: topic.key,
-            names: topic.names as LocalizedText,
-            descriptions: topic.descriptions as LocalizedText,
+            ...readTopicTexts(topic),
             requiresOptIn: topic.requiresOptIn,
             status: state?.status ?? defaultTopicStatus(defaults, channel, topic.id),
             version: state?.version ?? 0,
@@ -198,7 +197,7 @@ async function saveChannelRow(client: SqlClient, scope: Scope, channel: Channel,
 type LedgerRecord = {
   channel: Channel;
   topic: { id: string; key: string } | null;
-  action: LedgerEntryInput["action"];
+  action: Exclude<LedgerEntryInput["action"], "erase">;
   previousStatus: string | null;
   newStatus: string | null;
 };

@@ -1,13 +1,15 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { db, type SqlClient } from "@/lib/platform/db";
-import { recordCreationDefaults, creationDefaults } from "@/lib/consent/defaults-store";
+import { recordCreationDefaults } from "@/lib/consent/defaults-store";
+import { storedConsentDetailsSchema } from "@/lib/consent/event-details";
 import { ledgerTransaction, type ConsentEvidence } from "@/lib/consent/ledger-store";
 import { applyPreferenceChangesWith, type PreferenceChange } from "@/lib/consent/preference-store";
 import { UserFacingError } from "@/lib/platform/errors";
 import type { ConsentSource } from "@/lib/generated/prisma/enums";
 import { addressHashes } from "@/lib/contacts/suppression";
 import { isUuid } from "@/lib/platform/uuid";
+import { parseStoredJson } from "@/lib/platform/stored-json";
 
 export type ContactFields = { externalId?: string; email?: string; phone?: string; whatsappId?: string; locale?: string };
 
@@ -158,10 +160,10 @@ export async function contactTimeline(workspaceId: string, contactId: string) {
     db().topic.findMany({ where: { workspaceId }, select: { id: true, key: true } }),
   ]);
   const keys = new Map(topics.map((topic) => [topic.id, topic.key]));
-  return entries.map(({ details, ...entry }) => ({
-    ...entry,
-    defaults: creationDefaults(details)?.map((d) => (d.topic ? `${d.channel} / ${keys.get(d.topic) ?? d.topic}` : d.channel)) ?? null,
-  }));
+  return entries.map(({ details, ...entry }) => {
+    const { defaults } = parseStoredJson(storedConsentDetailsSchema, details, `the details of ledger entry ${entry.id}`) ?? {};
+    return { ...entry, defaults: defaults?.map((d) => (d.topic ? `${d.channel} / ${keys.get(d.topic) ?? d.topic}` : d.channel)) ?? null };
+  });
 }
 
 export type NewContact = {

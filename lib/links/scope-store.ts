@@ -4,7 +4,8 @@ import { channelDefaultReaches, CREATION_ENTRY_JOIN, topicDefaultReaches } from 
 import { assertChannelEnabled, assertTopicExists, assertTopicOnChannel } from "@/lib/consent/scope";
 import { NotFoundError } from "@/lib/platform/errors";
 import type { Channel, SubscriptionStatus } from "@/lib/generated/prisma/enums";
-import type { LocalizedText } from "@/lib/consent/preference-store";
+import { readTopicTexts } from "@/lib/consent/topic-texts";
+import type { LocalizedText } from "@/lib/platform/i18n";
 import { readBranding, type Branding } from "@/lib/pages/branding";
 
 export type LinkScope = {
@@ -37,7 +38,7 @@ export async function findLinkScope(workspaceId: string, contactId: string, chan
     assertTopicExists(topicKey, found);
     if (!options.evenIfDropped) assertTopicOnChannel(topicKey, found.retiredAt ? null : found, channel);
     current &&= !found.retiredAt && found.channels.includes(channel);
-    topic = { id: found.id, key: found.key, names: found.names as LocalizedText };
+    topic = { id: found.id, key: found.key, names: readTopicTexts(found).names };
   }
   return {
     workspace: { id: workspace.id, name: workspace.name, defaultLocale: workspace.defaultLocale, branding: readBranding(workspace.branding) },

@@ -47,7 +47,7 @@ export async function findOptOutEvent(workspaceId: string, contactId: string, co
     select: {
       id: true,
       channel: true,
-      topic: { select: { key: true, names: true, channels: true } },
+      topic: { select: { key: true } },
       feedback: { select: { reason: true } },
     },
   });

@@ -14,6 +14,7 @@ import { env } from "@/lib/platform/env";
 import { retryAfterDelayMs } from "@/lib/webhooks/backoff";
 import { signWebhook } from "@/lib/webhooks/standard-webhooks";
 import { CONNECTION_FAILED, refusedTarget } from "@/lib/webhooks/target-guard";
+import type { ConsentChangedPayload } from "@/lib/consent/outbox-payload";
 
 // Delivers the outbox: consent.changed events POSTed to the workspaces' endpoints, signed as Standard
 // Webhooks, and email opt-outs marked (erasures removed) in the workspace's Resend audience. Any number of
@@ -30,7 +31,7 @@ const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
 const USER_AGENT = "preference-center-webhooks/1";
 
 /** What a receiver gets: the event's type and time, and the outbox payload as `data`. */
-export type WebhookEnvelope = { type: string; timestamp: string; data: Record<string, unknown> };
+export type WebhookEnvelope = { type: string; timestamp: string; data: ConsentChangedPayload };
 
 export function webhookEnvelope(event: ClaimedDelivery["event"]): WebhookEnvelope {
   return { type: event.type, timestamp: event.createdAt.toISOString(), data: event.payload };
@@ -111,8 +112,7 @@ async function syncToResend(delivery: ClaimedDelivery, settings: Extract<Claimed
     const { error, headers } = await contacts.remove({ audienceId: settings.audienceId, email: settings.erasedEmail }, options);
     return error && error.statusCode !== 404 ? resendFailure(error, headers) : null;
   }
-  const contactId = delivery.event.payload.contactId;
-  const email = typeof contactId === "string" ? await contactEmailForSync(delivery.workspaceId, contactId) : null;
+  const email = await contactEmailForSync(delivery.workspaceId, delivery.event.payload.contactId);
   if (!email) return null;
   const { error, headers } = await contacts.update({ audienceId: settings.audienceId, email, unsubscribed: true }, options);
   return error ? resendFailure(error, headers) : null;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { POST as CONTACTS } from "@/app/api/v1/contacts/route";
 import { POST as LINKS } from "@/app/api/v1/links/route";
 import { POST as SENDABILITY } from "@/app/api/v1/sendability/route";
@@ -52,6 +52,22 @@ describe("Idempotency-Key", () => {
     const malformed = await post(CONTACTS, "/api/v1/contacts", { email: `c-${randomUUID()}@example.com` }, { "idempotency-key": "spaces are not allowed" });
     expect(malformed.status).toBe(400);
     expect((await malformed.json()).error.code).toBe("invalid_idempotency_key");
+  });
+
+  it("replays no answer edited by hand: the repeat is refused as our own error, and does not run again", async () => {
+    const { shop, post } = await keyed();
+    const key = randomUUID();
+    const body = { email: `edited-${randomUUID()}@example.com` };
+    expect((await post(CONTACTS, "/api/v1/contacts", body, { "idempotency-key": key })).status).toBe(201);
+    await db().idempotencyRecord.update({ where: { workspaceId_key: { workspaceId: shop.workspace.id, key } }, data: { responseBody: ["edited"] } });
+
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const again = await post(CONTACTS, "/api/v1/contacts", body, { "idempotency-key": key });
+    expect(again.status).toBe(500);
+    expect(again.headers.get("idempotent-replayed")).toBeNull();
+    expect((await again.json()).error.code).toBe("internal_error");
+    expect(logged).toHaveBeenCalledWith("unexpected error", expect.stringContaining(`the answer stored for an Idempotency-Key of workspace ${shop.workspace.id} is not what this application writes`));
+    logged.mockRestore();
   });
 
   it("does not keep an invalid body's answer: the corrected request under the same key runs", async () => {

@@ -20,7 +20,7 @@ async function appendEntries(workspaceId: string, contactId: string, count: numb
         action: status === "unsubscribed" ? "unsubscribe" : "subscribe",
         previousStatus: null,
         newStatus: status,
-        evidence: { source: "api", details: { n: i } },
+        evidence: { source: "mailto", details: { emailMessageId: `<${i}@example.com>` } },
       });
     }
   });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/platform/db";
 import { setEnabledChannels } from "@/lib/admin/workspace-store";
-import { updateTopic } from "@/lib/admin/topic-store";
+import { updateTopic, type TopicSettings } from "@/lib/admin/topic-store";
 import { applyPreferenceChanges, changeSubscription, getContactPreferences } from "@/lib/consent/preference-store";
 import { checkSendability } from "@/lib/contacts/sendability-store";
 import { createContact } from "@/lib/contacts/contact-store";
@@ -105,12 +105,7 @@ describe("may I send?", () => {
       };
       return { shop, ws, ledger, preferences, reason };
     }
-    const topicSettings = (topic: { names: unknown; descriptions: unknown; channels: ("email" | "sms" | "whatsapp" | "push")[]; requiresOptIn: boolean }) => ({
-      names: topic.names as Record<string, string>,
-      descriptions: topic.descriptions as Record<string, string>,
-      channels: topic.channels,
-      requiresOptIn: topic.requiresOptIn,
-    });
+    const topicSettings = ({ names, descriptions, channels, requiresOptIn }: TopicSettings): TopicSettings => ({ names, descriptions, channels, requiresOptIn });
 
     it("turning off a topic's opt-in", async () => {
       const { shop, ws, ledger, preferences, reason } = await neverChose();

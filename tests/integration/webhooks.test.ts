@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { db, pool } from "@/lib/platform/db";
 import { eraseContact } from "@/lib/contacts/gdpr-store";
 import { changeSubscription } from "@/lib/consent/preference-store";
-import { claimDueDeliveries, dispatchOutbox, listDeliveries, replayDelivery } from "@/lib/webhooks/webhook-store";
+import { claimDueDeliveries, dispatchOutbox, listDeliveries, replayDelivery, UNREADABLE_PAYLOAD } from "@/lib/webhooks/webhook-store";
 import { createWebhookEndpoint, setWebhookEndpointEnabled } from "@/lib/webhooks/webhook-store";
 import { createContact } from "@/lib/contacts/contact-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
@@ -281,6 +281,31 @@ describe("the outbox worker", () => {
     expect(await onlyDeliveryOf(shop.workspace.id)).toMatchObject({ status: "delivered", attempts: 1 });
     expect(receiver.received.map((r) => r.answered)).toEqual([...Array(MAX_DELIVERY_ATTEMPTS).fill(503), 200]);
     expect(new Set(receiver.received.map((r) => r.id)).size).toBe(1);
+  });
+
+  it("never sends a payload edited by hand: its delivery fails, saying so, until it is dead, and the others go out", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const shop = await createTestWorkspace();
+    const receiver = await startReceiver();
+    await createWebhookEndpoint(shop.workspace.id, receiver.url, ["consent.changed"]);
+    await optOut(shop, "email");
+    await optOut(shop, "sms");
+    const [edited, intact] = await db().outboxEvent.findMany({ where: { workspaceId: shop.workspace.id } });
+    await db().outboxEvent.update({ where: { id: edited.id }, data: { payload: { contactId: shop.contact.id, action: "subscribe", note: "edited" } } });
+
+    await runWorkerOnce();
+    expect(receiver.received.map((r) => r.id)).toEqual([`msg_${intact.id}`]);
+    const unsent = await db().webhookDelivery.findFirstOrThrow({ where: { outboxEventId: edited.id } });
+    expect(unsent).toMatchObject({ status: "pending", attempts: 1, lastError: UNREADABLE_PAYLOAD });
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining(`the payload of outbox event ${edited.id} is not what this application writes`));
+
+    for (let attempt = 2; attempt <= MAX_DELIVERY_ATTEMPTS; attempt++) {
+      await makeDue(shop.workspace.id);
+      await runWorkerOnce();
+    }
+    expect(await db().webhookDelivery.findUniqueOrThrow({ where: { id: unsent.id } })).toMatchObject({ status: "dead", attempts: MAX_DELIVERY_ATTEMPTS, lastError: UNREADABLE_PAYLOAD });
+    expect(receiver.received.map((r) => r.id)).toEqual([`msg_${intact.id}`]);
+    logged.mockRestore();
   });
 
   it("holds a disabled endpoint's events without spending attempts, and delivers them once it is enabled again", async () => {

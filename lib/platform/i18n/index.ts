@@ -1,3 +1,4 @@
+import { z } from "zod";
 import en, { type Catalogue, type MessageKey } from "./messages/en";
 import es from "./messages/es";
 import it from "./messages/it";
@@ -64,8 +65,13 @@ export function translator(locale: Locale): Translate {
   return (key, values) => catalogue[key].replace(/\{(\w+)\}/g, (whole, name: string) => values?.[name] ?? whole);
 }
 
+/** A topic's names or its descriptions, one text per language tag: { "en": "Offers", "es": "Ofertas" }. */
+export const localizedTextSchema = z.record(z.string(), z.string());
+
+export type LocalizedText = z.infer<typeof localizedTextSchema>;
+
 /** A localized name from a topic's { locale: text } map, falling back to the language, English, then any. */
-export function localizedText(texts: Record<string, string>, locale: Locale): string {
+export function localizedText(texts: LocalizedText, locale: Locale): string {
   const language = locale.split("-")[0];
   return texts[locale] ?? texts[language] ?? Object.entries(texts).find(([tag]) => tag.startsWith(language))?.[1] ?? texts.en ?? Object.values(texts)[0] ?? "";
 }

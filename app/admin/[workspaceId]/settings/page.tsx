@@ -27,6 +27,7 @@ import { listDeliveries } from "@/lib/webhooks/webhook-store";
 import { getEmbedSettings, getIntegrationStatus } from "@/lib/admin/workspace-store";
 import { listWebhookEndpoints } from "@/lib/webhooks/webhook-store";
 import { env } from "@/lib/platform/env";
+import { localizedText } from "@/lib/platform/i18n";
 import { DeliveryStatus } from "@/lib/generated/prisma/enums";
 import { MAX_DELIVERY_ATTEMPTS } from "@/lib/webhooks/backoff";
 
@@ -129,7 +130,7 @@ export default async function SettingsPage({ params, searchParams }: { params: P
             {topics.map((topic) => (
               <tr key={topic.id} className="border-b border-slate-100">
                 <td className="py-1 font-mono">{topic.key}</td>
-                <td>{(topic.names as Record<string, string>).en ?? Object.values(topic.names as Record<string, string>)[0]}</td>
+                <td>{localizedText(topic.names, "en")}</td>
                 <td>{topic.channels.join(", ")}</td>
                 <td>{topic.requiresOptIn ? "yes" : "no"}</td>
                 <td className="flex gap-2 py-1">
@@ -157,8 +158,8 @@ export default async function SettingsPage({ params, searchParams }: { params: P
                         <form action={updateTopicAction.bind(null, workspaceId, topic.id)} className="mt-2 grid gap-2 md:grid-cols-2">
                           <TopicFields
                             topic={{
-                              names: topic.names as Record<string, string>,
-                              descriptions: topic.descriptions as Record<string, string>,
+                              names: topic.names,
+                              descriptions: topic.descriptions,
                               channels: topic.channels,
                               requiresOptIn: topic.requiresOptIn,
                             }}

@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { CHANNELS } from "@/lib/consent/channels";
+
+/**
+ * What a ledger entry's `details` may say, beside its columns: a contact's creation entry lists the
+ * defaults it received (lib/consent/defaults-store.ts; `backfilled` when a migration wrote it); a lapsed
+ * double opt-in is `expired`; a landing page's Undo is `undo`; a `mailto:` opt-out keeps the email's
+ * Message-ID; the demo seed (prisma/seed.ts) leaves a `note`. Every entry ever written must still parse:
+ * the ledger is kept for good.
+ */
+const consentDetailsSchema = z.strictObject({
+  defaults: z.array(z.strictObject({ channel: z.enum(CHANNELS), topic: z.guid().nullable() })).optional(),
+  backfilled: z.literal(true).optional(),
+  expired: z.literal(true).optional(),
+  undo: z.literal(true).optional(),
+  emailMessageId: z.string().optional(),
+  note: z.string().optional(),
+});
+
+export type ConsentDetails = z.infer<typeof consentDetailsSchema>;
+
+/** A `details` column: null on most entries. */
+export const storedConsentDetailsSchema = consentDetailsSchema.nullable();
