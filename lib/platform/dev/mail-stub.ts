@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -39,6 +39,16 @@ const CONTACT_UPDATE_PATH = /^(?:\/audiences\/([^/]+))?\/contacts\/([^/?]+)$/;
 
 const fileName = (at: string, id: string) => `${at.replace(/[:.]/g, "-")}-${id}.json`;
 
+/**
+ * Readers list the directory and parse every file, so a message appears whole or not at all: it is
+ * written beside the directory (the same file system) and renamed in.
+ */
+async function storeJson(dir: string, name: string, value: unknown): Promise<void> {
+  const partial = path.join(path.dirname(dir), `.${path.basename(dir)}-${name}.partial`);
+  await writeFile(partial, JSON.stringify(value, null, 2));
+  await rename(partial, path.join(dir, name));
+}
+
 async function readJsonFiles<T>(dir: string): Promise<T[]> {
   const files = (await readdir(dir)).filter((f) => f.endsWith(".json")).sort();
   return Promise.all(files.map(async (f) => JSON.parse(await readFile(path.join(dir, f), "utf8")) as T));
@@ -66,7 +76,7 @@ export async function startMailStub(dir: string): Promise<MailStub> {
           const named = { id: randomUUID(), audienceId: contactPath[1] ? decodeURIComponent(contactPath[1]) : null, contact: decodeURIComponent(contactPath[2]), updatedAt: new Date().toISOString() };
           const body = request.method === "PATCH" ? JSON.parse(Buffer.concat(chunks).toString()) : null;
           const update: StoredContactUpdate = body ? { ...named, unsubscribed: body.unsubscribed, firstName: body.first_name, lastName: body.last_name } : { ...named, removed: true };
-          await writeFile(path.join(contactsDir, fileName(update.updatedAt, update.id)), JSON.stringify(update, null, 2));
+          await storeJson(contactsDir, fileName(update.updatedAt, update.id), update);
           const answer = body ? { object: "contact", id: update.id } : { object: "contact", contact: update.id, deleted: true };
           response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
         } catch {
@@ -89,7 +99,7 @@ export async function startMailStub(dir: string): Promise<MailStub> {
           text: body.text,
           createdAt: new Date().toISOString(),
         };
-        await writeFile(path.join(dir, fileName(email.createdAt, email.id)), JSON.stringify(email, null, 2));
+        await storeJson(dir, fileName(email.createdAt, email.id), email);
         response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: email.id }));
       } catch {
         response.writeHead(422, { "content-type": "application/json" }).end(JSON.stringify({ name: "validation_error", message: "Invalid JSON." }));
