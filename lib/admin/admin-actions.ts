@@ -14,6 +14,7 @@ import { createWebhookEndpoint, setWebhookEndpointEnabled } from "@/lib/webhooks
 import { createApiKey, revokeApiKey } from "@/lib/admin/api-key-store";
 import { createTopic } from "@/lib/admin/topic-store";
 import { UserFacingError } from "@/lib/platform/errors";
+import { isUniqueViolation } from "@/lib/platform/db-errors";
 import { brandingSchema, embedOriginsSchema } from "@/lib/pages/branding";
 import { INTEGRATION_FIELDS, integrationsFormSchema, type IntegrationField } from "@/lib/admin/integrations-schema";
 import { topicFormSchema } from "@/lib/admin/topic-schema";
@@ -56,7 +57,7 @@ export async function createTopicAction(workspaceId: string, form: FormData) {
   try {
     await createTopic(workspaceId, { ...parsed.data, position: 1000 });
   } catch (error) {
-    if ((error as { code?: string }).code === "P2002") redirect(settingsUrl(workspaceId, "error=" + encodeURIComponent(`key: a topic "${parsed.data.key}" exists already`)));
+    if (isUniqueViolation(error)) redirect(settingsUrl(workspaceId, "error=" + encodeURIComponent(`key: a topic "${parsed.data.key}" exists already`)));
     throw error;
   }
   redirect(settingsUrl(workspaceId, "saved=topic"));
