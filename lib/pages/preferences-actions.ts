@@ -10,7 +10,7 @@ import { NotFoundError, StaleVersionError } from "@/lib/platform/errors";
 import { matchLocale, pageLocale, type Locale } from "@/lib/platform/i18n";
 import { alternativeChanges, alternativesFor, channelFormChanges, stopAllChanges } from "@/lib/pages/preference-changes";
 import { resolveContactLink } from "@/lib/links/message-links";
-import { allowedParent, surfaceKind, surfaceUrl, type Surface } from "@/lib/pages/preferences-page";
+import { allowedParent, surfaceKind, surfaceUrl, type Surface } from "@/lib/pages/preferences-surface";
 import { switchWordingHash } from "@/lib/consent/wording";
 import { clientIp, userAgent } from "@/lib/platform/request-info";
 import { channelPreferencesFromForm, seenVersionSchema } from "@/lib/pages/preferences-schema";
