@@ -1,7 +1,8 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { boundString } from "@/lib/platform/bound-arguments";
+import { z } from "zod";
+import { boundString, parseBound } from "@/lib/platform/bound-arguments";
 import { StaleVersionError } from "@/lib/platform/errors";
 import { confirmPagePath } from "@/lib/links/message-links";
 import { confirmPending } from "@/lib/pages/confirmation-page";
@@ -9,7 +10,7 @@ import { seenTopicVersionsFromForm } from "@/lib/pages/preferences-schema";
 
 /** The confirmation button, bound to its page's token and verifying it again; it posts the topics it showed. */
 export async function confirmSubscription(boundToken: string, form: FormData) {
-  const token = boundString(boundToken);
+  const token = parseBound(z.tuple([boundString]), [boundToken])[0];
   const seen = seenTopicVersionsFromForm(form);
   // A stale page (or one without what it showed) confirms nothing and shows the current state.
   if (!seen.success) redirect(confirmPagePath(token));

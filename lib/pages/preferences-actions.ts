@@ -2,7 +2,8 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { boundString } from "@/lib/platform/bound-arguments";
+import { z } from "zod";
+import { boundString, parseBound } from "@/lib/platform/bound-arguments";
 import { findOptOutEvent, recordFeedbackForEvent } from "@/lib/pages/feedback-store";
 import type { ConsentEvidence } from "@/lib/consent/ledger-store";
 import { applyPreferenceChanges, setContactLocale, type ContactPreferences, type PreferenceChange, type PreferenceChangeResult } from "@/lib/consent/preference-store";
@@ -25,7 +26,7 @@ import type { LinkClaims } from "@/lib/links/tokens";
 type Page = { state: ContactPreferences; surface: Surface; locale: Locale; claims: LinkClaims };
 
 async function openPage(token: string, kind: unknown, form: FormData): Promise<Page> {
-  const link = await resolveContactLink(boundString(token), "preferences");
+  const link = await resolveContactLink(parseBound(z.tuple([boundString]), [token])[0], "preferences");
   const surface: Surface = { token, kind: surfaceKind(kind), parent: null };
   if (!link) redirect(surfaceUrl(surface));
   surface.parent = surface.kind === "embed" ? allowedParent(link.state, form.get("parent")) : null;

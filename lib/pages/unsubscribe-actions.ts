@@ -2,7 +2,8 @@
 
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
-import { boundString } from "@/lib/platform/bound-arguments";
+import { z } from "zod";
+import { boundString, parseBound } from "@/lib/platform/bound-arguments";
 import { recordOptOutFeedback } from "@/lib/pages/feedback-store";
 import { NotFoundError, StaleVersionError } from "@/lib/platform/errors";
 import { matchLocale, resolveLocale } from "@/lib/platform/i18n";
@@ -17,7 +18,7 @@ import { wordingHash } from "@/lib/consent/wording";
 // verifies that token again itself: nothing the browser sends can widen what it acts on.
 
 async function linkOrInvalid(token: string) {
-  const link = await resolveUnsubscribeLink(boundString(token));
+  const link = await resolveUnsubscribeLink(parseBound(z.tuple([boundString]), [token])[0]);
   // A link that went bad between rendering and posting shows the same "not valid" page.
   if (!link) redirect(unsubscribePagePath(token));
   return link;
