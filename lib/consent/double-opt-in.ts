@@ -2,14 +2,15 @@ import "server-only";
 import { apiEvidence } from "@/lib/consent/evidence";
 import { beginConfirmation } from "@/lib/consent/confirmation-store";
 import { findContactById } from "@/lib/contacts/contact-store";
-import { assertChangeScopes, getContactPreferences, type ContactPreferences, type PreferenceChange } from "@/lib/consent/preference-store";
+import type { ConsentEvidence } from "@/lib/consent/ledger-store";
+import { applyPreferenceChanges, assertChangeScopes, getContactPreferences, type ContactPreferences, type PreferenceChange } from "@/lib/consent/preference-store";
 import { consumeRateLimit } from "@/lib/platform/rate-limit-store";
 import { checkSendability, type NotSendableReason } from "@/lib/contacts/sendability-store";
 import { sendLinkEmail } from "@/lib/platform/email";
 import { env } from "@/lib/platform/env";
 import { NotFoundError, RateLimitedError, UserFacingError } from "@/lib/platform/errors";
 import { localizedText, resolveLocale, translator, type Locale } from "@/lib/platform/i18n";
-import { signLinkToken, confirmPagePath } from "@/lib/links/message-links";
+import { signLinkToken, confirmPagePath, type ContactLink } from "@/lib/links/message-links";
 import type { z } from "zod";
 import type { optinRequestSchema } from "@/lib/api/schemas/optin";
 
@@ -70,4 +71,30 @@ export async function startDoubleOptIn(workspaceId: string, request: z.infer<typ
   const url = `${env().APP_URL}${confirmPagePath(token)}`;
   await sendLinkEmail({ to: contact.email, subject: t("confirm.emailSubject", values), body: t("confirm.emailBody", values), url, footer: t("confirm.emailIgnore") });
   return { pending };
+}
+
+/** The email topics waiting for the contact's confirmation. */
+export function pendingTopics(state: ContactPreferences) {
+  return state.channels.find((c) => c.channel === "email")?.topics.filter((t) => t.status === "pending") ?? [];
+}
+
+/**
+ * The confirmation button: the topics the page showed that are still pending by email become subscribed,
+ * recorded as a double opt-in. Each names the version the page showed, so a page opened before an
+ * opt-out (and a new request) confirms nothing: StaleVersionError.
+ */
+export async function confirmPendingTopics(
+  { claims, state }: ContactLink,
+  seen: Record<string, number>,
+  request: Pick<ConsentEvidence, "ip" | "userAgent">,
+): Promise<string[]> {
+  const topics = pendingTopics(state).filter((t) => Object.hasOwn(seen, t.key));
+  if (topics.length === 0) return [];
+  await applyPreferenceChanges(
+    claims.workspaceId,
+    claims.contactId,
+    topics.map((t) => ({ kind: "subscription" as const, channel: "email" as const, topicKey: t.key, status: "subscribed" as const, expectedVersion: seen[t.key] })),
+    { source: "double_opt_in", ...request, tokenId: claims.tokenId, messageId: claims.messageId ?? null },
+  );
+  return topics.map((t) => t.key);
 }
