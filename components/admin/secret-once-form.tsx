@@ -1,10 +1,10 @@
 "use client";
 
 import { useActionState } from "react";
-import type { CreatedKey } from "@/lib/admin/admin-actions";
+import type { CreatedSecret } from "@/lib/admin/admin-actions";
 
 /** Creates an API key or a webhook endpoint and shows its secret once. */
-export function SecretOnceForm({ action, submitLabel, children }: { action: (previous: CreatedKey, form: FormData) => Promise<CreatedKey>; submitLabel: string; children: React.ReactNode }) {
+export function SecretOnceForm({ action, submitLabel, children }: { action: (previous: CreatedSecret | null, form: FormData) => Promise<CreatedSecret>; submitLabel: string; children: React.ReactNode }) {
   const [state, formAction, pending] = useActionState(action, null);
   return (
     <form action={formAction} className="mt-3 flex flex-wrap items-end gap-3 text-sm">
@@ -13,12 +13,12 @@ export function SecretOnceForm({ action, submitLabel, children }: { action: (pre
         {submitLabel}
       </button>
       <div role="status" aria-live="polite" className="w-full">
-        {state?.key && (
+        {state?.ok && (
           <p className="rounded bg-amber-50 p-3">
-            Copy it now; it will not be shown again: <code className="break-all font-mono">{state.key}</code>
+            Copy it now; it will not be shown again: <code className="break-all font-mono">{state.secret}</code>
           </p>
         )}
-        {state?.error && <p className="text-red-800">{state.error}</p>}
+        {state?.ok === false && <p className="text-red-800">{state.message}</p>}
       </div>
     </form>
   );

@@ -5,7 +5,7 @@ import { PrimaryButton, SecondaryButton } from "@/components/ui/card";
 import { saveChannelPreferences } from "@/lib/pages/preferences-actions";
 import type { ChannelState } from "@/lib/consent/preference-store";
 import { translator, type Locale } from "@/lib/platform/i18n";
-import type { Surface } from "@/lib/pages/preferences-page";
+import type { Surface } from "@/lib/pages/preferences-surface";
 import { FREQUENCIES, PAUSE_CHOICES } from "@/lib/pages/preferences-schema";
 import type { ChannelWording } from "@/lib/consent/wording";
 

@@ -1,7 +1,8 @@
 import { SurfaceFields } from "@/components/preferences/surface-fields";
 import { saveLanguage } from "@/lib/pages/preferences-actions";
 import { LOCALES, type Locale } from "@/lib/platform/i18n";
-import { LANGUAGE_NAMES, surfaceUrl, type Surface } from "@/lib/pages/preferences-page";
+import { LANGUAGE_NAMES } from "@/lib/pages/preferences-page";
+import { surfaceUrl, type Surface } from "@/lib/pages/preferences-surface";
 
 /** Links that show the page in another language (reading only), and a form that keeps the choice. */
 export function LanguageSwitcher({ surface, locale, label, saveLabel }: { surface: Surface; locale: Locale; label: string; saveLabel: string }) {

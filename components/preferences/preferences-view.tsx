@@ -6,7 +6,8 @@ import { SecondaryButton } from "@/components/ui/card";
 import { chooseAlternative, saveSurveyAnswer, stopEverything } from "@/lib/pages/preferences-actions";
 import type { ContactPreferences } from "@/lib/consent/preference-store";
 import { translator, type Locale } from "@/lib/platform/i18n";
-import type { SurveyView, Surface } from "@/lib/pages/preferences-page";
+import type { SurveyView } from "@/lib/pages/preferences-page";
+import type { Surface } from "@/lib/pages/preferences-surface";
 import type { PreferencesWording } from "@/lib/consent/wording";
 import { reasonSurveyLabels } from "@/lib/pages/reason-labels";
 

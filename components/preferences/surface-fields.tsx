@@ -1,5 +1,5 @@
 import type { Locale } from "@/lib/platform/i18n";
-import type { Surface } from "@/lib/pages/preferences-page";
+import type { Surface } from "@/lib/pages/preferences-surface";
 
 /** Hidden fields every form of the page carries: the language shown and, embedded, the parent origin. */
 export function SurfaceFields({ surface, locale }: { surface: Surface; locale: Locale }) {

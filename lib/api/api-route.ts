@@ -1,40 +1,62 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { authenticateApiKey, type ApiScope } from "@/lib/api/api-key-auth";
-import { apiError, errorResponse, parseJsonObject } from "@/lib/api/respond";
+import { apiError, errorResponse, parseJsonObject, validationError } from "@/lib/api/respond";
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from "@/lib/api/idempotency-store";
 import { BODY_LIMITS, readBodyText } from "@/lib/platform/request-body";
 import { sha256Hex } from "@/lib/platform/sha256";
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-/**
- * The start every /api/v1 handler shares: the API key with its scope (and its rate limit); every error,
- * expected or not, in the one error shape (a thrown ZodError is the 400 naming the field).
- */
-export async function apiRoute(request: Request, scope: ApiScope, handle: (workspaceId: string) => Promise<Response>): Promise<Response> {
-  try {
-    const { workspaceId } = await authenticateApiKey(request, scope);
-    return await handle(workspaceId);
-  } catch (error) {
-    return errorResponse(error);
-  }
+/** What a route may take from the request, each part with its schema: the path's segments, the query, a JSON body. */
+type Declared = { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
+type RouteOptions<D extends Declared> = { scope: ApiScope } & D;
+
+/** A route's declaration, taken apart: the scope its key needs, and one schema for the parts it takes. */
+function routeGuard<D extends Declared>({ scope, ...parts }: RouteOptions<D>) {
+  return { scope, input: z.object(parts) };
 }
 
+/** What a handler receives: the key's workspace, the request, and each part it declared, parsed. */
+export type RouteInput<D extends Declared> = { workspaceId: string; request: Request } & z.output<ReturnType<typeof routeGuard<D>>["input"]>;
+
+/** Next's second argument to a route handler: the dynamic segments of its path. */
+type RouteContext = { params: Promise<unknown> };
+
 /**
- * An /api/v1 handler with a JSON body: apiRoute, then the body against its schema. A POST with an
- * `Idempotency-Key` runs once: repeats get the first answer back.
+ * Every /api/v1 handler declares its scope and its input here, and runs only once they hold: the API
+ * key, with that scope and within its rate limit (lib/api/api-key-auth.ts); the path's segments (before
+ * any body is read); the query; the body, read within its limit as a JSON object. A part that does not
+ * parse is the 400 naming the field. A POST with a body and an `Idempotency-Key` runs once: repeats get
+ * the first answer back. Every error, expected or not, is answered in the one error shape.
  */
-export function jsonRoute<S extends z.ZodType>(request: Request, scope: ApiScope, schema: S, handle: (workspaceId: string, body: z.output<S>) => Promise<Response>): Promise<Response> {
-  return apiRoute(request, scope, async (workspaceId) => {
-    const idempotencyKey = request.method === "POST" ? request.headers.get("idempotency-key") : null;
-    if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      return apiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 visible ASCII characters, such as a UUID.");
+export function apiRoute<const D extends Declared>(options: RouteOptions<D>, handle: (input: RouteInput<D>) => Promise<Response>) {
+  const { scope, input: schema } = routeGuard(options);
+  return async (request: Request, context?: RouteContext): Promise<Response> => {
+    try {
+      const { workspaceId } = await authenticateApiKey(request, scope);
+      const parts: { params?: unknown; query?: unknown; body?: unknown } = {};
+      if (options.params) {
+        parts.params = await context?.params;
+        const params = options.params.safeParse(parts.params);
+        if (!params.success) return validationError(params.error);
+      }
+      if (options.query) parts.query = Object.fromEntries(new URL(request.url).searchParams);
+      const idempotencyKey = options.body && request.method === "POST" ? request.headers.get("idempotency-key") : null;
+      if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+        return apiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 visible ASCII characters, such as a UUID.");
+      }
+      const text = options.body ? await readBodyText(request, BODY_LIMITS.api) : "";
+      if (options.body) parts.body = parseJsonObject(request.headers.get("content-type"), text);
+      const input = schema.safeParse(parts);
+      // Each issue names its field within its part ("email", not "body.email").
+      if (!input.success) return validationError(new z.ZodError(input.error.issues.map((issue) => ({ ...issue, path: issue.path.slice(1) }))));
+      const run = () => handle({ workspaceId, request, ...input.data });
+      if (idempotencyKey === null) return await run();
+      return await once(workspaceId, idempotencyKey, `${request.method} ${new URL(request.url).pathname}\n${text}`, run);
+    } catch (error) {
+      return errorResponse(error);
     }
-    const text = await readBodyText(request, BODY_LIMITS.api);
-    const body = schema.parse(parseJsonObject(request.headers.get("content-type"), text));
-    if (idempotencyKey === null) return handle(workspaceId, body);
-    return once(workspaceId, idempotencyKey, `${request.method} ${new URL(request.url).pathname}\n${text}`, () => handle(workspaceId, body));
-  });
+  };
 }
 
 async function once(workspaceId: string, key: string, request: string, handle: () => Promise<Response>): Promise<Response> {

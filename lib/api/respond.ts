@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "@/lib/platform/db-errors";
 import { RetryLaterError, UserFacingError } from "@/lib/platform/errors";
-import { BODY_LIMITS, readBodyText } from "@/lib/platform/request-body";
 
 // The one error shape of the business API: {"error": {"code", "message", "details"}}.
 
@@ -40,11 +39,7 @@ export function errorResponse(error: unknown): Response {
   return apiError(500, "internal_error", "Something went wrong on our side.");
 }
 
-/** Reads a JSON body of at most BODY_LIMITS.api bytes; anything that is not a JSON object is a clear 400. */
-export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
-  return parseJsonObject(request.headers.get("content-type"), await readBodyText(request, BODY_LIMITS.api));
-}
-
+/** Anything that is not a JSON object is a clear 400 (415 without a JSON Content-Type). */
 export function parseJsonObject(contentType: string | null, text: string): Record<string, unknown> {
   if (!/^application\/(.+\+)?json\b/i.test(contentType ?? "")) {
     throw new UserFacingError("unsupported_media_type", "Send the body as JSON with Content-Type: application/json.", 415);
@@ -59,4 +54,8 @@ export function parseJsonObject(contentType: string | null, text: string): Recor
     throw new UserFacingError("invalid_request", "The body must be a JSON object.", 400);
   }
   return body as Record<string, unknown>;
+}
+
+export function contactNotFound() {
+  return apiError(404, "contact_not_found", "There is no contact with this id in this workspace.");
 }

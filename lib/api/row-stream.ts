@@ -1,9 +1,6 @@
-import { apiRoute } from "@/lib/api/api-route";
 import { cursorBatches } from "@/lib/api/cursor-store";
 import { env } from "@/lib/platform/env";
 import type { RowQuery } from "@/lib/contacts/sendability-store";
-import type { Channel } from "@/lib/generated/prisma/enums";
-import { streamQuerySchema } from "@/lib/api/schemas/streams";
 
 type StreamFormat = "ndjson" | "csv";
 
@@ -36,13 +33,15 @@ function lineEncoder(format: StreamFormat, columns: readonly string[]): (row: un
 const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
 /**
- * Streams a query's rows as NDJSON (one object per line) or CSV (with a header line), pulled from the
- * cursor only as fast as the client reads. The first batch is read before answering, so a database that
- * is down is still a proper 503 rather than a cut-off 200. A reader that takes nothing for
- * STREAM_IDLE_TIMEOUT_MS is cut off, so that it gives its connection back: the stream ends in an error,
- * never in a clean end that would pass for the whole list.
+ * Streams a query's rows as NDJSON (one object per line) or CSV (with a header line): the format asked
+ * for, or CSV when the Accept header asks for text/csv. Pulled from the cursor only as fast as the
+ * client reads. The first batch is read before answering, so a database that is down is still a proper
+ * 503 rather than a cut-off 200. A reader that takes nothing for STREAM_IDLE_TIMEOUT_MS is cut off, so
+ * that it gives its connection back: the stream ends in an error, never in a clean end that would pass
+ * for the whole list.
  */
-async function rowStreamResponse(query: RowQuery, format: StreamFormat, filename: string): Promise<Response> {
+export async function streamRows(query: RowQuery, { filename, format: asked, accept }: { filename: string; format?: StreamFormat; accept: string | null }): Promise<Response> {
+  const format = asked ?? (/\btext\/csv\b/i.test(accept ?? "") ? "csv" : "ndjson");
   const batches = cursorBatches(query);
   const first = await batches.next();
   const encode = lineEncoder(format, query.columns);
@@ -86,17 +85,5 @@ async function rowStreamResponse(query: RowQuery, format: StreamFormat, filename
       // no-transform: Next would gzip CSV, costing more CPU than the stream itself; a proxy may compress.
       "Cache-Control": "no-store, no-transform",
     },
-  });
-}
-
-/**
- * The GET streams of /api/v1 (audience, suppressions): a read key, `?channel=&topic=` validated, then the
- * rows of the query `build` returns for the workspace, in the format asked for.
- */
-export function streamRoute(request: Request, filename: string, build: (workspaceId: string, channel: Channel, topic: string | undefined) => Promise<RowQuery>): Promise<Response> {
-  return apiRoute(request, "read", async (workspaceId) => {
-    const query = streamQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-    const format = query.format ?? (/\btext\/csv\b/i.test(request.headers.get("accept") ?? "") ? "csv" : "ndjson");
-    return rowStreamResponse(await build(workspaceId, query.channel, query.topic), format, filename);
   });
 }

@@ -2,15 +2,16 @@ import "server-only";
 import { apiEvidence } from "@/lib/consent/evidence";
 import { beginConfirmation } from "@/lib/consent/confirmation-store";
 import { findContactById } from "@/lib/contacts/contact-store";
-import { assertChangeScopes, getContactPreferences, type PreferenceChange } from "@/lib/consent/preference-store";
+import type { ConsentEvidence } from "@/lib/consent/ledger-store";
+import { applyPreferenceChanges, assertChangeScopes, getContactPreferences, type ContactPreferences, type PreferenceChange } from "@/lib/consent/preference-store";
 import { consumeRateLimit } from "@/lib/platform/rate-limit-store";
 import { checkSendability, type NotSendableReason } from "@/lib/contacts/sendability-store";
 import { sendLinkEmail } from "@/lib/platform/email";
 import { env } from "@/lib/platform/env";
 import { NotFoundError, RateLimitedError, UserFacingError } from "@/lib/platform/errors";
-import { resolveLocale, translator } from "@/lib/platform/i18n";
-import { topicList } from "@/lib/consent/wording";
-import { signLinkToken, confirmPagePath } from "@/lib/links/message-links";
+import { matchLocale, pageLocale, resolveLocale, translator } from "@/lib/platform/i18n";
+import { confirmationWording, topicList } from "@/lib/consent/wording";
+import { signLinkToken, confirmPagePath, type ContactLink } from "@/lib/links/message-links";
 import type { z } from "zod";
 import type { optinRequestSchema } from "@/lib/api/schemas/optin";
 
@@ -66,4 +67,46 @@ export async function startDoubleOptIn(workspaceId: string, request: z.infer<typ
   const url = `${env().APP_URL}${confirmPagePath(token)}`;
   await sendLinkEmail({ to: contact.email, subject: t("confirm.emailSubject", values), body: t("confirm.emailBody", values), url, footer: t("confirm.emailIgnore") });
   return { pending };
+}
+
+function emailTopics(state: ContactPreferences) {
+  return state.channels.find((c) => c.channel === "email")?.topics ?? [];
+}
+
+/** The email topics waiting for the contact's confirmation. */
+export function pendingTopics(state: ContactPreferences) {
+  return emailTopics(state).filter((t) => t.status === "pending");
+}
+
+/**
+ * The confirmation button: the topics the page showed that are still pending by email become subscribed,
+ * recorded as a double opt-in with the wording the page showed (in `shownLocale`, the language it was
+ * shown in). Each names the version the page showed, so a page opened before an opt-out (and a new
+ * request) confirms nothing: StaleVersionError.
+ */
+export async function confirmPendingTopics(
+  { claims, state }: ContactLink,
+  seen: Record<string, number>,
+  request: Pick<ConsentEvidence, "ip" | "userAgent"> & { shownLocale: string | null; acceptLanguage: string | null },
+): Promise<string[]> {
+  const topics = pendingTopics(state).filter((t) => Object.hasOwn(seen, t.key));
+  if (topics.length === 0) return [];
+  const locale = matchLocale(request.shownLocale) ?? pageLocale(state, { acceptLanguage: request.acceptLanguage });
+  // The page listed every topic it posts back, one confirmed in another tab since included.
+  const shown = emailTopics(state).filter((t) => Object.hasOwn(seen, t.key));
+  await applyPreferenceChanges(
+    claims.workspaceId,
+    claims.contactId,
+    topics.map((t) => ({ kind: "subscription" as const, channel: "email" as const, topicKey: t.key, status: "subscribed" as const, expectedVersion: seen[t.key] })),
+    {
+      source: "double_opt_in",
+      ip: request.ip,
+      userAgent: request.userAgent,
+      tokenId: claims.tokenId,
+      messageId: claims.messageId ?? null,
+      locale,
+      wordingHash: confirmationWording(state, shown.map((t) => t.key), locale).hash,
+    },
+  );
+  return topics.map((t) => t.key);
 }

@@ -6,6 +6,7 @@ import { storedConsentDetailsSchema } from "@/lib/consent/event-details";
 import { ledgerTransaction, type ConsentEvidence } from "@/lib/consent/ledger-store";
 import { applyPreferenceChangesWith, type PreferenceChange } from "@/lib/consent/preference-store";
 import { UserFacingError } from "@/lib/platform/errors";
+import { isUniqueViolation } from "@/lib/platform/db-errors";
 import type { ConsentSource } from "@/lib/generated/prisma/enums";
 import { addressHashes } from "@/lib/contacts/suppression";
 import { isUuid } from "@/lib/platform/uuid";
@@ -79,7 +80,7 @@ export async function upsertContact(
     // A new contact's creation entry appends to the ledger, so every upsert waits for the workspace's turn.
     return await ledgerTransaction(workspaceId, upsert);
   } catch (error) {
-    if ((error as { code?: string }).code === "23505") {
+    if (isUniqueViolation(error)) {
       throw new UserFacingError("conflict", "That email or external id already belongs to another contact in this workspace.", 409);
     }
     throw error;

@@ -76,11 +76,14 @@ export async function mintLinks(request: LinkRequest): Promise<MintedLinks> {
   };
 }
 
+/** A verified link, with its contact's whole state. */
+export type ContactLink = { claims: LinkClaims; state: ContactPreferences };
+
 /**
  * Verifies a link token and reads its contact's whole state; null for every kind of bad link. Once per
  * render: the root layout asks too, for the document's language.
  */
-export const resolveContactLink = cache(async (token: string, purpose: TokenPurpose): Promise<{ claims: LinkClaims; state: ContactPreferences } | null> => {
+export const resolveContactLink = cache(async (token: string, purpose: TokenPurpose): Promise<ContactLink | null> => {
   let claims: LinkClaims;
   try {
     claims = await verifyLinkToken(token, [purpose]);

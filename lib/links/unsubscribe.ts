@@ -48,11 +48,14 @@ export async function isAlreadyUnsubscribed(claims: LinkClaims): Promise<boolean
   return state?.status === "unsubscribed" && state.version > 0;
 }
 
+/** A verified unsubscribe link, with the scope it names. */
+export type UnsubscribeLink = { claims: LinkClaims; scope: LinkScope };
+
 /**
  * Verifies a landing-page token and finds what it names, even a scope the workspace no longer sends
  * (its opt-out still counts); null for every kind of bad link. Once per render, as resolveContactLink.
  */
-export const resolveUnsubscribeLink = cache(async (token: string): Promise<{ claims: LinkClaims; scope: LinkScope } | null> => {
+export const resolveUnsubscribeLink = cache(async (token: string): Promise<UnsubscribeLink | null> => {
   try {
     const claims = await verifyLinkToken(token, ["unsubscribe"]);
     const scope = await findLinkScope(claims.workspaceId, claims.contactId, claims.channel, claims.topic, { evenIfDropped: true });
@@ -64,6 +67,6 @@ export const resolveUnsubscribeLink = cache(async (token: string): Promise<{ cla
 });
 
 /** Whether the Undo may subscribe this scope again: it is still sent, and the message is young enough. */
-export function canUndoByLink({ claims, scope }: { claims: LinkClaims; scope: LinkScope }, now = new Date()): boolean {
+export function canUndoByLink({ claims, scope }: UnsubscribeLink, now = new Date()): boolean {
   return scope.current && now < addsConsentUntil(claims);
 }

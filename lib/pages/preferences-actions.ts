@@ -1,34 +1,39 @@
 "use server";
 
 import { headers } from "next/headers";
-import { redirect } from "next/navigation";
-import { boundString } from "@/lib/platform/bound-arguments";
-import { findOptOutEvent, recordFeedbackForEvent } from "@/lib/pages/feedback-store";
+import { z } from "zod";
 import type { ConsentEvidence } from "@/lib/consent/ledger-store";
 import { applyPreferenceChanges, setContactLocale, type ChannelState, type ContactPreferences, type PreferenceChange, type PreferenceChangeResult } from "@/lib/consent/preference-store";
-import { NotFoundError, StaleVersionError } from "@/lib/platform/errors";
-import { matchLocale, pageLocale, type Locale } from "@/lib/platform/i18n";
-import { alternativeChanges, alternativesFor, channelFormChanges, stopAllChanges } from "@/lib/pages/preference-changes";
-import { resolveContactLink } from "@/lib/links/message-links";
-import { allowedParent, surfaceKind, surfaceUrl, type Surface } from "@/lib/pages/preferences-page";
 import { alternativesWording, channelWording, stopAllWording } from "@/lib/consent/wording";
-import { clientIp, userAgent } from "@/lib/platform/request-info";
-import { channelPreferencesFromForm, seenVersionSchema, type ChannelPreferencesInput } from "@/lib/pages/preferences-schema";
-import { optOutReasonSchema } from "@/lib/pages/opt-out-reason-schema";
+import type { ContactLink } from "@/lib/links/message-links";
 import type { LinkClaims } from "@/lib/links/tokens";
+import { findOptOutEvent, recordFeedbackForEvent } from "@/lib/pages/feedback-store";
+import { linkAction } from "@/lib/pages/link-action";
+import { alternativeChanges, alternativesFor, channelFormChanges, stopAllChanges } from "@/lib/pages/preference-changes";
+import { channelPreferencesForm, optOutReasonForm, seenAlternativeVersionsForm, type ChannelPreferencesInput } from "@/lib/pages/preferences-schema";
+import { allowedParent, surfaceKind, surfaceUrl, type Surface, type SurfaceKind } from "@/lib/pages/preferences-surface";
+import { boundString } from "@/lib/platform/bound-arguments";
+import { NotFoundError, StaleVersionError } from "@/lib/platform/errors";
+import { noFields } from "@/lib/platform/form-schema";
+import { matchLocale, pageLocale, type Locale } from "@/lib/platform/i18n";
+import { clientIp, userAgent } from "@/lib/platform/request-info";
 
-// The preference page's forms, on our domain and embedded alike. Every action is bound to the page's
-// token and verifies it again itself; the contact is the token's, never one the browser names. Each
-// answers with a redirect to the page (post/redirect/get), so the same forms work with and without
-// JavaScript.
+// The preference page's forms, on our domain and embedded alike. Each is bound to the page's token and
+// the surface it is shown on; linkAction verifies the token again as a preference link, so the contact
+// is the token's, never one the browser names. Each answers with the page (post/redirect/get).
 
+/** Any other kind posted back shows the page on our domain. */
+const boundKind = z.string().transform(surfaceKind);
+
+/** Where a link that no longer verifies goes: the page on its surface, which says so. */
+const preferencesPage = ([token, kind]: readonly [string, SurfaceKind, ...unknown[]]) => surfaceUrl({ token, kind, parent: null });
+
+type PreferencesPost = { link: ContactLink; bound: readonly [string, SurfaceKind, ...unknown[]]; form: FormData };
 type Page = { state: ContactPreferences; surface: Surface; locale: Locale; claims: LinkClaims };
 
-async function openPage(token: string, kind: unknown, form: FormData): Promise<Page> {
-  const link = await resolveContactLink(boundString(token), "preferences");
-  const surface: Surface = { token, kind: surfaceKind(kind), parent: null };
-  if (!link) redirect(surfaceUrl(surface));
-  surface.parent = surface.kind === "embed" ? allowedParent(link.state, form.get("parent")) : null;
+/** The page the form was posted from: its surface (with the parent origin, if the workspace allows it) and the language it showed. */
+async function openPage({ link, bound: [token, kind], form }: PreferencesPost): Promise<Page> {
+  const surface: Surface = { token, kind, parent: kind === "embed" ? allowedParent(link.state, form.get("parent")) : null };
   const locale = matchLocale(form.get("locale")?.toString()) ?? pageLocale(link.state, { acceptLanguage: (await headers()).get("accept-language") });
   return { state: link.state, surface, locale, claims: link.claims };
 }
@@ -61,69 +66,98 @@ async function evidenceFor({ surface, locale, claims }: Page, wordingHashOf: Wor
 }
 
 /** Applies the changes and goes back to the page: the reason question for the first opt-out, or the conflict. */
-async function applyAndReturn(page: Page, changes: PreferenceChange[], wordingHashOf: WordingHashOf, query: Record<string, string>, anchor?: string): Promise<never> {
+async function applyAndReturn(page: Page, changes: PreferenceChange[], wordingHashOf: WordingHashOf, query: Record<string, string>, anchor?: string): Promise<string> {
   const { state, surface, locale } = page;
   let results: PreferenceChangeResult[];
   try {
     results = await applyPreferenceChanges(state.contact.workspaceId, state.contact.id, changes, await evidenceFor(page, wordingHashOf));
   } catch (error) {
-    if (error instanceof StaleVersionError) redirect(surfaceUrl(surface, { lang: locale, stale: "1" }, anchor));
+    if (error instanceof StaleVersionError) return surfaceUrl(surface, { lang: locale, stale: "1" }, anchor);
     throw error;
   }
   const optOut = results.find((result, i) => {
     const change = changes[i];
     return result.changed && change.kind === "subscription" && change.status === "unsubscribed";
   });
-  redirect(surfaceUrl(surface, { lang: locale, ...query, survey: optOut?.consentEventId }, anchor));
+  return surfaceUrl(surface, { lang: locale, ...query, survey: optOut?.consentEventId }, anchor);
 }
 
-export async function saveChannelPreferences(token: string, kind: string, form: FormData) {
-  const page = await openPage(token, kind, form);
-  const parsed = channelPreferencesFromForm(form);
-  const channel = parsed.success ? page.state.channels.find((c) => c.channel === parsed.data.channel) : undefined;
-  if (!parsed.success || !channel) redirect(surfaceUrl(page.surface, { lang: page.locale, error: "invalid" }));
-  await applyAndReturn(page, channelFormChanges(channel, parsed.data), channelFormWording(channel, page.locale, parsed.data), { saved: channel.channel }, `channel-${channel.channel}`);
-}
+/** The page again, saying the post was not one it could have made. */
+const refusedUrl = ({ surface, locale }: Page) => surfaceUrl(surface, { lang: locale, error: "invalid" });
+const refused = async (post: PreferencesPost) => refusedUrl(await openPage(post));
 
-export async function stopEverything(token: string, kind: string, form: FormData) {
-  const page = await openPage(token, kind, form);
+/** The page again, in its current state: what the post named changed since. */
+const staleUrl = ({ surface, locale }: Page) => surfaceUrl(surface, { lang: locale, stale: "1" });
+
+export const saveChannelPreferences = linkAction(
+  "preferences",
+  { bound: [boundKind], form: channelPreferencesForm, page: preferencesPage, invalid: refused },
+  async (post) => {
+    const page = await openPage(post);
+    const channel = page.state.channels.find((c) => c.channel === post.data.channel);
+    if (!channel) return refusedUrl(page);
+    return applyAndReturn(page, channelFormChanges(channel, post.data), channelFormWording(channel, page.locale, post.data), { saved: channel.channel }, `channel-${channel.channel}`);
+  },
+);
+
+export const stopEverything = linkAction("preferences", { bound: [boundKind], form: noFields, page: preferencesPage }, async (post) => {
+  const page = await openPage(post);
   const { hash } = stopAllWording(page.state, page.locale);
-  await applyAndReturn(page, stopAllChanges(page.state), () => hash, { stopped: "all" });
-}
+  return applyAndReturn(page, stopAllChanges(page.state), () => hash, { stopped: "all" });
+});
 
-export async function saveLanguage(token: string, kind: string, form: FormData) {
-  const page = await openPage(token, kind, form);
-  await setContactLocale(page.state.contact.workspaceId, page.state.contact.id, page.locale);
-  redirect(surfaceUrl(page.surface, { lang: page.locale, languageSaved: "1" }));
-}
+export const saveLanguage = linkAction("preferences", { bound: [boundKind], form: noFields, page: preferencesPage }, async (post) => {
+  const { state, surface, locale } = await openPage(post);
+  await setContactLocale(state.contact.workspaceId, state.contact.id, locale);
+  return surfaceUrl(surface, { lang: locale, languageSaved: "1" });
+});
 
-export async function saveSurveyAnswer(token: string, kind: string, eventId: string, form: FormData) {
-  const page = await openPage(token, kind, form);
-  const parsed = optOutReasonSchema.safeParse({ reason: form.get("reason"), comment: form.get("comment") ?? "" });
-  if (!parsed.success) redirect(surfaceUrl(page.surface, { lang: page.locale, survey: eventId, reason: "invalid" }));
-  try {
-    await recordFeedbackForEvent(page.state.contact.workspaceId, page.state.contact.id, eventId, parsed.data.reason, parsed.data.comment);
-  } catch (error) {
-    // Not one of this contact's opt-outs (the bound id was tampered with): answered as chooseAlternative does.
-    if (error instanceof NotFoundError) redirect(surfaceUrl(page.surface, { lang: page.locale, error: "invalid" }));
-    throw error;
-  }
-  redirect(surfaceUrl(page.surface, { lang: page.locale, survey: eventId }));
-}
+export const saveSurveyAnswer = linkAction(
+  "preferences",
+  {
+    bound: [boundKind, boundString],
+    form: optOutReasonForm,
+    page: preferencesPage,
+    invalid: async (post) => {
+      const { surface, locale } = await openPage(post);
+      return surfaceUrl(surface, { lang: locale, survey: post.bound[2], reason: "invalid" });
+    },
+  },
+  async (post) => {
+    const page = await openPage(post);
+    const { state, surface, locale } = page;
+    const eventId = post.bound[2];
+    try {
+      await recordFeedbackForEvent(state.contact.workspaceId, state.contact.id, eventId, post.data.reason, post.data.comment);
+    } catch (error) {
+      // Not one of this contact's opt-outs (the bound id was tampered with): answered as chooseAlternative does.
+      if (error instanceof NotFoundError) return refusedUrl(page);
+      throw error;
+    }
+    return surfaceUrl(surface, { lang: locale, survey: eventId });
+  },
+);
 
-export async function chooseAlternative(token: string, kind: string, eventId: string, alternativeId: string, form: FormData) {
-  const page = await openPage(token, kind, form);
-  const { state, surface, locale } = page;
-  const event = await findOptOutEvent(state.contact.workspaceId, state.contact.id, eventId);
-  if (!event?.channel || !event.feedback) redirect(surfaceUrl(surface, { lang: locale, error: "invalid" }));
-  const scope = { channel: event.channel, topicKey: event.topic?.key ?? null };
-  // Only an alternative the page offered for this answer can be chosen.
-  const alternative = alternativesWording(alternativesFor(state, scope, event.feedback.reason), locale).choices.find((a) => a.id === alternativeId);
-  if (!alternative) redirect(surfaceUrl(surface, { lang: locale, error: "invalid" }));
-  // The versions the page showed; a form without them is as stale as one with older ones.
-  const seenChannel = seenVersionSchema.safeParse(form.get("channelVersion"));
-  const seenTopic = seenVersionSchema.safeParse(form.get("topicVersion"));
-  if (!seenChannel.success || (scope.topicKey && !seenTopic.success)) redirect(surfaceUrl(surface, { lang: locale, stale: "1" }));
-  const seen = { channel: seenChannel.data, topic: seenTopic.data };
-  await applyAndReturn(page, alternativeChanges(state, scope, alternative, seen), () => alternative.hash, { alternative: "done" });
-}
+/** The versions the page showed go with the choice; a form without them is as stale as one with older ones. */
+export const chooseAlternative = linkAction(
+  "preferences",
+  {
+    bound: [boundKind, boundString, boundString],
+    form: seenAlternativeVersionsForm,
+    page: preferencesPage,
+    invalid: async (post) => staleUrl(await openPage(post)),
+  },
+  async (post) => {
+    const page = await openPage(post);
+    const [, , eventId, alternativeId] = post.bound;
+    const { state } = page;
+    const event = await findOptOutEvent(state.contact.workspaceId, state.contact.id, eventId);
+    if (!event?.channel || !event.feedback) return refusedUrl(page);
+    const scope = { channel: event.channel, topicKey: event.topic?.key ?? null };
+    // Only an alternative the page offered for this answer can be chosen.
+    const alternative = alternativesWording(alternativesFor(state, scope, event.feedback.reason), page.locale).choices.find((a) => a.id === alternativeId);
+    if (!alternative) return refusedUrl(page);
+    if (scope.topicKey && post.data.topic === undefined) return staleUrl(page);
+    return applyAndReturn(page, alternativeChanges(state, scope, alternative, post.data), () => alternative.hash, { alternative: "done" });
+  },
+);

@@ -5,7 +5,7 @@ import { findOptOutEvent } from "@/lib/pages/feedback-store";
 import type { ContactPreferences } from "@/lib/consent/preference-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import { pageLocale, translator, type Locale, type Translate } from "@/lib/platform/i18n";
-import { preferencesPagePath, resolveContactLink } from "@/lib/links/message-links";
+import { resolveContactLink } from "@/lib/links/message-links";
 import { alternativesFor, type Alternative, type OptOutScope, type SeenVersions } from "@/lib/pages/preference-changes";
 import { noteVisit } from "@/lib/links/visits";
 import { alternativesWording, describeScope, preferencesWording, type Wording } from "@/lib/consent/wording";
@@ -50,34 +50,6 @@ export async function loadSurvey(state: ContactPreferences, eventId: string, t: 
 }
 
 export const LANGUAGE_NAMES: Record<Locale, string> = { en: "English", es: "Español", "pt-BR": "Português (Brasil)", it: "Italiano" };
-
-
-/** Where the preference page is shown: on our own domain, or framed in a business's site (`/embed`). */
-export type SurfaceKind = "page" | "embed";
-
-export type Surface = {
-  token: string;
-  kind: SurfaceKind;
-  /** For the embedded page: the framing site's origin, one the workspace allows; messages go only there. */
-  parent: string | null;
-};
-
-export function surfaceKind(value: unknown): SurfaceKind {
-  return value === "embed" ? "embed" : "page";
-}
-
-/** The parent origin a request names, kept only if the workspace allows it to embed the page. */
-export function allowedParent(state: ContactPreferences, value: unknown): string | null {
-  return typeof value === "string" && state.workspace.allowedEmbedOrigins.includes(value) ? value : null;
-}
-
-/** A URL of the page on its surface, with the query given (and, embedded, the parent origin). */
-export function surfaceUrl(surface: Surface, query: Record<string, string | undefined> = {}, anchor?: string): string {
-  const path = surface.kind === "embed" ? `/embed${preferencesPagePath(surface.token)}` : preferencesPagePath(surface.token);
-  const entries = Object.entries({ ...query, ...(surface.kind === "embed" && surface.parent ? { parent: surface.parent } : {}) });
-  const params = new URLSearchParams(entries.filter((entry): entry is [string, string] => entry[1] !== undefined));
-  return `${path}${params.size ? `?${params}` : ""}${anchor ? `#${anchor}` : ""}`;
-}
 
 export type PreferencesPageProps = { params: Promise<{ token: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 

@@ -1,12 +1,14 @@
 import { z } from "zod";
 import { CHANNELS } from "@/lib/consent/channels";
+import { optOutReasonSchema } from "@/lib/pages/opt-out-reason-schema";
+import { formSchema } from "@/lib/platform/form-schema";
 
 export const FREQUENCIES = ["immediate", "daily", "weekly"] as const;
 export const PAUSE_CHOICES = ["keep", "none", "30", "60", "90", "until"] as const;
 const version = z.coerce.number().int().min(0);
 const topicKey = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/);
 /** The version of a row a page showed, posted back so that a stale page changes nothing; required (no field is no version). */
-export const seenVersionSchema = z.string().regex(/^\d{1,9}$/).transform(Number);
+const seenVersionSchema = z.string().regex(/^\d{1,9}$/).transform(Number);
 
 // The instants PostgreSQL stores and Prisma reads back as a Date: years 1 to 9999, UTC. A pause ending
 // outside them is stored (as BC, or a five-digit year) but read back as an Invalid Date, and from then
@@ -36,8 +38,8 @@ export const channelPreferencesSchema = z
 
 export type ChannelPreferencesInput = z.infer<typeof channelPreferencesSchema>;
 
-/** Reads a channel form's fields (unchecked boxes send nothing: absent means off). */
-export function channelPreferencesFromForm(form: FormData) {
+/** A channel form's fields, read from the post (unchecked boxes send nothing: absent means off). */
+function channelFormFields(form: FormData) {
   const topics: Record<string, { on: boolean; version: FormDataEntryValue | null }> = {};
   for (const [name, value] of form.entries()) {
     const match = /^topicVersion\.(.+)$/.exec(name);
@@ -47,7 +49,7 @@ export function channelPreferencesFromForm(form: FormData) {
     const value = form.get(name);
     return value === null || value === "" ? undefined : value;
   };
-  return channelPreferencesSchema.safeParse({
+  return {
     channel: form.get("channel"),
     intent: optional("intent"),
     channelVersion: form.get("channelVersion"),
@@ -57,14 +59,32 @@ export function channelPreferencesFromForm(form: FormData) {
     pause: optional("pause"),
     pauseUntil: optional("pauseUntil"),
     locale: optional("locale"),
-  });
+  };
+}
+
+/** One channel's section of the preference page, as its form posts it (with or without JavaScript). */
+export const channelPreferencesForm = formSchema(channelFormFields, channelPreferencesSchema);
+
+function topicVersionFields(form: FormData) {
+  return Object.fromEntries(
+    [...form.entries()].flatMap(([name, value]) => {
+      const match = /^topicVersion\.(.+)$/.exec(name);
+      return match ? [[match[1], value] as const] : [];
+    }),
+  );
 }
 
 /** The topics a page showed, each with the version it showed (`topicVersion.<key>` fields). */
-export function seenTopicVersionsFromForm(form: FormData) {
-  const fields = [...form.entries()].flatMap(([name, value]) => {
-    const match = /^topicVersion\.(.+)$/.exec(name);
-    return match ? [[match[1], value] as const] : [];
-  });
-  return z.record(topicKey, seenVersionSchema).safeParse(Object.fromEntries(fields));
-}
+export const seenTopicVersionsForm = formSchema(topicVersionFields, z.record(topicKey, seenVersionSchema));
+
+/** The version of the one row a form changes (the landing page's Undo). */
+export const seenVersionForm = formSchema((form) => form.get("version"), seenVersionSchema);
+
+/** The versions an alternative's form showed: its channel's, and its topic's when it names one. */
+export const seenAlternativeVersionsForm = formSchema(
+  (form) => ({ channel: form.get("channelVersion"), topic: form.get("topicVersion") ?? undefined }),
+  z.object({ channel: seenVersionSchema, topic: seenVersionSchema.optional().catch(undefined) }),
+);
+
+/** The reason survey's answer, from the landing page or the preference page. */
+export const optOutReasonForm = formSchema((form) => ({ reason: form.get("reason"), comment: form.get("comment") ?? "" }), optOutReasonSchema);

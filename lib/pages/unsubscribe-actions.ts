@@ -1,34 +1,30 @@
 "use server";
 
 import { headers } from "next/headers";
-import { notFound, redirect } from "next/navigation";
-import { boundString } from "@/lib/platform/bound-arguments";
-import { recordOptOutFeedback } from "@/lib/pages/feedback-store";
-import { NotFoundError, StaleVersionError } from "@/lib/platform/errors";
-import { matchLocale, resolveLocale } from "@/lib/platform/i18n";
-import { unsubscribePagePath } from "@/lib/links/message-links";
-import { clientIp, userAgent } from "@/lib/platform/request-info";
-import { optOutReasonSchema } from "@/lib/pages/opt-out-reason-schema";
-import { seenVersionSchema } from "@/lib/pages/preferences-schema";
-import { canUndoByLink, resolveUnsubscribeLink, resubscribeByLink, unsubscribeByLink } from "@/lib/links/unsubscribe";
+import { notFound } from "next/navigation";
 import { landingWording, type LandingWording } from "@/lib/consent/wording";
+import { unsubscribePagePath } from "@/lib/links/message-links";
 import type { LinkScope } from "@/lib/links/scope-store";
+import { canUndoByLink, resubscribeByLink, unsubscribeByLink } from "@/lib/links/unsubscribe";
+import { recordOptOutFeedback } from "@/lib/pages/feedback-store";
+import { linkAction } from "@/lib/pages/link-action";
+import { optOutReasonForm, seenVersionForm } from "@/lib/pages/preferences-schema";
+import { NotFoundError, StaleVersionError } from "@/lib/platform/errors";
+import { noFields } from "@/lib/platform/form-schema";
+import { matchLocale, resolveLocale } from "@/lib/platform/i18n";
+import { clientIp, userAgent } from "@/lib/platform/request-info";
 
-// The landing page's buttons. Each action is bound to the token of the page it was rendered on and
-// verifies that token again itself: nothing the browser sends can widen what it acts on.
+// The landing page's buttons, each bound to the token of the page it was rendered on, which
+// linkAction verifies again as an unsubscribe link: nothing the browser sends can widen what it acts on.
+// A link that went bad between rendering and posting goes back to the same "not valid" page.
 
-async function linkOrInvalid(token: string) {
-  const link = await resolveUnsubscribeLink(boundString(token));
-  // A link that went bad between rendering and posting shows the same "not valid" page.
-  if (!link) redirect(unsubscribePagePath(token));
-  return link;
-}
+const landingPage = ([token]: readonly [string]) => unsubscribePagePath(token);
 
 /** The evidence of a press of `button`, hashing the wording it showed in the language it was shown in. */
-async function evidenceFor(locale: string | null, scope: LinkScope, button: keyof LandingWording) {
+async function evidenceFor(form: FormData, scope: LinkScope, button: keyof LandingWording) {
   const requestHeaders = await headers();
   const shown =
-    matchLocale(locale) ??
+    matchLocale(form.get("locale")?.toString()) ??
     resolveLocale({ contactLocale: scope.contact.locale, acceptLanguage: requestHeaders.get("accept-language"), workspaceDefault: scope.workspace.defaultLocale });
   return {
     source: "landing_page" as const,
@@ -39,40 +35,39 @@ async function evidenceFor(locale: string | null, scope: LinkScope, button: keyo
   };
 }
 
-export async function confirmUnsubscribe(token: string, form: FormData) {
-  const { claims, scope } = await linkOrInvalid(token);
-  await unsubscribeByLink(claims, await evidenceFor(form.get("locale")?.toString() ?? null, scope, "confirm"));
-  redirect(unsubscribePagePath(token));
-}
+export const confirmUnsubscribe = linkAction("unsubscribe", { bound: [], form: noFields, page: landingPage }, async ({ link, bound, form }) => {
+  await unsubscribeByLink(link.claims, await evidenceFor(form, link.scope, "confirm"));
+  return landingPage(bound);
+});
 
-export async function undoUnsubscribe(token: string, form: FormData) {
-  const link = await linkOrInvalid(token);
-  // A list no longer sent, or a message too old to add consent: the page offers no Undo (any more).
-  if (!canUndoByLink(link)) redirect(unsubscribePagePath(token));
-  const stale = `${unsubscribePagePath(token)}?stale=1`;
-  const seen = seenVersionSchema.safeParse(form.get("version"));
-  // A page without the version it showed is as stale as one showing an older version.
-  if (!seen.success) redirect(stale);
-  const evidence = await evidenceFor(form.get("locale")?.toString() ?? null, link.scope, "undo");
-  try {
-    await resubscribeByLink(link.claims, seen.data, { ...evidence, details: { undo: true } });
-  } catch (error) {
-    if (error instanceof StaleVersionError) redirect(stale);
-    throw error;
-  }
-  redirect(`${unsubscribePagePath(token)}?resubscribed=1`);
-}
+/** The Undo names the version the page showed; a page without it is as stale as one showing an older one. */
+export const undoUnsubscribe = linkAction(
+  "unsubscribe",
+  { bound: [], form: seenVersionForm, page: landingPage, invalid: ({ bound }) => `${landingPage(bound)}?stale=1` },
+  async ({ link, bound, form, data: seenVersion }) => {
+    // A list no longer sent, or a message too old to add consent: the page offers no Undo (any more).
+    if (!canUndoByLink(link)) return landingPage(bound);
+    try {
+      await resubscribeByLink(link.claims, seenVersion, { ...(await evidenceFor(form, link.scope, "undo")), details: { undo: true } });
+    } catch (error) {
+      if (error instanceof StaleVersionError) return `${landingPage(bound)}?stale=1`;
+      throw error;
+    }
+    return `${landingPage(bound)}?resubscribed=1`;
+  },
+);
 
-export async function saveOptOutReason(token: string, form: FormData) {
-  const { scope } = await linkOrInvalid(token);
-  const parsed = optOutReasonSchema.safeParse({ reason: form.get("reason"), comment: form.get("comment") ?? "" });
-  if (!parsed.success) redirect(`${unsubscribePagePath(token)}?reason=invalid`);
-  try {
-    await recordOptOutFeedback(scope, parsed.data.reason, parsed.data.comment);
-  } catch (error) {
-    // No opt-out to explain: the page offers the question only after one, so this post was made up.
-    if (error instanceof NotFoundError) notFound();
-    throw error;
-  }
-  redirect(`${unsubscribePagePath(token)}?thanks=1`);
-}
+export const saveOptOutReason = linkAction(
+  "unsubscribe",
+  { bound: [], form: optOutReasonForm, page: landingPage, invalid: ({ bound }) => `${landingPage(bound)}?reason=invalid` },
+  async ({ link, bound, data }) => {
+    try {
+      await recordOptOutFeedback(link.scope, data.reason, data.comment);
+    } catch (error) {
+      // No opt-out to explain: the page offers the question only after one, so this post was made up.
+      if (error instanceof NotFoundError) notFound();
+      throw error;
+    }
+    return `${landingPage(bound)}?thanks=1`;
+  },
+);

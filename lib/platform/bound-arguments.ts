@@ -1,20 +1,17 @@
 import { notFound } from "next/navigation";
+import { z } from "zod";
 import { isUuid } from "@/lib/platform/uuid";
 
 // A bound argument comes back with a form post as the page rendered it, unless someone edited the
 // post: then it names nothing here, and the answer is the 404 page, never a database error.
 
-export function boundUuid(value: unknown): string {
-  if (typeof value !== "string" || !isUuid(value)) notFound();
-  return value;
-}
+export const boundUuid = z.string().refine(isUuid);
+export const boundString = z.string();
+export const boundBoolean = z.boolean();
 
-export function boundString(value: unknown): string {
-  if (typeof value !== "string") notFound();
-  return value;
-}
-
-export function boundBoolean(value: unknown): boolean {
-  if (typeof value !== "boolean") notFound();
-  return value;
+/** The arguments a page bound to a form's action, each as its schema says; the 404 page otherwise. */
+export function parseBound<T extends z.ZodTuple>(schema: T, values: readonly unknown[]): z.output<T> {
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) notFound();
+  return parsed.data;
 }

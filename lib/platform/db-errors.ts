@@ -27,3 +27,23 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 export const RETRY_AFTER_SECONDS = 5;
+
+// PostgreSQL's SQLSTATE for unique_violation, as pg reports it.
+const UNIQUE_VIOLATION_SQLSTATE = "23505";
+
+/**
+ * Recognises "a row with this key exists already" in both vocabularies: Prisma's P2002, the error of its
+ * pg driver adapter (`UniqueConstraintViolation`, also inside a failed raw query's `meta`), and pg's own.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  const pending: unknown[] = [error];
+  for (let depth = 0; depth < 10 && pending.length > 0; depth++) {
+    const current = pending.shift();
+    if (typeof current !== "object" || current === null) continue;
+    if ("code" in current && (current.code === "P2002" || current.code === UNIQUE_VIOLATION_SQLSTATE)) return true;
+    if ("kind" in current && current.kind === "UniqueConstraintViolation") return true;
+    if ("cause" in current) pending.push(current.cause);
+    if ("meta" in current && typeof current.meta === "object" && current.meta !== null && "driverAdapterError" in current.meta) pending.push(current.meta.driverAdapterError);
+  }
+  return false;
+}

@@ -27,7 +27,7 @@ import { channelFormChanges } from "@/lib/pages/preference-changes";
 import { loadSurvey } from "@/lib/pages/preferences-page";
 import { BODY_LIMITS } from "@/lib/platform/request-body";
 import { OPT_OUT_REASONS } from "@/lib/pages/opt-out-reason-schema";
-import { channelPreferencesFromForm, FREQUENCIES, PAUSE_CHOICES } from "@/lib/pages/preferences-schema";
+import { channelPreferencesForm, FREQUENCIES, PAUSE_CHOICES } from "@/lib/pages/preferences-schema";
 import type { SigningKeyMaterial } from "@/lib/links/tokens";
 import { generateWebhookSecret, signWebhook } from "@/lib/webhooks/standard-webhooks";
 import { CHANGES, createTestWorkspace } from "@/tests/helpers/fixtures";
@@ -989,7 +989,7 @@ function toFormData(fields: FormFields): FormData {
 }
 
 describe("form posts", () => {
-  it("channelPreferencesFromForm: any form data parses to a valid change or a clean failure", async () => {
+  it("channelPreferencesForm: any form data parses to a valid change or a clean failure", async () => {
     const email: ChannelState = {
       channel: "email",
       reachable: true,
@@ -1003,7 +1003,7 @@ describe("form posts", () => {
     await holds(
       "form parsing",
       fc.property(formFields, (fields) => {
-        const parsed = channelPreferencesFromForm(toFormData(fields));
+        const parsed = channelPreferencesForm.safeParse(toFormData(fields));
         tally("form parsing", parsed.success ? "parsed" : "refused");
         if (!parsed.success) {
           expect(parsed.error.issues.length).toBeGreaterThan(0);

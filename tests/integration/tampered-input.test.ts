@@ -1,11 +1,9 @@
-import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addAdmin } from "@/lib/admin/membership-store";
 import { db } from "@/lib/platform/db";
 import { signLinkToken } from "@/lib/links/message-links";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import { adminSession, formPoster } from "@/tests/helpers/server-action";
 import { snapshotRows } from "@/tests/helpers/snapshot";
 
 // Posts a browser never sends: a page's forms with their hidden fields edited (bound ids that are no
@@ -15,37 +13,20 @@ import { snapshotRows } from "@/tests/helpers/snapshot";
 let app: AppServer;
 let shop: Awaited<ReturnType<typeof createTestWorkspace>>;
 let cookie: string;
-const actionIds = new Map<string, string>();
+let post: ReturnType<typeof formPoster>;
 
 beforeAll(async () => {
   app = await startAppServer();
-  const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as { node: Record<string, { filename: string; exportedName: string }> };
-  for (const [id, { filename, exportedName }] of Object.entries(manifest.node)) actionIds.set(`${filename}#${exportedName}`, id);
+  post = formPoster(app.baseUrl);
   shop = await createTestWorkspace();
-  const admin = await addAdmin(shop.workspace.id, `owner-${randomBytes(4).toString("hex")}@example.com`, "owner");
-  const sessionToken = randomBytes(32).toString("hex");
-  await db().session.create({ data: { sessionToken, userId: admin.id, expires: new Date(Date.now() + 86_400_000) } });
-  cookie = `authjs.session-token=${sessionToken}`;
+  cookie = await adminSession(shop.workspace.id, "owner");
 });
 
 afterAll(async () => {
   await app?.stop();
 });
 
-/**
- * A form posted as a browser without JavaScript posts a bound server action: the action's id and its
- * bound arguments travel in hidden fields, which whoever posts can edit.
- */
-function postAction(path: string, action: string, bound: unknown[], fields: Record<string, string> = {}) {
-  const id = actionIds.get(action);
-  if (!id) throw new Error(`no server action ${action} in the build`);
-  const form = new FormData();
-  form.append("$ACTION_REF_1", "");
-  form.append("$ACTION_1:0", JSON.stringify({ id, bound: "$@1" }));
-  form.append("$ACTION_1:1", JSON.stringify(bound));
-  for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  return fetch(`${app.baseUrl}${path}`, { method: "POST", body: form, redirect: "manual", headers: { origin: app.baseUrl, cookie } });
-}
+const postAction = (path: string, action: string, bound: unknown[], fields: Record<string, string> = {}) => post(path, action, bound, fields, { cookie });
 
 const settings = () => `/admin/${shop.workspace.id}/settings`;
 const ADMIN = "lib/admin/admin-actions.ts";

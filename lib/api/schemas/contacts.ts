@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isStorableText, STORABLE_TEXT } from "@/lib/platform/storable-text";
+import { isUuid } from "@/lib/platform/uuid";
 import { channelSchema, topicKeySchema } from "@/lib/consent/channels";
 import { apiEvidenceSchema } from "@/lib/api/schemas/preferences";
 
@@ -35,3 +36,6 @@ export const contactListQuerySchema = z.strictObject({
   cursor: z.uuid({ error: "must be the nextCursor of the previous page" }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+
+/** /api/v1/contacts/{id}…: the id in the path. */
+export const contactPathSchema = z.object({ id: z.string().refine(isUuid, "must be a contact id (a UUID)") });

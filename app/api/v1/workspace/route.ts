@@ -1,4 +1,4 @@
-import { apiRoute, jsonRoute } from "@/lib/api/api-route";
+import { apiRoute } from "@/lib/api/api-route";
 import { noStoreJson } from "@/lib/api/respond";
 import { getEmbedSettings, updateEmbedSettings } from "@/lib/admin/workspace-store";
 import { embedSettingsSchema } from "@/lib/pages/branding";
@@ -6,11 +6,7 @@ import { embedSettingsSchema } from "@/lib/pages/branding";
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/workspace: the embed settings of the key's workspace. */
-export function GET(request: Request) {
-  return apiRoute(request, "read", async (workspaceId) => noStoreJson(await getEmbedSettings(workspaceId)));
-}
+export const GET = apiRoute({ scope: "read" }, async ({ workspaceId }) => noStoreJson(await getEmbedSettings(workspaceId)));
 
 /** PATCH /api/v1/workspace: the origins allowed to embed the preference page, and the brand it wears. */
-export function PATCH(request: Request) {
-  return jsonRoute(request, "write", embedSettingsSchema, async (workspaceId, body) => noStoreJson(await updateEmbedSettings(workspaceId, body)));
-}
+export const PATCH = apiRoute({ scope: "write", body: embedSettingsSchema }, async ({ workspaceId, body }) => noStoreJson(await updateEmbedSettings(workspaceId, body)));

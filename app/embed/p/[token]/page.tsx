@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { EmbedBridge } from "@/components/preferences/embed-bridge";
 import { PreferencesView } from "@/components/preferences/preferences-view";
 import { BrandFrame } from "@/components/ui/brand-frame";
-import { allowedParent, loadPreferencesPage, type PreferencesPageProps } from "@/lib/pages/preferences-page";
+import { loadPreferencesPage, type PreferencesPageProps } from "@/lib/pages/preferences-page";
+import { allowedParent } from "@/lib/pages/preferences-surface";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Preferences", robots: { index: false, follow: false }, referrer: "same-origin" };
