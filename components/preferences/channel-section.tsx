@@ -6,7 +6,7 @@ import { saveChannelPreferences } from "@/lib/pages/preferences-actions";
 import type { ChannelState } from "@/lib/consent/preference-store";
 import { translator, type Locale } from "@/lib/platform/i18n";
 import type { Surface } from "@/lib/pages/preferences-surface";
-import { FREQUENCIES, PAUSE_CHOICES } from "@/lib/pages/preferences-schema";
+import { FREQUENCIES, PAUSE_CHOICES } from "@/lib/consent/choices";
 import type { ChannelWording } from "@/lib/consent/wording";
 
 /** One channel: its switch, its topics, how often, a pause, and "stop everything by this channel". */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CHANNELS } from "@/lib/consent/channels";
-import { isStorableText, STORABLE_TEXT } from "@/lib/platform/storable-text";
+import { isStorableText, STORABLE_TEXT } from "@/lib/platform/storable-values";
 import type { LocalizedText } from "@/lib/platform/i18n";
 
 const optionalText = (max: number) =>

@@ -4,8 +4,8 @@ import { translator, type Locale, localizedText, type Translate } from "@/lib/pl
 import { sha256Hex } from "@/lib/platform/sha256";
 import type { ChannelState, ContactPreferences } from "@/lib/consent/preference-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
-import type { Alternative } from "@/lib/pages/preference-changes";
-import { FREQUENCIES, PAUSE_CHOICES } from "@/lib/pages/preferences-schema";
+import type { Alternative } from "@/lib/consent/choices";
+import { FREQUENCIES, PAUSE_CHOICES } from "@/lib/consent/choices";
 
 // What a person reads where they press a button or flip a switch on a recipient page, and the SHA-256
 // the ledger stores as proof of it, made in one place: the pages render these lines and the actions hash

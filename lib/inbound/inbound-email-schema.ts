@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isStorableText, STORABLE_TEXT } from "@/lib/platform/storable-text";
+import { isStorableText, STORABLE_TEXT } from "@/lib/platform/storable-values";
 
 const addresses = z.union([z.string().max(2_000).transform((one) => [one]), z.array(z.string().max(2_000)).max(100)]);
 

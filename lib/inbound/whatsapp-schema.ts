@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isStorableText, STORABLE_TEXT } from "@/lib/platform/storable-text";
+import { isStorableText, STORABLE_TEXT } from "@/lib/platform/storable-values";
 
 // The part of a WhatsApp Cloud API webhook we act on. Meta sends much more (statuses, contacts, errors);
 // loose objects let it through untouched.

@@ -3,7 +3,7 @@ import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import { CHANNELS } from "@/lib/consent/channels";
 import { isDatabaseUnavailable } from "@/lib/platform/db-errors";
-import { isStorableText, STORABLE_TEXT } from "@/lib/platform/storable-text";
+import { isStorableText, STORABLE_TEXT } from "@/lib/platform/storable-values";
 import type { Channel } from "@/lib/generated/prisma/enums";
 
 // Signed links: compact JWS, HS256 only, signed with the workspace's active key, its key id in the

@@ -1,6 +1,7 @@
 import type { ChannelState, ContactPreferences, PreferenceChange } from "@/lib/consent/preference-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import type { ChannelPreferencesInput } from "@/lib/pages/preferences-schema";
+import { type Alternative } from "@/lib/consent/choices";
 
 // What a posted form or a chosen alternative means as changes, worked out against the current state:
 // only what differs becomes a change, each carrying the version the person saw.
@@ -68,8 +69,6 @@ export function stopAllChanges(state: ContactPreferences): PreferenceChange[] {
 }
 
 export type OptOutScope = { channel: Channel; topicKey: string | null };
-export type Alternative = { id: "weekly" | "pause" | `switch:${Channel}`; channel: Channel };
-
 /** The alternatives that fit a reason: fewer messages for "too many", another channel for "wrong channel". */
 export function alternativesFor(state: ContactPreferences, optOut: OptOutScope, reason: string): Alternative[] {
   if (reason === "too_frequent") {

@@ -6,7 +6,8 @@ import type { ContactPreferences } from "@/lib/consent/preference-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import { pageLocale, translator, type Locale, type Translate } from "@/lib/platform/i18n";
 import { resolveContactLink } from "@/lib/links/message-links";
-import { alternativesFor, type Alternative, type OptOutScope, type SeenVersions } from "@/lib/pages/preference-changes";
+import { alternativesFor, type OptOutScope, type SeenVersions } from "@/lib/pages/preference-changes";
+import { type Alternative } from "@/lib/consent/choices";
 import { noteVisit } from "@/lib/links/visits";
 import { alternativesWording, describeScope, preferencesWording, type Wording } from "@/lib/consent/wording";
 

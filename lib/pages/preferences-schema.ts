@@ -2,23 +2,13 @@ import { z } from "zod";
 import { CHANNELS } from "@/lib/consent/channels";
 import { optOutReasonSchema } from "@/lib/pages/opt-out-reason-schema";
 import { formSchema } from "@/lib/platform/form-schema";
+import { FREQUENCIES, PAUSE_CHOICES } from "@/lib/consent/choices";
+import { isStorableInstant } from "@/lib/platform/storable-values";
 
-export const FREQUENCIES = ["immediate", "daily", "weekly"] as const;
-export const PAUSE_CHOICES = ["keep", "none", "30", "60", "90", "until"] as const;
 const version = z.coerce.number().int().min(0);
 const topicKey = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/);
 /** The version of a row a page showed, posted back so that a stale page changes nothing; required (no field is no version). */
 const seenVersionSchema = z.string().regex(/^\d{1,9}$/).transform(Number);
-
-// The instants PostgreSQL stores and Prisma reads back as a Date: years 1 to 9999, UTC. A pause ending
-// outside them is stored (as BC, or a five-digit year) but read back as an Invalid Date, and from then
-// on every read of the contact's preferences fails.
-const EARLIEST_INSTANT = Date.parse("0001-01-01T00:00:00.000Z");
-const LATEST_INSTANT = Date.parse("9999-12-31T23:59:59.999Z");
-export const isStorableInstant = (iso: string) => {
-  const time = Date.parse(iso);
-  return time >= EARLIEST_INSTANT && time <= LATEST_INSTANT;
-};
 
 /** One channel's section of the preference page, as its form posts it (with or without JavaScript). */
 export const channelPreferencesSchema = z

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isStorableText, STORABLE_TEXT } from "@/lib/platform/storable-text";
+import { isStorableText, STORABLE_TEXT } from "@/lib/platform/storable-values";
 import { isUuid } from "@/lib/platform/uuid";
 import { channelSchema, topicKeySchema } from "@/lib/consent/channels";
 import { apiEvidenceSchema } from "@/lib/api/schemas/preferences";

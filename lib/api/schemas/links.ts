@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isStorableText, STORABLE_TEXT } from "@/lib/platform/storable-text";
+import { isStorableText, STORABLE_TEXT } from "@/lib/platform/storable-values";
 import { channelSchema, topicKeySchema } from "@/lib/consent/channels";
 
 export const linkRequestSchema = z.strictObject({

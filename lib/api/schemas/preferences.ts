@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { isStorableText, STORABLE_TEXT } from "@/lib/platform/storable-text";
+import { isStorableText, STORABLE_TEXT } from "@/lib/platform/storable-values";
 import { channelSchema, topicKeySchema } from "@/lib/consent/channels";
-import { FREQUENCIES, isStorableInstant } from "@/lib/pages/preferences-schema";
+import { isStorableInstant } from "@/lib/platform/storable-values";
+import { FREQUENCIES } from "@/lib/consent/choices";
 
 const version = z.number().int().min(0).optional();
 

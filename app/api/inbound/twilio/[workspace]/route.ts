@@ -4,7 +4,7 @@ import { env } from "@/lib/platform/env";
 import { answerInboundMessage } from "@/lib/inbound/answer";
 import { escapeMarkup } from "@/lib/platform/markup";
 import { isValidTwilioSignature } from "@/lib/inbound/twilio-signature";
-import { isStorableText } from "@/lib/platform/storable-text";
+import { isStorableText } from "@/lib/platform/storable-values";
 import { BODY_LIMITS, readBodyText } from "@/lib/platform/request-body";
 
 export const dynamic = "force-dynamic";
