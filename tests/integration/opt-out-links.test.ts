@@ -9,14 +9,13 @@ import { recordFeedbackForEvent } from "@/lib/pages/feedback-store";
 import { changeSubscription, getContactPreferences } from "@/lib/consent/preference-store";
 import { checkSendability } from "@/lib/contacts/sendability-store";
 import { findActiveSigningKey } from "@/lib/links/signing-key-store";
-import { createApiKey } from "@/lib/admin/api-key-store";
 import { createTopic } from "@/lib/admin/topic-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import { signLinkToken } from "@/lib/links/message-links";
 import { signToken, TOKEN_LIFETIME_SECONDS } from "@/lib/links/tokens";
 import { generateWebhookSecret, signWebhook } from "@/lib/webhooks/standard-webhooks";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
-import { CHANGES, createTestWorkspace } from "@/tests/helpers/fixtures";
+import { CHANGES, createTestApiKey, createTestWorkspace } from "@/tests/helpers/fixtures";
 import { redirectOf } from "@/tests/helpers/server-action";
 
 // Whatever happens around an opt-out — the owner's settings change, a page goes stale, the message is
@@ -305,12 +304,8 @@ describe("links that add consent expire sooner than the opt-out", () => {
 
   it("a short link resolves to a token issued when the message was, not when it is opened", async () => {
     const shop = await createTestWorkspace();
-    const { key } = await createApiKey(shop.workspace.id, "k");
-    const minted = await fetch(`${app.baseUrl}/api/v1/links`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ contactId: shop.contact.id, channel: "sms", topic: "offers" }),
-    });
+    const { api } = await createTestApiKey(shop.workspace.id, { baseUrl: app.baseUrl });
+    const minted = await api.post("/api/v1/links", { contactId: shop.contact.id, channel: "sms", topic: "offers" });
     const links = await minted.json();
     const sentAt = new Date(Date.now() - (preferenceDays + 10) * DAY_MS);
     await db().shortLink.updateMany({ where: { workspaceId: shop.workspace.id }, data: { createdAt: sentAt } });

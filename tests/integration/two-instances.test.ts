@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/platform/db";
 import { verifyLedgerChain } from "@/lib/consent/ledger-store";
 import { getContactPreferences } from "@/lib/consent/preference-store";
-import { createApiKey } from "@/lib/admin/api-key-store";
 import { mintLinks } from "@/lib/links/message-links";
+import { apiClient } from "@/tests/helpers/api-client";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
-import { CHANGES, createTestWorkspace } from "@/tests/helpers/fixtures";
+import { CHANGES, createTestApiKey, createTestWorkspace } from "@/tests/helpers/fixtures";
 
 // Two app servers against one database, as behind a load balancer: whatever lands on which, a contact
 // ends in one consistent state with exactly one ledger entry per change, and the chain verifies.
@@ -22,13 +22,8 @@ afterAll(async () => {
 
 async function setup() {
   const shop = await createTestWorkspace();
-  const { key } = await createApiKey(shop.workspace.id, "k");
-  const patch = (instance: AppServer, body: unknown) =>
-    fetch(`${instance.baseUrl}/api/v1/contacts/${shop.contact.id}/preferences`, {
-      method: "PATCH",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
+  const { key } = await createTestApiKey(shop.workspace.id);
+  const patch = (instance: AppServer, body: unknown) => apiClient(key, { baseUrl: instance.baseUrl }).patch(`/api/v1/contacts/${shop.contact.id}/preferences`, body);
   return { shop, patch };
 }
 

@@ -3,40 +3,37 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/platform/db";
 import { changeSubscription } from "@/lib/consent/preference-store";
 import { findActiveSigningKey, rotateSigningKey, retireSigningKey } from "@/lib/links/signing-key-store";
-import { createApiKey } from "@/lib/admin/api-key-store";
 import { signToken } from "@/lib/links/tokens";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
-import { CHANGES, createTestWorkspace } from "@/tests/helpers/fixtures";
+import type { ApiClient } from "@/tests/helpers/api-client";
+import { CHANGES, createTestApiKey, createTestWorkspace, type TestWorkspace } from "@/tests/helpers/fixtures";
 import { snapshotRows } from "@/tests/helpers/snapshot";
 
 let app: AppServer;
-let a: Awaited<ReturnType<typeof createTestWorkspace>>;
-let b: Awaited<ReturnType<typeof createTestWorkspace>>;
+let a: TestWorkspace;
+let b: TestWorkspace;
 let keyA: string;
-let keyB: string;
+let apiA: ApiClient;
+let apiB: ApiClient;
 
 beforeAll(async () => {
   app = await startAppServer();
   a = await createTestWorkspace();
   b = await createTestWorkspace();
-  keyA = (await createApiKey(a.workspace.id, "test")).key;
-  keyB = (await createApiKey(b.workspace.id, "test")).key;
+  ({ key: keyA, api: apiA } = await createTestApiKey(a.workspace.id, { baseUrl: app.baseUrl }));
+  ({ api: apiB } = await createTestApiKey(b.workspace.id, { baseUrl: app.baseUrl }));
 });
 
 afterAll(async () => {
   await app?.stop();
 });
 
-function mint(body: unknown, key = keyA, headers: Record<string, string> = {}) {
-  return fetch(`${app.baseUrl}/api/v1/links`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
+function mint(body: unknown, api = apiA, headers: Record<string, string> = {}) {
+  return api.post("/api/v1/links", body, { headers });
 }
 
 async function mintFor(workspace = a, body: Record<string, unknown> = {}) {
-  const response = await mint({ contactId: workspace.contact.id, channel: "email", topic: "offers", messageId: "m-1", ...body }, workspace === a ? keyA : keyB);
+  const response = await mint({ contactId: workspace.contact.id, channel: "email", topic: "offers", messageId: "m-1", ...body }, workspace === a ? apiA : apiB);
   expect(response.status).toBe(200);
   return (await response.json()) as { unsubscribeUrl: string; oneClickUrl: string; preferencesUrl: string; headers: Record<string, string> };
 }
@@ -87,11 +84,11 @@ describe("POST /api/v1/links", () => {
       expect(response.status).toBe(401);
       expect((await response.json()).error.code).toBe("unauthorized");
     }
-    const forbidden = await mint(body, keyA, { "x-workspace-id": b.workspace.id });
+    const forbidden = await mint(body, apiA, { "x-workspace-id": b.workspace.id });
     expect(forbidden.status).toBe(403);
     expect((await forbidden.json()).error).toMatchObject({ code: "forbidden", message: "This API key belongs to another workspace." });
     // Workspace B's key cannot mint links for workspace A's contact: for B it does not exist.
-    const foreign = await mint(body, keyB);
+    const foreign = await mint(body, apiB);
     expect(foreign.status).toBe(404);
     expect((await foreign.json()).error.code).toBe("contact_not_found");
   });
@@ -122,13 +119,9 @@ describe("POST /api/v1/links", () => {
 describe("the one-click endpoint (RFC 8058)", () => {
   it("opts out on a form-urlencoded POST: 200, empty body, no redirect, one ledger entry with its evidence", async () => {
     const { workspace, contact } = await createTestWorkspace();
-    const key = (await createApiKey(workspace.id, "k")).key;
+    const { api } = await createTestApiKey(workspace.id, { baseUrl: app.baseUrl });
     await changeSubscription({ workspaceId: workspace.id, contactId: contact.id, channel: "email", topicKey: "offers", status: "subscribed", evidence: { source: "api" } });
-    const response = await fetch(`${app.baseUrl}/api/v1/links`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ contactId: contact.id, channel: "email", topic: "offers", messageId: "campaign-7" }),
-    });
+    const response = await api.post("/api/v1/links", { contactId: contact.id, channel: "email", topic: "offers", messageId: "campaign-7" });
     const links = await response.json();
     const answer = await fetch(links.oneClickUrl, {
       method: "POST",
@@ -311,12 +304,12 @@ describe("invalid links", () => {
 
 describe("GET /api/v1/contacts/{id}/preferences", () => {
   it("returns the contract's shape for the key's own workspace only", async () => {
-    const response = await fetch(`${app.baseUrl}/api/v1/contacts/${a.contact.id}/preferences`, { headers: { authorization: `Bearer ${keyA}` } });
+    const response = await apiA.get(`/api/v1/contacts/${a.contact.id}/preferences`);
     expect(response.status).toBe(200);
     const document = await response.json();
     expect(document.channels.email).toMatchObject({ subscribed: true, topics: { offers: expect.any(String), reminders: "subscribed" } });
     expect(Object.keys(document.channels)).toEqual(["email", "sms", "whatsapp"]);
-    const foreign = await fetch(`${app.baseUrl}/api/v1/contacts/${a.contact.id}/preferences`, { headers: { authorization: `Bearer ${keyB}` } });
+    const foreign = await apiB.get(`/api/v1/contacts/${a.contact.id}/preferences`);
     expect(foreign.status).toBe(404);
   });
 });
