@@ -10,6 +10,7 @@ import { mintLinks } from "@/lib/links/message-links";
 import { generateWebhookSecret } from "@/lib/webhooks/standard-webhooks";
 import { apiClient, bearer } from "@/tests/helpers/api-client";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
+import { ONE_CLICK_BODY, postOneClick } from "@/tests/helpers/one-click";
 import { createTestApiKey, createTestWorkspace, type TestWorkspace } from "@/tests/helpers/fixtures";
 
 // Every endpoint a stranger can post to refuses a body past its documented size with 413, before any
@@ -102,11 +103,7 @@ describe("over HTTP, as the built app serves it", () => {
   });
 
   it("answers 413 to a declared Content-Length past the limit, and to a chunked body that passes it", async () => {
-    const declared = await fetch(`${app.baseUrl}/api/unsubscribe/${oneClickToken}`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: `List-Unsubscribe=One-Click&${"a".repeat(8 * KiB)}`,
-    });
+    const declared = await postOneClick({ baseUrl: app.baseUrl, token: oneClickToken }, { body: `${ONE_CLICK_BODY}&${"a".repeat(8 * KiB)}` });
     await expectTooLarge(declared, 8 * KiB);
 
     const chunked = await fetch(`${app.baseUrl}/api/v1/links`, {

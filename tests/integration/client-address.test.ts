@@ -10,6 +10,7 @@ import { freePort } from "@/lib/platform/database/embedded";
 import { mintLinks } from "@/lib/links/message-links";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import { ONE_CLICK_BODY } from "@/tests/helpers/one-click";
 
 // The address the ledger records and the per-address limits count is the one the socket (or the
 // trusted proxies in front, TRUSTED_PROXY_HOPS of them) saw: never one a client wrote into
@@ -44,7 +45,7 @@ async function oneClickFrom(baseUrl: string, localAddress: string, forwardedFor:
     localAddress,
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": forwardedFor },
-    body: "List-Unsubscribe=One-Click",
+    body: ONE_CLICK_BODY,
   });
   expect(answer.status).toBe(200);
   const [entry] = await db().consentEvent.findMany({ where: { workspaceId: shop.workspace.id, source: "one_click" } });

@@ -16,6 +16,7 @@ import { signToken, TOKEN_LIFETIME_SECONDS } from "@/lib/links/tokens";
 import { generateWebhookSecret, signWebhook } from "@/lib/webhooks/standard-webhooks";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
 import { CHANGES, createTestApiKey, createTestWorkspace } from "@/tests/helpers/fixtures";
+import { postOneClick } from "@/tests/helpers/one-click";
 import { redirectOf } from "@/tests/helpers/server-action";
 
 // Whatever happens around an opt-out — the owner's settings change, a page goes stale, the message is
@@ -50,14 +51,7 @@ async function unsubscribeToken(shop: Shop, scope: { channel: Channel; topic?: s
   return signToken({ workspaceId: shop.workspace.id, contactId: shop.contact.id, purpose: "unsubscribe", ...scope, now }, key);
 }
 
-function oneClick(token: string) {
-  return fetch(`${app.baseUrl}/api/unsubscribe/${token}`, {
-    method: "POST",
-    body: "List-Unsubscribe=One-Click",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-  });
-}
+const oneClick = (token: string) => postOneClick({ baseUrl: app.baseUrl, token });
 
 async function page(path: string) {
   const response = await fetch(`${app.baseUrl}${path}`);

@@ -4,6 +4,7 @@ import { db, pool, STREAM_APPLICATION_NAME } from "@/lib/platform/db";
 import { mintLinks } from "@/lib/links/message-links";
 import { bearer } from "@/tests/helpers/api-client";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
+import { postOneClick } from "@/tests/helpers/one-click";
 import { createTestApiKey, createTestWorkspace, type TestWorkspace } from "@/tests/helpers/fixtures";
 
 // The audience and suppressions streams hold a connection for as long as their reader takes. They get
@@ -65,11 +66,7 @@ function readToEnd(stream: OpenStream): Promise<{ lines: number; complete: boole
 
 const oneClick = async (server: AppServer, contactId: string) => {
   const { oneClickUrl } = await mintLinks({ workspaceId: shop.workspace.id, contactId, channel: "email" });
-  return fetch(`${server.baseUrl}${new URL(oneClickUrl).pathname}`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: "List-Unsubscribe=One-Click",
-  });
+  return postOneClick(`${server.baseUrl}${new URL(oneClickUrl).pathname}`);
 };
 
 describe("streams have their own connection budget", () => {

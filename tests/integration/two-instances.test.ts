@@ -6,6 +6,7 @@ import { mintLinks } from "@/lib/links/message-links";
 import { apiClient } from "@/tests/helpers/api-client";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
 import { CHANGES, createTestApiKey, createTestWorkspace } from "@/tests/helpers/fixtures";
+import { postOneClick } from "@/tests/helpers/one-click";
 
 // Two app servers against one database, as behind a load balancer: whatever lands on which, a contact
 // ends in one consistent state with exactly one ledger entry per change, and the chain verifies.
@@ -81,11 +82,7 @@ describe("two instances, one database", () => {
     const shop = await createTestWorkspace();
     const links = await mintLinks({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "sms" });
     const path = new URL(links.oneClickUrl).pathname;
-    const answers = await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
-        fetch(`${instances[i % 2].baseUrl}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" }),
-      ),
-    );
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => postOneClick(`${instances[i % 2].baseUrl}${path}`)));
     expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(200));
     expect(await db().consentEvent.count({ where: { contactId: shop.contact.id, ...CHANGES } })).toBe(1);
     expect(await verifyLedgerChain(shop.workspace.id)).toMatchObject({ intact: true, entries: 2 });

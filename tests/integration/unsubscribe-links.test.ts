@@ -7,6 +7,7 @@ import { signToken } from "@/lib/links/tokens";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
 import type { ApiClient } from "@/tests/helpers/api-client";
 import { CHANGES, createTestApiKey, createTestWorkspace, type TestWorkspace } from "@/tests/helpers/fixtures";
+import { postOneClick } from "@/tests/helpers/one-click";
 import { snapshotRows } from "@/tests/helpers/snapshot";
 
 let app: AppServer;
@@ -36,10 +37,6 @@ async function mintFor(workspace = a, body: Record<string, unknown> = {}) {
   const response = await mint({ contactId: workspace.contact.id, channel: "email", topic: "offers", messageId: "m-1", ...body }, workspace === a ? apiA : apiB);
   expect(response.status).toBe(200);
   return (await response.json()) as { unsubscribeUrl: string; oneClickUrl: string; preferencesUrl: string; headers: Record<string, string> };
-}
-
-function oneClick(url: string, body: BodyInit = "List-Unsubscribe=One-Click", contentType: string | null = "application/x-www-form-urlencoded") {
-  return fetch(url, { method: "POST", body, redirect: "manual", headers: contentType ? { "content-type": contentType } : {} });
 }
 
 async function ledgerFor(workspaceId: string) {
@@ -123,12 +120,7 @@ describe("the one-click endpoint (RFC 8058)", () => {
     await changeSubscription({ workspaceId: workspace.id, contactId: contact.id, channel: "email", topicKey: "offers", status: "subscribed", evidence: { source: "api" } });
     const response = await api.post("/api/v1/links", { contactId: contact.id, channel: "email", topic: "offers", messageId: "campaign-7" });
     const links = await response.json();
-    const answer = await fetch(links.oneClickUrl, {
-      method: "POST",
-      body: "List-Unsubscribe=One-Click",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded", "user-agent": "GoogleOneClick/1.0" },
-    });
+    const answer = await postOneClick(links.oneClickUrl, { headers: { "user-agent": "GoogleOneClick/1.0" } });
     expect(answer.status).toBe(200);
     expect(await answer.text()).toBe("");
     expect(answer.headers.get("location")).toBeNull();
@@ -147,7 +139,7 @@ describe("the one-click endpoint (RFC 8058)", () => {
     const token = await signToken({ workspaceId: workspace.id, contactId: contact.id, purpose: "unsubscribe", channel: "sms" }, key);
     const form = new FormData();
     form.set("List-Unsubscribe", "One-Click");
-    const answer = await fetch(`${app.baseUrl}/api/unsubscribe/${token}`, { method: "POST", body: form, redirect: "manual" });
+    const answer = await postOneClick({ baseUrl: app.baseUrl, token }, { body: form, contentType: null });
     expect(answer.status).toBe(200);
     const channels = await db().channelSubscription.findMany({ where: { contactId: contact.id } });
     expect(channels.map((c) => [c.channel, c.subscribed])).toEqual([["sms", false]]);
@@ -157,7 +149,7 @@ describe("the one-click endpoint (RFC 8058)", () => {
     const { workspace, contact } = await createTestWorkspace();
     const key = (await findActiveSigningKey(workspace.id))!;
     const token = await signToken({ workspaceId: workspace.id, contactId: contact.id, purpose: "unsubscribe", channel: "email" }, key);
-    const answers = await Promise.all(Array.from({ length: 10 }, () => oneClick(`${app.baseUrl}/api/unsubscribe/${token}`)));
+    const answers = await Promise.all(Array.from({ length: 10 }, () => postOneClick({ baseUrl: app.baseUrl, token })));
     expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
     expect(await db().consentEvent.count({ where: { workspaceId: workspace.id, ...CHANGES } })).toBe(1);
     expect(await db().outboxEvent.count({ where: { workspaceId: workspace.id } })).toBe(1);
@@ -177,7 +169,7 @@ describe("the one-click endpoint (RFC 8058)", () => {
       ["--x\r\nbroken", "multipart/form-data; boundary=x"],
     ];
     for (const [body, type] of bodies) {
-      const answer = await oneClick(links.oneClickUrl, body, type);
+      const answer = await postOneClick(links.oneClickUrl, { body, contentType: type });
       expect(answer.status, `${type}: ${String(body)}`).toBe(400);
     }
     expect(await snapshotRows()).toBe(before);
@@ -257,7 +249,7 @@ describe("invalid links", () => {
     const html = await page.text();
     expect(html).toContain("This link is no longer valid");
     expect(html).not.toMatch(/at \w+ \(|Error:/);
-    const post = await oneClick(`${app.baseUrl}/api/unsubscribe/${token}`);
+    const post = await postOneClick({ baseUrl: app.baseUrl, token });
     expect(post.status).toBe(404);
   }
 
