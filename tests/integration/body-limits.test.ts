@@ -5,13 +5,12 @@ import { POST as WHATSAPP } from "@/app/api/inbound/whatsapp/[workspace]/route";
 import { POST as ONE_CLICK } from "@/app/api/unsubscribe/[token]/route";
 import { PATCH as PREFERENCES } from "@/app/api/v1/contacts/[id]/preferences/route";
 import { POST as LINKS } from "@/app/api/v1/links/route";
-import { db } from "@/lib/platform/db";
 import { mintLinks } from "@/lib/links/message-links";
 import { generateWebhookSecret } from "@/lib/webhooks/standard-webhooks";
 import { apiClient, bearer } from "@/tests/helpers/api-client";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
 import { ONE_CLICK_BODY, postOneClick } from "@/tests/helpers/one-click";
-import { createTestApiKey, createTestWorkspace, type TestWorkspace } from "@/tests/helpers/fixtures";
+import { createTestApiKey, createTestWorkspace, INBOUND_SECRETS, type TestWorkspace } from "@/tests/helpers/fixtures";
 
 // Every endpoint a stranger can post to refuses a body past its documented size with 413, before any
 // signature check, and never holds more of it than the limit: a declared Content-Length past it is
@@ -43,8 +42,7 @@ let apiKey: string;
 let oneClickToken: string;
 
 beforeAll(async () => {
-  shop = await createTestWorkspace();
-  await db().workspace.update({ where: { id: shop.workspace.id }, data: { twilioAuthToken: "twilio-auth-token-0123456789abcdef", whatsappAppSecret: "meta-app-secret-0123456789" } });
+  shop = await createTestWorkspace({ integrations: INBOUND_SECRETS });
   ({ key: apiKey } = await createTestApiKey(shop.workspace.id));
   oneClickToken = (await mintLinks({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email" })).oneClickUrl.split("/").pop()!;
 });

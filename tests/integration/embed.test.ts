@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findActiveSigningKey } from "@/lib/links/signing-key-store";
-import { signToken } from "@/lib/links/tokens";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
-import { createTestApiKey, createTestWorkspace, type TestWorkspace } from "@/tests/helpers/fixtures";
+import { createTestApiKey, createTestWorkspace, signTestLink, type TestWorkspace } from "@/tests/helpers/fixtures";
 
 let app: AppServer;
 beforeAll(async () => {
@@ -12,10 +10,7 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function preferencesToken(workspace: TestWorkspace) {
-  const key = (await findActiveSigningKey(workspace.workspace.id))!;
-  return signToken({ workspaceId: workspace.workspace.id, contactId: workspace.contact.id, purpose: "preferences", channel: "email" }, key);
-}
+const preferencesToken = (shop: TestWorkspace) => signTestLink(shop, { purpose: "preferences" });
 
 describe("the embedded page's framing rules", () => {
   it("lists exactly the workspace's allowed origins, and 'none' for bad links or no origins", async () => {

@@ -9,15 +9,13 @@ import { recordFeedbackForEvent } from "@/lib/pages/feedback-store";
 import { verifyLedgerChain } from "@/lib/consent/ledger-store";
 import { changeSubscription } from "@/lib/consent/preference-store";
 import { checkSendability } from "@/lib/contacts/sendability-store";
-import { findActiveSigningKey } from "@/lib/links/signing-key-store";
 import { createContact } from "@/lib/contacts/contact-store";
 import { requestFreshLink } from "@/lib/links/fresh-link";
 import { sha256Hex } from "@/lib/platform/sha256";
 import { addressHashes, suppressedSql } from "@/lib/contacts/suppression";
-import { signToken } from "@/lib/links/tokens";
 import { resolveUnsubscribeLink } from "@/lib/links/unsubscribe";
 import { runWorkerOnce } from "@/lib/webhooks/worker";
-import { CHANGES, createTestApiKey, createTestWorkspace } from "@/tests/helpers/fixtures";
+import { CHANGES, createTestApiKey, createTestWorkspace, signTestLink } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";
 
 const SUPPRESSION_KEY = "test-suppression-key-test-suppression-key";
@@ -40,7 +38,7 @@ describe("GDPR export and erasure", () => {
       evidence: { source: "one_click", ip: "203.0.113.5", userAgent: "Mail/1.0" },
     });
     await recordFeedbackForEvent(workspace.id, contact.id, consentEventId!, "other", "my name is Alex Example");
-    const oldLink = await signToken({ workspaceId: workspace.id, contactId: contact.id, purpose: "unsubscribe", channel: "sms" }, (await findActiveSigningKey(workspace.id))!);
+    const oldLink = await signTestLink({ workspace, contact }, { purpose: "unsubscribe", channel: "sms" });
 
     const exported = await exportContact();
     expect(exported.status).toBe(200);
@@ -116,8 +114,7 @@ describe("erasure leaves nothing linkable", () => {
   });
 
   it("removes the person from the workspace's Resend audience, and keeps the address only until that is done", async () => {
-    const { workspace, contact } = await createTestWorkspace();
-    await db().workspace.update({ where: { id: workspace.id }, data: { resendApiKey: "re_workspace_key", resendAudienceId: "aud_erase" } });
+    const { workspace, contact } = await createTestWorkspace({ integrations: { resendApiKey: "re_workspace_key", resendAudienceId: "aud_erase" } });
     const before = (await mail.contactUpdates()).length;
 
     await eraseContact(workspace.id, contact.id);

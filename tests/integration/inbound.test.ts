@@ -14,7 +14,7 @@ import { env } from "@/lib/platform/env";
 import { twilioSignature } from "@/lib/inbound/twilio-signature";
 import { mintLinks } from "@/lib/links/message-links";
 import { generateWebhookSecret, signWebhook } from "@/lib/webhooks/standard-webhooks";
-import { CHANGES, createTestApiKey, createTestWorkspace } from "@/tests/helpers/fixtures";
+import { CHANGES, createTestApiKey, createTestWorkspace, INBOUND_SECRETS } from "@/tests/helpers/fixtures";
 
 // A stand-in for the WhatsApp Cloud API: records every message sent through it.
 const cloudApiMessages: { path: string; authorization?: string; body: { to: string; text: { body: string } } }[] = [];
@@ -34,17 +34,10 @@ process.env.INBOUND_EMAIL_SECRET = inboundEmailSecret;
 
 afterAll(() => new Promise((resolve) => cloudApi.close(resolve)));
 
-const TWILIO_TOKEN = "twilio-auth-token-0123456789abcdef";
-const APP_SECRET = "meta-app-secret-0123456789";
+const { twilioAuthToken: TWILIO_TOKEN, whatsappAppSecret: APP_SECRET } = INBOUND_SECRETS;
 
-async function inboundWorkspace() {
-  const shop = await createTestWorkspace();
-  await db().workspace.update({
-    where: { id: shop.workspace.id },
-    data: { twilioAuthToken: TWILIO_TOKEN, whatsappAppSecret: APP_SECRET, whatsappVerifyToken: "verify-me", whatsappAccessToken: "wa-access", whatsappPhoneNumberId: "106540352242922" },
-  });
-  return shop;
-}
+const inboundWorkspace = () =>
+  createTestWorkspace({ integrations: { ...INBOUND_SECRETS, whatsappVerifyToken: "verify-me", whatsappAccessToken: "wa-access", whatsappPhoneNumberId: "106540352242922" } });
 
 const phone = () => `+1415${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
 

@@ -8,14 +8,12 @@ import { db } from "@/lib/platform/db";
 import { recordFeedbackForEvent } from "@/lib/pages/feedback-store";
 import { changeSubscription, getContactPreferences } from "@/lib/consent/preference-store";
 import { checkSendability } from "@/lib/contacts/sendability-store";
-import { findActiveSigningKey } from "@/lib/links/signing-key-store";
 import { createTopic } from "@/lib/admin/topic-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
-import { signLinkToken } from "@/lib/links/message-links";
-import { signToken, TOKEN_LIFETIME_SECONDS } from "@/lib/links/tokens";
+import { TOKEN_LIFETIME_SECONDS } from "@/lib/links/tokens";
 import { generateWebhookSecret, signWebhook } from "@/lib/webhooks/standard-webhooks";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
-import { CHANGES, createTestApiKey, createTestWorkspace } from "@/tests/helpers/fixtures";
+import { CHANGES, createTestApiKey, createTestWorkspace, signTestLink, type TestWorkspace } from "@/tests/helpers/fixtures";
 import { postOneClick } from "@/tests/helpers/one-click";
 import { redirectOf } from "@/tests/helpers/server-action";
 
@@ -43,13 +41,8 @@ afterAll(async () => {
   await app?.stop();
 });
 
-type Shop = Awaited<ReturnType<typeof createTestWorkspace>>;
-
-async function unsubscribeToken(shop: Shop, scope: { channel: Channel; topic?: string }, issuedDaysAgo = 0) {
-  const key = (await findActiveSigningKey(shop.workspace.id))!;
-  const now = new Date(Date.now() - issuedDaysAgo * DAY_MS);
-  return signToken({ workspaceId: shop.workspace.id, contactId: shop.contact.id, purpose: "unsubscribe", ...scope, now }, key);
-}
+const unsubscribeToken = (shop: TestWorkspace, scope: { channel: Channel; topic?: string }, issuedDaysAgo = 0) =>
+  signTestLink(shop, { purpose: "unsubscribe", ...scope, now: new Date(Date.now() - issuedDaysAgo * DAY_MS) });
 
 const oneClick = (token: string) => postOneClick({ baseUrl: app.baseUrl, token });
 
@@ -72,16 +65,16 @@ function formOf(html: string, buttonLabel: string): FormData {
   return form;
 }
 
-async function topicStatus(shop: Shop, channel: Channel, key: string) {
+async function topicStatus(shop: TestWorkspace, channel: Channel, key: string) {
   const state = await getContactPreferences(shop.workspace.id, shop.contact.id);
   return state!.channels.find((c) => c.channel === channel)?.topics.find((t) => t.key === key)?.status;
 }
 
-async function channelRow(shop: Shop, channel: Channel) {
+async function channelRow(shop: TestWorkspace, channel: Channel) {
   return db().channelSubscription.findUnique({ where: { contactId_channel: { contactId: shop.contact.id, channel } } });
 }
 
-async function lastEvent(shop: Shop) {
+async function lastEvent(shop: TestWorkspace) {
   return db().consentEvent.findFirst({ where: { workspaceId: shop.workspace.id, ...CHANGES }, orderBy: { seq: "desc" } });
 }
 
@@ -91,7 +84,7 @@ function mailto(token: string) {
   return EMAIL(new Request("http://test/api/inbound/email", { method: "POST", headers: { "content-type": "application/json", ...signed }, body: JSON.stringify(body) }));
 }
 
-const subscribe = (shop: Shop, channel: Channel, topicKey?: string) =>
+const subscribe = (shop: TestWorkspace, channel: Channel, topicKey?: string) =>
   changeSubscription({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel, topicKey, status: "subscribed", evidence: { source: "api" } });
 
 describe("settings changes do not swallow opt-outs", () => {
@@ -208,7 +201,7 @@ describe("stale pages never undo a newer opt-out", () => {
   it("a survey alternative rendered before a newer opt-out changes nothing", async () => {
     const shop = await createTestWorkspace();
     await subscribe(shop, "email", "offers");
-    const prefs = await signLinkToken({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", purpose: "preferences" });
+    const prefs = await signTestLink(shop, { purpose: "preferences" });
     const optOut = await changeSubscription({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", topicKey: "offers", status: "unsubscribed", evidence: { source: "preference_page" } });
     await recordFeedbackForEvent(shop.workspace.id, shop.contact.id, optOut.consentEventId!, "prefer_other_channel", null);
     const rendered = await page(`/p/${prefs}?survey=${optOut.consentEventId}`);
@@ -237,7 +230,7 @@ describe("stale pages never undo a newer opt-out", () => {
     const pending = (topicKey: string) =>
       changeSubscription({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", topicKey, status: "pending", evidence: { source: "api" } });
     await pending("offers");
-    const confirm = await signLinkToken({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", purpose: "confirm" });
+    const confirm = await signTestLink(shop, { purpose: "confirm" });
     const opened = formOf((await page(`/c/${confirm}`)).html, "Yes, subscribe me");
 
     // The person opts out by one-click; the business then asks again, and for another topic too.

@@ -3,9 +3,8 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addAdmin } from "@/lib/admin/membership-store";
 import { db } from "@/lib/platform/db";
-import { signLinkToken } from "@/lib/links/message-links";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
-import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import { createTestWorkspace, signTestLink, type TestWorkspace } from "@/tests/helpers/fixtures";
 import { snapshotRows } from "@/tests/helpers/snapshot";
 
 // Posts a browser never sends: a page's forms with their hidden fields edited (bound ids that are no
@@ -13,7 +12,7 @@ import { snapshotRows } from "@/tests/helpers/snapshot";
 // 4xx (or, for a field the admin typed, the form's own error message), never a 500, and changes nothing.
 
 let app: AppServer;
-let shop: Awaited<ReturnType<typeof createTestWorkspace>>;
+let shop: TestWorkspace;
 let cookie: string;
 const actionIds = new Map<string, string>();
 
@@ -109,7 +108,7 @@ describe("the recipient pages' forms, tampered with", () => {
   });
 
   it("answers 404 to a reason posted before any opt-out, and stores no reason", async () => {
-    const token = await signLinkToken({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", topic: "reminders", purpose: "unsubscribe" });
+    const token = await signTestLink(shop, { purpose: "unsubscribe", topic: "reminders" });
     const answer = await postAction(`/u/${token}`, "lib/pages/unsubscribe-actions.ts#saveOptOutReason", [token], { reason: "too_frequent", comment: "" });
     expect(answer.status).toBe(404);
     expect(await db().optOutFeedback.count({ where: { workspaceId: shop.workspace.id } })).toBe(0);

@@ -6,7 +6,7 @@ import { findActiveSigningKey, rotateSigningKey, retireSigningKey } from "@/lib/
 import { signToken } from "@/lib/links/tokens";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
 import type { ApiClient } from "@/tests/helpers/api-client";
-import { CHANGES, createTestApiKey, createTestWorkspace, type TestWorkspace } from "@/tests/helpers/fixtures";
+import { CHANGES, createTestApiKey, createTestWorkspace, signTestLink, type TestWorkspace } from "@/tests/helpers/fixtures";
 import { postOneClick } from "@/tests/helpers/one-click";
 import { snapshotRows } from "@/tests/helpers/snapshot";
 
@@ -134,21 +134,20 @@ describe("the one-click endpoint (RFC 8058)", () => {
   });
 
   it("accepts multipart/form-data too, and a channel-scoped link stops the whole channel", async () => {
-    const { workspace, contact } = await createTestWorkspace();
-    const key = (await findActiveSigningKey(workspace.id))!;
-    const token = await signToken({ workspaceId: workspace.id, contactId: contact.id, purpose: "unsubscribe", channel: "sms" }, key);
+    const shop = await createTestWorkspace();
+    const token = await signTestLink(shop, { purpose: "unsubscribe", channel: "sms" });
     const form = new FormData();
     form.set("List-Unsubscribe", "One-Click");
     const answer = await postOneClick({ baseUrl: app.baseUrl, token }, { body: form, contentType: null });
     expect(answer.status).toBe(200);
-    const channels = await db().channelSubscription.findMany({ where: { contactId: contact.id } });
+    const channels = await db().channelSubscription.findMany({ where: { contactId: shop.contact.id } });
     expect(channels.map((c) => [c.channel, c.subscribed])).toEqual([["sms", false]]);
   });
 
   it("turns concurrent posts of one token (as many as a link may make in a minute) into one change and one ledger entry", async () => {
-    const { workspace, contact } = await createTestWorkspace();
-    const key = (await findActiveSigningKey(workspace.id))!;
-    const token = await signToken({ workspaceId: workspace.id, contactId: contact.id, purpose: "unsubscribe", channel: "email" }, key);
+    const shop = await createTestWorkspace();
+    const { workspace, contact } = shop;
+    const token = await signTestLink(shop, { purpose: "unsubscribe" });
     const answers = await Promise.all(Array.from({ length: 10 }, () => postOneClick({ baseUrl: app.baseUrl, token })));
     expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
     expect(await db().consentEvent.count({ where: { workspaceId: workspace.id, ...CHANGES } })).toBe(1);
@@ -226,10 +225,10 @@ describe("the landing page", () => {
   });
 
   it("speaks the contact's language, then the browser's", async () => {
-    const { workspace, contact } = await createTestWorkspace();
+    const shop = await createTestWorkspace();
+    const { workspace, contact } = shop;
     await db().topic.update({ where: { workspaceId_key: { workspaceId: workspace.id, key: "offers" } }, data: { names: { en: "Offers", it: "Offerte", es: "Ofertas" } } });
-    const key = (await findActiveSigningKey(workspace.id))!;
-    const token = await signToken({ workspaceId: workspace.id, contactId: contact.id, purpose: "unsubscribe", channel: "email", topic: "offers" }, key);
+    const token = await signTestLink(shop, { purpose: "unsubscribe", topic: "offers" });
     await db().contact.update({ where: { id: contact.id }, data: { locale: "it-IT" } });
     const italian = await (await fetch(`${app.baseUrl}/u/${token}`, { headers: { "accept-language": "es" } })).text();
     expect(italian).toContain("Offerte via email da Test shop");
