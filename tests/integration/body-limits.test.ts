@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { POST as EMAIL } from "@/app/api/inbound/email/route";
 import { POST as TWILIO } from "@/app/api/inbound/twilio/[workspace]/route";
 import { POST as WHATSAPP } from "@/app/api/inbound/whatsapp/[workspace]/route";
@@ -8,7 +8,7 @@ import { POST as LINKS } from "@/app/api/v1/links/route";
 import { mintLinks } from "@/lib/links/message-links";
 import { generateWebhookSecret } from "@/lib/webhooks/standard-webhooks";
 import { apiClient, bearer } from "@/tests/helpers/api-client";
-import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
+import { withAppServer } from "@/tests/helpers/app-server";
 import { ONE_CLICK_BODY, postOneClick } from "@/tests/helpers/one-click";
 import { createTestApiKey, createTestWorkspace, INBOUND_SECRETS, type TestWorkspace } from "@/tests/helpers/fixtures";
 
@@ -92,13 +92,7 @@ describe.each(endpoints)("$name", ({ limit, path, headers, call }) => {
 });
 
 describe("over HTTP, as the built app serves it", () => {
-  let app: AppServer;
-  beforeAll(async () => {
-    app = await startAppServer({ INBOUND_EMAIL_SECRET: inboundEmailSecret });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = withAppServer({ INBOUND_EMAIL_SECRET: inboundEmailSecret });
 
   it("answers 413 to a declared Content-Length past the limit, and to a chunked body that passes it", async () => {
     const declared = await postOneClick({ baseUrl: app.baseUrl, token: oneClickToken }, { body: `${ONE_CLICK_BODY}&${"a".repeat(8 * KiB)}` });

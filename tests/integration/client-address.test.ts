@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/platform/db";
 import { freePort } from "@/lib/platform/database/embedded";
 import { mintLinks } from "@/lib/links/message-links";
-import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
+import { startAppServer, withAppServer, type AppServer } from "@/tests/helpers/app-server";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 import { ONE_CLICK_BODY } from "@/tests/helpers/one-click";
 
@@ -53,13 +53,7 @@ async function oneClickFrom(baseUrl: string, localAddress: string, forwardedFor:
 }
 
 describe("with no proxy in front (TRUSTED_PROXY_HOPS=0)", () => {
-  let app: AppServer;
-  beforeAll(async () => {
-    app = await startAppServer({ PUBLIC_RATE_LIMIT_PER_MINUTE: String(PAGE_LIMIT) });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = withAppServer({ PUBLIC_RATE_LIMIT_PER_MINUTE: String(PAGE_LIMIT) });
 
   it("records the socket's address, whatever X-Forwarded-For says", async () => {
     expect(await oneClickFrom(app.baseUrl, "127.0.0.3", FORGED)).toBe("127.0.0.3");

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/platform/db";
 import type { TokenPurpose } from "@/lib/links/tokens";
-import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
+import { withAppServer } from "@/tests/helpers/app-server";
 import { createTestWorkspace, signTestLink } from "@/tests/helpers/fixtures";
 
 // WCAG 3.1.1: the document's language (<html lang>) is the page's, not always English.
 
-let app: AppServer;
-beforeAll(async () => {
-  app = await startAppServer();
-});
-afterAll(async () => {
-  await app?.stop();
-});
+const app = withAppServer();
 
 async function documentLang(path: string, acceptLanguage = "en") {
   const response = await fetch(`${app.baseUrl}${path}`, { headers: { "accept-language": acceptLanguage } });

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
+import { describe, expect, it } from "vitest";
+import { withAppServer } from "@/tests/helpers/app-server";
 import { createTestApiKey, createTestWorkspace, signTestLink, type TestWorkspace } from "@/tests/helpers/fixtures";
 
-let app: AppServer;
-beforeAll(async () => {
-  app = await startAppServer();
-});
-afterAll(async () => {
-  await app?.stop();
-});
+const app = withAppServer();
 
 const preferencesToken = (shop: TestWorkspace) => signTestLink(shop, { purpose: "preferences" });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { POST as EMAIL } from "@/app/api/inbound/email/route";
 import { confirmSubscription } from "@/lib/pages/confirm-action";
 import { chooseAlternative } from "@/lib/pages/preferences-actions";
@@ -12,7 +12,7 @@ import { createTopic } from "@/lib/admin/topic-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import { TOKEN_LIFETIME_SECONDS } from "@/lib/links/tokens";
 import { generateWebhookSecret, signWebhook } from "@/lib/webhooks/standard-webhooks";
-import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
+import { withAppServer } from "@/tests/helpers/app-server";
 import { CHANGES, createTestApiKey, createTestWorkspace, signTestLink, type TestWorkspace } from "@/tests/helpers/fixtures";
 import { postOneClick } from "@/tests/helpers/one-click";
 import { redirectOf } from "@/tests/helpers/server-action";
@@ -30,16 +30,8 @@ process.env.INBOUND_EMAIL_SECRET = inboundEmailSecret;
 
 const DAY_MS = 86_400_000;
 
-let app: AppServer;
-
-beforeAll(async () => {
-  // With email configured the pages can offer to email a fresh link.
-  app = await startAppServer({ RESEND_API_KEY: "re_test", RESEND_BASE_URL: "http://127.0.0.1:9" });
-});
-
-afterAll(async () => {
-  await app?.stop();
-});
+// With email configured the pages can offer to email a fresh link.
+const app = withAppServer({ RESEND_API_KEY: "re_test", RESEND_BASE_URL: "http://127.0.0.1:9" });
 
 const unsubscribeToken = (shop: TestWorkspace, scope: { channel: Channel; topic?: string }, issuedDaysAgo = 0) =>
   signTestLink(shop, { purpose: "unsubscribe", ...scope, now: new Date(Date.now() - issuedDaysAgo * DAY_MS) });

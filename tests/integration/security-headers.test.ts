@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/platform/db";
 import { changeSubscription } from "@/lib/consent/preference-store";
 import { env } from "@/lib/platform/env";
 import { mintLinks, type LinkRequest } from "@/lib/links/message-links";
-import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
+import { withAppServer } from "@/tests/helpers/app-server";
 import { CHANGES, createTestWorkspace } from "@/tests/helpers/fixtures";
 import { postOneClick } from "@/tests/helpers/one-click";
 
 const PAGE_LIMIT = 40;
-let app: AppServer;
-
-beforeAll(async () => {
-  app = await startAppServer({ PUBLIC_RATE_LIMIT_PER_MINUTE: String(PAGE_LIMIT) });
-});
-
-afterAll(async () => {
-  await app?.stop();
-});
+const app = withAppServer({ PUBLIC_RATE_LIMIT_PER_MINUTE: String(PAGE_LIMIT) });
 
 /** Links as the app server would mint them: the same tokens, at the server's address. */
 async function linksOnServer(request: LinkRequest) {

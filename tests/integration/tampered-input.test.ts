@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { addAdmin } from "@/lib/admin/membership-store";
 import { db } from "@/lib/platform/db";
-import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
+import { withAppServer } from "@/tests/helpers/app-server";
 import { createTestWorkspace, signTestLink, type TestWorkspace } from "@/tests/helpers/fixtures";
 import { snapshotRows } from "@/tests/helpers/snapshot";
 
@@ -11,13 +11,12 @@ import { snapshotRows } from "@/tests/helpers/snapshot";
 // ids, a token that is no string, a reason with no opt-out to explain, NUL characters). Each is answered
 // 4xx (or, for a field the admin typed, the form's own error message), never a 500, and changes nothing.
 
-let app: AppServer;
+const app = withAppServer();
 let shop: TestWorkspace;
 let cookie: string;
 const actionIds = new Map<string, string>();
 
 beforeAll(async () => {
-  app = await startAppServer();
   const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as { node: Record<string, { filename: string; exportedName: string }> };
   for (const [id, { filename, exportedName }] of Object.entries(manifest.node)) actionIds.set(`${filename}#${exportedName}`, id);
   shop = await createTestWorkspace();
@@ -25,10 +24,6 @@ beforeAll(async () => {
   const sessionToken = randomBytes(32).toString("hex");
   await db().session.create({ data: { sessionToken, userId: admin.id, expires: new Date(Date.now() + 86_400_000) } });
   cookie = `authjs.session-token=${sessionToken}`;
-});
-
-afterAll(async () => {
-  await app?.stop();
 });
 
 /**

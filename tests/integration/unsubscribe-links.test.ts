@@ -1,16 +1,16 @@
 import { SignJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/platform/db";
 import { changeSubscription } from "@/lib/consent/preference-store";
 import { findActiveSigningKey, rotateSigningKey, retireSigningKey } from "@/lib/links/signing-key-store";
 import { signToken } from "@/lib/links/tokens";
-import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
+import { startAppServer, withAppServer } from "@/tests/helpers/app-server";
 import type { ApiClient } from "@/tests/helpers/api-client";
 import { CHANGES, createTestApiKey, createTestWorkspace, signTestLink, type TestWorkspace } from "@/tests/helpers/fixtures";
 import { postOneClick } from "@/tests/helpers/one-click";
 import { snapshotRows } from "@/tests/helpers/snapshot";
 
-let app: AppServer;
+const app = withAppServer();
 let a: TestWorkspace;
 let b: TestWorkspace;
 let keyA: string;
@@ -18,15 +18,10 @@ let apiA: ApiClient;
 let apiB: ApiClient;
 
 beforeAll(async () => {
-  app = await startAppServer();
   a = await createTestWorkspace();
   b = await createTestWorkspace();
   ({ key: keyA, api: apiA } = await createTestApiKey(a.workspace.id, { baseUrl: app.baseUrl }));
   ({ api: apiB } = await createTestApiKey(b.workspace.id, { baseUrl: app.baseUrl }));
-});
-
-afterAll(async () => {
-  await app?.stop();
 });
 
 function mint(body: unknown, api = apiA, headers: Record<string, string> = {}) {
