@@ -7,26 +7,7 @@ import { POST as OPTIN } from "@/app/api/v1/optin/route";
 import { POST as SENDABILITY } from "@/app/api/v1/sendability/route";
 import { FREQUENCIES } from "@/lib/pages/preferences-schema";
 import { createTestApiKey, createTestWorkspace, type TestWorkspace } from "@/tests/helpers/fixtures";
-import {
-  bytes,
-  contentType,
-  everything,
-  expectErrorShape,
-  freeText,
-  headerText,
-  holds,
-  huge,
-  JSON_TYPES,
-  jsonBody,
-  junk,
-  plausible,
-  shaped,
-  tally,
-  text,
-  type Body,
-  type Budget,
-  type FieldSpec,
-} from "@/tests/helpers/fuzz";
+import { bytes, contentType, everything, expectErrorShape, freeText, headerText, holds, huge, JSON_TYPES, jsonBody, junk, plausible, shaped, tally, text, type Body, type Budget, type FieldSpec } from "@/tests/helpers/fuzz";
 import { withMailStub } from "@/tests/helpers/mail";
 
 // Fuzzing the business API's bodies and headers (tests/helpers/fuzz.ts).
