@@ -97,6 +97,15 @@ export async function expectErrorShape(response: Response) {
   expect(Object.keys((body as { error: object }).error).filter((key) => !["code", "message", "details"].includes(key))).toEqual([]);
 }
 
+/** Never a 5xx; a 4xx in the one error shape, having written nothing since `before`. */
+export async function expectAnswered(response: Response, before: Record<string, string>) {
+  expect(response.status).toBeLessThan(500);
+  if (response.status >= 400) {
+    await expectErrorShape(response);
+    expect(await everything()).toEqual(before);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Generators shared by the targets
 
