@@ -6,6 +6,7 @@ import { POST as LINKS } from "@/app/api/v1/links/route";
 import { POST as OPTIN } from "@/app/api/v1/optin/route";
 import { POST as SENDABILITY } from "@/app/api/v1/sendability/route";
 import { FREQUENCIES } from "@/lib/pages/preferences-schema";
+import { bearer } from "@/tests/helpers/api-client";
 import { createTestApiKey, createTestWorkspace, type TestWorkspace } from "@/tests/helpers/fixtures";
 import { bytes, contentType, everything, expectAnswered, freeText, headerText, holds, huge, JSON_TYPES, jsonBody, junk, plausible, shaped, tally, text, type Body, type Budget, type FieldSpec } from "@/tests/helpers/fuzz";
 import { withMailStub } from "@/tests/helpers/mail";
@@ -58,7 +59,7 @@ describe("API bodies", () => {
   }
 
   function request(path: string, method: string, c: ApiCall) {
-    const headers = new Headers({ authorization: c.authorization === null ? `Bearer ${key}` : c.authorization.replace("KEY", key) });
+    const headers = new Headers(c.authorization === null ? bearer(key) : { authorization: c.authorization.replace("KEY", key) });
     if (c.type !== null) headers.set("content-type", c.type);
     if (c.idempotencyKey !== null) headers.set("idempotency-key", c.idempotencyKey);
     if (c.workspaceHeader !== null) headers.set("x-workspace-id", c.workspaceHeader === "SELF" ? shop.workspace.id : c.workspaceHeader);
