@@ -36,11 +36,22 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
-          // It runs a whole second `next build`: apart, so that it never slows the time-boxed fuzzing.
-          exclude: ["tests/integration/separate-builds.test.ts"],
+          // Apart: the fuzzing, and a whole second `next build` that would slow it.
+          exclude: ["tests/integration/separate-builds.test.ts", "tests/integration/fuzz-*.test.ts"],
           ...againstPostgres,
           hookTimeout: 60_000,
           maxWorkers: 2,
+        },
+      },
+      {
+        resolve,
+        test: {
+          name: "fuzz",
+          include: ["tests/integration/fuzz-*.test.ts"],
+          ...againstPostgres,
+          hookTimeout: 60_000,
+          // One target at a time: its properties are bounded in time, and a second file beside it would halve their runs.
+          maxWorkers: 1,
         },
       },
       {

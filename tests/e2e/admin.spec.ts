@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { preferencesOf, readDemo } from "./demo";
+import { demoApiHeaders, preferencesOf, readDemo } from "./demo";
 
 // The dashboard as its admins use it: signing in through the magic link that arrives by email (the
 // local Resend stub keeps each message as a file), reading why people leave, changing settings.
@@ -74,7 +74,7 @@ test("an admin looks up a contact and reads their consent timeline", async ({ br
 test("markup in a contact's fields shows as text and never runs", async ({ browser, request }) => {
   const markup = `<img src=x onerror="alert(1)"><script>alert(2)</script>`;
   const created = await request.post("/api/v1/contacts", {
-    headers: { authorization: `Bearer ${readDemo().apiKey}` },
+    headers: demoApiHeaders(),
     data: { externalId: markup, email: `markup-${Date.now()}@example.com`, subscriptions: [{ channel: "email", topic: "newsletter", status: "subscribed" }] },
   });
   expect(created.status()).toBe(201);

@@ -1,5 +1,5 @@
 import { chromium, expect, test, type Page } from "@playwright/test";
-import { preferencesOf, readDemo } from "./demo";
+import { demoApiHeaders, preferencesOf, readDemo } from "./demo";
 
 // The preference page inside a business's own site, served from another origin by host-server.mjs.
 const HOST = `http://localhost:${process.env.E2E_HOST_PORT ?? 3199}`;
@@ -14,7 +14,7 @@ const token = () => contact().preferencesUrl.split("/p/")[1];
 test.beforeAll(async ({ playwright, baseURL }) => {
   const api = await playwright.request.newContext({ baseURL });
   const response = await api.patch("/api/v1/workspace", {
-    headers: { authorization: `Bearer ${readDemo().apiKey}` },
+    headers: demoApiHeaders(),
     data: { allowedEmbedOrigins: [HOST], branding: { primaryColor: BRAND_RED, font: "serif", radius: 8 } },
   });
   expect(response.status()).toBe(200);
@@ -103,7 +103,7 @@ test("with third-party cookies blocked the whole flow still works, and no cookie
 });
 
 test("branding carrying markup or url( is refused, and allowed origins are validated", async ({ request }) => {
-  const headers = { authorization: `Bearer ${readDemo().apiKey}` };
+  const headers = demoApiHeaders();
   for (const data of [
     { branding: { primaryColor: "#fff;background:url(https://evil.example/x)" } },
     { branding: { accentColor: "<script>alert(1)</script>" } },

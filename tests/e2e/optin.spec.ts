@@ -1,16 +1,10 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { preferencesOf, readDemo } from "./demo";
+import { demoApiHeaders, mailTo, preferencesOf } from "./demo";
 
-function confirmationTo(address: string): { subject: string; text: string } | undefined {
-  const dir = ".tmp/e2e/mail";
-  return readdirSync(dir)
-    .map((file) => JSON.parse(readFileSync(`${dir}/${file}`, "utf8")))
-    .find((message) => message.to.includes(address) && /\/c\//.test(message.text));
-}
+const confirmationTo = (address: string) => mailTo(address).find((message) => /\/c\//.test(message.text));
 
 test("double opt-in: the email's link shows the request, and only the button confirms", async ({ page, request }) => {
-  const headers = { authorization: `Bearer ${readDemo().apiKey}` };
+  const headers = demoApiHeaders();
   const email = `optin-${Date.now()}@example.com`;
   const created = await request.post("/api/v1/contacts", { headers, data: { email, locale: "it" } });
   expect(created.status()).toBe(201);

@@ -1,20 +1,7 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { readdirSync, readFileSync } from "node:fs";
-import { readDemo } from "./demo";
+import { mailTo, preferencesOf, readDemo } from "./demo";
 
-function mailTo(address: string): { to: string[]; subject: string; text: string }[] {
-  const dir = ".tmp/e2e/mail";
-  return readdirSync(dir)
-    .map((file) => JSON.parse(readFileSync(`${dir}/${file}`, "utf8")))
-    .filter((message) => message.to.includes(address));
-}
-
-async function newsletterByEmail(request: APIRequestContext, contactId: string) {
-  const { apiKey } = readDemo();
-  const response = await request.get(`/api/v1/contacts/${contactId}/preferences`, { headers: { authorization: `Bearer ${apiKey}` } });
-  expect(response.status()).toBe(200);
-  return (await response.json()).channels.email.topics.newsletter as string;
-}
+const newsletterByEmail = async (request: APIRequestContext, contactId: string) => (await preferencesOf(request, contactId)).channels.email.topics.newsletter;
 
 test("a recipient opens the link, confirms, gives a reason, and can undo", async ({ page, request }) => {
   const contact = readDemo().contacts.find((c) => c.locale === "en")!;

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { freePort } from "@/lib/platform/database/embedded";
 
 // The built app, started as `npm start` starts it (scripts/web-server.ts), against this test file's own
@@ -41,6 +42,23 @@ export async function startAppServer(extraEnv: Record<string, string> = {}, { cw
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
       await exited;
+    },
+  };
+}
+
+/** The built app for the tests of this file, or of the describe block that calls this: started before them, stopped after. */
+export function withAppServer(extraEnv: Record<string, string> = {}): Pick<AppServer, "baseUrl"> {
+  let server: AppServer | undefined;
+  beforeAll(async () => {
+    server = await startAppServer(extraEnv);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return {
+    get baseUrl() {
+      if (!server) throw new Error("the app server starts in beforeAll: read baseUrl in a hook or a test");
+      return server.baseUrl;
     },
   };
 }

@@ -1,16 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { POST as EMAIL } from "@/app/api/inbound/email/route";
 import { POST as TWILIO } from "@/app/api/inbound/twilio/[workspace]/route";
 import { POST as WHATSAPP } from "@/app/api/inbound/whatsapp/[workspace]/route";
 import { POST as ONE_CLICK } from "@/app/api/unsubscribe/[token]/route";
 import { PATCH as PREFERENCES } from "@/app/api/v1/contacts/[id]/preferences/route";
 import { POST as LINKS } from "@/app/api/v1/links/route";
-import { db } from "@/lib/platform/db";
-import { createApiKey } from "@/lib/admin/api-key-store";
 import { mintLinks } from "@/lib/links/message-links";
 import { generateWebhookSecret } from "@/lib/webhooks/standard-webhooks";
-import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
-import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import { apiClient, bearer } from "@/tests/helpers/api-client";
+import { withAppServer } from "@/tests/helpers/app-server";
+import { ONE_CLICK_BODY, postOneClick } from "@/tests/helpers/one-click";
+import { createTestApiKey, createTestWorkspace, INBOUND_SECRETS, type TestWorkspace } from "@/tests/helpers/fixtures";
 
 // Every endpoint a stranger can post to refuses a body past its documented size with 413, before any
 // signature check, and never holds more of it than the limit: a declared Content-Length past it is
@@ -37,14 +37,13 @@ function countedBody(total: number) {
   return { stream, counter };
 }
 
-let shop: Awaited<ReturnType<typeof createTestWorkspace>>;
+let shop: TestWorkspace;
 let apiKey: string;
 let oneClickToken: string;
 
 beforeAll(async () => {
-  shop = await createTestWorkspace();
-  await db().workspace.update({ where: { id: shop.workspace.id }, data: { twilioAuthToken: "twilio-auth-token-0123456789abcdef", whatsappAppSecret: "meta-app-secret-0123456789" } });
-  apiKey = (await createApiKey(shop.workspace.id, "k", ["read", "write"])).key;
+  shop = await createTestWorkspace({ integrations: INBOUND_SECRETS });
+  ({ key: apiKey } = await createTestApiKey(shop.workspace.id));
   oneClickToken = (await mintLinks({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email" })).oneClickUrl.split("/").pop()!;
 });
 
@@ -55,12 +54,12 @@ const endpoints: Endpoint[] = [
   { name: "inbound SMS (Twilio)", limit: 64 * KiB, path: () => `/api/inbound/twilio/${shop.workspace.id}`, headers: () => ({ "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": "x" }), call: (r) => TWILIO(r, { params: Promise.resolve({ workspace: shop.workspace.id }) }) },
   { name: "inbound WhatsApp", limit: 3 * MiB, path: () => `/api/inbound/whatsapp/${shop.workspace.id}`, headers: () => ({ "content-type": "application/json", "x-hub-signature-256": "sha256=00" }), call: (r) => WHATSAPP(r, { params: Promise.resolve({ workspace: shop.workspace.id }) }) },
   { name: "inbound email", limit: 1 * MiB, path: () => "/api/inbound/email", headers: () => ({ "content-type": "application/json", "webhook-id": "msg_1", "webhook-timestamp": String(Math.floor(Date.now() / 1000)), "webhook-signature": "v1,AAAA" }), call: (r) => EMAIL(r) },
-  { name: "API (POST /api/v1/links)", limit: 1 * MiB, path: () => "/api/v1/links", headers: () => ({ "content-type": "application/json", authorization: `Bearer ${apiKey}` }), call: (r) => LINKS(r) },
+  { name: "API (POST /api/v1/links)", limit: 1 * MiB, path: () => "/api/v1/links", headers: () => ({ "content-type": "application/json", ...bearer(apiKey) }), call: (r) => LINKS(r) },
   {
     name: "API (PATCH /api/v1/contacts/{id}/preferences)",
     limit: 1 * MiB,
     path: () => `/api/v1/contacts/${shop.contact.id}/preferences`,
-    headers: () => ({ "content-type": "application/json", authorization: `Bearer ${apiKey}` }),
+    headers: () => ({ "content-type": "application/json", ...bearer(apiKey) }),
     call: (r) => PREFERENCES(r, { params: Promise.resolve({ id: shop.contact.id }) }),
   },
 ];
@@ -93,35 +92,21 @@ describe.each(endpoints)("$name", ({ limit, path, headers, call }) => {
 });
 
 describe("over HTTP, as the built app serves it", () => {
-  let app: AppServer;
-  beforeAll(async () => {
-    app = await startAppServer({ INBOUND_EMAIL_SECRET: inboundEmailSecret });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = withAppServer({ INBOUND_EMAIL_SECRET: inboundEmailSecret });
 
   it("answers 413 to a declared Content-Length past the limit, and to a chunked body that passes it", async () => {
-    const declared = await fetch(`${app.baseUrl}/api/unsubscribe/${oneClickToken}`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: `List-Unsubscribe=One-Click&${"a".repeat(8 * KiB)}`,
-    });
+    const declared = await postOneClick({ baseUrl: app.baseUrl, token: oneClickToken }, { body: `${ONE_CLICK_BODY}&${"a".repeat(8 * KiB)}` });
     await expectTooLarge(declared, 8 * KiB);
 
     const chunked = await fetch(`${app.baseUrl}/api/v1/links`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+      headers: { "content-type": "application/json", ...bearer(apiKey) },
       body: countedBody(4 * MiB).stream,
       // Answered before it is all sent; the same connection serves the next request.
       duplex: "half",
     } as RequestInit);
     await expectTooLarge(chunked, MiB);
-    const answer = await fetch(`${app.baseUrl}/api/v1/links`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify({ contactId: shop.contact.id, channel: "email" }),
-    });
+    const answer = await apiClient(apiKey, { baseUrl: app.baseUrl }).post("/api/v1/links", { contactId: shop.contact.id, channel: "email" });
     expect(answer.status).toBe(200);
   });
 });

@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/platform/db";
 import { freePort } from "@/lib/platform/database/embedded";
 import { mintLinks } from "@/lib/links/message-links";
-import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
+import { startAppServer, withAppServer, type AppServer } from "@/tests/helpers/app-server";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import { ONE_CLICK_BODY } from "@/tests/helpers/one-click";
 
 // The address the ledger records and the per-address limits count is the one the socket (or the
 // trusted proxies in front, TRUSTED_PROXY_HOPS of them) saw: never one a client wrote into
@@ -44,7 +45,7 @@ async function oneClickFrom(baseUrl: string, localAddress: string, forwardedFor:
     localAddress,
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": forwardedFor },
-    body: "List-Unsubscribe=One-Click",
+    body: ONE_CLICK_BODY,
   });
   expect(answer.status).toBe(200);
   const [entry] = await db().consentEvent.findMany({ where: { workspaceId: shop.workspace.id, source: "one_click" } });
@@ -52,13 +53,7 @@ async function oneClickFrom(baseUrl: string, localAddress: string, forwardedFor:
 }
 
 describe("with no proxy in front (TRUSTED_PROXY_HOPS=0)", () => {
-  let app: AppServer;
-  beforeAll(async () => {
-    app = await startAppServer({ PUBLIC_RATE_LIMIT_PER_MINUTE: String(PAGE_LIMIT) });
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = withAppServer({ PUBLIC_RATE_LIMIT_PER_MINUTE: String(PAGE_LIMIT) });
 
   it("records the socket's address, whatever X-Forwarded-For says", async () => {
     expect(await oneClickFrom(app.baseUrl, "127.0.0.3", FORGED)).toBe("127.0.0.3");

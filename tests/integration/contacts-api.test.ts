@@ -1,19 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { GET as LIST, POST } from "@/app/api/v1/contacts/route";
-import { GET as READ } from "@/app/api/v1/contacts/[id]/route";
 import { db } from "@/lib/platform/db";
-import { createApiKey } from "@/lib/admin/api-key-store";
-import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import { createTestApiKey, createTestWorkspace } from "@/tests/helpers/fixtures";
 
 async function setup() {
   const shop = await createTestWorkspace();
-  const { key } = await createApiKey(shop.workspace.id, "k");
-  const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+  const { api } = await createTestApiKey(shop.workspace.id);
   return {
     shop,
-    upsert: (body: unknown) => POST(new Request("http://test/api/v1/contacts", { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) })),
-    read: (id: string) => READ(new Request(`http://test/api/v1/contacts/${id}`, { headers }), { params: Promise.resolve({ id }) }),
-    list: (query = "") => LIST(new Request(`http://test/api/v1/contacts${query}`, { headers })),
+    upsert: (body: unknown) => api.post("/api/v1/contacts", body),
+    read: (id: string) => api.get(`/api/v1/contacts/${id}`),
+    list: (query = "") => api.get(`/api/v1/contacts${query}`),
   };
 }
 

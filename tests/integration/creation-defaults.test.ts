@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { POST as UPSERT } from "@/app/api/v1/contacts/route";
 import { pool } from "@/lib/platform/db";
 import { contactTimeline } from "@/lib/contacts/contact-store";
 import { verifyLedgerChain } from "@/lib/consent/ledger-store";
@@ -8,9 +7,8 @@ import { readScopeState } from "@/lib/links/scope-store";
 import { getContactPreferences } from "@/lib/consent/preference-store";
 import { checkSendability } from "@/lib/contacts/sendability-store";
 import { createContact } from "@/lib/contacts/contact-store";
-import { createApiKey } from "@/lib/admin/api-key-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
-import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import { createTestApiKey, createTestWorkspace } from "@/tests/helpers/fixtures";
 
 type Scope = { channel: Channel; topic: string | null };
 
@@ -61,14 +59,8 @@ describe("a contact created while defaults hold", () => {
 
   it("gets one ledger entry naming each default scope it is sendable for (API upsert)", async () => {
     const { shop, ws, topics, expected } = await setup();
-    const { key } = await createApiKey(ws, "k");
-    const response = await UPSERT(
-      new Request("http://test/api/v1/contacts", {
-        method: "POST",
-        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-        body: JSON.stringify({ externalId: "crm-1", email: "api@example.com", phone: "+14155550124", whatsappId: "14155550124" }),
-      }),
-    );
+    const { api } = await createTestApiKey(ws);
+    const response = await api.post("/api/v1/contacts", { externalId: "crm-1", email: "api@example.com", phone: "+14155550124", whatsappId: "14155550124" });
     expect(response.status).toBe(201);
     const { id } = (await response.json()) as { id: string };
     expect(await listedDefaults(ws, id)).toEqual(expected);
@@ -77,13 +69,7 @@ describe("a contact created while defaults hold", () => {
     expect(rows).toEqual([{ source: "api" }]);
 
     // Updating the contact writes no second creation entry.
-    await UPSERT(
-      new Request("http://test/api/v1/contacts", {
-        method: "POST",
-        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-        body: JSON.stringify({ externalId: "crm-1", locale: "es" }),
-      }),
-    );
+    await api.post("/api/v1/contacts", { externalId: "crm-1", locale: "es" });
     expect(await listedDefaults(ws, id)).toEqual(expected);
     expect(shop.contact.id).not.toBe(id);
     expect((await verifyLedgerChain(ws, { full: true })).intact).toBe(true);

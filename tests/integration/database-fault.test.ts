@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/platform/database/embedded";
 import { ensureDatabaseExists, migrateDatabase } from "@/lib/platform/database/migrate";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
+import { postOneClick } from "@/tests/helpers/one-click";
 import { seedOneClickWorkspace } from "@/tests/helpers/one-click-seed";
 
 // One-click load while PostgreSQL is killed and started again. This file runs its own durable
@@ -56,11 +57,7 @@ describe("PostgreSQL killed under one-click load", () => {
     const worker = async () => {
       while (!stopped && next < seeded.links.length) {
         const { contactId, token } = seeded.links[next++];
-        const response = await fetch(`${app.baseUrl}/api/unsubscribe/${token}`, {
-          method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded" },
-          body: "List-Unsubscribe=One-Click",
-        });
+        const response = await postOneClick({ baseUrl: app.baseUrl, token });
         await response.arrayBuffer();
         answers.push({ contactId, status: response.status, retryAfter: response.headers.get("retry-after"), at: Date.now() });
       }

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/platform/db";
-import { signLinkToken } from "@/lib/links/message-links";
-import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
-import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import type { TokenPurpose } from "@/lib/links/tokens";
+import { withAppServer } from "@/tests/helpers/app-server";
+import { createTestWorkspace, signTestLink } from "@/tests/helpers/fixtures";
 
 // WCAG 3.1.1: the document's language (<html lang>) is the page's, not always English.
 
-let app: AppServer;
-beforeAll(async () => {
-  app = await startAppServer();
-});
-afterAll(async () => {
-  await app?.stop();
-});
+const app = withAppServer();
 
 async function documentLang(path: string, acceptLanguage = "en") {
   const response = await fetch(`${app.baseUrl}${path}`, { headers: { "accept-language": acceptLanguage } });
@@ -23,7 +17,7 @@ async function documentLang(path: string, acceptLanguage = "en") {
 async function pagesFor(locale: string) {
   const shop = await createTestWorkspace();
   await db().contact.update({ where: { id: shop.contact.id }, data: { locale } });
-  const link = (purpose: "unsubscribe" | "preferences" | "confirm") => signLinkToken({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", purpose });
+  const link = (purpose: TokenPurpose) => signTestLink(shop, { purpose });
   return { u: `/u/${await link("unsubscribe")}`, p: `/p/${await link("preferences")}`, embed: `/embed/p/${await link("preferences")}`, c: `/c/${await link("confirm")}` };
 }
 

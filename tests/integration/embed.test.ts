@@ -1,33 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findActiveSigningKey } from "@/lib/links/signing-key-store";
-import { createApiKey } from "@/lib/admin/api-key-store";
-import { signToken } from "@/lib/links/tokens";
-import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
-import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import { describe, expect, it } from "vitest";
+import { withAppServer } from "@/tests/helpers/app-server";
+import { createTestApiKey, createTestWorkspace, signTestLink, type TestWorkspace } from "@/tests/helpers/fixtures";
 
-let app: AppServer;
-beforeAll(async () => {
-  app = await startAppServer();
-});
-afterAll(async () => {
-  await app?.stop();
-});
+const app = withAppServer();
 
-async function preferencesToken(workspace: Awaited<ReturnType<typeof createTestWorkspace>>) {
-  const key = (await findActiveSigningKey(workspace.workspace.id))!;
-  return signToken({ workspaceId: workspace.workspace.id, contactId: workspace.contact.id, purpose: "preferences", channel: "email" }, key);
-}
+const preferencesToken = (shop: TestWorkspace) => signTestLink(shop, { purpose: "preferences" });
 
 describe("the embedded page's framing rules", () => {
   it("lists exactly the workspace's allowed origins, and 'none' for bad links or no origins", async () => {
     const a = await createTestWorkspace();
     const b = await createTestWorkspace();
-    const key = (await createApiKey(a.workspace.id, "k")).key;
-    const saved = await fetch(`${app.baseUrl}/api/v1/workspace`, {
-      method: "PATCH",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ allowedEmbedOrigins: ["https://shop.example.com", "http://localhost:5173"] }),
-    });
+    const { api } = await createTestApiKey(a.workspace.id, { baseUrl: app.baseUrl });
+    const saved = await api.patch("/api/v1/workspace", { allowedEmbedOrigins: ["https://shop.example.com", "http://localhost:5173"] });
     expect(saved.status).toBe(200);
 
     const framed = await fetch(`${app.baseUrl}/embed/p/${await preferencesToken(a)}?parent=https://shop.example.com`);

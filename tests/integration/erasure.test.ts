@@ -3,26 +3,19 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { describe, expect, inject, it } from "vitest";
-import { POST as CONTACTS } from "@/app/api/v1/contacts/route";
-import { DELETE } from "@/app/api/v1/contacts/[id]/route";
-import { GET as EXPORT } from "@/app/api/v1/contacts/[id]/export/route";
-import { POST as SENDABILITY } from "@/app/api/v1/sendability/route";
 import { db, pool } from "@/lib/platform/db";
 import { eraseContact } from "@/lib/contacts/gdpr-store";
 import { recordFeedbackForEvent } from "@/lib/pages/feedback-store";
 import { verifyLedgerChain } from "@/lib/consent/ledger-store";
 import { changeSubscription } from "@/lib/consent/preference-store";
 import { checkSendability } from "@/lib/contacts/sendability-store";
-import { findActiveSigningKey } from "@/lib/links/signing-key-store";
 import { createContact } from "@/lib/contacts/contact-store";
-import { createApiKey } from "@/lib/admin/api-key-store";
 import { requestFreshLink } from "@/lib/links/fresh-link";
 import { sha256Hex } from "@/lib/platform/sha256";
 import { addressHashes, suppressedSql } from "@/lib/contacts/suppression";
-import { signToken } from "@/lib/links/tokens";
 import { resolveUnsubscribeLink } from "@/lib/links/unsubscribe";
 import { runWorkerOnce } from "@/lib/webhooks/worker";
-import { CHANGES, createTestWorkspace } from "@/tests/helpers/fixtures";
+import { CHANGES, createTestApiKey, createTestWorkspace, signTestLink } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";
 
 const SUPPRESSION_KEY = "test-suppression-key-test-suppression-key";
@@ -32,9 +25,9 @@ const mail = withMailStub();
 describe("GDPR export and erasure", () => {
   it("exports everything, then erases the person but keeps them suppressed after a re-import", async () => {
     const { workspace, contact } = await createTestWorkspace();
-    const { key } = await createApiKey(workspace.id, "k");
-    const call = (handler: typeof DELETE, id = contact.id) =>
-      handler(new Request(`http://test/api/v1/contacts/${id}`, { headers: { authorization: `Bearer ${key}` }, method: handler === DELETE ? "DELETE" : "GET" }), { params: Promise.resolve({ id }) });
+    const { api } = await createTestApiKey(workspace.id);
+    const exportContact = () => api.get(`/api/v1/contacts/${contact.id}/export`);
+    const eraseByApi = () => api.delete(`/api/v1/contacts/${contact.id}`);
 
     const { consentEventId } = await changeSubscription({
       workspaceId: workspace.id,
@@ -45,9 +38,9 @@ describe("GDPR export and erasure", () => {
       evidence: { source: "one_click", ip: "203.0.113.5", userAgent: "Mail/1.0" },
     });
     await recordFeedbackForEvent(workspace.id, contact.id, consentEventId!, "other", "my name is Alex Example");
-    const oldLink = await signToken({ workspaceId: workspace.id, contactId: contact.id, purpose: "unsubscribe", channel: "sms" }, (await findActiveSigningKey(workspace.id))!);
+    const oldLink = await signTestLink({ workspace, contact }, { purpose: "unsubscribe", channel: "sms" });
 
-    const exported = await call(EXPORT);
+    const exported = await exportContact();
     expect(exported.status).toBe(200);
     const data = await exported.json();
     expect(data.contact).toMatchObject({ id: contact.id, email: contact.email, phone: "+14155550100" });
@@ -57,7 +50,7 @@ describe("GDPR export and erasure", () => {
     expect(data.ledger[1]).toMatchObject({ action: "unsubscribe", source: "one_click", ip: "203.0.113.5", topic: "reminders" });
     expect(data.feedback[0].comment).toBe("my name is Alex Example");
 
-    expect((await call(DELETE)).status).toBe(204);
+    expect((await eraseByApi()).status).toBe(204);
     const erased = await db().contact.findUniqueOrThrow({ where: { id: contact.id } });
     expect(erased).toMatchObject({ email: null, phone: null, whatsappId: null, externalId: null, locale: null });
     expect(erased.erasedAt).not.toBeNull();
@@ -73,8 +66,8 @@ describe("GDPR export and erasure", () => {
     expect(JSON.stringify(suppressions)).not.toContain(contact.email!);
 
     // Gone for every reader, and old links recreate nothing.
-    expect((await call(EXPORT)).status).toBe(404);
-    expect((await call(DELETE)).status).toBe(404);
+    expect((await exportContact()).status).toBe(404);
+    expect((await eraseByApi()).status).toBe(404);
     expect(await resolveUnsubscribeLink(oldLink)).toBeNull();
     expect(await db().contact.count({ where: { workspaceId: workspace.id } })).toBe(1);
 
@@ -97,15 +90,14 @@ describe("GDPR export and erasure", () => {
 describe("erasure leaves nothing linkable", () => {
   it("drops the stored Idempotency-Key answers that name the person, and only those", async () => {
     const { workspace } = await createTestWorkspace();
-    const { key } = await createApiKey(workspace.id, "k");
-    const post = (handler: typeof CONTACTS, route: string, body: unknown, idempotencyKey: string) =>
-      handler(new Request(`http://test${route}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "idempotency-key": idempotencyKey }, body: JSON.stringify(body) }));
+    const { api } = await createTestApiKey(workspace.id);
+    const post = (route: string, body: unknown, idempotencyKey: string) => api.post(route, body, { headers: { "idempotency-key": idempotencyKey } });
     const email = `kept.${randomBytes(4).toString("hex")}@example.com`;
     const body = { email, phone: "+14155550123" };
     const contactKey = randomUUID();
-    const created = await (await post(CONTACTS, "/api/v1/contacts", body, contactKey)).json();
-    await post(SENDABILITY, "/api/v1/sendability", { channel: "email", contactIds: [created.id] }, randomUUID());
-    const other = await (await post(CONTACTS, "/api/v1/contacts", { email: `other.${randomBytes(4).toString("hex")}@example.com` }, randomUUID())).json();
+    const created = await (await post("/api/v1/contacts", body, contactKey)).json();
+    await post("/api/v1/sendability", { channel: "email", contactIds: [created.id] }, randomUUID());
+    const other = await (await post("/api/v1/contacts", { email: `other.${randomBytes(4).toString("hex")}@example.com` }, randomUUID())).json();
     const stored = async () => (await pool().query<{ row: string }>("SELECT row_to_json(r)::text AS row FROM idempotency_records r WHERE workspace_id = $1", [workspace.id])).rows.map((r) => r.row);
     expect((await stored()).filter((row) => row.includes(created.id))).toHaveLength(2);
 
@@ -116,14 +108,13 @@ describe("erasure leaves nothing linkable", () => {
     for (const trace of [email, "4155550123", created.id]) expect(left.join("\n")).not.toContain(trace);
 
     // The key's answer is gone, so a repeat is not handed the erased person's record: it runs afresh.
-    const repeat = await post(CONTACTS, "/api/v1/contacts", body, contactKey);
+    const repeat = await post("/api/v1/contacts", body, contactKey);
     expect(repeat.headers.get("idempotent-replayed")).toBeNull();
     expect((await repeat.json()).id).not.toBe(created.id);
   });
 
   it("removes the person from the workspace's Resend audience, and keeps the address only until that is done", async () => {
-    const { workspace, contact } = await createTestWorkspace();
-    await db().workspace.update({ where: { id: workspace.id }, data: { resendApiKey: "re_workspace_key", resendAudienceId: "aud_erase" } });
+    const { workspace, contact } = await createTestWorkspace({ integrations: { resendApiKey: "re_workspace_key", resendAudienceId: "aud_erase" } });
     const before = (await mail.contactUpdates()).length;
 
     await eraseContact(workspace.id, contact.id);

@@ -1,20 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { findActiveSigningKey } from "@/lib/links/signing-key-store";
 import { requestFreshLink } from "@/lib/links/fresh-link";
 import { verifyLinkToken } from "@/lib/links/message-links";
-import { signToken } from "@/lib/links/tokens";
-import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import { createTestWorkspace, signTestLink, type TestWorkspace } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";
 
 const mail = withMailStub();
 
-async function expiredLinkFor(workspace: Awaited<ReturnType<typeof createTestWorkspace>>) {
-  const key = (await findActiveSigningKey(workspace.workspace.id))!;
-  return signToken(
-    { workspaceId: workspace.workspace.id, contactId: workspace.contact.id, purpose: "unsubscribe", channel: "email", now: new Date(Date.now() - 500 * 86_400_000) },
-    key,
-  );
-}
+const expiredLinkFor = (shop: TestWorkspace) => signTestLink(shop, { purpose: "unsubscribe", now: new Date(Date.now() - 500 * 86_400_000) });
 
 describe("a fresh link by email", () => {
   it("sends a working preferences link to a known address of the link's workspace", async () => {

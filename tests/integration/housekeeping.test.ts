@@ -6,7 +6,7 @@ import { changeSubscription } from "@/lib/consent/preference-store";
 import { createShortLink } from "@/lib/links/short-link-store";
 import { createWebhookEndpoint, setWebhookEndpointEnabled } from "@/lib/webhooks/webhook-store";
 import { db, pool } from "@/lib/platform/db";
-import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import { createTestWorkspace, type TestWorkspace } from "@/tests/helpers/fixtures";
 
 // The default periods (lib/platform/env.ts): outbox events and delivered deliveries 30 days, dead letters and
 // held deliveries 90 days after their last attempt, link visits 90 days, short links 7 days past
@@ -14,9 +14,7 @@ import { createTestWorkspace } from "@/tests/helpers/fixtures";
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
 
-type Shop = Awaited<ReturnType<typeof createTestWorkspace>>;
-
-async function insertEvent(shop: Shop, ageDays: number, dispatched = true): Promise<string> {
+async function insertEvent(shop: TestWorkspace, ageDays: number, dispatched = true): Promise<string> {
   const id = randomUUID();
   await pool().query("INSERT INTO outbox_events (id, workspace_id, type, payload, created_at, dispatched_at) VALUES ($1, $2, 'consent.changed', '{}', $3, $4)", [
     id,
@@ -27,7 +25,7 @@ async function insertEvent(shop: Shop, ageDays: number, dispatched = true): Prom
   return id;
 }
 
-async function insertDelivery(shop: Shop, eventId: string, delivery: { endpointId: string; status: "pending" | "delivered" | "dead"; daysAgo: number }): Promise<string> {
+async function insertDelivery(shop: TestWorkspace, eventId: string, delivery: { endpointId: string; status: "pending" | "delivered" | "dead"; daysAgo: number }): Promise<string> {
   const id = randomUUID();
   const at = daysAgo(delivery.daysAgo);
   await pool().query(

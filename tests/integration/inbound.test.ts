@@ -5,19 +5,16 @@ import { afterAll, describe, expect, it } from "vitest";
 import { POST as EMAIL } from "@/app/api/inbound/email/route";
 import { POST as TWILIO } from "@/app/api/inbound/twilio/[workspace]/route";
 import { GET as WHATSAPP_VERIFY, POST as WHATSAPP } from "@/app/api/inbound/whatsapp/[workspace]/route";
-import { GET as AUDIENCE } from "@/app/api/v1/audience/route";
-import { POST as UPSERT_CONTACT } from "@/app/api/v1/contacts/route";
 import { db } from "@/lib/platform/db";
 import { runHousekeeping } from "@/lib/platform/housekeeping-store";
 import { getContactPreferences } from "@/lib/consent/preference-store";
 import { checkSendability } from "@/lib/contacts/sendability-store";
 import { createContact } from "@/lib/contacts/contact-store";
-import { createApiKey } from "@/lib/admin/api-key-store";
 import { env } from "@/lib/platform/env";
 import { twilioSignature } from "@/lib/inbound/twilio-signature";
 import { mintLinks } from "@/lib/links/message-links";
 import { generateWebhookSecret, signWebhook } from "@/lib/webhooks/standard-webhooks";
-import { CHANGES, createTestWorkspace } from "@/tests/helpers/fixtures";
+import { CHANGES, createTestApiKey, createTestWorkspace, INBOUND_SECRETS } from "@/tests/helpers/fixtures";
 
 // A stand-in for the WhatsApp Cloud API: records every message sent through it.
 const cloudApiMessages: { path: string; authorization?: string; body: { to: string; text: { body: string } } }[] = [];
@@ -37,17 +34,10 @@ process.env.INBOUND_EMAIL_SECRET = inboundEmailSecret;
 
 afterAll(() => new Promise((resolve) => cloudApi.close(resolve)));
 
-const TWILIO_TOKEN = "twilio-auth-token-0123456789abcdef";
-const APP_SECRET = "meta-app-secret-0123456789";
+const { twilioAuthToken: TWILIO_TOKEN, whatsappAppSecret: APP_SECRET } = INBOUND_SECRETS;
 
-async function inboundWorkspace() {
-  const shop = await createTestWorkspace();
-  await db().workspace.update({
-    where: { id: shop.workspace.id },
-    data: { twilioAuthToken: TWILIO_TOKEN, whatsappAppSecret: APP_SECRET, whatsappVerifyToken: "verify-me", whatsappAccessToken: "wa-access", whatsappPhoneNumberId: "106540352242922" },
-  });
-  return shop;
-}
+const inboundWorkspace = () =>
+  createTestWorkspace({ integrations: { ...INBOUND_SECRETS, whatsappVerifyToken: "verify-me", whatsappAccessToken: "wa-access", whatsappPhoneNumberId: "106540352242922" } });
 
 const phone = () => `+1415${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
 
@@ -248,16 +238,15 @@ describe("WhatsApp keywords (Cloud API)", () => {
 
 /** The Business API as a sending system calls it: contact upsert, the audience stream and "may I send". */
 async function businessApi(workspaceId: string) {
-  const { key } = await createApiKey(workspaceId, "k");
-  const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+  const { api } = await createTestApiKey(workspaceId);
   return {
     upsert: async (body: Record<string, unknown>) => {
-      const response = await UPSERT_CONTACT(new Request("http://test/api/v1/contacts", { method: "POST", headers, body: JSON.stringify(body) }));
+      const response = await api.post("/api/v1/contacts", body);
       expect(response.status).toBeLessThan(300);
       return ((await response.json()) as { id: string }).id;
     },
     audience: async (channel: string) => {
-      const response = await AUDIENCE(new Request(`http://test/api/v1/audience?channel=${channel}`, { headers }));
+      const response = await api.get(`/api/v1/audience?channel=${channel}`);
       return (await response.text())
         .split("\n")
         .filter(Boolean)

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { POST as EMAIL } from "@/app/api/inbound/email/route";
 import { confirmSubscription } from "@/lib/pages/confirm-action";
 import { chooseAlternative } from "@/lib/pages/preferences-actions";
@@ -8,15 +8,13 @@ import { db } from "@/lib/platform/db";
 import { recordFeedbackForEvent } from "@/lib/pages/feedback-store";
 import { changeSubscription, getContactPreferences } from "@/lib/consent/preference-store";
 import { checkSendability } from "@/lib/contacts/sendability-store";
-import { findActiveSigningKey } from "@/lib/links/signing-key-store";
-import { createApiKey } from "@/lib/admin/api-key-store";
 import { createTopic } from "@/lib/admin/topic-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
-import { signLinkToken } from "@/lib/links/message-links";
-import { signToken, TOKEN_LIFETIME_SECONDS } from "@/lib/links/tokens";
+import { TOKEN_LIFETIME_SECONDS } from "@/lib/links/tokens";
 import { generateWebhookSecret, signWebhook } from "@/lib/webhooks/standard-webhooks";
-import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
-import { CHANGES, createTestWorkspace } from "@/tests/helpers/fixtures";
+import { withAppServer } from "@/tests/helpers/app-server";
+import { CHANGES, createTestApiKey, createTestWorkspace, signTestLink, type TestWorkspace } from "@/tests/helpers/fixtures";
+import { postOneClick } from "@/tests/helpers/one-click";
 import { redirectOf } from "@/tests/helpers/server-action";
 
 // Whatever happens around an opt-out — the owner's settings change, a page goes stale, the message is
@@ -32,33 +30,13 @@ process.env.INBOUND_EMAIL_SECRET = inboundEmailSecret;
 
 const DAY_MS = 86_400_000;
 
-let app: AppServer;
+// With email configured the pages can offer to email a fresh link.
+const app = withAppServer({ RESEND_API_KEY: "re_test", RESEND_BASE_URL: "http://127.0.0.1:9" });
 
-beforeAll(async () => {
-  // With email configured the pages can offer to email a fresh link.
-  app = await startAppServer({ RESEND_API_KEY: "re_test", RESEND_BASE_URL: "http://127.0.0.1:9" });
-});
+const unsubscribeToken = (shop: TestWorkspace, scope: { channel: Channel; topic?: string }, issuedDaysAgo = 0) =>
+  signTestLink(shop, { purpose: "unsubscribe", ...scope, now: new Date(Date.now() - issuedDaysAgo * DAY_MS) });
 
-afterAll(async () => {
-  await app?.stop();
-});
-
-type Shop = Awaited<ReturnType<typeof createTestWorkspace>>;
-
-async function unsubscribeToken(shop: Shop, scope: { channel: Channel; topic?: string }, issuedDaysAgo = 0) {
-  const key = (await findActiveSigningKey(shop.workspace.id))!;
-  const now = new Date(Date.now() - issuedDaysAgo * DAY_MS);
-  return signToken({ workspaceId: shop.workspace.id, contactId: shop.contact.id, purpose: "unsubscribe", ...scope, now }, key);
-}
-
-function oneClick(token: string) {
-  return fetch(`${app.baseUrl}/api/unsubscribe/${token}`, {
-    method: "POST",
-    body: "List-Unsubscribe=One-Click",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-  });
-}
+const oneClick = (token: string) => postOneClick({ baseUrl: app.baseUrl, token });
 
 async function page(path: string) {
   const response = await fetch(`${app.baseUrl}${path}`);
@@ -79,16 +57,16 @@ function formOf(html: string, buttonLabel: string): FormData {
   return form;
 }
 
-async function topicStatus(shop: Shop, channel: Channel, key: string) {
+async function topicStatus(shop: TestWorkspace, channel: Channel, key: string) {
   const state = await getContactPreferences(shop.workspace.id, shop.contact.id);
   return state!.channels.find((c) => c.channel === channel)?.topics.find((t) => t.key === key)?.status;
 }
 
-async function channelRow(shop: Shop, channel: Channel) {
+async function channelRow(shop: TestWorkspace, channel: Channel) {
   return db().channelSubscription.findUnique({ where: { contactId_channel: { contactId: shop.contact.id, channel } } });
 }
 
-async function lastEvent(shop: Shop) {
+async function lastEvent(shop: TestWorkspace) {
   return db().consentEvent.findFirst({ where: { workspaceId: shop.workspace.id, ...CHANGES }, orderBy: { seq: "desc" } });
 }
 
@@ -98,7 +76,7 @@ function mailto(token: string) {
   return EMAIL(new Request("http://test/api/inbound/email", { method: "POST", headers: { "content-type": "application/json", ...signed }, body: JSON.stringify(body) }));
 }
 
-const subscribe = (shop: Shop, channel: Channel, topicKey?: string) =>
+const subscribe = (shop: TestWorkspace, channel: Channel, topicKey?: string) =>
   changeSubscription({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel, topicKey, status: "subscribed", evidence: { source: "api" } });
 
 describe("settings changes do not swallow opt-outs", () => {
@@ -215,7 +193,7 @@ describe("stale pages never undo a newer opt-out", () => {
   it("a survey alternative rendered before a newer opt-out changes nothing", async () => {
     const shop = await createTestWorkspace();
     await subscribe(shop, "email", "offers");
-    const prefs = await signLinkToken({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", purpose: "preferences" });
+    const prefs = await signTestLink(shop, { purpose: "preferences" });
     const optOut = await changeSubscription({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", topicKey: "offers", status: "unsubscribed", evidence: { source: "preference_page" } });
     await recordFeedbackForEvent(shop.workspace.id, shop.contact.id, optOut.consentEventId!, "prefer_other_channel", null);
     const rendered = await page(`/p/${prefs}?survey=${optOut.consentEventId}`);
@@ -244,7 +222,7 @@ describe("stale pages never undo a newer opt-out", () => {
     const pending = (topicKey: string) =>
       changeSubscription({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", topicKey, status: "pending", evidence: { source: "api" } });
     await pending("offers");
-    const confirm = await signLinkToken({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", purpose: "confirm" });
+    const confirm = await signTestLink(shop, { purpose: "confirm" });
     const opened = formOf((await page(`/c/${confirm}`)).html, "Yes, subscribe me");
 
     // The person opts out by one-click; the business then asks again, and for another topic too.
@@ -305,12 +283,8 @@ describe("links that add consent expire sooner than the opt-out", () => {
 
   it("a short link resolves to a token issued when the message was, not when it is opened", async () => {
     const shop = await createTestWorkspace();
-    const { key } = await createApiKey(shop.workspace.id, "k");
-    const minted = await fetch(`${app.baseUrl}/api/v1/links`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ contactId: shop.contact.id, channel: "sms", topic: "offers" }),
-    });
+    const { api } = await createTestApiKey(shop.workspace.id, { baseUrl: app.baseUrl });
+    const minted = await api.post("/api/v1/links", { contactId: shop.contact.id, channel: "sms", topic: "offers" });
     const links = await minted.json();
     const sentAt = new Date(Date.now() - (preferenceDays + 10) * DAY_MS);
     await db().shortLink.updateMany({ where: { workspaceId: shop.workspace.id }, data: { createdAt: sentAt } });

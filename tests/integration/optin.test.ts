@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST } from "@/app/api/v1/optin/route";
 import { db } from "@/lib/platform/db";
 import { eraseContact } from "@/lib/contacts/gdpr-store";
 import { changeSubscription, expireUnconfirmed } from "@/lib/consent/preference-store";
 import { checkSendability } from "@/lib/contacts/sendability-store";
 import { createContact } from "@/lib/contacts/contact-store";
-import { createApiKey } from "@/lib/admin/api-key-store";
 import { verifyLinkToken } from "@/lib/links/message-links";
-import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import { createTestApiKey, createTestWorkspace } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";
 
 process.env.SUPPRESSION_KEY = "test-suppression-key-test-suppression-key";
@@ -24,9 +22,8 @@ const mailsTo = async (address: string) => (await mail.messages()).filter((m) =>
 
 async function setup() {
   const shop = await createTestWorkspace();
-  const { key } = await createApiKey(shop.workspace.id, "k");
-  const post = (body: unknown) =>
-    POST(new Request("http://test/api/v1/optin", { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) }));
+  const { api } = await createTestApiKey(shop.workspace.id);
+  const post = (body: unknown) => api.post("/api/v1/optin", body);
   return { shop, post };
 }
 

@@ -1,22 +1,15 @@
 import { createHash, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { GET, PATCH } from "@/app/api/v1/contacts/[id]/preferences/route";
 import { db } from "@/lib/platform/db";
-import { createApiKey } from "@/lib/admin/api-key-store";
-import { CHANGES, createTestWorkspace } from "@/tests/helpers/fixtures";
+import type { ApiClient } from "@/tests/helpers/api-client";
+import { CHANGES, createTestApiKey, createTestWorkspace } from "@/tests/helpers/fixtures";
 
 async function setup() {
   const shop = await createTestWorkspace();
-  const { key } = await createApiKey(shop.workspace.id, "w");
-  const { key: readOnly } = await createApiKey(shop.workspace.id, "r", ["read"]);
-  const call = (method: "GET" | "PATCH", id: string, body?: unknown, apiKey = key) => {
-    const request = new Request(`http://test/api/v1/contacts/${id}/preferences`, {
-      method,
-      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-    return (method === "GET" ? GET : PATCH)(request, { params: Promise.resolve({ id }) });
-  };
+  const { api } = await createTestApiKey(shop.workspace.id);
+  const { api: readOnly } = await createTestApiKey(shop.workspace.id, { scopes: ["read"] });
+  const call = (method: "GET" | "PATCH", id: string, body?: unknown, client: ApiClient = api) =>
+    method === "GET" ? client.get(`/api/v1/contacts/${id}/preferences`) : client.patch(`/api/v1/contacts/${id}/preferences`, body);
   return { shop, call, readOnly };
 }
 
@@ -63,7 +56,7 @@ describe("PATCH /api/v1/contacts/{id}/preferences", () => {
   it("answers bad input, unknown ids and a read-only key with a 4xx naming the problem", async () => {
     const { shop, call, readOnly } = await setup();
     const other = await createTestWorkspace();
-    const cases: [string, unknown, number, RegExp, string?][] = [
+    const cases: [string, unknown, number, RegExp, ApiClient?][] = [
       [shop.contact.id, "{broken", 400, /not valid JSON/],
       [shop.contact.id, { changes: [] }, 400, /^changes: /],
       [shop.contact.id, { changes: [{ channel: "email", status: "maybe" }] }, 400, /^changes\.0/],
@@ -77,8 +70,8 @@ describe("PATCH /api/v1/contacts/{id}/preferences", () => {
       ["not-a-uuid", { changes: [{ channel: "email", status: "unsubscribed" }] }, 400, /^id: /],
       [shop.contact.id, { changes: [{ channel: "email", status: "unsubscribed" }] }, 403, /lacks the "write" scope/, readOnly],
     ];
-    for (const [id, body, status, message, key] of cases) {
-      const response = await call("PATCH", id, body, key);
+    for (const [id, body, status, message, client] of cases) {
+      const response = await call("PATCH", id, body, client);
       expect(response.status, JSON.stringify(body)).toBe(status);
       expect((await response.json()).error.message).toMatch(message);
     }

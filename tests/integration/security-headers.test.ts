@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/platform/db";
 import { changeSubscription } from "@/lib/consent/preference-store";
 import { env } from "@/lib/platform/env";
 import { mintLinks, type LinkRequest } from "@/lib/links/message-links";
-import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
+import { withAppServer } from "@/tests/helpers/app-server";
 import { CHANGES, createTestWorkspace } from "@/tests/helpers/fixtures";
+import { postOneClick } from "@/tests/helpers/one-click";
 
 const PAGE_LIMIT = 40;
-let app: AppServer;
-
-beforeAll(async () => {
-  app = await startAppServer({ PUBLIC_RATE_LIMIT_PER_MINUTE: String(PAGE_LIMIT) });
-});
-
-afterAll(async () => {
-  await app?.stop();
-});
+const app = withAppServer({ PUBLIC_RATE_LIMIT_PER_MINUTE: String(PAGE_LIMIT) });
 
 /** Links as the app server would mint them: the same tokens, at the server's address. */
 async function linksOnServer(request: LinkRequest) {
@@ -92,14 +85,13 @@ describe("rate limits on public endpoints", () => {
   it("answers 429 with Retry-After to one link posted over and over, each post one that would write (per link, not per address)", async () => {
     const shop = await createTestWorkspace();
     const links = await linksOnServer({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email" });
-    const post = (url: string) => fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" });
     const statuses: number[] = [];
     let limited: Response | undefined;
     // Ten a minute per link: 21 posts overflow it even if the fixed window turns over once in the loop.
     // (A repeat of an opt-out already made is answered 200 and not counted: each post here follows a resubscription.)
     for (let i = 0; i < 21; i++) {
       await changeSubscription({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", status: "subscribed", evidence: { source: "api" } });
-      const response = await post(links.oneClickUrl);
+      const response = await postOneClick(links.oneClickUrl);
       statuses.push(response.status);
       if (response.status === 429) limited = response;
     }
@@ -109,7 +101,7 @@ describe("rate limits on public endpoints", () => {
     // Another person's link from the same address is unaffected.
     const other = await createTestWorkspace();
     const otherLinks = await linksOnServer({ workspaceId: other.workspace.id, contactId: other.contact.id, channel: "email" });
-    expect((await post(otherLinks.oneClickUrl)).status).toBe(200);
+    expect((await postOneClick(otherLinks.oneClickUrl)).status).toBe(200);
   });
 
   it("answers 429 with Retry-After to one address loading pages too fast", async () => {

@@ -6,9 +6,7 @@ import { updateTopic, type TopicSettings } from "@/lib/admin/topic-store";
 import { applyPreferenceChanges, changeSubscription, getContactPreferences } from "@/lib/consent/preference-store";
 import { checkSendability } from "@/lib/contacts/sendability-store";
 import { createContact } from "@/lib/contacts/contact-store";
-import { POST } from "@/app/api/v1/sendability/route";
-import { createApiKey } from "@/lib/admin/api-key-store";
-import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import { createTestApiKey, createTestWorkspace } from "@/tests/helpers/fixtures";
 
 const evidence = { source: "api" as const };
 
@@ -59,9 +57,8 @@ describe("may I send?", () => {
 
   it("answers the contract over HTTP, and refuses bad input with the field named", async () => {
     const shop = await createTestWorkspace();
-    const { key } = await createApiKey(shop.workspace.id, "k", ["read"]);
-    const post = (body: unknown) =>
-      POST(new Request("http://test/api/v1/sendability", { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) }));
+    const { api } = await createTestApiKey(shop.workspace.id, { scopes: ["read"] });
+    const post = (body: unknown) => api.post("/api/v1/sendability", body);
 
     const ok = await post({ channel: "email", topic: "reminders", contactIds: [shop.contact.id] });
     expect(ok.status).toBe(200);

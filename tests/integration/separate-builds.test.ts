@@ -6,10 +6,9 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/platform/db";
-import { signLinkToken } from "@/lib/links/message-links";
 import { sourceDigest } from "@/scripts/build-if-stale";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
-import { CHANGES, createTestWorkspace } from "@/tests/helpers/fixtures";
+import { CHANGES, createTestWorkspace, signTestLink } from "@/tests/helpers/fixtures";
 
 // Two instances built separately from the same sources, as two machines behind a load balancer build
 // them: a form that one rendered must work when its post lands on the other. (One more `npm run build`,
@@ -79,7 +78,7 @@ describe("two instances built apart from the same sources", () => {
 
   it("take a button's post on the one instance from a page the other rendered", async () => {
     const shop = await createTestWorkspace();
-    const token = await signLinkToken({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", purpose: "unsubscribe" });
+    const token = await signTestLink(shop, { purpose: "unsubscribe" });
     const [renderer, receiver] = instances;
     const page = await fetch(`${renderer.baseUrl}/u/${token}`);
     expect(page.status).toBe(200);

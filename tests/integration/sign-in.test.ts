@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { db, pool } from "@/lib/platform/db";
 import { addAdmin } from "@/lib/admin/membership-store";
 import { runHousekeeping } from "@/lib/platform/housekeeping-store";
-import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
+import { withAppServer } from "@/tests/helpers/app-server";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";
 
@@ -12,18 +12,13 @@ import { withMailStub } from "@/tests/helpers/mail";
 // mailed afterwards, to admins only), so neither the answer nor its time tells who is an admin.
 
 const mail = withMailStub();
-let app: AppServer;
+const app = withAppServer();
 let admin: string;
 
 beforeAll(async () => {
-  app = await startAppServer();
   const shop = await createTestWorkspace();
   admin = `admin-${randomBytes(4).toString("hex")}@example.com`;
   await addAdmin(shop.workspace.id, admin, "owner");
-});
-
-afterAll(async () => {
-  await app?.stop();
 });
 
 /** Straight to Auth.js, as a script would: its CSRF token and cookie first, then the form post. */

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "@/lib/platform/database/embedded";
+import { apiClient } from "@/tests/helpers/api-client";
 
 // `npm start` as a user runs it: the real start-up script, the embedded PostgreSQL, the built app.
 
@@ -135,7 +136,7 @@ describe("npm start", () => {
     });
     expect(whatsapp.status).toBe(200);
     const texter = demo.contacts.find((c: { phone: string | null }) => c.phone);
-    const preferences = await fetch(`http://127.0.0.1:${port}/api/v1/contacts/${texter.id}/preferences`, { headers: { authorization: `Bearer ${demo.apiKey}` } });
+    const preferences = await apiClient(demo.apiKey, { baseUrl: `http://127.0.0.1:${port}` }).get(`/api/v1/contacts/${texter.id}/preferences`);
     expect((await preferences.json()).channels).toMatchObject({ sms: { subscribed: false }, whatsapp: { subscribed: false }, email: { subscribed: true } });
     expect(demo.inbound.email.secret).toMatch(/^whsec_/);
 

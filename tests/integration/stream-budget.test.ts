@@ -1,10 +1,11 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, pool, STREAM_APPLICATION_NAME } from "@/lib/platform/db";
-import { createApiKey } from "@/lib/admin/api-key-store";
 import { mintLinks } from "@/lib/links/message-links";
+import { bearer } from "@/tests/helpers/api-client";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
-import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import { postOneClick } from "@/tests/helpers/one-click";
+import { createTestApiKey, createTestWorkspace, type TestWorkspace } from "@/tests/helpers/fixtures";
 
 // The audience and suppressions streams hold a connection for as long as their reader takes. They get
 // their own small budget of connections, so slow readers can never take the ones an opt-out needs.
@@ -12,13 +13,13 @@ import { createTestWorkspace } from "@/tests/helpers/fixtures";
 // Far more than the socket buffers between a paused reader and the server hold, so a stream stays open.
 const CONTACTS = 60_000;
 
-let shop: Awaited<ReturnType<typeof createTestWorkspace>>;
+let shop: TestWorkspace;
 let key: string;
 const servers: AppServer[] = [];
 
 beforeAll(async () => {
   shop = await createTestWorkspace();
-  ({ key } = await createApiKey(shop.workspace.id, "k", ["read"]));
+  ({ key } = await createTestApiKey(shop.workspace.id, { scopes: ["read"] }));
   await pool().query(
     `INSERT INTO contacts (id, workspace_id, email, updated_at) SELECT gen_random_uuid(), $1, 'bulk-' || n || '@example.com', now() FROM generate_series(1, $2) n`,
     [shop.workspace.id, CONTACTS],
@@ -41,7 +42,7 @@ type OpenStream = { status: number; retryAfter: string | undefined; response: ht
 /** Asks for the audience and reads nothing past the headers: the reader that never comes back. */
 function openStalledStream(server: AppServer): Promise<OpenStream> {
   return new Promise((resolve, reject) => {
-    const request = http.get(`${server.baseUrl}/api/v1/audience?channel=email&topic=reminders`, { headers: { authorization: `Bearer ${key}` }, agent: false }, (response) => {
+    const request = http.get(`${server.baseUrl}/api/v1/audience?channel=email&topic=reminders`, { headers: bearer(key), agent: false }, (response) => {
       response.pause();
       resolve({ status: response.statusCode!, retryAfter: response.headers["retry-after"] as string | undefined, response, request });
     });
@@ -65,11 +66,7 @@ function readToEnd(stream: OpenStream): Promise<{ lines: number; complete: boole
 
 const oneClick = async (server: AppServer, contactId: string) => {
   const { oneClickUrl } = await mintLinks({ workspaceId: shop.workspace.id, contactId, channel: "email" });
-  return fetch(`${server.baseUrl}${new URL(oneClickUrl).pathname}`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: "List-Unsubscribe=One-Click",
-  });
+  return postOneClick(`${server.baseUrl}${new URL(oneClickUrl).pathname}`);
 };
 
 describe("streams have their own connection budget", () => {

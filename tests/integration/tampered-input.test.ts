@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/platform/db";
-import { signLinkToken } from "@/lib/links/message-links";
-import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
-import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import { withAppServer } from "@/tests/helpers/app-server";
+import { createTestWorkspace, signTestLink, type TestWorkspace } from "@/tests/helpers/fixtures";
 import { adminSession, formPoster } from "@/tests/helpers/server-action";
 import { snapshotRows } from "@/tests/helpers/snapshot";
 
@@ -10,20 +9,15 @@ import { snapshotRows } from "@/tests/helpers/snapshot";
 // ids, a token that is no string, a reason with no opt-out to explain, NUL characters). Each is answered
 // 4xx (or, for a field the admin typed, the form's own error message), never a 500, and changes nothing.
 
-let app: AppServer;
-let shop: Awaited<ReturnType<typeof createTestWorkspace>>;
+const app = withAppServer();
+let shop: TestWorkspace;
 let cookie: string;
 let post: ReturnType<typeof formPoster>;
 
 beforeAll(async () => {
-  app = await startAppServer();
   post = formPoster(app.baseUrl);
   shop = await createTestWorkspace();
   cookie = await adminSession(shop.workspace.id, "owner");
-});
-
-afterAll(async () => {
-  await app?.stop();
 });
 
 const postAction = (path: string, action: string, bound: unknown[], fields: Record<string, string> = {}) => post(path, action, bound, fields, { cookie });
@@ -90,7 +84,7 @@ describe("the recipient pages' forms, tampered with", () => {
   });
 
   it("answers 404 to a reason posted before any opt-out, and stores no reason", async () => {
-    const token = await signLinkToken({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", topic: "reminders", purpose: "unsubscribe" });
+    const token = await signTestLink(shop, { purpose: "unsubscribe", topic: "reminders" });
     const answer = await postAction(`/u/${token}`, "lib/pages/unsubscribe-actions.ts#saveOptOutReason", [token], { reason: "too_frequent", comment: "" });
     expect(answer.status).toBe(404);
     expect(await db().optOutFeedback.count({ where: { workspaceId: shop.workspace.id } })).toBe(0);

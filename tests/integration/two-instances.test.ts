@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/platform/db";
 import { verifyLedgerChain } from "@/lib/consent/ledger-store";
 import { getContactPreferences } from "@/lib/consent/preference-store";
-import { createApiKey } from "@/lib/admin/api-key-store";
 import { mintLinks } from "@/lib/links/message-links";
+import { apiClient } from "@/tests/helpers/api-client";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
-import { CHANGES, createTestWorkspace } from "@/tests/helpers/fixtures";
+import { CHANGES, createTestApiKey, createTestWorkspace } from "@/tests/helpers/fixtures";
+import { postOneClick } from "@/tests/helpers/one-click";
 
 // Two app servers against one database, as behind a load balancer: whatever lands on which, a contact
 // ends in one consistent state with exactly one ledger entry per change, and the chain verifies.
@@ -22,13 +23,8 @@ afterAll(async () => {
 
 async function setup() {
   const shop = await createTestWorkspace();
-  const { key } = await createApiKey(shop.workspace.id, "k");
-  const patch = (instance: AppServer, body: unknown) =>
-    fetch(`${instance.baseUrl}/api/v1/contacts/${shop.contact.id}/preferences`, {
-      method: "PATCH",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
+  const { key } = await createTestApiKey(shop.workspace.id);
+  const patch = (instance: AppServer, body: unknown) => apiClient(key, { baseUrl: instance.baseUrl }).patch(`/api/v1/contacts/${shop.contact.id}/preferences`, body);
   return { shop, patch };
 }
 
@@ -86,11 +82,7 @@ describe("two instances, one database", () => {
     const shop = await createTestWorkspace();
     const links = await mintLinks({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "sms" });
     const path = new URL(links.oneClickUrl).pathname;
-    const answers = await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
-        fetch(`${instances[i % 2].baseUrl}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" }),
-      ),
-    );
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => postOneClick(`${instances[i % 2].baseUrl}${path}`)));
     expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(200));
     expect(await db().consentEvent.count({ where: { contactId: shop.contact.id, ...CHANGES } })).toBe(1);
     expect(await verifyLedgerChain(shop.workspace.id)).toMatchObject({ intact: true, entries: 2 });

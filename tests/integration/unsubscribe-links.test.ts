@@ -1,48 +1,37 @@
 import { SignJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/platform/db";
 import { changeSubscription } from "@/lib/consent/preference-store";
 import { findActiveSigningKey, rotateSigningKey, retireSigningKey } from "@/lib/links/signing-key-store";
-import { createApiKey } from "@/lib/admin/api-key-store";
 import { signToken } from "@/lib/links/tokens";
-import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
-import { CHANGES, createTestWorkspace } from "@/tests/helpers/fixtures";
+import { startAppServer, withAppServer } from "@/tests/helpers/app-server";
+import type { ApiClient } from "@/tests/helpers/api-client";
+import { CHANGES, createTestApiKey, createTestWorkspace, signTestLink, type TestWorkspace } from "@/tests/helpers/fixtures";
+import { postOneClick } from "@/tests/helpers/one-click";
 import { snapshotRows } from "@/tests/helpers/snapshot";
 
-let app: AppServer;
-let a: Awaited<ReturnType<typeof createTestWorkspace>>;
-let b: Awaited<ReturnType<typeof createTestWorkspace>>;
+const app = withAppServer();
+let a: TestWorkspace;
+let b: TestWorkspace;
 let keyA: string;
-let keyB: string;
+let apiA: ApiClient;
+let apiB: ApiClient;
 
 beforeAll(async () => {
-  app = await startAppServer();
   a = await createTestWorkspace();
   b = await createTestWorkspace();
-  keyA = (await createApiKey(a.workspace.id, "test")).key;
-  keyB = (await createApiKey(b.workspace.id, "test")).key;
+  ({ key: keyA, api: apiA } = await createTestApiKey(a.workspace.id, { baseUrl: app.baseUrl }));
+  ({ api: apiB } = await createTestApiKey(b.workspace.id, { baseUrl: app.baseUrl }));
 });
 
-afterAll(async () => {
-  await app?.stop();
-});
-
-function mint(body: unknown, key = keyA, headers: Record<string, string> = {}) {
-  return fetch(`${app.baseUrl}/api/v1/links`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
+function mint(body: unknown, api = apiA, headers: Record<string, string> = {}) {
+  return api.post("/api/v1/links", body, { headers });
 }
 
 async function mintFor(workspace = a, body: Record<string, unknown> = {}) {
-  const response = await mint({ contactId: workspace.contact.id, channel: "email", topic: "offers", messageId: "m-1", ...body }, workspace === a ? keyA : keyB);
+  const response = await mint({ contactId: workspace.contact.id, channel: "email", topic: "offers", messageId: "m-1", ...body }, workspace === a ? apiA : apiB);
   expect(response.status).toBe(200);
   return (await response.json()) as { unsubscribeUrl: string; oneClickUrl: string; preferencesUrl: string; headers: Record<string, string> };
-}
-
-function oneClick(url: string, body: BodyInit = "List-Unsubscribe=One-Click", contentType: string | null = "application/x-www-form-urlencoded") {
-  return fetch(url, { method: "POST", body, redirect: "manual", headers: contentType ? { "content-type": contentType } : {} });
 }
 
 async function ledgerFor(workspaceId: string) {
@@ -87,11 +76,11 @@ describe("POST /api/v1/links", () => {
       expect(response.status).toBe(401);
       expect((await response.json()).error.code).toBe("unauthorized");
     }
-    const forbidden = await mint(body, keyA, { "x-workspace-id": b.workspace.id });
+    const forbidden = await mint(body, apiA, { "x-workspace-id": b.workspace.id });
     expect(forbidden.status).toBe(403);
     expect((await forbidden.json()).error).toMatchObject({ code: "forbidden", message: "This API key belongs to another workspace." });
     // Workspace B's key cannot mint links for workspace A's contact: for B it does not exist.
-    const foreign = await mint(body, keyB);
+    const foreign = await mint(body, apiB);
     expect(foreign.status).toBe(404);
     expect((await foreign.json()).error.code).toBe("contact_not_found");
   });
@@ -122,20 +111,11 @@ describe("POST /api/v1/links", () => {
 describe("the one-click endpoint (RFC 8058)", () => {
   it("opts out on a form-urlencoded POST: 200, empty body, no redirect, one ledger entry with its evidence", async () => {
     const { workspace, contact } = await createTestWorkspace();
-    const key = (await createApiKey(workspace.id, "k")).key;
+    const { api } = await createTestApiKey(workspace.id, { baseUrl: app.baseUrl });
     await changeSubscription({ workspaceId: workspace.id, contactId: contact.id, channel: "email", topicKey: "offers", status: "subscribed", evidence: { source: "api" } });
-    const response = await fetch(`${app.baseUrl}/api/v1/links`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ contactId: contact.id, channel: "email", topic: "offers", messageId: "campaign-7" }),
-    });
+    const response = await api.post("/api/v1/links", { contactId: contact.id, channel: "email", topic: "offers", messageId: "campaign-7" });
     const links = await response.json();
-    const answer = await fetch(links.oneClickUrl, {
-      method: "POST",
-      body: "List-Unsubscribe=One-Click",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded", "user-agent": "GoogleOneClick/1.0" },
-    });
+    const answer = await postOneClick(links.oneClickUrl, { headers: { "user-agent": "GoogleOneClick/1.0" } });
     expect(answer.status).toBe(200);
     expect(await answer.text()).toBe("");
     expect(answer.headers.get("location")).toBeNull();
@@ -149,22 +129,21 @@ describe("the one-click endpoint (RFC 8058)", () => {
   });
 
   it("accepts multipart/form-data too, and a channel-scoped link stops the whole channel", async () => {
-    const { workspace, contact } = await createTestWorkspace();
-    const key = (await findActiveSigningKey(workspace.id))!;
-    const token = await signToken({ workspaceId: workspace.id, contactId: contact.id, purpose: "unsubscribe", channel: "sms" }, key);
+    const shop = await createTestWorkspace();
+    const token = await signTestLink(shop, { purpose: "unsubscribe", channel: "sms" });
     const form = new FormData();
     form.set("List-Unsubscribe", "One-Click");
-    const answer = await fetch(`${app.baseUrl}/api/unsubscribe/${token}`, { method: "POST", body: form, redirect: "manual" });
+    const answer = await postOneClick({ baseUrl: app.baseUrl, token }, { body: form, contentType: null });
     expect(answer.status).toBe(200);
-    const channels = await db().channelSubscription.findMany({ where: { contactId: contact.id } });
+    const channels = await db().channelSubscription.findMany({ where: { contactId: shop.contact.id } });
     expect(channels.map((c) => [c.channel, c.subscribed])).toEqual([["sms", false]]);
   });
 
   it("turns concurrent posts of one token (as many as a link may make in a minute) into one change and one ledger entry", async () => {
-    const { workspace, contact } = await createTestWorkspace();
-    const key = (await findActiveSigningKey(workspace.id))!;
-    const token = await signToken({ workspaceId: workspace.id, contactId: contact.id, purpose: "unsubscribe", channel: "email" }, key);
-    const answers = await Promise.all(Array.from({ length: 10 }, () => oneClick(`${app.baseUrl}/api/unsubscribe/${token}`)));
+    const shop = await createTestWorkspace();
+    const { workspace, contact } = shop;
+    const token = await signTestLink(shop, { purpose: "unsubscribe" });
+    const answers = await Promise.all(Array.from({ length: 10 }, () => postOneClick({ baseUrl: app.baseUrl, token })));
     expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
     expect(await db().consentEvent.count({ where: { workspaceId: workspace.id, ...CHANGES } })).toBe(1);
     expect(await db().outboxEvent.count({ where: { workspaceId: workspace.id } })).toBe(1);
@@ -184,7 +163,7 @@ describe("the one-click endpoint (RFC 8058)", () => {
       ["--x\r\nbroken", "multipart/form-data; boundary=x"],
     ];
     for (const [body, type] of bodies) {
-      const answer = await oneClick(links.oneClickUrl, body, type);
+      const answer = await postOneClick(links.oneClickUrl, { body, contentType: type });
       expect(answer.status, `${type}: ${String(body)}`).toBe(400);
     }
     expect(await snapshotRows()).toBe(before);
@@ -241,10 +220,10 @@ describe("the landing page", () => {
   });
 
   it("speaks the contact's language, then the browser's", async () => {
-    const { workspace, contact } = await createTestWorkspace();
+    const shop = await createTestWorkspace();
+    const { workspace, contact } = shop;
     await db().topic.update({ where: { workspaceId_key: { workspaceId: workspace.id, key: "offers" } }, data: { names: { en: "Offers", it: "Offerte", es: "Ofertas" } } });
-    const key = (await findActiveSigningKey(workspace.id))!;
-    const token = await signToken({ workspaceId: workspace.id, contactId: contact.id, purpose: "unsubscribe", channel: "email", topic: "offers" }, key);
+    const token = await signTestLink(shop, { purpose: "unsubscribe", topic: "offers" });
     await db().contact.update({ where: { id: contact.id }, data: { locale: "it-IT" } });
     const italian = await (await fetch(`${app.baseUrl}/u/${token}`, { headers: { "accept-language": "es" } })).text();
     expect(italian).toContain("Offerte via email da Test shop");
@@ -264,7 +243,7 @@ describe("invalid links", () => {
     const html = await page.text();
     expect(html).toContain("This link is no longer valid");
     expect(html).not.toMatch(/at \w+ \(|Error:/);
-    const post = await oneClick(`${app.baseUrl}/api/unsubscribe/${token}`);
+    const post = await postOneClick({ baseUrl: app.baseUrl, token });
     expect(post.status).toBe(404);
   }
 
@@ -311,12 +290,12 @@ describe("invalid links", () => {
 
 describe("GET /api/v1/contacts/{id}/preferences", () => {
   it("returns the contract's shape for the key's own workspace only", async () => {
-    const response = await fetch(`${app.baseUrl}/api/v1/contacts/${a.contact.id}/preferences`, { headers: { authorization: `Bearer ${keyA}` } });
+    const response = await apiA.get(`/api/v1/contacts/${a.contact.id}/preferences`);
     expect(response.status).toBe(200);
     const document = await response.json();
     expect(document.channels.email).toMatchObject({ subscribed: true, topics: { offers: expect.any(String), reminders: "subscribed" } });
     expect(Object.keys(document.channels)).toEqual(["email", "sms", "whatsapp"]);
-    const foreign = await fetch(`${app.baseUrl}/api/v1/contacts/${a.contact.id}/preferences`, { headers: { authorization: `Bearer ${keyB}` } });
+    const foreign = await apiB.get(`/api/v1/contacts/${a.contact.id}/preferences`);
     expect(foreign.status).toBe(404);
   });
 });

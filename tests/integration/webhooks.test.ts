@@ -7,12 +7,13 @@ import { changeSubscription } from "@/lib/consent/preference-store";
 import { claimDueDeliveries, dispatchOutbox, listDeliveries, replayDelivery, UNREADABLE_PAYLOAD } from "@/lib/webhooks/webhook-store";
 import { createWebhookEndpoint, setWebhookEndpointEnabled } from "@/lib/webhooks/webhook-store";
 import { createContact } from "@/lib/contacts/contact-store";
+import { updateIntegrations } from "@/lib/admin/workspace-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import { MAX_DELIVERY_ATTEMPTS } from "@/lib/webhooks/backoff";
 import { generateWebhookSecret, verifyWebhook } from "@/lib/webhooks/standard-webhooks";
 import { CONNECTION_FAILED } from "@/lib/webhooks/target-guard";
 import { DELIVERIES_PER_LANE, runWorkerOnce, startWorker, type WorkerRun } from "@/lib/webhooks/worker";
-import { createTestWorkspace } from "@/tests/helpers/fixtures";
+import { createTestWorkspace, type TestWorkspace } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";
 
 process.env.SUPPRESSION_KEY = "test-suppression-key-test-suppression-key";
@@ -78,7 +79,6 @@ afterEach(async () => {
   );
 });
 
-type Shop = Awaited<ReturnType<typeof createTestWorkspace>>;
 
 /** Workspace a's endpoint never answers; b's acknowledges at once. */
 async function deadAndLiveWorkspaces() {
@@ -88,7 +88,7 @@ async function deadAndLiveWorkspaces() {
   return { a, b, dead, live };
 }
 
-function optOut(shop: Shop, channel: Channel = "email", contactId = shop.contact.id, topicKey?: string) {
+function optOut(shop: TestWorkspace, channel: Channel = "email", contactId = shop.contact.id, topicKey?: string) {
   return changeSubscription({ workspaceId: shop.workspace.id, contactId, channel, topicKey, status: "unsubscribed", evidence: { source: "api" } });
 }
 
@@ -350,7 +350,7 @@ describe("the outbox worker", () => {
 
   it("attempts a dead endpoint's backlog a few at a time, beside other workspaces' webhooks and Resend syncs in the same pass", async () => {
     const { a, b, dead, live } = await deadAndLiveWorkspaces();
-    await db().workspace.update({ where: { id: b.workspace.id }, data: { resendApiKey: "re_b_key", resendAudienceId: "aud_b" } });
+    await updateIntegrations(b.workspace.id, { resendApiKey: "re_b_key", resendAudienceId: "aud_b" }, []);
     // A backlog for the dead endpoint, older than anything of b's and larger than a pass takes.
     for (let i = 0; i < 20; i++) {
       await changeSubscription({ workspaceId: a.workspace.id, contactId: a.contact.id, channel: "sms", status: i % 2 ? "subscribed" : "unsubscribed", evidence: { source: "api" } });
@@ -382,7 +382,7 @@ describe("the outbox worker", () => {
     await db().webhookDelivery.updateMany({ where: { workspaceId: a.workspace.id }, data: { nextAttemptAt: new Date(Date.now() - 3_600_000) } });
     // What earlier tests left due would compete for the slot too.
     await db().webhookDelivery.updateMany({ where: { workspaceId: { notIn: [a.workspace.id, b.workspace.id] }, status: "pending" }, data: { nextAttemptAt: new Date(Date.now() + 3_600_000) } });
-    const endpointOf = async (shop: Shop) => (await db().webhookEndpoint.findFirstOrThrow({ where: { workspaceId: shop.workspace.id } })).id;
+    const endpointOf = async (shop: TestWorkspace) => (await db().webhookEndpoint.findFirstOrThrow({ where: { workspaceId: shop.workspace.id } })).id;
     // This worker already runs attempts for a's endpoint: one slot is left.
     const claimed = await claimDueDeliveries(1, DELIVERIES_PER_LANE, new Map([[await endpointOf(a), DELIVERIES_PER_LANE - 1]]));
     expect(claimed.map((delivery) => delivery.lane)).toEqual([await endpointOf(b)]);
@@ -446,10 +446,8 @@ describe("the outbox worker", () => {
   });
 
   it("marks an email opt-out unsubscribed in the workspace's Resend audience, and nothing else", async () => {
-    const shop = await createTestWorkspace();
-    await db().workspace.update({ where: { id: shop.workspace.id }, data: { resendApiKey: "re_workspace_key", resendAudienceId: "aud_123" } });
-    const withoutSync = await createTestWorkspace();
-    await db().workspace.update({ where: { id: withoutSync.workspace.id }, data: { resendAudienceId: "aud_no_key" } });
+    const shop = await createTestWorkspace({ integrations: { resendApiKey: "re_workspace_key", resendAudienceId: "aud_123" } });
+    const withoutSync = await createTestWorkspace({ integrations: { resendAudienceId: "aud_no_key" } });
     const before = (await mail.contactUpdates()).length;
 
     await optOut(shop, "sms");
@@ -481,8 +479,7 @@ describe("the outbox worker", () => {
   });
 
   it("waits as long as Resend's Retry-After asks when it answers 429, never spending an attempt on it", async () => {
-    const shop = await createTestWorkspace();
-    await db().workspace.update({ where: { id: shop.workspace.id }, data: { resendApiKey: "re_throttled_key", resendAudienceId: "aud_throttled" } });
+    const shop = await createTestWorkspace({ integrations: { resendApiKey: "re_throttled_key", resendAudienceId: "aud_throttled" } });
     const before = (await mail.contactUpdates()).length;
     mail.throttleContactUpdates(MAX_DELIVERY_ATTEMPTS + 1, 120);
     await optOut(shop);

@@ -2,6 +2,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyLedgerChain } from "@/lib/consent/ledger-store";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
+import { postOneClick } from "@/tests/helpers/one-click";
 import { seedOneClickWorkspace } from "@/tests/helpers/one-click-seed";
 
 // The changes of one workspace are appended to its chain one at a time. A burst on one workspace waits
@@ -24,11 +25,7 @@ afterAll(async () => {
 });
 
 const oneClick = async (token: string) => {
-  const response = await fetch(`${app.baseUrl}/api/unsubscribe/${token}`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: "List-Unsubscribe=One-Click",
-  });
+  const response = await postOneClick({ baseUrl: app.baseUrl, token });
   await response.arrayBuffer();
   return { status: response.status, retryAfter: response.headers.get("retry-after") };
 };
