@@ -10,6 +10,7 @@ import { env } from "@/lib/platform/env";
 import { NotFoundError, RateLimitedError, UserFacingError } from "@/lib/platform/errors";
 import { localizedText, resolveLocale, translator, type Locale } from "@/lib/platform/i18n";
 import { signLinkToken, confirmPagePath } from "@/lib/links/message-links";
+import { TOKEN_LIFETIME_SECONDS } from "@/lib/links/tokens";
 import type { z } from "zod";
 import type { optinRequestSchema } from "@/lib/api/schemas/optin";
 
@@ -21,6 +22,8 @@ import type { optinRequestSchema } from "@/lib/api/schemas/optin";
 /** Whoever must not be emailed at all is not asked to confirm either; without consent yet is the point. */
 const REFUSED: readonly NotSendableReason[] = ["suppressed", "channel_opt_out"];
 const CONFIRMATION_PERIOD_MS = 24 * 3_600_000;
+/** A request nobody confirmed lapses to unsubscribed (housekeeping) once its link could no longer confirm it. */
+export const UNCONFIRMED_LAPSE_MS = TOKEN_LIFETIME_SECONDS.confirm * 1000;
 const DAY_SECONDS = 86_400;
 
 export function topicList(state: ContactPreferences, keys: string[], locale: Locale): string {
