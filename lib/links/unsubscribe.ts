@@ -2,7 +2,7 @@ import "server-only";
 import { cache } from "react";
 import { findLinkScope, readScopeState, type LinkScope } from "@/lib/links/scope-store";
 import { UserFacingError } from "@/lib/platform/errors";
-import { verifyLinkToken } from "@/lib/links/message-links";
+import { verifyLinkToken } from "@/lib/links/signing-key-store";
 import { addsConsentUntil, InvalidTokenError } from "@/lib/links/tokens";
 import { changeSubscription, type SubscriptionChange, type SubscriptionChangeResult } from "@/lib/consent/preference-store";
 import type { ConsentEvidence } from "@/lib/consent/ledger-store";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { findActiveSigningKey } from "@/lib/links/signing-key-store";
 import { requestFreshLink } from "@/lib/links/fresh-link";
-import { verifyLinkToken } from "@/lib/links/message-links";
+import { verifyLinkToken } from "@/lib/links/signing-key-store";
 import { signToken } from "@/lib/links/tokens";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";

@@ -6,7 +6,7 @@ import { changeSubscription, expireUnconfirmed } from "@/lib/consent/preference-
 import { checkSendability } from "@/lib/contacts/sendability-store";
 import { createContact } from "@/lib/contacts/contact-store";
 import { createApiKey } from "@/lib/admin/api-key-store";
-import { verifyLinkToken } from "@/lib/links/message-links";
+import { verifyLinkToken } from "@/lib/links/signing-key-store";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";
 
