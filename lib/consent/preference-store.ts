@@ -118,7 +118,7 @@ export async function getContactPreferences(workspaceId: string, contactId: stri
  * Whether a row of the contact's says it opted out of the scope — the topic on the channel, or the
  * channel's overall switch — so that asking for the opt-out again would write nothing. A scope never
  * chosen is not, whatever its default: its first opt-out is still to be recorded. False when the contact
- * is gone. One read by primary key, no lock: the one-click endpoint asks it before every post.
+ * is gone. One indexed read, no lock: the one-click endpoint asks it before every post.
  */
 export async function isOptedOutOnRecord(workspaceId: string, contactId: string, channel: Channel, topicKey?: string): Promise<boolean> {
   const { rows } = await pool().query(
