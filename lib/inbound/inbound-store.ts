@@ -5,7 +5,7 @@ import { applyPreferenceChangesToContactsWith } from "@/lib/consent/preference-s
 import { changeSuppression } from "@/lib/contacts/suppression-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import type { KeywordIntent } from "@/lib/inbound/keywords";
-import { keywordEffects, type ContactAtAddress, type InboundChannel } from "@/lib/inbound/keyword-policy";
+import { keywordEffects, REPLAY_WINDOW_DAYS, type ContactAtAddress, type InboundChannel } from "@/lib/inbound/keyword-policy";
 import { suppressionHashIfKeyed } from "@/lib/contacts/suppression";
 import { isUuid } from "@/lib/platform/uuid";
 
@@ -34,9 +34,6 @@ export async function findInboundSettings(workspaceId: string): Promise<InboundS
   );
   return rows[0] ?? null;
 }
-
-/** A processed message id is kept this long: Twilio and Meta retry a webhook for far less (Meta up to 7 days). */
-const PROCESSED_MESSAGE_RETENTION = "30 days";
 
 /**
  * Every contact reachable at the address on the channel, locked in id order (so that two keywords from
@@ -87,7 +84,7 @@ export async function applyKeyword(
   });
 }
 
-/** Housekeeping: message ids older than the retention go (a webhook that old is no longer retried). */
+/** Housekeeping: message ids older than the replay window go (a webhook that old is no longer retried). */
 export async function purgeProcessedInboundMessages(): Promise<void> {
-  await pool().query(`DELETE FROM inbound_messages WHERE received_at < now() - interval '${PROCESSED_MESSAGE_RETENTION}'`);
+  await pool().query("DELETE FROM inbound_messages WHERE received_at < now() - make_interval(days => $1)", [REPLAY_WINDOW_DAYS]);
 }

@@ -14,6 +14,12 @@ export type InboundChannel = "sms" | "whatsapp";
 /** A contact reachable at the address; `direct` when on the channel's own address (for WhatsApp its id, not the phone number). */
 export type ContactAtAddress = { id: string; locale: string | null; direct: boolean };
 
+/**
+ * A keyword is acted on once per message id for this long: a replayed webhook within it changes
+ * nothing. Twilio and Meta retry a webhook for far less (Meta up to 7 days).
+ */
+export const REPLAY_WINDOW_DAYS = 30;
+
 /** The ledger's source for a keyword on each channel; a keyword's suppressions carry it as their reason. */
 const KEYWORD_SOURCE = { sms: "sms_keyword", whatsapp: "whatsapp_keyword" } as const satisfies Record<InboundChannel, ConsentSource>;
 
