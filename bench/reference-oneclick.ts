@@ -1,10 +1,10 @@
-// The reference for the one-click benchmark: the same token check (lib/links/message-links → lib/links/tokens) and the same
+// The reference for the one-click benchmark: the same token check (lib/links/signing-key-store → lib/links/tokens) and the same
 // transaction (lib/consent/preference-store over pg) behind a bare node:http server, without Next.js. The
 // ratio between the two is what the framework costs. Run by bench/oneclick.ts; listens on PORT against
 // DATABASE_URL.
 import http from "node:http";
 import { env } from "@/lib/platform/env";
-import { verifyLinkToken } from "@/lib/links/message-links";
+import { verifyLinkToken } from "@/lib/links/signing-key-store";
 import { InvalidTokenError } from "@/lib/links/tokens";
 import { unsubscribeByLink } from "@/lib/links/unsubscribe";
 

@@ -12,6 +12,7 @@ import { NotFoundError, RateLimitedError, UserFacingError } from "@/lib/platform
 import { matchLocale, pageLocale, resolveLocale, translator } from "@/lib/platform/i18n";
 import { confirmationWording, topicList } from "@/lib/consent/wording";
 import { signLinkToken, confirmPagePath, type ContactLink } from "@/lib/links/message-links";
+import { TOKEN_LIFETIME_SECONDS } from "@/lib/links/tokens";
 import type { z } from "zod";
 import type { optinRequestSchema } from "@/lib/api/schemas/optin";
 
@@ -23,6 +24,8 @@ import type { optinRequestSchema } from "@/lib/api/schemas/optin";
 /** Whoever must not be emailed at all is not asked to confirm either; without consent yet is the point. */
 const REFUSED: readonly NotSendableReason[] = ["suppressed", "channel_opt_out"];
 const CONFIRMATION_PERIOD_MS = 24 * 3_600_000;
+/** A request nobody confirmed lapses to unsubscribed (housekeeping) once its link could no longer confirm it. */
+export const UNCONFIRMED_LAPSE_MS = TOKEN_LIFETIME_SECONDS.confirm * 1000;
 const DAY_SECONDS = 86_400;
 
 export type OptInStart = { pending: string[]; alreadySent?: true };

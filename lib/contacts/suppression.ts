@@ -3,6 +3,13 @@ import { UserFacingError } from "@/lib/platform/errors";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import { hmacSha256Hex, sha256Hex } from "@/lib/platform/sha256";
 
+/** Refused where an address must be kept suppressed and SUPPRESSION_KEY is not set to hash it with. */
+export class SuppressionKeyMissingError extends UserFacingError {
+  constructor() {
+    super("not_configured", "SUPPRESSION_KEY is not set, so addresses cannot be suppressed.", 503);
+  }
+}
+
 /**
  * The keyed hash an erased address leaves behind in a workspace: enough to recognise the address if it
  * comes back there, never enough to recover it, and different in every workspace, so that tenants
@@ -13,7 +20,7 @@ import { hmacSha256Hex, sha256Hex } from "@/lib/platform/sha256";
  */
 export function suppressionHash(workspaceId: string, channel: Channel, address: string): string {
   const key = env().SUPPRESSION_KEY;
-  if (!key) throw new UserFacingError("not_configured", "SUPPRESSION_KEY is not set, so addresses cannot be suppressed.", 503);
+  if (!key) throw new SuppressionKeyMissingError();
   const normalised = channel === "email" ? address.trim().toLowerCase() : address.replace(/[^\d]/g, "");
   return sha256Hex(`${workspaceId}:${hmacSha256Hex(key, `${channel}:${normalised}`)}`);
 }

@@ -1,5 +1,6 @@
 import "server-only";
-import { applyKeyword, type InboundChannel, type InboundSettings } from "@/lib/inbound/inbound-store";
+import { applyKeyword, type InboundSettings } from "@/lib/inbound/inbound-store";
+import type { InboundChannel } from "@/lib/inbound/keyword-policy";
 import { resolveLocale, translator } from "@/lib/platform/i18n";
 import { classifyKeyword } from "@/lib/inbound/keywords";
 

@@ -5,11 +5,9 @@ import { applyPreferenceChangesToContactsWith } from "@/lib/consent/preference-s
 import { changeSuppression } from "@/lib/contacts/suppression-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import type { KeywordIntent } from "@/lib/inbound/keywords";
-import { sha256Hex } from "@/lib/platform/sha256";
-import { suppressionHash, suppressionHashIfKeyed } from "@/lib/contacts/suppression";
+import { keywordEffects, REPLAY_WINDOW_DAYS, type ContactAtAddress, type InboundChannel } from "@/lib/inbound/keyword-policy";
+import { suppressionHashIfKeyed } from "@/lib/contacts/suppression";
 import { isUuid } from "@/lib/platform/uuid";
-
-export type InboundChannel = "sms" | "whatsapp";
 
 export type InboundSettings = {
   id: string;
@@ -37,11 +35,6 @@ export async function findInboundSettings(workspaceId: string): Promise<InboundS
   return rows[0] ?? null;
 }
 
-/** A processed message id is kept this long: Twilio and Meta retry a webhook for far less (Meta up to 7 days). */
-const PROCESSED_MESSAGE_RETENTION = "30 days";
-
-type ContactAtAddress = { id: string; locale: string | null; direct: boolean };
-
 /**
  * Every contact reachable at the address on the channel, locked in id order (so that two keywords from
  * one number queue up instead of deadlocking). For WhatsApp that is the WhatsApp id, or the phone number
@@ -61,14 +54,10 @@ async function lockContactsAt(client: SqlClient, workspaceId: string, channel: I
 export type KeywordOutcome = { replayed: true } | { replayed: false; contactLocale: string | null };
 
 /**
- * Acts on a keyword texted from `address` (E.164 for SMS, the WhatsApp id for WhatsApp), on that channel
- * only, once per message id: a replayed webhook (the same MessageSid or WhatsApp message id) finds its id
- * taken and changes nothing. An opt-out switches the channel off for every contact at that number, each
- * with the message as evidence in the ledger, and keeps the number itself suppressed (keyed hash) on that
- * channel, so a contact who gets the number later, by import or a changed phone, is not sendable either.
- * An opt-in lifts only that keyword's suppression (never an erasure's), recorded in the suppression
- * history, and switches the channel back on for every contact at the number. On a channel the workspace
- * has switched off only the suppression changes.
+ * Does what a keyword texted from `address` (E.164 for SMS, the WhatsApp id for WhatsApp) does
+ * (lib/inbound/keyword-policy.ts), once per message id: a replayed webhook (the same MessageSid or
+ * WhatsApp message id) finds its id taken and changes nothing. The suppression, its history and every
+ * contact's change with its ledger entry commit together.
  */
 export async function applyKeyword(
   settings: InboundSettings,
@@ -84,30 +73,18 @@ export async function applyKeyword(
       if (claimed.rowCount === 0) return { replayed: true };
     }
     const contacts = await lockContactsAt(client, settings.id, channel, address);
-    const contactLocale = (contacts.find((c) => c.direct && c.locale) ?? contacts.find((c) => c.locale))?.locale ?? null;
-    if (intent === "help") return { replayed: false, contactLocale };
-
-    const wordingHash = sha256Hex(message.text);
-    // Without SUPPRESSION_KEY the contacts' switches still change; only a number no contact has needs the key.
-    const addressHash = contacts.length > 0 ? suppressionHashIfKeyed(settings.id, channel, address) : suppressionHash(settings.id, channel, address);
-    if (addressHash) {
-      const action = intent === "opt_out" ? "suppress" : "lift";
-      await changeSuppression(client, { workspaceId: settings.id, channel, addressHash, action, reason: `${channel}_keyword`, messageId: message.messageId, wordingHash });
+    const keyedHash = suppressionHashIfKeyed(settings.id, channel, address);
+    const effects = keywordEffects({ workspaceId: settings.id, enabledChannels: settings.enabledChannels, channel, intent, contacts, keyedHash, message });
+    if (effects.suppression) await changeSuppression(client, effects.suppression);
+    if (effects.subscription) {
+      const { contactIds, changes, evidence } = effects.subscription;
+      await applyPreferenceChangesToContactsWith(client, settings.id, contactIds, changes, evidence);
     }
-    if (contacts.length > 0 && settings.enabledChannels.includes(channel)) {
-      await applyPreferenceChangesToContactsWith(
-        client,
-        settings.id,
-        contacts.map((c) => c.id),
-        [{ kind: "subscription", channel, status: intent === "opt_out" ? "unsubscribed" : "subscribed" }],
-        { source: channel === "sms" ? "sms_keyword" : "whatsapp_keyword", messageId: message.messageId, wordingHash },
-      );
-    }
-    return { replayed: false, contactLocale };
+    return { replayed: false, contactLocale: effects.contactLocale };
   });
 }
 
-/** Housekeeping: message ids older than the retention go (a webhook that old is no longer retried). */
+/** Housekeeping: message ids older than the replay window go (a webhook that old is no longer retried). */
 export async function purgeProcessedInboundMessages(): Promise<void> {
-  await pool().query(`DELETE FROM inbound_messages WHERE received_at < now() - interval '${PROCESSED_MESSAGE_RETENTION}'`);
+  await pool().query("DELETE FROM inbound_messages WHERE received_at < now() - make_interval(days => $1)", [REPLAY_WINDOW_DAYS]);
 }

@@ -4,12 +4,12 @@ import { env } from "@/lib/platform/env";
 import { findLinkScope, type LinkScope } from "@/lib/links/scope-store";
 import { createShortLink } from "@/lib/links/short-link-store";
 import { getContactPreferences, type ContactPreferences } from "@/lib/consent/preference-store";
-import { findActiveSigningKey, findSigningKey } from "@/lib/links/signing-key-store";
+import { findActiveSigningKey, verifyLinkToken } from "@/lib/links/signing-key-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
-import { InvalidTokenError, newTokenId, signToken, TOKEN_LIFETIME_SECONDS, verifyToken, type LinkClaims, type TokenPurpose } from "@/lib/links/tokens";
+import { InvalidTokenError, newTokenId, signToken, TOKEN_LIFETIME_SECONDS, type LinkClaims, type TokenPurpose } from "@/lib/links/tokens";
 
-// Minting and reading the links that go into messages. The signature of a token is checked before
-// anything else is read: only the signing key (cached) is looked up first.
+// Minting the links that go into messages, and reading a contact's state through one. The signature of
+// a token is checked before anything else is read (lib/links/signing-key-store.ts verifyLinkToken).
 
 export type LinkRequest = { workspaceId: string; contactId: string; channel: Channel; topic?: string; messageId?: string };
 
@@ -94,11 +94,6 @@ export const resolveContactLink = cache(async (token: string, purpose: TokenPurp
   const state = await getContactPreferences(claims.workspaceId, claims.contactId);
   return state ? { claims, state } : null;
 });
-
-/** Verifies a link token for the given purposes; throws InvalidTokenError for every kind of bad link. */
-export function verifyLinkToken(token: string, purposes: readonly TokenPurpose[]): Promise<LinkClaims> {
-  return verifyToken(token, findSigningKey, { purposes });
-}
 
 export function confirmPagePath(token: string) {
   return `/c/${token}`;

@@ -54,8 +54,7 @@ export type ScopeState = { status: SubscriptionStatus; version: number };
 /**
  * The state of the scope a link names — the topic on the channel, or the channel's overall switch —
  * with the version a change must name; a scope never chosen reads as its default reached the contact
- * (lib/consent/defaults-store.ts). Null when the contact is gone. One read, no lock: the one-click
- * endpoint asks it before every post.
+ * (lib/consent/defaults-store.ts). Null when the contact is gone. What the landing page shows.
  */
 export async function readScopeState(workspaceId: string, contactId: string, channel: Channel, topicKey?: string): Promise<ScopeState | null> {
   const { rows } = await pool().query<ScopeState>(

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { db } from "@/lib/platform/db";
-import type { SigningKeyMaterial } from "@/lib/links/tokens";
+import { verifyToken, type LinkClaims, type SigningKeyMaterial, type TokenPurpose } from "@/lib/links/tokens";
 
 // Signing keys are read on every link, so they are cached in the process for a short while: a
 // rotation or retirement made by another instance takes effect here within CACHE_TTL_MS.
@@ -39,6 +39,14 @@ export async function findSigningKey(kid: string): Promise<SigningKeyMaterial | 
     const row = await db().signingKey.findUnique({ where: { kid } });
     return row ? toMaterial(row) : null;
   });
+}
+
+/**
+ * Verifies a link token for the given purposes against the stored keys; throws InvalidTokenError for
+ * every kind of bad link. Only the key (cached) is read before the signature is checked.
+ */
+export function verifyLinkToken(token: string, purposes: readonly TokenPurpose[]): Promise<LinkClaims> {
+  return verifyToken(token, findSigningKey, { purposes });
 }
 
 export async function findActiveSigningKey(workspaceId: string): Promise<SigningKeyMaterial | null> {

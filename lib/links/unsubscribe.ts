@@ -1,10 +1,10 @@
 import "server-only";
 import { cache } from "react";
-import { findLinkScope, readScopeState, type LinkScope } from "@/lib/links/scope-store";
+import { findLinkScope, type LinkScope } from "@/lib/links/scope-store";
 import { UserFacingError } from "@/lib/platform/errors";
-import { verifyLinkToken } from "@/lib/links/message-links";
+import { verifyLinkToken } from "@/lib/links/signing-key-store";
 import { addsConsentUntil, InvalidTokenError } from "@/lib/links/tokens";
-import { changeSubscription, type SubscriptionChange, type SubscriptionChangeResult } from "@/lib/consent/preference-store";
+import { changeSubscription, isOptedOutOnRecord, type SubscriptionChange, type SubscriptionChangeResult } from "@/lib/consent/preference-store";
 import type { ConsentEvidence } from "@/lib/consent/ledger-store";
 import type { LinkClaims } from "@/lib/links/tokens";
 
@@ -43,9 +43,8 @@ function changeScopeByLink(
  * Whether the scope a one-click link names is already opted out on record (a row, so a ledger entry):
  * posting it again would write nothing. A scope never chosen is recorded by the first post.
  */
-export async function isAlreadyUnsubscribed(claims: LinkClaims): Promise<boolean> {
-  const state = await readScopeState(claims.workspaceId, claims.contactId, claims.channel, claims.topic);
-  return state?.status === "unsubscribed" && state.version > 0;
+export function isAlreadyUnsubscribed(claims: LinkClaims): Promise<boolean> {
+  return isOptedOutOnRecord(claims.workspaceId, claims.contactId, claims.channel, claims.topic);
 }
 
 /** A verified unsubscribe link, with the scope it names. */

@@ -1,6 +1,6 @@
 import "server-only";
 import { getEmbedSettings } from "@/lib/admin/workspace-store";
-import { verifyLinkToken } from "@/lib/links/message-links";
+import { verifyLinkToken } from "@/lib/links/signing-key-store";
 import { InvalidTokenError } from "@/lib/links/tokens";
 
 /**

@@ -5,9 +5,9 @@ import { purgeExpiredVerificationTokens } from "@/lib/admin/membership-store";
 import { purgeIdempotencyRecords } from "@/lib/api/idempotency-store";
 import { purgeProcessedInboundMessages } from "@/lib/inbound/inbound-store";
 import { expireUnconfirmed } from "@/lib/consent/preference-store";
+import { UNCONFIRMED_LAPSE_MS } from "@/lib/consent/double-opt-in";
 import { purgeRateLimitBuckets } from "@/lib/platform/rate-limit-store";
 
-const UNCONFIRMED_LAPSE_MS = 7 * 24 * 60 * 60 * 1000;
 /** Rows one statement deletes: short locks, whatever the backlog. */
 const PURGE_BATCH_SIZE = 1000;
 
@@ -60,11 +60,13 @@ async function purgeOld({ table, age, where, keepDays }: Purge, signal?: AbortSi
 }
 
 /**
- * The hourly chores, run by the worker (lib/webhooks/worker.ts): unconfirmed double opt-ins lapse after
- * 7 days; delivered webhooks and their outbox events go after RETENTION_OUTBOX_DAYS, dead letters (and
- * deliveries held that long for a disabled endpoint) after RETENTION_DEAD_LETTER_DAYS, link visits
- * after RETENTION_LINK_VISIT_DAYS, short links RETENTION_SHORT_LINK_GRACE_DAYS past their expiry; spent
- * rate-limit windows, old idempotency answers and inbound message ids past their 30 days and expired sign-in tokens too. `signal` stops it between batches.
+ * The hourly chores, run by the worker (lib/webhooks/worker.ts): unconfirmed double opt-ins lapse once
+ * their confirmation link has expired (lib/consent/double-opt-in.ts); delivered webhooks and their
+ * outbox events go after RETENTION_OUTBOX_DAYS, dead letters (and deliveries held that long for a
+ * disabled endpoint) after RETENTION_DEAD_LETTER_DAYS, link visits after RETENTION_LINK_VISIT_DAYS,
+ * short links RETENTION_SHORT_LINK_GRACE_DAYS past their expiry; spent rate-limit windows, old
+ * idempotency answers and inbound message ids past their 30 days and expired sign-in tokens too.
+ * `signal` stops it between batches.
  */
 export async function runHousekeeping(signal?: AbortSignal): Promise<void> {
   await expireUnconfirmed(UNCONFIRMED_LAPSE_MS, signal);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { requestFreshLink } from "@/lib/links/fresh-link";
-import { verifyLinkToken } from "@/lib/links/message-links";
+import { verifyLinkToken } from "@/lib/links/signing-key-store";
 import { createTestWorkspace, signTestLink, type TestWorkspace } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";
 

@@ -9,6 +9,7 @@ import { recordFeedbackForEvent } from "@/lib/pages/feedback-store";
 import { changeSubscription, getContactPreferences } from "@/lib/consent/preference-store";
 import { checkSendability } from "@/lib/contacts/sendability-store";
 import { createTopic } from "@/lib/admin/topic-store";
+import { setEnabledChannels } from "@/lib/admin/workspace-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import { TOKEN_LIFETIME_SECONDS } from "@/lib/links/tokens";
 import { generateWebhookSecret, signWebhook } from "@/lib/webhooks/standard-webhooks";
@@ -16,6 +17,7 @@ import { withAppServer } from "@/tests/helpers/app-server";
 import { CHANGES, createTestApiKey, createTestWorkspace, signTestLink, type TestWorkspace } from "@/tests/helpers/fixtures";
 import { postOneClick } from "@/tests/helpers/one-click";
 import { redirectOf } from "@/tests/helpers/server-action";
+import { snapshotRows } from "@/tests/helpers/snapshot";
 
 // Whatever happens around an opt-out — the owner's settings change, a page goes stale, the message is
 // old — the opt-out holds. Pages are rendered by the built app; their forms are posted by calling the
@@ -161,6 +163,33 @@ describe("repeating an applied one-click link", () => {
     }
     expect(statuses).toEqual([...Array(10).fill(200), 429]);
     expect(await channelRow(shop, "sms")).toMatchObject({ subscribed: true });
+  });
+});
+
+describe("what a one-click link finds already done", () => {
+  it("records the first post on a scope never chosen, though it reads as unsubscribed; a repeat on the opt-out recorded writes nothing", async () => {
+    const shop = await createTestWorkspace({ enabledChannels: ["email"] });
+    // SMS enabled after the contact arrived reaches it with no default; offers needs an opt-in: both read unsubscribed, with no row.
+    await setEnabledChannels(shop.workspace.id, ["email", "sms"]);
+    const state = await getContactPreferences(shop.workspace.id, shop.contact.id);
+    expect(state!.channels.find((c) => c.channel === "sms")).toMatchObject({ subscribed: false, version: 0 });
+    expect(await topicStatus(shop, "email", "offers")).toBe("unsubscribed");
+
+    const allSms = await unsubscribeToken(shop, { channel: "sms" });
+    const offersByEmail = await unsubscribeToken(shop, { channel: "email", topic: "offers" });
+    expect((await oneClick(allSms)).status).toBe(200);
+    expect(await channelRow(shop, "sms")).toMatchObject({ subscribed: false, version: 1 });
+    expect(await lastEvent(shop)).toMatchObject({ action: "unsubscribe", source: "one_click", channel: "sms", topicId: null, previousStatus: "unsubscribed", newStatus: "unsubscribed" });
+    expect((await oneClick(offersByEmail)).status).toBe(200);
+    expect(await db().topicSubscription.findFirstOrThrow({ where: { contactId: shop.contact.id, channel: "email", topicId: shop.topics.offers.id } })).toMatchObject({
+      status: "unsubscribed",
+      version: 1,
+    });
+    expect(await lastEvent(shop)).toMatchObject({ action: "unsubscribe", source: "one_click", channel: "email", topicId: shop.topics.offers.id, previousStatus: "unsubscribed" });
+
+    const recorded = await snapshotRows();
+    for (const token of [allSms, offersByEmail, allSms, offersByEmail]) expect((await oneClick(token)).status).toBe(200);
+    expect(await snapshotRows()).toBe(recorded);
   });
 });
 

@@ -4,7 +4,7 @@ import { eraseContact } from "@/lib/contacts/gdpr-store";
 import { changeSubscription, expireUnconfirmed } from "@/lib/consent/preference-store";
 import { checkSendability } from "@/lib/contacts/sendability-store";
 import { createContact } from "@/lib/contacts/contact-store";
-import { verifyLinkToken } from "@/lib/links/message-links";
+import { verifyLinkToken } from "@/lib/links/signing-key-store";
 import { createTestApiKey, createTestWorkspace } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";
 

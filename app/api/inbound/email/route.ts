@@ -1,6 +1,6 @@
 import { apiError, errorResponse, parseJsonObject, validationError } from "@/lib/api/respond";
 import { env } from "@/lib/platform/env";
-import { verifyLinkToken } from "@/lib/links/message-links";
+import { verifyLinkToken } from "@/lib/links/signing-key-store";
 import { BODY_LIMITS, readBodyText } from "@/lib/platform/request-body";
 import { inboundEmailSchema } from "@/lib/inbound/inbound-email-schema";
 import { InvalidTokenError } from "@/lib/links/tokens";

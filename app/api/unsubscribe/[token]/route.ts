@@ -1,6 +1,7 @@
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "@/lib/platform/db-errors";
 import { isAlreadyUnsubscribed, unsubscribeByLink } from "@/lib/links/unsubscribe";
-import { unsubscribePagePath, verifyLinkToken } from "@/lib/links/message-links";
+import { unsubscribePagePath } from "@/lib/links/message-links";
+import { verifyLinkToken } from "@/lib/links/signing-key-store";
 import { memoryRateLimiter } from "@/lib/platform/memory-rate-limiter";
 import { BODY_LIMITS, BodyTooLargeError, readBodyBytes } from "@/lib/platform/request-body";
 import { clientIp, userAgent } from "@/lib/platform/request-info";
