@@ -46,7 +46,16 @@ export default defineConfig([
     rules: { "no-restricted-imports": ["error", { patterns: UI_MODULES }] },
   },
   {
-    files: ["lib/platform/env.ts", "scripts/**", "bench/**", "tests/**", "prisma.config.ts", "playwright.config.ts", "vitest.config.ts", "lib/platform/database/migrate.ts"],
+    files: [
+      "lib/platform/env.ts",
+      "scripts/**",
+      "bench/**",
+      "tests/**",
+      "prisma.config.ts",
+      "playwright.config.ts",
+      "vitest.config.ts",
+      "lib/platform/database/migrate.ts",
+    ],
     rules: { "no-restricted-syntax": "off" },
   },
 ]);

@@ -4,7 +4,8 @@ import { sourceDigest } from "./scripts/build-if-stale";
 
 // Browsers ignore HSTS over plain http, so sending it from every production server is safe. (Next
 // refuses a rule with no headers, so outside production there is no rule at all.)
-const hsts = env().NODE_ENV === "production" ? [{ source: "/:path*", headers: [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }] }] : [];
+const hsts =
+  env().NODE_ENV === "production" ? [{ source: "/:path*", headers: [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }] }] : [];
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,

@@ -22,8 +22,8 @@ export default function HomePage() {
     <main className="mx-auto max-w-4xl px-6 py-16">
       <h1 className="text-4xl font-bold tracking-tight">Preference center &amp; unsubscribe service</h1>
       <p className="mt-4 max-w-2xl text-lg text-slate-700">
-        A hosted place where the people you message say yes or no — per channel and per topic — and where
-        that choice is honoured at once, never lost, and provable later.
+        A hosted place where the people you message say yes or no — per channel and per topic — and where that choice is honoured at once, never lost, and
+        provable later.
       </p>
       <ul className="mt-10 grid gap-6 sm:grid-cols-2">
         {promises.map((promise) => (
@@ -34,7 +34,11 @@ export default function HomePage() {
         ))}
       </ul>
       <p className="mt-10 text-sm text-slate-600">
-        Service status: <a className="text-blue-800 underline" href="/api/health">/api/health</a> · API reference:{" "}
+        Service status:{" "}
+        <a className="text-blue-800 underline" href="/api/health">
+          /api/health
+        </a>{" "}
+        · API reference:{" "}
         <a className="text-blue-800 underline" href="/docs/api">
           /docs/api
         </a>

@@ -36,7 +36,9 @@ await withBenchEnvironment(async ({ client, databaseUrl, serve }) => {
   const { audienceQuery, checkSendability } = await import("@/lib/contacts/sendability-store");
   console.log(`Seeding ${CONTACTS.toLocaleString("en")} contacts...`);
   const workspace = (
-    await client.query("INSERT INTO workspaces (id, slug, name, enabled_channels, allowed_embed_origins, updated_at) VALUES (gen_random_uuid(), 'bench', 'Acme', '{email,sms}', '{}', now()) RETURNING id")
+    await client.query(
+      "INSERT INTO workspaces (id, slug, name, enabled_channels, allowed_embed_origins, updated_at) VALUES (gen_random_uuid(), 'bench', 'Acme', '{email,sms}', '{}', now()) RETURNING id",
+    )
   ).rows[0].id as string;
   const topic = async (key: string, requiresOptIn: boolean) =>
     (
@@ -71,18 +73,18 @@ await withBenchEnvironment(async ({ client, databaseUrl, serve }) => {
   );
   await client.query("VACUUM ANALYZE contacts, channel_subscriptions, topic_subscriptions");
   const apiKey = generateApiKey();
-  await client.query("INSERT INTO api_keys (id, workspace_id, name, prefix, hash, scopes, rate_limit_per_minute) VALUES ($1, $2, 'bench', $3, $4, '{read}', 1000000)", [
-    randomUUID(),
-    workspace,
-    apiKey.prefix,
-    apiKey.hash,
-  ]);
+  await client.query(
+    "INSERT INTO api_keys (id, workspace_id, name, prefix, hash, scopes, rate_limit_per_minute) VALUES ($1, $2, 'bench', $3, $4, '{read}', 1000000)",
+    [randomUUID(), workspace, apiKey.prefix, apiKey.hash],
+  );
   const headers = { authorization: `Bearer ${apiKey.key}`, "content-type": "application/json" };
   const { url: base, pid } = await serve(APP_SERVER, "/api/health");
   const idle = await memoryOf(pid);
 
   // --- May I send? -----------------------------------------------------------------------------------
-  const ids = (await client.query<{ id: string }>("SELECT id FROM contacts WHERE workspace_id = $1 ORDER BY random() LIMIT $2", [workspace, BATCH])).rows.map((r) => r.id);
+  const ids = (await client.query<{ id: string }>("SELECT id FROM contacts WHERE workspace_id = $1 ORDER BY random() LIMIT $2", [workspace, BATCH])).rows.map(
+    (r) => r.id,
+  );
   const body = JSON.stringify({ channel: "email", topic: "offers", contactIds: ids });
   const http: number[] = [];
   for (let round = 0; round <= SENDABILITY_ROUNDS; round++) {
@@ -122,7 +124,9 @@ await withBenchEnvironment(async ({ client, databaseUrl, serve }) => {
       if (rows && counted !== rows) throw new Error(`${variant.name} streamed ${counted} rows, not ${rows}`);
       rows = counted;
       rates.get(variant.name)!.push(counted / seconds);
-      console.log(`round ${round} ${variant.name}: ${counted.toLocaleString("en")} rows in ${seconds.toFixed(2)} s; server at most ${peakDuringStreams.toFixed(0)} MB so far`);
+      console.log(
+        `round ${round} ${variant.name}: ${counted.toLocaleString("en")} rows in ${seconds.toFixed(2)} s; server at most ${peakDuringStreams.toFixed(0)} MB so far`,
+      );
     }
   }
   clearInterval(sampler);

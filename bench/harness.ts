@@ -54,7 +54,13 @@ export async function withBenchEnvironment(run: (context: BenchContext) => Promi
     client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     // One load generator is one address: the per-address page limit would measure itself.
-    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PUBLIC_RATE_LIMIT_PER_MINUTE: "1000000" };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      PUBLIC_RATE_LIMIT_PER_MINUTE: "1000000",
+    };
     const serve = async (args: string[], probePath: string) => {
       const port = await freePort();
       const child = spawn(process.execPath, args, { env: { ...env, PORT: String(port), HOSTNAME: "127.0.0.1" }, stdio: "ignore" });

@@ -84,7 +84,9 @@ await withBenchEnvironment(async ({ client, serve }) => {
     for (const server of round % 2 ? servers : [...servers].reverse()) {
       const result = await load(server);
       rounds.get(server)!.push(result);
-      console.log(`round ${round} ${server.name}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, 2xx ${result.ok}, other ${result.other}, errors ${result.errors}`);
+      console.log(
+        `round ${round} ${server.name}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, 2xx ${result.ok}, other ${result.other}, errors ${result.errors}`,
+      );
     }
   }
 
@@ -103,10 +105,13 @@ await withBenchEnvironment(async ({ client, serve }) => {
     // Every token answered 2xx must have its ledger row: an acknowledged opt-out is never lost.
     const tokenIds = [...new Set(server.acknowledged)].map((token) => JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()).jti as string);
     const recorded = Number(
-      (await client.query("SELECT count(DISTINCT token_id) FROM consent_events WHERE workspace_id = $1 AND token_id = ANY($2)", [server.workspaceId, tokenIds])).rows[0].count,
+      (await client.query("SELECT count(DISTINCT token_id) FROM consent_events WHERE workspace_id = $1 AND token_id = ANY($2)", [server.workspaceId, tokenIds]))
+        .rows[0].count,
     );
     summary.push(rps);
-    lines.push(`| ${server.name} | ${rps.toFixed(0)} | ${median(results.map((r) => r.p50))} | ${median(results.map((r) => r.p99))} | ${tokenIds.length} | ${tokenIds.length - recorded} |`);
+    lines.push(
+      `| ${server.name} | ${rps.toFixed(0)} | ${median(results.map((r) => r.p50))} | ${median(results.map((r) => r.p99))} | ${tokenIds.length} | ${tokenIds.length - recorded} |`,
+    );
   }
   lines.push("", `Ratio app / reference (req/s): **${(summary[0] / summary[1]).toFixed(2)}** (target ≥ 0.5). Machine: ${machine()}.`);
   await publish("oneclick", lines.join("\n"));

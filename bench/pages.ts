@@ -44,7 +44,10 @@ await withBenchEnvironment(async ({ client, serve }) => {
     )
   ).rows[0].id as string;
   const secret = randomBytes(32);
-  await client.query("INSERT INTO signing_keys (id, workspace_id, kid, secret, status) VALUES (gen_random_uuid(), $1, 'k_bench_pages', $2, 'active')", [workspace, secret]);
+  await client.query("INSERT INTO signing_keys (id, workspace_id, kid, secret, status) VALUES (gen_random_uuid(), $1, 'k_bench_pages', $2, 'active')", [
+    workspace,
+    secret,
+  ]);
   for (const [position, key] of ["newsletter", "offers", "reminders"].entries()) {
     await client.query(
       `INSERT INTO topics (id, workspace_id, key, names, descriptions, channels, requires_opt_in, position)
@@ -54,13 +57,22 @@ await withBenchEnvironment(async ({ client, serve }) => {
   }
   for (const sql of SYNC_CONSENT_DEFAULTS_SQL) await client.query(sql, [workspace]);
   const contact = (
-    await client.query("INSERT INTO contacts (id, workspace_id, email, phone, locale, updated_at) VALUES (gen_random_uuid(), $1, 'bench@example.com', '+14155550100', 'es', now()) RETURNING id", [workspace])
+    await client.query(
+      "INSERT INTO contacts (id, workspace_id, email, phone, locale, updated_at) VALUES (gen_random_uuid(), $1, 'bench@example.com', '+14155550100', 'es', now()) RETURNING id",
+      [workspace],
+    )
   ).rows[0].id as string;
   await client.query("INSERT INTO ledger_heads (workspace_id, seq, hash) VALUES ($1, 0, $2)", [workspace, "0".repeat(64)]);
   await client.query("SELECT backfill_creation_entries($1)", [workspace]);
-  await client.query("INSERT INTO channel_subscriptions (workspace_id, contact_id, channel, subscribed, version, updated_at) VALUES ($1, $2, 'sms', false, 1, now())", [workspace, contact]);
+  await client.query(
+    "INSERT INTO channel_subscriptions (workspace_id, contact_id, channel, subscribed, version, updated_at) VALUES ($1, $2, 'sms', false, 1, now())",
+    [workspace, contact],
+  );
 
-  const token = await signToken({ workspaceId: workspace, contactId: contact, purpose: "preferences", channel: "email" }, { kid: "k_bench_pages", workspaceId: workspace, secret, status: "active" });
+  const token = await signToken(
+    { workspaceId: workspace, contactId: contact, purpose: "preferences", channel: "email" },
+    { kid: "k_bench_pages", workspaceId: workspace, secret, status: "active" },
+  );
   const { url: base } = await serve(APP_SERVER, "/api/health");
   const pages = [
     { name: "preference page /p/…", path: `/p/${token}` },
@@ -77,7 +89,9 @@ await withBenchEnvironment(async ({ client, serve }) => {
     for (const page of round % 2 ? pages : [...pages].reverse()) {
       const result = await load(`${base}${page.path}`);
       rounds.get(page.name)!.push(result);
-      console.log(`round ${round} ${page.name}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}`);
+      console.log(
+        `round ${round} ${page.name}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}`,
+      );
     }
   }
 
@@ -95,7 +109,9 @@ await withBenchEnvironment(async ({ client, serve }) => {
     const results = rounds.get(page.name)!;
     const js = await shippedJavaScript(base, page.path);
     javascript.push(js.gzip);
-    lines.push(`| ${page.name} | ${median(results.map((r) => r.p50))} | ${median(results.map((r) => r.p99))} | ${median(results.map((r) => r.requestsPerSecond)).toFixed(0)} | ${js.files} | ${(js.gzip / 1024).toFixed(1)} |`);
+    lines.push(
+      `| ${page.name} | ${median(results.map((r) => r.p50))} | ${median(results.map((r) => r.p99))} | ${median(results.map((r) => r.requestsPerSecond)).toFixed(0)} | ${js.files} | ${(js.gzip / 1024).toFixed(1)} |`,
+    );
   }
   lines.push(
     "",

@@ -115,14 +115,30 @@ async function demoInbound(workspaceId: string, baseUrl: string, phone: string):
   const whatsappUrl = `${baseUrl}/api/inbound/whatsapp/${workspaceId}`;
   const whatsappBody = JSON.stringify({
     object: "whatsapp_business_account",
-    entry: [{ id: "demo", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { phone_number_id: settings.whatsappPhoneNumberId }, messages: [{ from: phone.replace(/\D/g, ""), id: "wamid.demo1", timestamp: "1700000000", type: "text", text: { body: "BAJA" } }] } }] }],
+    entry: [
+      {
+        id: "demo",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { phone_number_id: settings.whatsappPhoneNumberId },
+              messages: [{ from: phone.replace(/\D/g, ""), id: "wamid.demo1", timestamp: "1700000000", type: "text", text: { body: "BAJA" } }],
+            },
+          },
+        ],
+      },
+    ],
   });
   const whatsappSignature = `sha256=${createHmac("sha256", settings.whatsappAppSecret!).update(whatsappBody).digest("hex")}`;
   return {
     sms: {
       url: smsUrl,
       twilioAuthToken: settings.twilioAuthToken!,
-      tryIt: `curl -s ${smsUrl} -H 'X-Twilio-Signature: ${smsSignature}' ${Object.entries(smsForm).map(([k, v]) => `--data-urlencode '${k}=${v}'`).join(" ")}`,
+      tryIt: `curl -s ${smsUrl} -H 'X-Twilio-Signature: ${smsSignature}' ${Object.entries(smsForm)
+        .map(([k, v]) => `--data-urlencode '${k}=${v}'`)
+        .join(" ")}`,
     },
     whatsapp: {
       url: whatsappUrl,
@@ -145,9 +161,33 @@ const ADMINS = [
 
 // People who left, and said why: so the dashboard has something to show on day one.
 const LEAVERS = [
-  { externalId: "demo-leaver-1", email: "sam@example.com", locale: "en", channel: "email" as const, topic: "offers", reason: "too_frequent" as const, comment: "Three emails a week is too many." },
-  { externalId: "demo-leaver-2", email: "ana@example.com", locale: "es", channel: "email" as const, topic: "newsletter", reason: "not_relevant" as const, comment: "No me interesa el boletín." },
-  { externalId: "demo-leaver-3", email: "rui@example.com", locale: "pt-BR", channel: "sms" as const, topic: undefined, reason: "prefer_other_channel" as const, comment: "Prefiro receber por WhatsApp." },
+  {
+    externalId: "demo-leaver-1",
+    email: "sam@example.com",
+    locale: "en",
+    channel: "email" as const,
+    topic: "offers",
+    reason: "too_frequent" as const,
+    comment: "Three emails a week is too many.",
+  },
+  {
+    externalId: "demo-leaver-2",
+    email: "ana@example.com",
+    locale: "es",
+    channel: "email" as const,
+    topic: "newsletter",
+    reason: "not_relevant" as const,
+    comment: "No me interesa el boletín.",
+  },
+  {
+    externalId: "demo-leaver-3",
+    email: "rui@example.com",
+    locale: "pt-BR",
+    channel: "sms" as const,
+    topic: undefined,
+    reason: "prefer_other_channel" as const,
+    comment: "Prefiro receber por WhatsApp.",
+  },
 ];
 
 /** A second business, so that a newcomer sees one admin never reaches another workspace. */
@@ -195,7 +235,14 @@ export async function seedDemo(dataDir: string, baseUrl: string): Promise<DemoFi
     for (const leaver of LEAVERS) {
       const { id } = await createContact(workspace.id, { externalId: leaver.externalId, email: leaver.email, phone: null, locale: leaver.locale }, "import");
       if (leaver.topic) {
-        await changeSubscription({ workspaceId: workspace.id, contactId: id, channel: leaver.channel, topicKey: leaver.topic, status: "subscribed", evidence: { source: "import" } });
+        await changeSubscription({
+          workspaceId: workspace.id,
+          contactId: id,
+          channel: leaver.channel,
+          topicKey: leaver.topic,
+          status: "subscribed",
+          evidence: { source: "import" },
+        });
       }
       const { consentEventId } = await changeSubscription({
         workspaceId: workspace.id,

@@ -17,7 +17,8 @@ export function BrandingFields({ initial }: { initial: Branding }) {
     <div className="grid gap-6 md:grid-cols-2">
       <div className="grid gap-3 text-sm">
         <label>
-          Primary colour <input name="primaryColor" type="color" defaultValue={initial.primaryColor} onChange={set("primaryColor")} className="ml-2 align-middle" />
+          Primary colour{" "}
+          <input name="primaryColor" type="color" defaultValue={initial.primaryColor} onChange={set("primaryColor")} className="ml-2 align-middle" />
         </label>
         <label>
           Accent colour <input name="accentColor" type="color" defaultValue={initial.accentColor} onChange={set("accentColor")} className="ml-2 align-middle" />
@@ -31,7 +32,17 @@ export function BrandingFields({ initial }: { initial: Branding }) {
           </select>
         </label>
         <label>
-          Corner radius <input name="radius" type="number" min={0} max={24} defaultValue={initial.radius} onChange={set("radius")} className="w-16 rounded border border-slate-400 p-1" /> px
+          Corner radius{" "}
+          <input
+            name="radius"
+            type="number"
+            min={0}
+            max={24}
+            defaultValue={initial.radius}
+            onChange={set("radius")}
+            className="w-16 rounded border border-slate-400 p-1"
+          />{" "}
+          px
         </label>
         <label>
           Theme{" "}
@@ -41,14 +52,29 @@ export function BrandingFields({ initial }: { initial: Branding }) {
           </select>
         </label>
         <label>
-          Logo (https URL) <input name="logoUrl" type="url" defaultValue={initial.logoUrl ?? ""} onChange={set("logoUrl")} className="w-full rounded border border-slate-400 p-1" />
+          Logo (https URL){" "}
+          <input
+            name="logoUrl"
+            type="url"
+            defaultValue={initial.logoUrl ?? ""}
+            onChange={set("logoUrl")}
+            className="w-full rounded border border-slate-400 p-1"
+          />
         </label>
       </div>
-      <div className="brand rounded-lg p-4" data-theme={branding.theme} style={brandVariables(branding ?? DEFAULT_BRANDING) as React.CSSProperties} aria-label="Preview" role="figure">
+      <div
+        className="brand rounded-lg p-4"
+        data-theme={branding.theme}
+        style={brandVariables(branding ?? DEFAULT_BRANDING) as React.CSSProperties}
+        aria-label="Preview"
+        role="figure"
+      >
         <div className="rounded-[var(--brand-radius)] border border-[var(--border)] bg-[var(--surface)] p-4">
           <p className="font-semibold">Receive messages by email</p>
           <p className="text-sm text-[var(--muted)]">Offers — discounts and promotions.</p>
-          <span className="mt-3 inline-block rounded-[calc(var(--brand-radius)/2)] bg-[var(--brand-primary)] px-4 py-2 font-semibold text-[var(--brand-on-primary)]">Save email preferences</span>
+          <span className="mt-3 inline-block rounded-[calc(var(--brand-radius)/2)] bg-[var(--brand-primary)] px-4 py-2 font-semibold text-[var(--brand-on-primary)]">
+            Save email preferences
+          </span>
         </div>
       </div>
     </div>

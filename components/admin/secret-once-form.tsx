@@ -4,7 +4,15 @@ import { useActionState } from "react";
 import type { CreatedSecret } from "@/lib/admin/admin-actions";
 
 /** Creates an API key or a webhook endpoint and shows its secret once. */
-export function SecretOnceForm({ action, submitLabel, children }: { action: (previous: CreatedSecret | null, form: FormData) => Promise<CreatedSecret>; submitLabel: string; children: React.ReactNode }) {
+export function SecretOnceForm({
+  action,
+  submitLabel,
+  children,
+}: {
+  action: (previous: CreatedSecret | null, form: FormData) => Promise<CreatedSecret>;
+  submitLabel: string;
+  children: React.ReactNode;
+}) {
   const [state, formAction, pending] = useActionState(action, null);
   return (
     <form action={formAction} className="mt-3 flex flex-wrap items-end gap-3 text-sm">

@@ -12,7 +12,17 @@ import type { ReasonSurveyLabels } from "@/lib/pages/reason-labels";
  * Without JavaScript it is a plain form posting to the server action; with it, the same zod schema the
  * action uses checks the answer first.
  */
-export function ReasonSurvey({ action, labels, invalid, hidden }: { action: (form: FormData) => Promise<void>; labels: ReasonSurveyLabels; invalid: boolean; hidden?: Record<string, string> }) {
+export function ReasonSurvey({
+  action,
+  labels,
+  invalid,
+  hidden,
+}: {
+  action: (form: FormData) => Promise<void>;
+  labels: ReasonSurveyLabels;
+  invalid: boolean;
+  hidden?: Record<string, string>;
+}) {
   const [pending, startTransition] = useTransition();
   const { register, handleSubmit, control, formState } = useForm<z.input<typeof optOutReasonSchema>, unknown, OptOutReasonInput>({
     resolver: zodResolver(optOutReasonSchema),
@@ -49,7 +59,14 @@ export function ReasonSurvey({ action, labels, invalid, hidden }: { action: (for
       <label htmlFor="reason-comment" className="mt-4 block font-medium">
         {labels.comment}
       </label>
-      <textarea id="reason-comment" maxLength={1000} rows={3} className="mt-1 w-full rounded-lg border border-[var(--field-border)] bg-[var(--surface)] p-2" aria-describedby="reason-count" {...register("comment")} />
+      <textarea
+        id="reason-comment"
+        maxLength={1000}
+        rows={3}
+        className="mt-1 w-full rounded-lg border border-[var(--field-border)] bg-[var(--surface)] p-2"
+        aria-describedby="reason-count"
+        {...register("comment")}
+      />
       <p id="reason-count" className="text-right text-sm text-[var(--muted)]">
         {comment.length}/1000
       </p>

@@ -32,12 +32,22 @@ export function ChannelSection({
   const date = (value: Date) => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(value);
 
   return (
-    <section id={id} aria-labelledby={`${id}-title`} className="rounded-[var(--brand-radius)] border border-[var(--border)] bg-[var(--surface)] p-5 shadow-sm sm:p-6">
+    <section
+      id={id}
+      aria-labelledby={`${id}-title`}
+      className="rounded-[var(--brand-radius)] border border-[var(--border)] bg-[var(--surface)] p-5 shadow-sm sm:p-6"
+    >
       <h2 id={`${id}-title`} className="text-xl font-semibold">
         {t(`channelTitle.${channel.channel}`)}
       </h2>
       {!channel.reachable && <p className="mt-1 text-sm text-[var(--muted)]">{t("prefs.noAddress", { channel: name })}</p>}
-      <AutoSaveForm action={saveChannelPreferences.bind(null, surface.token, surface.kind)} id={`${id}-form`} labelledBy={`${id}-title`} savingLabel={t("prefs.saving")} savedMessage={saved ? t("prefs.saved") : null}>
+      <AutoSaveForm
+        action={saveChannelPreferences.bind(null, surface.token, surface.kind)}
+        id={`${id}-form`}
+        labelledBy={`${id}-title`}
+        savingLabel={t("prefs.saving")}
+        savedMessage={saved ? t("prefs.saved") : null}
+      >
         <input type="hidden" name="channel" value={channel.channel} />
         <input type="hidden" name="channelVersion" value={channel.version} />
         <SurfaceFields surface={surface} locale={locale} />
@@ -69,7 +79,13 @@ export function ChannelSection({
             <legend className="font-medium">{wording.frequency.legend}</legend>
             {FREQUENCIES.map((frequency) => (
               <label key={frequency} className="mt-2 flex cursor-pointer items-center gap-2">
-                <input type="radio" name="frequency" value={frequency} defaultChecked={channel.frequency === frequency} className="size-4 accent-[var(--brand-primary)]" />
+                <input
+                  type="radio"
+                  name="frequency"
+                  value={frequency}
+                  defaultChecked={channel.frequency === frequency}
+                  className="size-4 accent-[var(--brand-primary)]"
+                />
                 {wording.frequency.options[frequency].label}
               </label>
             ))}
@@ -79,7 +95,12 @@ export function ChannelSection({
               {wording.pause.legend}
             </label>
             {paused && <p className="text-sm text-[var(--muted)]">{t("prefs.pausedUntil", { date: date(paused) })}</p>}
-            <select id={`${id}-pause`} name="pause" defaultValue="keep" className="mt-2 block w-full rounded-lg border border-[var(--field-border)] bg-[var(--surface)] p-2">
+            <select
+              id={`${id}-pause`}
+              name="pause"
+              defaultValue="keep"
+              className="mt-2 block w-full rounded-lg border border-[var(--field-border)] bg-[var(--surface)] p-2"
+            >
               {PAUSE_CHOICES.map((choice) => (
                 <option key={choice} value={choice}>
                   {wording.pause.options[choice].label}

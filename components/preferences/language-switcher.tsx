@@ -23,7 +23,10 @@ export function LanguageSwitcher({ surface, locale, label, saveLabel }: { surfac
       ))}
       <form action={saveLanguage.bind(null, surface.token, surface.kind)}>
         <SurfaceFields surface={surface} locale={locale} />
-        <button type="submit" className="text-[var(--link)] underline underline-offset-2 focus-visible:outline focus-visible:outline-2 focus-visible:outline-[var(--brand-primary)]">
+        <button
+          type="submit"
+          className="text-[var(--link)] underline underline-offset-2 focus-visible:outline focus-visible:outline-2 focus-visible:outline-[var(--brand-primary)]"
+        >
           {saveLabel}
         </button>
       </form>

@@ -57,7 +57,14 @@ export function PreferencesView({
 
       <div className="mt-4 grid gap-6">
         {state.channels.map((channel) => (
-          <ChannelSection key={channel.channel} surface={surface} channel={channel} wording={wording.channels[channel.channel]} locale={locale} saved={query("saved") === channel.channel && !notice}>
+          <ChannelSection
+            key={channel.channel}
+            surface={surface}
+            channel={channel}
+            wording={wording.channels[channel.channel]}
+            locale={locale}
+            saved={query("saved") === channel.channel && !notice}
+          >
             {survey?.channel === channel.channel && (
               <div className="mt-6 rounded-xl bg-[var(--page)] p-4" id="survey">
                 <p role="status" className="font-medium">
@@ -96,7 +103,10 @@ export function PreferencesView({
         ))}
       </div>
 
-      <section aria-labelledby="stop-all-title" className="mt-6 rounded-[var(--brand-radius)] border border-[var(--border)] bg-[var(--surface)] p-5 shadow-sm sm:p-6">
+      <section
+        aria-labelledby="stop-all-title"
+        className="mt-6 rounded-[var(--brand-radius)] border border-[var(--border)] bg-[var(--surface)] p-5 shadow-sm sm:p-6"
+      >
         <h2 id="stop-all-title" className="text-lg font-semibold">
           {wording.stopAll.title}
         </h2>

@@ -1,5 +1,17 @@
 /** A keyboard-operable on/off switch: a real checkbox (so it posts without JavaScript) drawn as a switch. */
-export function Switch({ id, name, defaultChecked, label, description }: { id: string; name: string; defaultChecked: boolean; label: string; description?: string }) {
+export function Switch({
+  id,
+  name,
+  defaultChecked,
+  label,
+  description,
+}: {
+  id: string;
+  name: string;
+  defaultChecked: boolean;
+  label: string;
+  description?: string;
+}) {
   return (
     <div className="flex items-start justify-between gap-4 py-3">
       <label htmlFor={id} className="min-w-0 cursor-pointer">

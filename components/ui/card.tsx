@@ -7,8 +7,10 @@ export function PageShell({ children }: { children: React.ReactNode }) {
 }
 
 const BUTTON_STYLES = {
-  primary: "w-full rounded-[calc(var(--brand-radius)/2)] bg-[var(--brand-primary)] px-5 py-3 text-base font-semibold text-[var(--brand-on-primary)] hover:opacity-90 sm:w-auto",
-  secondary: "rounded-[calc(var(--brand-radius)/2)] border border-[var(--field-border)] bg-[var(--surface)] px-4 py-2 font-medium text-[var(--text)] hover:bg-[var(--page)]",
+  primary:
+    "w-full rounded-[calc(var(--brand-radius)/2)] bg-[var(--brand-primary)] px-5 py-3 text-base font-semibold text-[var(--brand-on-primary)] hover:opacity-90 sm:w-auto",
+  secondary:
+    "rounded-[calc(var(--brand-radius)/2)] border border-[var(--field-border)] bg-[var(--surface)] px-4 py-2 font-medium text-[var(--text)] hover:bg-[var(--page)]",
 };
 
 type ButtonProps = { children: React.ReactNode; name?: string; value?: string };

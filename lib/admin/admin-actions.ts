@@ -37,35 +37,50 @@ export const retireTopicAction = ownerAction({ bound: [boundUuid], form: noField
   await retireTopic(workspaceId, topicId);
 });
 
-export const moveTopicAction = ownerAction({ bound: [boundUuid, z.enum(["up", "down"])], form: noFields, saved: "topic" }, async ({ bound: [workspaceId, topicId, direction] }) => {
-  await moveTopic(workspaceId, topicId, direction);
-});
+export const moveTopicAction = ownerAction(
+  { bound: [boundUuid, z.enum(["up", "down"])], form: noFields, saved: "topic" },
+  async ({ bound: [workspaceId, topicId, direction] }) => {
+    await moveTopic(workspaceId, topicId, direction);
+  },
+);
 
-export const saveEmbedSettingsAction = ownerAction({ bound: [], form: embedSettingsForm, invalid: (issue) => issue.message, saved: "embed" }, async ({ bound: [workspaceId], data }) => {
-  await updateEmbedSettings(workspaceId, data);
-});
+export const saveEmbedSettingsAction = ownerAction(
+  { bound: [], form: embedSettingsForm, invalid: (issue) => issue.message, saved: "embed" },
+  async ({ bound: [workspaceId], data }) => {
+    await updateEmbedSettings(workspaceId, data);
+  },
+);
 
 /** A secret shown once, in the answer: an API key (only its hash is kept) or a webhook endpoint's signing secret. */
 export type CreatedSecret = FormResult<{ secret: string }>;
 
-export const createWebhookAction = ownerStateAction({ bound: [], form: webhookForm, invalid: (issue) => `URL ${issue.message}` }, async ({ bound: [workspaceId], data }): Promise<CreatedSecret> => {
-  const { secret } = await createWebhookEndpoint(workspaceId, data, [...WEBHOOK_EVENT_TYPES]);
-  return { ok: true, secret };
-});
+export const createWebhookAction = ownerStateAction(
+  { bound: [], form: webhookForm, invalid: (issue) => `URL ${issue.message}` },
+  async ({ bound: [workspaceId], data }): Promise<CreatedSecret> => {
+    const { secret } = await createWebhookEndpoint(workspaceId, data, [...WEBHOOK_EVENT_TYPES]);
+    return { ok: true, secret };
+  },
+);
 
-export const setWebhookEnabledAction = ownerAction({ bound: [boundUuid, boundBoolean], form: noFields, saved: "webhooks" }, async ({ bound: [workspaceId, endpointId, enabled] }) => {
-  await setWebhookEndpointEnabled(workspaceId, endpointId, enabled);
-});
+export const setWebhookEnabledAction = ownerAction(
+  { bound: [boundUuid, boundBoolean], form: noFields, saved: "webhooks" },
+  async ({ bound: [workspaceId, endpointId, enabled] }) => {
+    await setWebhookEndpointEnabled(workspaceId, endpointId, enabled);
+  },
+);
 
 /** Sends a dead-lettered delivery of this workspace again, with a fresh set of attempts. */
 export const replayDeliveryAction = ownerAction({ bound: [boundUuid], form: noFields, saved: "deliveries" }, async ({ bound: [workspaceId, deliveryId] }) => {
   if (!(await replayDelivery(workspaceId, deliveryId))) return { ok: false, message: "That delivery is not dead-lettered (any more); nothing to replay." };
 });
 
-export const createApiKeyAction = ownerStateAction({ bound: [], form: apiKeyForm, invalid: () => "Give the key a name and at least one scope." }, async ({ bound: [workspaceId], data }): Promise<CreatedSecret> => {
-  const { key } = await createApiKey(workspaceId, data.name, data.scopes);
-  return { ok: true, secret: key };
-});
+export const createApiKeyAction = ownerStateAction(
+  { bound: [], form: apiKeyForm, invalid: () => "Give the key a name and at least one scope." },
+  async ({ bound: [workspaceId], data }): Promise<CreatedSecret> => {
+    const { key } = await createApiKey(workspaceId, data.name, data.scopes);
+    return { ok: true, secret: key };
+  },
+);
 
 export const revokeApiKeyAction = ownerAction({ bound: [boundUuid], form: noFields, saved: "keys" }, async ({ bound: [workspaceId, apiKeyId] }) => {
   await revokeApiKey(workspaceId, apiKeyId);
@@ -76,10 +91,14 @@ export const rotateSigningKeyAction = ownerAction({ bound: [], form: noFields, s
 });
 
 export const retireSigningKeyAction = ownerAction({ bound: [boundString], form: noFields, saved: "signing" }, async ({ bound: [workspaceId, kid] }) => {
-  if (!(await retireSigningKey(workspaceId, kid))) return { ok: false, message: "That key is not a previous key of this workspace (any more); nothing to retire." };
+  if (!(await retireSigningKey(workspaceId, kid)))
+    return { ok: false, message: "That key is not a previous key of this workspace (any more); nothing to retire." };
 });
 
 /** The inbound channels' credentials and the Resend sync: blank keeps, "clear" removes. */
-export const saveIntegrationsAction = ownerAction({ bound: [], form: integrationsForm, saved: "integrations" }, async ({ bound: [workspaceId], data: { clear, ...values } }) => {
-  await updateIntegrations(workspaceId, values, clear);
-});
+export const saveIntegrationsAction = ownerAction(
+  { bound: [], form: integrationsForm, saved: "integrations" },
+  async ({ bound: [workspaceId], data: { clear, ...values } }) => {
+    await updateIntegrations(workspaceId, values, clear);
+  },
+);

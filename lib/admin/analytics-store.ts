@@ -46,7 +46,10 @@ export async function optOutsOverTime(workspaceId: string, range: Range, bucket:
 export type Breakdown = { key: string; count: number }[];
 
 /** Opt-outs in the range by channel, by topic (or "whole channel") and by source. */
-export async function optOutBreakdowns(workspaceId: string, range: Range): Promise<{ byChannel: Breakdown; byTopic: Breakdown; bySource: Breakdown; total: number }> {
+export async function optOutBreakdowns(
+  workspaceId: string,
+  range: Range,
+): Promise<{ byChannel: Breakdown; byTopic: Breakdown; bySource: Breakdown; total: number }> {
   const { rows } = await pool().query<{ channel: string; topic: string | null; source: ConsentSource; count: string }>(
     `SELECT e.channel::text AS channel, t.key AS topic, e.source::text AS source, count(*) AS count
      FROM consent_events e LEFT JOIN topics t ON t.id = e.topic_id AND t.workspace_id = e.workspace_id

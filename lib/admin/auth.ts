@@ -77,7 +77,14 @@ async function mailSignInLink(email: string, url: string) {
  * a well-formed address, and at most 5 links an hour to it and 30 from one client address.
  */
 export async function checkSignInRequest(email: unknown, ip: string | null): Promise<{ ok: true; email: string } | { ok: false; error: "email" | "limit" }> {
-  const address = z.email().max(320).safeParse(String(email ?? "").trim().toLowerCase());
+  const address = z
+    .email()
+    .max(320)
+    .safeParse(
+      String(email ?? "")
+        .trim()
+        .toLowerCase(),
+    );
   if (!address.success) return { ok: false, error: "email" };
   const [byIp, byAddress] = await Promise.all([
     consumeRateLimit(rateLimitKey("sign-in:ip", ip ?? "unknown"), SIGN_IN_LINKS_PER_IP_PER_HOUR, 3600),

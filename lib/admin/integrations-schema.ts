@@ -15,9 +15,15 @@ export const INTEGRATION_FIELDS = {
   whatsappAppSecret: secret("the WhatsApp app secret"),
   whatsappVerifyToken: secret("the WhatsApp verify token"),
   whatsappAccessToken: secret("the WhatsApp access token"),
-  whatsappPhoneNumberId: z.string().trim().regex(/^\d{0,32}$/, "the WhatsApp phone number id is digits"),
+  whatsappPhoneNumberId: z
+    .string()
+    .trim()
+    .regex(/^\d{0,32}$/, "the WhatsApp phone number id is digits"),
   resendApiKey: secret("the Resend API key").regex(/^(re_\S+)?$/, "the Resend API key starts with re_"),
-  resendAudienceId: z.string().trim().regex(/^([0-9a-f-]{36})?$/i, "the Resend audience id is a UUID"),
+  resendAudienceId: z
+    .string()
+    .trim()
+    .regex(/^([0-9a-f-]{36})?$/i, "the Resend audience id is a UUID"),
 } as const;
 
 export type IntegrationField = keyof typeof INTEGRATION_FIELDS;

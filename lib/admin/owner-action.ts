@@ -32,7 +32,9 @@ type BoundTuple<B extends BoundSchemas> = z.ZodTuple<[typeof boundUuid, ...B], n
 
 export type OwnerInput<B extends BoundSchemas, S extends FormSchema> = { bound: z.output<BoundTuple<B>>; data: z.output<S> };
 
-type Checked<B extends BoundSchemas, S extends FormSchema> = { workspaceId: string } & ({ allowed: OwnerInput<B, S> } | { refused: UserFacingError } | { invalid: FormFailure });
+type Checked<B extends BoundSchemas, S extends FormSchema> = { workspaceId: string } & (
+  { allowed: OwnerInput<B, S> } | { refused: UserFacingError } | { invalid: FormFailure }
+);
 
 const describeIssue = (issue: z.core.$ZodIssue) => `${issue.path.join(".")}: ${issue.message}`;
 

@@ -19,13 +19,19 @@ function givenTexts(texts: Record<string, string | undefined>): LocalizedText {
 
 /** A topic as the settings form creates it: a key, a name in English at least, the channels it uses. */
 export const topicFormSchema = z.object({
-  key: z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "lower-case letters, digits, - and _ (up to 64)"),
+  key: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "lower-case letters, digits, - and _ (up to 64)"),
   names: z
-    .object({ en: z.string().trim().min(1, "an English name is required").max(80).refine(isStorableText, STORABLE_TEXT), es: optionalText(80), "pt-BR": optionalText(80), it: optionalText(80) })
+    .object({
+      en: z.string().trim().min(1, "an English name is required").max(80).refine(isStorableText, STORABLE_TEXT),
+      es: optionalText(80),
+      "pt-BR": optionalText(80),
+      it: optionalText(80),
+    })
     .transform(givenTexts),
-  descriptions: z
-    .object({ en: optionalText(300), es: optionalText(300), "pt-BR": optionalText(300), it: optionalText(300) })
-    .transform(givenTexts),
+  descriptions: z.object({ en: optionalText(300), es: optionalText(300), "pt-BR": optionalText(300), it: optionalText(300) }).transform(givenTexts),
   channels: z.array(z.enum(CHANNELS)).min(1, "choose at least one channel"),
   requiresOptIn: z.boolean(),
 });

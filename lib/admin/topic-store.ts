@@ -6,7 +6,10 @@ import { readTopicTexts } from "@/lib/consent/topic-texts";
 import type { LocalizedText } from "@/lib/platform/i18n";
 
 export async function listTopics(workspaceId: string) {
-  const topics = await db().topic.findMany({ where: { workspaceId }, orderBy: [{ retiredAt: { sort: "asc", nulls: "first" } }, { position: "asc" }, { key: "asc" }] });
+  const topics = await db().topic.findMany({
+    where: { workspaceId },
+    orderBy: [{ retiredAt: { sort: "asc", nulls: "first" } }, { position: "asc" }, { key: "asc" }],
+  });
   return topics.map((topic) => ({ ...topic, ...readTopicTexts(topic) }));
 }
 

@@ -62,12 +62,23 @@ export async function updateEmbedSettings(workspaceId: string, settings: Partial
   return { allowedEmbedOrigins: workspace.allowedEmbedOrigins, branding: readBranding(workspace.branding) };
 }
 
-const INTEGRATION_COLUMNS = ["twilioAuthToken", "whatsappAppSecret", "whatsappVerifyToken", "whatsappAccessToken", "whatsappPhoneNumberId", "resendApiKey", "resendAudienceId"] as const;
+const INTEGRATION_COLUMNS = [
+  "twilioAuthToken",
+  "whatsappAppSecret",
+  "whatsappVerifyToken",
+  "whatsappAccessToken",
+  "whatsappPhoneNumberId",
+  "resendApiKey",
+  "resendAudienceId",
+] as const;
 type IntegrationColumn = (typeof INTEGRATION_COLUMNS)[number];
 
 /** Which integration settings are set, never their values (the phone number and audience ids are not secret). */
 export async function getIntegrationStatus(workspaceId: string) {
-  const row = await db().workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: Object.fromEntries(INTEGRATION_COLUMNS.map((c) => [c, true])) as Record<IntegrationColumn, true> });
+  const row = await db().workspace.findUniqueOrThrow({
+    where: { id: workspaceId },
+    select: Object.fromEntries(INTEGRATION_COLUMNS.map((c) => [c, true])) as Record<IntegrationColumn, true>,
+  });
   return {
     set: Object.fromEntries(INTEGRATION_COLUMNS.map((column) => [column, row[column] !== null])) as Record<IntegrationColumn, boolean>,
     whatsappPhoneNumberId: row.whatsappPhoneNumberId,

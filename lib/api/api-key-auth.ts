@@ -28,6 +28,7 @@ export async function authenticateApiKey(request: Request, scope: ApiScope): Pro
     throw new UserFacingError("forbidden", `This API key lacks the "${scope}" scope.`, 403);
   }
   const { allowed, retryAfterSeconds } = await consumeRateLimit(`api-key:${key.id}`, key.rateLimitPerMinute, 60);
-  if (!allowed) throw new RateLimitedError(retryAfterSeconds, `This API key may make ${key.rateLimitPerMinute} requests a minute; try again in ${retryAfterSeconds} s.`);
+  if (!allowed)
+    throw new RateLimitedError(retryAfterSeconds, `This API key may make ${key.rateLimitPerMinute} requests a minute; try again in ${retryAfterSeconds} s.`);
   return key;
 }

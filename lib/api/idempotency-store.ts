@@ -8,11 +8,7 @@ const RETENTION = "24 hours";
 const ABANDONED_AFTER = "60 seconds";
 const IN_PROGRESS = 0;
 
-export type IdempotencyClaim =
-  | { state: "claimed" }
-  | { state: "replay"; status: number; body: ApiAnswer }
-  | { state: "in_progress" }
-  | { state: "reused" };
+export type IdempotencyClaim = { state: "claimed" } | { state: "replay"; status: number; body: ApiAnswer } | { state: "in_progress" } | { state: "reused" };
 
 /**
  * Claims `key` for the request whose hash is `requestHash`, before it runs. The first claim wins; a later
@@ -45,7 +41,12 @@ export async function claimIdempotencyKey(workspaceId: string, key: string, requ
 
 /** Stores the answer the claimed request gave, to be replayed. */
 export async function completeIdempotencyKey(workspaceId: string, key: string, status: number, body: unknown): Promise<void> {
-  await pool().query("UPDATE idempotency_records SET status_code = $3, response_body = $4 WHERE workspace_id = $1 AND key = $2", [workspaceId, key, status, JSON.stringify(body)]);
+  await pool().query("UPDATE idempotency_records SET status_code = $3, response_body = $4 WHERE workspace_id = $1 AND key = $2", [
+    workspaceId,
+    key,
+    status,
+    JSON.stringify(body),
+  ]);
 }
 
 /** Lets go of a claim whose request failed on our side, so a retry with the same key runs again. */

@@ -47,8 +47,14 @@ const idempotent = {
   ],
 };
 const idempotencyErrors = {
-  "409": { description: "A request with this Idempotency-Key is still running (or a conflict the message names).", content: { "application/json": { schema: errorSchema } } },
-  "422": { description: "The Idempotency-Key was used with another request, or a channel/topic outside the workspace.", content: { "application/json": { schema: errorSchema } } },
+  "409": {
+    description: "A request with this Idempotency-Key is still running (or a conflict the message names).",
+    content: { "application/json": { schema: errorSchema } },
+  },
+  "422": {
+    description: "The Idempotency-Key was used with another request, or a channel/topic outside the workspace.",
+    content: { "application/json": { schema: errorSchema } },
+  },
 };
 
 /** A GET's query parameters, from the zod schema that validates them. */
@@ -83,9 +89,21 @@ export function openApiDocument(serverUrl: string) {
     components: { securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key (pck_…)" } } },
     security: [{ apiKey: [] }],
     paths: {
-      "/links": { post: { ...idempotent, summary: "Links and List-Unsubscribe headers for one message", requestBody: body(linkRequestSchema), responses: { "200": ok("The three URLs and two headers"), ...errors } } },
+      "/links": {
+        post: {
+          ...idempotent,
+          summary: "Links and List-Unsubscribe headers for one message",
+          requestBody: body(linkRequestSchema),
+          responses: { "200": ok("The three URLs and two headers"), ...errors },
+        },
+      },
       "/contacts": {
-        post: { ...idempotent, summary: "Create or update a contact, with subscriptions and consent evidence", requestBody: body(contactUpsertSchema), responses: { "200": ok("Updated"), "201": ok("Created"), ...idempotencyErrors, ...errors } },
+        post: {
+          ...idempotent,
+          summary: "Create or update a contact, with subscriptions and consent evidence",
+          requestBody: body(contactUpsertSchema),
+          responses: { "200": ok("Updated"), "201": ok("Created"), ...idempotencyErrors, ...errors },
+        },
         get: {
           summary: "List contacts, a page at a time",
           parameters: queryParameters(contactListQuerySchema),
@@ -94,14 +112,40 @@ export function openApiDocument(serverUrl: string) {
       },
       "/contacts/{id}": {
         get: { summary: "A contact and its preferences", parameters: [contactId], responses: { "200": ok("The contact"), ...errors } },
-        delete: { summary: "Erase a contact (GDPR / LGPD); its addresses stay suppressed", parameters: [contactId], responses: { "204": { description: "Erased" }, ...errors } },
+        delete: {
+          summary: "Erase a contact (GDPR / LGPD); its addresses stay suppressed",
+          parameters: [contactId],
+          responses: { "204": { description: "Erased" }, ...errors },
+        },
       },
       "/contacts/{id}/preferences": {
-        get: { summary: "Every channel's switch and every topic's status", parameters: [contactId], responses: { "200": ok("The preferences document"), ...errors } },
-        patch: { summary: "Change preferences with versions and consent evidence", parameters: [contactId], requestBody: body(preferencesPatchSchema), responses: { "200": ok("The new preferences"), "409": { description: "A stale version; nothing changed", content: { "application/json": { schema: errorSchema } } }, ...errors } },
+        get: {
+          summary: "Every channel's switch and every topic's status",
+          parameters: [contactId],
+          responses: { "200": ok("The preferences document"), ...errors },
+        },
+        patch: {
+          summary: "Change preferences with versions and consent evidence",
+          parameters: [contactId],
+          requestBody: body(preferencesPatchSchema),
+          responses: {
+            "200": ok("The new preferences"),
+            "409": { description: "A stale version; nothing changed", content: { "application/json": { schema: errorSchema } } },
+            ...errors,
+          },
+        },
       },
-      "/contacts/{id}/export": { get: { summary: "Everything held about the person, the ledger included", parameters: [contactId], responses: { "200": ok("The export"), ...errors } } },
-      "/sendability": { post: { ...idempotent, summary: "May I send? For up to 10,000 contacts, with the reason for each no", requestBody: body(sendabilityRequestSchema), responses: { "200": ok("One result per contact, in order"), ...errors } } },
+      "/contacts/{id}/export": {
+        get: { summary: "Everything held about the person, the ledger included", parameters: [contactId], responses: { "200": ok("The export"), ...errors } },
+      },
+      "/sendability": {
+        post: {
+          ...idempotent,
+          summary: "May I send? For up to 10,000 contacts, with the reason for each no",
+          requestBody: body(sendabilityRequestSchema),
+          responses: { "200": ok("One result per contact, in order"), ...errors },
+        },
+      },
       "/optin": {
         post: {
           ...idempotent,
@@ -112,12 +156,20 @@ export function openApiDocument(serverUrl: string) {
             "200": ok("A confirmation went to this contact in the last 24 hours: `alreadySent`, nothing sent or changed"),
             ...idempotencyErrors,
             ...errors,
-            "409": { description: "The address must not be emailed (code `suppressed` or `channel_opt_out`), or an Idempotency-Key still running.", content: { "application/json": { schema: errorSchema } } },
-            "429": { description: "Beyond the key's requests per minute, or the workspace's confirmation emails per day; see Retry-After.", content: { "application/json": { schema: errorSchema } } },
+            "409": {
+              description: "The address must not be emailed (code `suppressed` or `channel_opt_out`), or an Idempotency-Key still running.",
+              content: { "application/json": { schema: errorSchema } },
+            },
+            "429": {
+              description: "Beyond the key's requests per minute, or the workspace's confirmation emails per day; see Retry-After.",
+              content: { "application/json": { schema: errorSchema } },
+            },
           },
         },
       },
-      "/audience": { get: stream("Everyone who may be sent the topic on the channel now, with the address to use", "{contactId, externalId, address, locale}") },
+      "/audience": {
+        get: stream("Everyone who may be sent the topic on the channel now, with the address to use", "{contactId, externalId, address, locale}"),
+      },
       "/suppressions": {
         get: stream(
           "Everyone who must not be sent to on the channel (and topic): opt-outs, suppressed addresses, hashes of erased ones",

@@ -40,7 +40,10 @@ const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${lette
  * that it gives its connection back: the stream ends in an error, never in a clean end that would pass
  * for the whole list.
  */
-export async function streamRows(query: RowQuery, { filename, format: asked, accept }: { filename: string; format?: StreamFormat; accept: string | null }): Promise<Response> {
+export async function streamRows(
+  query: RowQuery,
+  { filename, format: asked, accept }: { filename: string; format?: StreamFormat; accept: string | null },
+): Promise<Response> {
   const format = asked ?? (/\btext\/csv\b/i.test(accept ?? "") ? "csv" : "ndjson");
   const batches = cursorBatches(query);
   const first = await batches.next();

@@ -21,4 +21,7 @@ export function addressFor(channel: Channel, contact: Addresses): string | null 
 
 export const channelSchema = z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(", ")}` });
 
-export const topicKeySchema = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be a topic key (lower-case letters, digits, - and _, up to 64)");
+export const topicKeySchema = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be a topic key (lower-case letters, digits, - and _, up to 64)");

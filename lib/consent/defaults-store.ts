@@ -28,13 +28,16 @@ export async function syncConsentDefaults(tx: Prisma.TransactionClient, workspac
 export const CREATION_ENTRY_JOIN = `LEFT JOIN consent_events ce ON ce.workspace_id = c.workspace_id AND ce.contact_id = c.id AND ce.details ? 'defaults'`;
 
 /** Whether the creation entry lists the default of this channel and topic (NULL: the channel's own). */
-const listed = (channel: string, topicId: string) => `ce.details->'defaults' @> jsonb_build_array(jsonb_build_object('channel', ${channel}, 'topic', ${topicId}))`;
+const listed = (channel: string, topicId: string) =>
+  `ce.details->'defaults' @> jsonb_build_array(jsonb_build_object('channel', ${channel}, 'topic', ${topicId}))`;
 
 /** Channel default `dc` reaches contact `c`: it held when `c` was created, still holds, and the entry lists it. */
-export const channelDefaultReaches = (dc: string) => `${dc}.workspace_id = c.workspace_id AND ${dc}.since <= c.created_at AND ${listed(`${dc}.channel`, "NULL::uuid")}`;
+export const channelDefaultReaches = (dc: string) =>
+  `${dc}.workspace_id = c.workspace_id AND ${dc}.since <= c.created_at AND ${listed(`${dc}.channel`, "NULL::uuid")}`;
 
 /** Topic default `dt` reaches contact `c`, as channelDefaultReaches. */
-export const topicDefaultReaches = (dt: string) => `${dt}.workspace_id = c.workspace_id AND ${dt}.since <= c.created_at AND ${listed(`${dt}.channel`, `${dt}.topic_id`)}`;
+export const topicDefaultReaches = (dt: string) =>
+  `${dt}.workspace_id = c.workspace_id AND ${dt}.since <= c.created_at AND ${listed(`${dt}.channel`, `${dt}.topic_id`)}`;
 
 /**
  * The joins that give the defaults reaching contact `c` on channel $2 (`dc`) and for topic $3 on it

@@ -3,7 +3,13 @@ import { apiEvidence } from "@/lib/consent/evidence";
 import { beginConfirmation } from "@/lib/consent/confirmation-store";
 import { findContactById } from "@/lib/contacts/contact-store";
 import type { ConsentEvidence } from "@/lib/consent/ledger-store";
-import { applyPreferenceChanges, assertChangeScopes, getContactPreferences, type ContactPreferences, type PreferenceChange } from "@/lib/consent/preference-store";
+import {
+  applyPreferenceChanges,
+  assertChangeScopes,
+  getContactPreferences,
+  type ContactPreferences,
+  type PreferenceChange,
+} from "@/lib/consent/preference-store";
 import { consumeRateLimit } from "@/lib/platform/rate-limit-store";
 import { checkSendability, type NotSendableReason } from "@/lib/contacts/sendability-store";
 import { sendLinkEmail } from "@/lib/platform/email";
@@ -57,7 +63,9 @@ export async function startDoubleOptIn(workspaceId: string, request: z.infer<typ
   const pending = request.topics.filter((key) => !subscribed.has(key));
   if (pending.length === 0) return { pending };
   const pendingChanges = changes.filter((c) => c.kind === "subscription" && pending.includes(c.topicKey!));
-  const begun = await beginConfirmation(workspaceId, contact.id, pendingChanges, apiEvidence(request.evidence), CONFIRMATION_PERIOD_MS, () => admitWorkspaceConfirmation(workspaceId));
+  const begun = await beginConfirmation(workspaceId, contact.id, pendingChanges, apiEvidence(request.evidence), CONFIRMATION_PERIOD_MS, () =>
+    admitWorkspaceConfirmation(workspaceId),
+  );
   if (!begun) {
     const waiting = new Set(emailTopics.filter((t) => t.status === "pending").map((t) => t.key));
     return { pending: request.topics.filter((key) => waiting.has(key)), alreadySent: true };
@@ -68,7 +76,13 @@ export async function startDoubleOptIn(workspaceId: string, request: z.infer<typ
   const t = translator(locale);
   const values = { sender: before.workspace.name, topics: topicList(before, pending, locale) };
   const url = `${env().APP_URL}${confirmPagePath(token)}`;
-  await sendLinkEmail({ to: contact.email, subject: t("confirm.emailSubject", values), body: t("confirm.emailBody", values), url, footer: t("confirm.emailIgnore") });
+  await sendLinkEmail({
+    to: contact.email,
+    subject: t("confirm.emailSubject", values),
+    body: t("confirm.emailBody", values),
+    url,
+    footer: t("confirm.emailIgnore"),
+  });
   return { pending };
 }
 
@@ -100,7 +114,13 @@ export async function confirmPendingTopics(
   await applyPreferenceChanges(
     claims.workspaceId,
     claims.contactId,
-    topics.map((t) => ({ kind: "subscription" as const, channel: "email" as const, topicKey: t.key, status: "subscribed" as const, expectedVersion: seen[t.key] })),
+    topics.map((t) => ({
+      kind: "subscription" as const,
+      channel: "email" as const,
+      topicKey: t.key,
+      status: "subscribed" as const,
+      expectedVersion: seen[t.key],
+    })),
     {
       source: "double_opt_in",
       ip: request.ip,
@@ -108,7 +128,11 @@ export async function confirmPendingTopics(
       tokenId: claims.tokenId,
       messageId: claims.messageId ?? null,
       locale,
-      wordingHash: confirmationWording(state, shown.map((t) => t.key), locale).hash,
+      wordingHash: confirmationWording(
+        state,
+        shown.map((t) => t.key),
+        locale,
+      ).hash,
     },
   );
   return topics.map((t) => t.key);

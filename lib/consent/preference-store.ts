@@ -265,7 +265,13 @@ async function agreeToChannel(client: SqlClient, scope: Scope, channel: Channel,
   await recordChange(client, scope, { channel, topic: null, action: "subscribe", previousStatus: "unsubscribed", newStatus: "subscribed" }, evidence, ledger);
 }
 
-async function applyChange(client: SqlClient, scope: Scope, change: PreferenceChange, evidence: ConsentEvidence, ledger: LedgerEntryInput[]): Promise<PreferenceChangeResult> {
+async function applyChange(
+  client: SqlClient,
+  scope: Scope,
+  change: PreferenceChange,
+  evidence: ConsentEvidence,
+  ledger: LedgerEntryInput[],
+): Promise<PreferenceChangeResult> {
   const evenIfDropped = change.kind === "subscription" && change.status === "unsubscribed" && change.evenIfDropped === true;
   if (!evenIfDropped) assertChannelEnabled(scope.enabledChannels, change.channel);
   const { channel, expectedVersion } = change;
@@ -340,7 +346,13 @@ async function applyChange(client: SqlClient, scope: Scope, change: PreferenceCh
 export async function changeSubscription(change: SubscriptionChange): Promise<SubscriptionChangeResult> {
   const { workspaceId, contactId, channel, topicKey, status, expectedVersion, evenIfDropped, evidence } = change;
   return ledgerTransaction(workspaceId, async (client) => {
-    const [result] = await applyPreferenceChangesWith(client, workspaceId, contactId, [{ kind: "subscription", channel, topicKey, status, expectedVersion, evenIfDropped }], evidence);
+    const [result] = await applyPreferenceChangesWith(
+      client,
+      workspaceId,
+      contactId,
+      [{ kind: "subscription", channel, topicKey, status, expectedVersion, evenIfDropped }],
+      evidence,
+    );
     return { ...result, status };
   });
 }
@@ -358,7 +370,13 @@ export async function applyPreferenceChanges(
 type EvidenceFor = ConsentEvidence | ((change: PreferenceChange) => ConsentEvidence);
 
 /** The changes for each contact in turn (one result list per contact), then every ledger entry. */
-async function applyToContacts(client: SqlClient, workspaceId: string, contactIds: string[], changes: PreferenceChange[], evidence: EvidenceFor): Promise<PreferenceChangeResult[][]> {
+async function applyToContacts(
+  client: SqlClient,
+  workspaceId: string,
+  contactIds: string[],
+  changes: PreferenceChange[],
+  evidence: EvidenceFor,
+): Promise<PreferenceChangeResult[][]> {
   const results: PreferenceChangeResult[][] = [];
   const ledger: LedgerEntryInput[] = [];
   for (const contactId of contactIds) {
@@ -391,7 +409,13 @@ export async function applyPreferenceChangesWith(
  * transaction, one ledger entry per change made. The contacts are locked in id order and the chain head
  * only after them, so two such calls never wait on each other in a circle.
  */
-export async function applyPreferenceChangesToContactsWith(client: SqlClient, workspaceId: string, contactIds: string[], changes: PreferenceChange[], evidence: EvidenceFor): Promise<void> {
+export async function applyPreferenceChangesToContactsWith(
+  client: SqlClient,
+  workspaceId: string,
+  contactIds: string[],
+  changes: PreferenceChange[],
+  evidence: EvidenceFor,
+): Promise<void> {
   await applyToContacts(client, workspaceId, [...contactIds].sort(), changes, evidence);
 }
 
@@ -413,7 +437,11 @@ export async function assertChangeScopes(workspaceId: string, changes: Preferenc
       if (change.status === "pending") throw new InvalidScopeError("A channel is either subscribed or unsubscribed.");
       continue;
     }
-    assertTopicOnChannel(change.topicKey, workspace.topics.find((t) => t.key === change.topicKey), change.channel);
+    assertTopicOnChannel(
+      change.topicKey,
+      workspace.topics.find((t) => t.key === change.topicKey),
+      change.channel,
+    );
   }
 }
 
@@ -422,7 +450,12 @@ type OptInKey = Pick<StaleOptIn, "updated_at" | "contact_id" | "channel" | "topi
 
 const EXPIRY_BATCH_SIZE = 500;
 /** Sorts before every row: no request is older. */
-const BEFORE_ALL: OptInKey = { updated_at: new Date(0), contact_id: "00000000-0000-0000-0000-000000000000", channel: "email", topic_id: "00000000-0000-0000-0000-000000000000" };
+const BEFORE_ALL: OptInKey = {
+  updated_at: new Date(0),
+  contact_id: "00000000-0000-0000-0000-000000000000",
+  channel: "email",
+  topic_id: "00000000-0000-0000-0000-000000000000",
+};
 
 /**
  * Double opt-in requests nobody confirmed in time lapse: pending → unsubscribed, each in the ledger.

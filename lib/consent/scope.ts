@@ -13,7 +13,11 @@ export function assertTopicExists<T>(topicKey: string, topic: T | null | undefin
 }
 
 /** A live topic (pass null for a missing or retired one) that is sent on the channel. */
-export function assertTopicOnChannel<T extends { channels: readonly Channel[] }>(topicKey: string, topic: T | null | undefined, channel: Channel): asserts topic is T {
+export function assertTopicOnChannel<T extends { channels: readonly Channel[] }>(
+  topicKey: string,
+  topic: T | null | undefined,
+  channel: Channel,
+): asserts topic is T {
   assertTopicExists(topicKey, topic);
   if (!topic.channels.includes(channel)) throw new InvalidScopeError(`The topic "${topicKey}" is not sent on the channel "${channel}".`);
 }

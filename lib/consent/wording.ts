@@ -22,7 +22,11 @@ function worded<Lines extends Record<string, string>>(lines: Lines, above: strin
 }
 
 /** "Offers by email from Acme": the one wording of a scope, on the landing page and after a page's opt-out. */
-export function describeScope(scope: { channel: Channel; workspace: { name: string }; topic: { names: Record<string, string> } | null }, t: Translate, locale: Locale): string {
+export function describeScope(
+  scope: { channel: Channel; workspace: { name: string }; topic: { names: Record<string, string> } | null },
+  t: Translate,
+  locale: Locale,
+): string {
   const channel = t(`channel.${scope.channel}`);
   const sender = scope.workspace.name;
   return scope.topic
@@ -71,7 +75,10 @@ export function channelWording(channel: ChannelState, locale: Locale) {
         return [topic.key, worded({ label: localizedText(topic.names, locale), description }, [topicsLegend])];
       }),
     ),
-    frequency: { legend: frequencyLegend, options: Object.fromEntries(FREQUENCIES.map((value) => [value, worded({ label: t(`prefs.frequency.${value}`) }, [frequencyLegend])])) },
+    frequency: {
+      legend: frequencyLegend,
+      options: Object.fromEntries(FREQUENCIES.map((value) => [value, worded({ label: t(`prefs.frequency.${value}`) }, [frequencyLegend])])),
+    },
     pause: { legend: pauseLegend, options: Object.fromEntries(PAUSE_CHOICES.map((value) => [value, worded({ label: pauseLabel(value, t) }, [pauseLegend])])) },
     stopChannel: worded({ button: t("prefs.stopChannel", { channel: name }) }),
   };
@@ -118,7 +125,11 @@ export function topicList(state: ContactPreferences, keys: string[], locale: Loc
 /** The double opt-in page: the question, the topics waiting for confirmation, and the button. */
 export function confirmationWording(state: ContactPreferences, topicKeys: string[], locale: Locale) {
   const t = translator(locale);
-  return worded({ question: t("confirm.question", { sender: state.workspace.name }), topics: topicList(state, topicKeys, locale), button: t("confirm.button") });
+  return worded({
+    question: t("confirm.question", { sender: state.workspace.name }),
+    topics: topicList(state, topicKeys, locale),
+    button: t("confirm.button"),
+  });
 }
 
 export type ConfirmationWording = ReturnType<typeof confirmationWording>;

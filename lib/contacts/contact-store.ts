@@ -60,7 +60,12 @@ export async function upsertContact(
   const upsert = async (client: SqlClient) => {
     const match = MATCH_ORDER.find(([field]) => given[field]);
     const existing = match
-      ? (await client.query<{ id: string }>(`SELECT id FROM contacts WHERE workspace_id = $1 AND erased_at IS NULL AND ${match[1]} = $2 LIMIT 1 FOR UPDATE`, [workspaceId, given[match[0]]])).rows[0]
+      ? (
+          await client.query<{ id: string }>(`SELECT id FROM contacts WHERE workspace_id = $1 AND erased_at IS NULL AND ${match[1]} = $2 LIMIT 1 FOR UPDATE`, [
+            workspaceId,
+            given[match[0]],
+          ])
+        ).rows[0]
       : undefined;
     const id = existing
       ? (

@@ -26,7 +26,22 @@ export async function exportContact(workspaceId: string, contactId: string) {
     db().consentEvent.findMany({
       where: { workspaceId, contactId },
       orderBy: { seq: "asc" },
-      select: { seq: true, createdAt: true, channel: true, action: true, source: true, previousStatus: true, newStatus: true, ip: true, userAgent: true, messageId: true, locale: true, wordingHash: true, hash: true, topic: { select: { key: true } } },
+      select: {
+        seq: true,
+        createdAt: true,
+        channel: true,
+        action: true,
+        source: true,
+        previousStatus: true,
+        newStatus: true,
+        ip: true,
+        userAgent: true,
+        messageId: true,
+        locale: true,
+        wordingHash: true,
+        hash: true,
+        topic: { select: { key: true } },
+      },
     }),
     db().optOutFeedback.findMany({ where: { workspaceId, consentEvent: { contactId } }, select: { reason: true, comment: true, createdAt: true } }),
   ]);
@@ -69,7 +84,10 @@ export async function eraseContact(workspaceId: string, contactId: string): Prom
        WHERE workspace_id = $1 AND id = $2`,
       [workspaceId, contactId],
     );
-    await client.query("UPDATE consent_events SET ip = NULL, user_agent = NULL WHERE workspace_id = $1 AND contact_id = $2 AND (ip IS NOT NULL OR user_agent IS NOT NULL)", [workspaceId, contactId]);
+    await client.query(
+      "UPDATE consent_events SET ip = NULL, user_agent = NULL WHERE workspace_id = $1 AND contact_id = $2 AND (ip IS NOT NULL OR user_agent IS NOT NULL)",
+      [workspaceId, contactId],
+    );
     await client.query(
       "UPDATE opt_out_feedback SET comment = NULL WHERE workspace_id = $1 AND consent_event_id IN (SELECT id FROM consent_events WHERE workspace_id = $1 AND contact_id = $2)",
       [workspaceId, contactId],
@@ -86,6 +104,16 @@ export async function eraseContact(workspaceId: string, contactId: string): Prom
       { consentEventId: event.id, contactId, action: "erase", occurredAt: event.createdAt.toISOString() },
       contact.synced ? contact.email : null,
     );
-    await appendConsentEvent(client, { ...event, workspaceId, contactId, channel: null, topicId: null, action: "erase", previousStatus: null, newStatus: null, evidence: { source: "api" } });
+    await appendConsentEvent(client, {
+      ...event,
+      workspaceId,
+      contactId,
+      channel: null,
+      topicId: null,
+      action: "erase",
+      previousStatus: null,
+      newStatus: null,
+      evidence: { source: "api" },
+    });
   });
 }

@@ -5,7 +5,16 @@ import { assertChannelEnabled, assertTopicOnChannel } from "@/lib/consent/scope"
 import type { Channel } from "@/lib/generated/prisma/enums";
 import { suppressedSql } from "@/lib/contacts/suppression";
 
-export const NOT_SENDABLE_REASONS = ["unknown_contact", "no_address", "suppressed", "channel_opt_out", "topic_opt_out", "no_consent", "pending_confirmation", "paused"] as const;
+export const NOT_SENDABLE_REASONS = [
+  "unknown_contact",
+  "no_address",
+  "suppressed",
+  "channel_opt_out",
+  "topic_opt_out",
+  "no_consent",
+  "pending_confirmation",
+  "paused",
+] as const;
 export type NotSendableReason = (typeof NOT_SENDABLE_REASONS)[number];
 
 export type Sendability = { contactId: string; sendable: true } | { contactId: string; sendable: false; reason: NotSendableReason };

@@ -36,8 +36,12 @@ type Addresses = { email?: string | null; phone?: string | null; whatsappId?: st
  * The hash columns kept beside a contact's addresses, for the fields being written (a field left out
  * stays as it is). Null without SUPPRESSION_KEY: then nothing can have been suppressed either.
  */
-export function addressHashes(workspaceId: string, addresses: Addresses): { emailHash?: string | null; phoneHash?: string | null; whatsappHash?: string | null } {
-  const hash = (channel: Channel, address: string | null | undefined) => (address === undefined ? undefined : address === null ? null : suppressionHashIfKeyed(workspaceId, channel, address));
+export function addressHashes(
+  workspaceId: string,
+  addresses: Addresses,
+): { emailHash?: string | null; phoneHash?: string | null; whatsappHash?: string | null } {
+  const hash = (channel: Channel, address: string | null | undefined) =>
+    address === undefined ? undefined : address === null ? null : suppressionHashIfKeyed(workspaceId, channel, address);
   return { emailHash: hash("email", addresses.email), phoneHash: hash("sms", addresses.phone), whatsappHash: hash("whatsapp", addresses.whatsappId) };
 }
 

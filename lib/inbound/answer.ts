@@ -12,7 +12,13 @@ const REPLY_KEY = { opt_out: "inbound.optedOut", opt_in: "inbound.optedIn", help
  * confirmation, in the contact's language (else the keyword's, else the workspace's). Any other message
  * changes nothing and gets no reply, and so does a message already answered (a replayed webhook).
  */
-export async function answerInboundMessage(settings: InboundSettings, channel: InboundChannel, from: string, texts: string[], messageId: string | null): Promise<string | null> {
+export async function answerInboundMessage(
+  settings: InboundSettings,
+  channel: InboundChannel,
+  from: string,
+  texts: string[],
+  messageId: string | null,
+): Promise<string | null> {
   const matches = texts.flatMap((text) => {
     const keyword = classifyKeyword(text);
     return keyword ? [{ text, keyword }] : [];

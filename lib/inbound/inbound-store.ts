@@ -69,7 +69,11 @@ export async function applyKeyword(
   // Through the workspace's ledger queue: a burst of STOPs waits without holding connections others need.
   return ledgerTransaction(settings.id, async (client) => {
     if (message.messageId) {
-      const claimed = await client.query("INSERT INTO inbound_messages (workspace_id, channel, message_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [settings.id, channel, message.messageId]);
+      const claimed = await client.query("INSERT INTO inbound_messages (workspace_id, channel, message_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [
+        settings.id,
+        channel,
+        message.messageId,
+      ]);
       if (claimed.rowCount === 0) return { replayed: true };
     }
     const contacts = await lockContactsAt(client, settings.id, channel, address);

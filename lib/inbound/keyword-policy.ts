@@ -62,7 +62,9 @@ export function keywordEffects({ workspaceId, enabledChannels, channel, intent, 
   const optOut = intent === "opt_out";
   return {
     contactLocale,
-    suppression: keyedHash ? { workspaceId, channel, addressHash: keyedHash, action: optOut ? "suppress" : "lift", reason: source, messageId, wordingHash } : null,
+    suppression: keyedHash
+      ? { workspaceId, channel, addressHash: keyedHash, action: optOut ? "suppress" : "lift", reason: source, messageId, wordingHash }
+      : null,
     subscription:
       contacts.length > 0 && enabledChannels.includes(channel)
         ? {

@@ -10,9 +10,7 @@ const message = z.looseObject({
   type: z.string(),
   text: z.looseObject({ body: z.string().max(4096) }).optional(),
   button: z.looseObject({ payload: z.string().max(256).optional(), text: z.string().max(256).optional() }).optional(),
-  interactive: z
-    .looseObject({ button_reply: z.looseObject({ id: z.string().max(256), title: z.string().max(256) }).optional() })
-    .optional(),
+  interactive: z.looseObject({ button_reply: z.looseObject({ id: z.string().max(256), title: z.string().max(256) }).optional() }).optional(),
 });
 
 export const whatsappWebhookSchema = z.looseObject({

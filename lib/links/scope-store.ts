@@ -23,7 +23,13 @@ export type LinkScope = {
  * what is wrong. With `evenIfDropped` (a link already in someone's inbox) a channel disabled or a topic
  * retired or taken off the channel since is still found, as not `current`.
  */
-export async function findLinkScope(workspaceId: string, contactId: string, channel: Channel, topicKey?: string, options: { evenIfDropped?: boolean } = {}): Promise<LinkScope> {
+export async function findLinkScope(
+  workspaceId: string,
+  contactId: string,
+  channel: Channel,
+  topicKey?: string,
+  options: { evenIfDropped?: boolean } = {},
+): Promise<LinkScope> {
   const contact = await db().contact.findFirst({
     where: { id: contactId, workspaceId, erasedAt: null },
     select: { id: true, locale: true, workspace: { select: { id: true, name: true, defaultLocale: true, enabledChannels: true, branding: true } } },

@@ -80,5 +80,9 @@ export async function retireSigningKey(workspaceId: string, kid: string) {
 }
 
 export async function listSigningKeys(workspaceId: string) {
-  return db().signingKey.findMany({ where: { workspaceId }, orderBy: { createdAt: "desc" }, select: { kid: true, status: true, createdAt: true, retiredAt: true } });
+  return db().signingKey.findMany({
+    where: { workspaceId },
+    orderBy: { createdAt: "desc" },
+    select: { kid: true, status: true, createdAt: true, retiredAt: true },
+  });
 }

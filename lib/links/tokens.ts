@@ -66,7 +66,10 @@ const payloadSchema = z.object({
   pur: z.enum(TOKEN_PURPOSES),
   ch: z.enum(CHANNELS),
   // As minted: a topic key, and a message id the API accepted (even a well-signed token is checked).
-  tp: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/).optional(),
+  tp: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/)
+    .optional(),
   mid: z.string().min(1).max(200).refine(isStorableText, STORABLE_TEXT).optional(),
   jti: z.string().min(8).max(64),
   iat: z.number().int(),
@@ -104,11 +107,7 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]{10,2000}\.[A-Za-z0-9_-]{10,2000}\.[A-Za-z0-9
  * Verifies a token for the given purposes: shape, key, signature (HS256 only), expiry, audience (the
  * key's own workspace) and claims. Throws InvalidTokenError; never touches anything but the key.
  */
-export async function verifyToken(
-  token: string,
-  resolveKey: KeyResolver,
-  options: { purposes: readonly TokenPurpose[]; now?: Date },
-): Promise<LinkClaims> {
+export async function verifyToken(token: string, resolveKey: KeyResolver, options: { purposes: readonly TokenPurpose[]; now?: Date }): Promise<LinkClaims> {
   if (typeof token !== "string" || !COMPACT_JWS.test(token)) throw new InvalidTokenError("malformed");
   let key: SigningKeyMaterial | null = null;
   let payload: unknown;

@@ -20,7 +20,11 @@ export function unsubscribeByLink(claims: LinkClaims, evidence: Omit<ConsentEvid
  * The undo on the landing page: subscribes the same scope again, recorded as its own ledger entry;
  * refused (StaleVersionError) when the scope changed after the version the page showed.
  */
-export function resubscribeByLink(claims: LinkClaims, seenVersion: number, evidence: Omit<ConsentEvidence, "tokenId" | "messageId">): Promise<SubscriptionChangeResult> {
+export function resubscribeByLink(
+  claims: LinkClaims,
+  seenVersion: number,
+  evidence: Omit<ConsentEvidence, "tokenId" | "messageId">,
+): Promise<SubscriptionChangeResult> {
   return changeScopeByLink(claims, { status: "subscribed", expectedVersion: seenVersion }, evidence);
 }
 

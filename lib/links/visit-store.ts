@@ -3,7 +3,6 @@ import { db, pool } from "@/lib/platform/db";
 import type { Channel, TokenPurpose } from "@/lib/generated/prisma/enums";
 import type { Range } from "@/lib/admin/analytics-store";
 
-
 export async function recordLinkVisit(visit: { workspaceId: string; tokenId: string; purpose: TokenPurpose; channel: Channel; likelyBot: boolean }) {
   await db().linkVisit.create({ data: visit });
 }

@@ -38,7 +38,10 @@ export const SAFE_FONTS = {
   mono: 'ui-monospace, "SF Mono", Menlo, Consolas, monospace',
 } as const;
 
-const hexColor = z.string().trim().regex(/^#[0-9a-fA-F]{6}$/, "must be a colour like #1e40af");
+const hexColor = z
+  .string()
+  .trim()
+  .regex(/^#[0-9a-fA-F]{6}$/, "must be a colour like #1e40af");
 
 export const brandingSchema = z.strictObject({
   logoUrl: z
@@ -80,7 +83,7 @@ function luminance(hex: string): number {
 /** White or near-black, whichever reads better on the brand colour (WCAG contrast). */
 export function textOn(hex: string): string {
   const l = luminance(hex);
-  return (1.05 / (l + 0.05) >= (l + 0.05) / 0.05 ? "#ffffff" : "#0f172a");
+  return 1.05 / (l + 0.05) >= (l + 0.05) / 0.05 ? "#ffffff" : "#0f172a";
 }
 
 /** The CSS variables the recipient pages read; every value has been validated above. */

@@ -13,19 +13,23 @@ import { clientIp, userAgent } from "@/lib/platform/request-info";
  * and their language.
  * A stale page (or one without what it showed) confirms nothing and shows the current state.
  */
-export const confirmSubscription = linkAction("confirm", { bound: [], form: seenTopicVersionsForm, page: ([token]) => confirmPagePath(token) }, async ({ link, bound: [token], data, form }) => {
-  const requestHeaders = await headers();
-  let confirmed: string[];
-  try {
-    confirmed = await confirmPendingTopics(link, data, {
-      ip: clientIp(requestHeaders),
-      userAgent: userAgent(requestHeaders),
-      shownLocale: form.get("locale")?.toString() ?? null,
-      acceptLanguage: requestHeaders.get("accept-language"),
-    });
-  } catch (error) {
-    if (error instanceof StaleVersionError) return confirmPagePath(token);
-    throw error;
-  }
-  return confirmed.length > 0 ? `${confirmPagePath(token)}?confirmed=${confirmed.join(",")}` : confirmPagePath(token);
-});
+export const confirmSubscription = linkAction(
+  "confirm",
+  { bound: [], form: seenTopicVersionsForm, page: ([token]) => confirmPagePath(token) },
+  async ({ link, bound: [token], data, form }) => {
+    const requestHeaders = await headers();
+    let confirmed: string[];
+    try {
+      confirmed = await confirmPendingTopics(link, data, {
+        ip: clientIp(requestHeaders),
+        userAgent: userAgent(requestHeaders),
+        shownLocale: form.get("locale")?.toString() ?? null,
+        acceptLanguage: requestHeaders.get("accept-language"),
+      });
+    } catch (error) {
+      if (error instanceof StaleVersionError) return confirmPagePath(token);
+      throw error;
+    }
+    return confirmed.length > 0 ? `${confirmPagePath(token)}?confirmed=${confirmed.join(",")}` : confirmPagePath(token);
+  },
+);

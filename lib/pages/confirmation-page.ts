@@ -26,8 +26,11 @@ export async function loadConfirmation(token: string, acceptLanguage: string | n
     locale,
     sender: state.workspace.name,
     branding: state.workspace.branding,
-    wording: confirmationWording(state, topics.map((t) => t.key), locale),
+    wording: confirmationWording(
+      state,
+      topics.map((t) => t.key),
+      locale,
+    ),
     pendingVersions: Object.fromEntries(topics.map((t) => [t.key, t.version])),
   };
 }
-

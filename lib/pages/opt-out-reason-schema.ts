@@ -9,7 +9,14 @@ export const optOutReasonSchema = z.object({
   reason: z.enum(OPT_OUT_REASONS),
   comment: z.pipe(
     // (No NUL: PostgreSQL's text refuses it.)
-    z._default(z.string().check(z.trim(), z.maxLength(1000), z.refine((value) => !value.includes("\u0000"), "must not contain the NUL character (U+0000)")), ""),
+    z._default(
+      z.string().check(
+        z.trim(),
+        z.maxLength(1000),
+        z.refine((value) => !value.includes("\u0000"), "must not contain the NUL character (U+0000)"),
+      ),
+      "",
+    ),
     z.transform((value: string) => (value === "" ? null : value)),
   ),
 });

@@ -26,9 +26,7 @@ export async function documentLocale(): Promise<Locale> {
     return resolveLocale({ acceptLanguage });
   }
   const who =
-    match[1] === "u"
-      ? (await resolveUnsubscribeLink(token))?.scope
-      : (await resolveContactLink(token, match[1] === "c" ? "confirm" : "preferences"))?.state;
+    match[1] === "u" ? (await resolveUnsubscribeLink(token))?.scope : (await resolveContactLink(token, match[1] === "c" ? "confirm" : "preferences"))?.state;
   // A bad link is answered by the "not valid" page, in the browser's language.
   if (!who) return resolveLocale({ acceptLanguage });
   // The preference pages take ?lang= when it is given once, as their searchParams do.

@@ -41,7 +41,12 @@ export function channelFormChanges(channel: ChannelState, input: ChannelPreferen
   const nextChannelVersion = versionForFirstChange(input.channelVersion);
 
   if (input.channelOn !== channel.subscribed) {
-    changes.push({ kind: "subscription", channel: channel.channel, status: input.channelOn ? "subscribed" : "unsubscribed", expectedVersion: nextChannelVersion() });
+    changes.push({
+      kind: "subscription",
+      channel: channel.channel,
+      status: input.channelOn ? "subscribed" : "unsubscribed",
+      expectedVersion: nextChannelVersion(),
+    });
   }
   for (const topic of channel.topics) {
     const posted = input.topics[topic.key];
@@ -98,7 +103,13 @@ export type SeenVersions = { channel: number; topic?: number };
  * worked out against the current state, each row's first change naming the version the person saw: a
  * page rendered before a newer change (an opt-out by one-click, a STOP) changes nothing.
  */
-export function alternativeChanges(state: ContactPreferences, optOut: OptOutScope, alternative: Alternative, seen: SeenVersions, now = new Date()): PreferenceChange[] {
+export function alternativeChanges(
+  state: ContactPreferences,
+  optOut: OptOutScope,
+  alternative: Alternative,
+  seen: SeenVersions,
+  now = new Date(),
+): PreferenceChange[] {
   const channel = state.channels.find((c) => c.channel === alternative.channel);
   if (!channel) return [];
   const changes: PreferenceChange[] = [];

@@ -3,7 +3,14 @@
 import { headers } from "next/headers";
 import { z } from "zod";
 import type { ConsentEvidence } from "@/lib/consent/ledger-store";
-import { applyPreferenceChanges, setContactLocale, type ChannelState, type ContactPreferences, type PreferenceChange, type PreferenceChangeResult } from "@/lib/consent/preference-store";
+import {
+  applyPreferenceChanges,
+  setContactLocale,
+  type ChannelState,
+  type ContactPreferences,
+  type PreferenceChange,
+  type PreferenceChangeResult,
+} from "@/lib/consent/preference-store";
 import { alternativesWording, channelWording, stopAllWording } from "@/lib/consent/wording";
 import type { ContactLink } from "@/lib/links/message-links";
 import type { LinkClaims } from "@/lib/links/tokens";
@@ -66,7 +73,13 @@ async function evidenceFor({ surface, locale, claims }: Page, wordingHashOf: Wor
 }
 
 /** Applies the changes and goes back to the page: the reason question for the first opt-out, or the conflict. */
-async function applyAndReturn(page: Page, changes: PreferenceChange[], wordingHashOf: WordingHashOf, query: Record<string, string>, anchor?: string): Promise<string> {
+async function applyAndReturn(
+  page: Page,
+  changes: PreferenceChange[],
+  wordingHashOf: WordingHashOf,
+  query: Record<string, string>,
+  anchor?: string,
+): Promise<string> {
   const { state, surface, locale } = page;
   let results: PreferenceChangeResult[];
   try {
@@ -96,7 +109,13 @@ export const saveChannelPreferences = linkAction(
     const page = await openPage(post);
     const channel = page.state.channels.find((c) => c.channel === post.data.channel);
     if (!channel) return refusedUrl(page);
-    return applyAndReturn(page, channelFormChanges(channel, post.data), channelFormWording(channel, page.locale, post.data), { saved: channel.channel }, `channel-${channel.channel}`);
+    return applyAndReturn(
+      page,
+      channelFormChanges(channel, post.data),
+      channelFormWording(channel, page.locale, post.data),
+      { saved: channel.channel },
+      `channel-${channel.channel}`,
+    );
   },
 );
 

@@ -8,7 +8,10 @@ import { isStorableInstant } from "@/lib/platform/storable-values";
 const version = z.coerce.number().int().min(0);
 const topicKey = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/);
 /** The version of a row a page showed, posted back so that a stale page changes nothing; required (no field is no version). */
-const seenVersionSchema = z.string().regex(/^\d{1,9}$/).transform(Number);
+const seenVersionSchema = z
+  .string()
+  .regex(/^\d{1,9}$/)
+  .transform(Number);
 
 /** One channel's section of the preference page, as its form posts it (with or without JavaScript). */
 export const channelPreferencesSchema = z
@@ -21,7 +24,10 @@ export const channelPreferencesSchema = z
     frequency: z.enum(FREQUENCIES),
     pause: z.enum(PAUSE_CHOICES).default("keep"),
     // The pause ends at the end of this day, UTC (lib/pages/preference-changes.ts).
-    pauseUntil: z.iso.date().refine((day) => isStorableInstant(`${day}T23:59:59.000Z`), "Choose a date between the years 1 and 9999.").optional(),
+    pauseUntil: z.iso
+      .date()
+      .refine((day) => isStorableInstant(`${day}T23:59:59.000Z`), "Choose a date between the years 1 and 9999.")
+      .optional(),
     locale: z.string().max(16).optional(),
   })
   .refine((form) => form.pause !== "until" || form.pauseUntil !== undefined, { path: ["pauseUntil"], message: "Choose the date to pause until." });

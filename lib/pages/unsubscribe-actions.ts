@@ -25,7 +25,11 @@ async function evidenceFor(form: FormData, scope: LinkScope, button: keyof Landi
   const requestHeaders = await headers();
   const shown =
     matchLocale(form.get("locale")?.toString()) ??
-    resolveLocale({ contactLocale: scope.contact.locale, acceptLanguage: requestHeaders.get("accept-language"), workspaceDefault: scope.workspace.defaultLocale });
+    resolveLocale({
+      contactLocale: scope.contact.locale,
+      acceptLanguage: requestHeaders.get("accept-language"),
+      workspaceDefault: scope.workspace.defaultLocale,
+    });
   return {
     source: "landing_page" as const,
     ip: clientIp(requestHeaders),

@@ -4,7 +4,8 @@
 const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "P1001", "P1002", "P1017", "P2024"]);
 // PostgreSQL SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown).
 const UNREACHABLE_SQLSTATE = /^(08|57P)/;
-const UNREACHABLE_MESSAGE = /connect|Connection terminated|timeout exceeded when trying to connect|server closed the connection|terminating connection|the database system is (starting up|shutting down)/i;
+const UNREACHABLE_MESSAGE =
+  /connect|Connection terminated|timeout exceeded when trying to connect|server closed the connection|terminating connection|the database system is (starting up|shutting down)/i;
 
 /** Waited as long as a request may for its turn at the database (lib/platform/keyed-limiter.ts), without getting it. */
 export class WaitTimeoutError extends Error {
@@ -43,7 +44,8 @@ export function isUniqueViolation(error: unknown): boolean {
     if ("code" in current && (current.code === "P2002" || current.code === UNIQUE_VIOLATION_SQLSTATE)) return true;
     if ("kind" in current && current.kind === "UniqueConstraintViolation") return true;
     if ("cause" in current) pending.push(current.cause);
-    if ("meta" in current && typeof current.meta === "object" && current.meta !== null && "driverAdapterError" in current.meta) pending.push(current.meta.driverAdapterError);
+    if ("meta" in current && typeof current.meta === "object" && current.meta !== null && "driverAdapterError" in current.meta)
+      pending.push(current.meta.driverAdapterError);
   }
   return false;
 }

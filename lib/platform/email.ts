@@ -24,7 +24,21 @@ export async function sendEmail(message: OutgoingEmail): Promise<void> {
 }
 
 /** The service's link emails: a sentence, the link, and a closing line, as text and as HTML. */
-export function sendLinkEmail({ to, subject, body, url, linkLabel = url, footer }: { to: string; subject: string; body: string; url: string; linkLabel?: string; footer: string }) {
+export function sendLinkEmail({
+  to,
+  subject,
+  body,
+  url,
+  linkLabel = url,
+  footer,
+}: {
+  to: string;
+  subject: string;
+  body: string;
+  url: string;
+  linkLabel?: string;
+  footer: string;
+}) {
   return sendEmail({
     to,
     subject,

@@ -5,9 +5,7 @@ import { isWebhookSecret } from "../webhooks/standard-webhooks";
 // The only reader of process.env. Every setting the app understands is declared here, so an invalid
 // value stops start-up with one line saying what to fix.
 
-const booleanFlag = z
-  .enum(["1", "0", "true", "false", "yes", "no"])
-  .transform((value) => value === "1" || value === "true" || value === "yes");
+const booleanFlag = z.enum(["1", "0", "true", "false", "yes", "no"]).transform((value) => value === "1" || value === "true" || value === "yes");
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -83,13 +81,22 @@ const envSchema = z.object({
    */
   NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: z
     .string()
-    .refine((value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value) && [16, 24, 32].includes(Buffer.from(value, "base64").length), "must be the base64 of 16, 24 or 32 random bytes (openssl rand -base64 32)")
+    .refine(
+      (value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value) && [16, 24, 32].includes(Buffer.from(value, "base64").length),
+      "must be the base64 of 16, 24 or 32 random bytes (openssl rand -base64 32)",
+    )
     .optional(),
   /** How many reverse proxies in front of the app append to X-Forwarded-For. */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
-export type Env = z.infer<typeof envSchema> & { APP_URL: string; DEMO_MODE: boolean; UNSUBSCRIBE_MAILTO: string; EMAIL_FROM: string; WEBHOOK_ALLOW_PRIVATE_TARGETS: boolean };
+export type Env = z.infer<typeof envSchema> & {
+  APP_URL: string;
+  DEMO_MODE: boolean;
+  UNSUBSCRIBE_MAILTO: string;
+  EMAIL_FROM: string;
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: boolean;
+};
 
 export class ConfigError extends Error {
   override name = "ConfigError";

@@ -46,7 +46,9 @@ export async function consumeRateLimit(key: string, limit: number, windowSeconds
 
 /** Erasure: the counts kept for an email address go with it. */
 export async function forgetAddressRateLimits(client: Pick<SqlClient, "query">, email: string): Promise<void> {
-  await client.query("DELETE FROM rate_limit_buckets WHERE key = ANY ($1::text[])", [Object.values(ADDRESS_COUNTERS).map((counter) => rateLimitKey(counter, email))]);
+  await client.query("DELETE FROM rate_limit_buckets WHERE key = ANY ($1::text[])", [
+    Object.values(ADDRESS_COUNTERS).map((counter) => rateLimitKey(counter, email)),
+  ]);
 }
 
 /** Housekeeping: windows that ended over a day ago count for nothing any more. */

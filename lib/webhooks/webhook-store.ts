@@ -19,7 +19,6 @@ const LAST_ERROR_MAX_LENGTH = 300;
 /** What a delivery whose event's payload does not parse records as its error, attempt after attempt, until it is dead. */
 export const UNREADABLE_PAYLOAD = "the event's payload is not what this application writes";
 
-
 export type ClaimedDelivery = {
   id: string;
   workspaceId: string;
@@ -184,7 +183,9 @@ export type FailureOutcome = { attempts: number; dead: boolean } | null;
 /** Counts the failed attempt and schedules the next by the backoff; after the last one the delivery is dead. */
 export async function recordDeliveryFailure(deliveryId: string, error: string): Promise<FailureOutcome> {
   return transaction(async (client) => {
-    const current = await client.query<{ attempts: number }>("SELECT attempts FROM webhook_deliveries WHERE id = $1 AND status = 'pending' FOR UPDATE", [deliveryId]);
+    const current = await client.query<{ attempts: number }>("SELECT attempts FROM webhook_deliveries WHERE id = $1 AND status = 'pending' FOR UPDATE", [
+      deliveryId,
+    ]);
     if (current.rows.length === 0) return null;
     const attempts = current.rows[0].attempts + 1;
     const delayMs = nextAttemptDelayMs(attempts);
@@ -200,11 +201,10 @@ export async function recordDeliveryFailure(deliveryId: string, error: string): 
 
 /** The receiver asked to slow down (Resend's 429): the next attempt waits `delayMs`, and this one is not counted. */
 export async function recordDeliveryThrottled(deliveryId: string, delayMs: number, error: string): Promise<void> {
-  await pool().query("UPDATE webhook_deliveries SET last_error = $2, next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1 AND status = 'pending'", [
-    deliveryId,
-    error.slice(0, LAST_ERROR_MAX_LENGTH),
-    delayMs / 1000,
-  ]);
+  await pool().query(
+    "UPDATE webhook_deliveries SET last_error = $2, next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1 AND status = 'pending'",
+    [deliveryId, error.slice(0, LAST_ERROR_MAX_LENGTH), delayMs / 1000],
+  );
 }
 
 /** A dead delivery of this workspace goes out again now, with a fresh set of attempts. False when there is no such dead delivery. */
@@ -239,7 +239,10 @@ export async function listDeliveries(workspaceId: string, options: { status?: De
 
 /** The address the Resend sync names the contact by, read when it is sent: null once erased or without one. */
 export async function contactEmailForSync(workspaceId: string, contactId: string): Promise<string | null> {
-  const contact = await pool().query<{ email: string | null }>("SELECT email FROM contacts WHERE workspace_id = $1 AND id = $2 AND erased_at IS NULL", [workspaceId, contactId]);
+  const contact = await pool().query<{ email: string | null }>("SELECT email FROM contacts WHERE workspace_id = $1 AND id = $2 AND erased_at IS NULL", [
+    workspaceId,
+    contactId,
+  ]);
   return contact.rows[0]?.email ?? null;
 }
 

@@ -48,12 +48,18 @@ const attemptTimeoutMs = () => env().WEBHOOK_TIMEOUT_MS;
 /** The cause in full goes to the operator's log only; the delivery (shown in Settings) records CONNECTION_FAILED. */
 function logConnectionFailure(delivery: ClaimedDelivery, error: unknown) {
   const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  const detail = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError") ? `no answer within ${attemptTimeoutMs() / 1000} s` : (cause?.code ?? cause?.message ?? String(error));
+  const detail =
+    error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")
+      ? `no answer within ${attemptTimeoutMs() / 1000} s`
+      : (cause?.code ?? cause?.message ?? String(error));
   console.warn(`webhook delivery ${delivery.id}: ${detail}`);
 }
 
 /** Null when the endpoint acknowledged with a 2xx; otherwise why not, in a few words. */
-async function postToEndpoint(delivery: ClaimedDelivery, endpoint: Extract<ClaimedDelivery["destination"], { target: "webhook" }>["endpoint"]): Promise<string | null> {
+async function postToEndpoint(
+  delivery: ClaimedDelivery,
+  endpoint: Extract<ClaimedDelivery["destination"], { target: "webhook" }>["endpoint"],
+): Promise<string | null> {
   if (!endpoint) return "endpoint was deleted";
   if (!env().WEBHOOK_ALLOW_PRIVATE_TARGETS) {
     const refused = await refusedTarget(endpoint.url);
@@ -104,7 +110,10 @@ class Throttled {
  * Removes an erased contact from the workspace's Resend audience (one the audience never had is as
  * good as removed), or marks an opted-out one unsubscribed there: nothing to do once its address is gone.
  */
-async function syncToResend(delivery: ClaimedDelivery, settings: Extract<ClaimedDelivery["destination"], { target: "resend" }>): Promise<string | Throttled | null> {
+async function syncToResend(
+  delivery: ClaimedDelivery,
+  settings: Extract<ClaimedDelivery["destination"], { target: "resend" }>,
+): Promise<string | Throttled | null> {
   if (!settings.apiKey || !settings.audienceId) return "Resend sync is no longer set up for this workspace";
   const contacts = resendClient(settings.apiKey).contacts;
   const options = { signal: AbortSignal.timeout(attemptTimeoutMs()) };
@@ -138,7 +147,11 @@ async function deliver(delivery: ClaimedDelivery): Promise<Outcome> {
   }
   const outcome = await recordDeliveryFailure(delivery.id, failure);
   const where = destination.target === "resend" ? "Resend" : `endpoint ${destination.endpoint?.id ?? "(deleted)"}`;
-  const next = !outcome ? "already settled by another worker" : outcome.dead ? `on attempt ${outcome.attempts}, the last: now dead` : `on attempt ${outcome.attempts}, will retry`;
+  const next = !outcome
+    ? "already settled by another worker"
+    : outcome.dead
+      ? `on attempt ${outcome.attempts}, the last: now dead`
+      : `on attempt ${outcome.attempts}, will retry`;
   console.warn(`webhook delivery ${delivery.id} to ${where} failed ${next}: ${failure}`);
   return "failed";
 }

@@ -162,7 +162,12 @@ test("an owner stores the Twilio token in settings, and a STOP signed with it op
   const url = `${readDemo().baseUrl}/api/inbound/twilio/${acme()}`;
   const contact = readDemo().contacts.find((c) => c.locale === "it")!;
   const form = { Body: "Disiscrivi", From: contact.phone!, MessageSid: `SM${Date.now()}`, To: "+15005550006" };
-  const signed = url + Object.keys(form).sort().map((name) => name + form[name as keyof typeof form]).join("");
+  const signed =
+    url +
+    Object.keys(form)
+      .sort()
+      .map((name) => name + form[name as keyof typeof form])
+      .join("");
   const signature = createHmac("sha1", token).update(signed).digest("base64");
   const reply = await page.request.post(url, { form, headers: { "x-twilio-signature": signature } });
   expect(reply.status()).toBe(200);

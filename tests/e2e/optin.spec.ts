@@ -10,7 +10,10 @@ test("double opt-in: the email's link shows the request, and only the button con
   expect(created.status()).toBe(201);
   const { id } = await created.json();
 
-  const started = await request.post("/api/v1/optin", { headers, data: { contactId: id, topics: ["offers"], evidence: { wording: "Iscrivimi alle offerte" } } });
+  const started = await request.post("/api/v1/optin", {
+    headers,
+    data: { contactId: id, topics: ["offers"], evidence: { wording: "Iscrivimi alle offerte" } },
+  });
   expect(started.status()).toBe(202);
   expect((await preferencesOf(request, id)).channels.email.topics.offers).toBe("pending");
 

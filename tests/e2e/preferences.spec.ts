@@ -43,7 +43,11 @@ test.describe("with JavaScript, each change saves at once", () => {
     expect(Math.round((pausedUntil.getTime() - Date.now()) / 86_400_000)).toBe(30);
 
     // Dates are written the way each language writes them.
-    for (const [lang, sentence] of [["es", "En pausa hasta el {date}."], ["it", "In pausa fino al {date}."], ["pt-BR", "Em pausa até {date}."]]) {
+    for (const [lang, sentence] of [
+      ["es", "En pausa hasta el {date}."],
+      ["it", "In pausa fino al {date}."],
+      ["pt-BR", "Em pausa até {date}."],
+    ]) {
       await page.goto(`${contact().preferencesUrl}?lang=${lang}`);
       const date = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: "UTC" }).format(pausedUntil);
       await expect(page.getByText(sentence.replace("{date}", date))).toBeVisible();
@@ -157,7 +161,10 @@ test("axe finds no accessibility violations on the recipient pages", async ({ pa
       await page.setViewportSize({ width, height: 900 });
       await page.goto(url);
       const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-      expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), `${url} at ${width}px`).toEqual([]);
+      expect(
+        results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+        `${url} at ${width}px`,
+      ).toEqual([]);
     }
   }
 });

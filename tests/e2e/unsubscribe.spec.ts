@@ -55,9 +55,7 @@ test("a bad link shows the same clear page, never an error, and offers a fresh l
   await page.getByRole("button", { name: "Email me a new link" }).click();
   await expect(page.getByRole("status")).toHaveText(/If that address is on the list, a new link is on its way/);
   // Demo mode sends through the real resend SDK to the local stub, which keeps each message as a file.
-  await expect
-    .poll(() => mailTo(contact.email).length)
-    .toBe(1);
+  await expect.poll(() => mailTo(contact.email).length).toBe(1);
   const [message] = mailTo(contact.email);
   expect(message.subject).toBe("Tu enlace para gestionar los mensajes de Acme");
   const link = /http:\/\/localhost:\d+\/p\/[\w.-]+/.exec(message.text)![0];

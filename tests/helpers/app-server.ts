@@ -16,7 +16,18 @@ export async function startAppServer(extraEnv: Record<string, string> = {}, { cw
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/web-server.ts"], {
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOSTNAME: "127.0.0.1", APP_URL: baseUrl, NEXT_TELEMETRY_DISABLED: "1", AUTH_SECRET: "test-secret-test-secret-test-secret-00", AUTH_URL: baseUrl, PUBLIC_RATE_LIMIT_PER_MINUTE: "100000", ...extraEnv },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+      APP_URL: baseUrl,
+      NEXT_TELEMETRY_DISABLED: "1",
+      AUTH_SECRET: "test-secret-test-secret-test-secret-00",
+      AUTH_URL: baseUrl,
+      PUBLIC_RATE_LIMIT_PER_MINUTE: "100000",
+      ...extraEnv,
+    },
     stdio: ["ignore", "ignore", "pipe"],
     cwd,
   });

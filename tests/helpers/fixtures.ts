@@ -50,7 +50,10 @@ export async function createTestWorkspace(options: TestWorkspaceOptions = {}) {
 export type TestWorkspace = Awaited<ReturnType<typeof createTestWorkspace>>;
 
 /** A link token for the workspace's contact, signed with the workspace's active key; by email unless told. */
-export function signTestLink(shop: Pick<TestWorkspace, "workspace" | "contact">, link: { purpose: TokenPurpose; channel?: Channel; topic?: string; now?: Date }) {
+export function signTestLink(
+  shop: Pick<TestWorkspace, "workspace" | "contact">,
+  link: { purpose: TokenPurpose; channel?: Channel; topic?: string; now?: Date },
+) {
   return signLinkToken({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", ...link });
 }
 

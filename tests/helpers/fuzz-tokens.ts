@@ -12,7 +12,8 @@ import { B64URL, b64urlString, chars, huge, junk, text } from "@/tests/helpers/f
 /** Mostly a plausible value, sometimes junk: most bodies stay valid but for one or two fields. */
 const field = <T>(good: fc.Arbitrary<T>, weight = 8): fc.Arbitrary<unknown> => fc.oneof({ weight, arbitrary: good }, { weight: 1, arbitrary: junk });
 /** A field that is often absent (undefined disappears in JSON). */
-const optional = <T>(good: fc.Arbitrary<T>): fc.Arbitrary<unknown> => fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 8, arbitrary: good }, { weight: 1, arbitrary: junk });
+const optional = <T>(good: fc.Arbitrary<T>): fc.Arbitrary<unknown> =>
+  fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 8, arbitrary: good }, { weight: 1, arbitrary: junk });
 
 const b64 = (value: unknown) => Buffer.from(typeof value === "string" ? value : (JSON.stringify(value) ?? "")).toString("base64url");
 const HASHES: Record<string, string> = { HS256: "sha256", HS384: "sha384", HS512: "sha512" };
@@ -40,7 +41,15 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 /** Claims that would be accepted for A's contact; each forged token gets its own id (one-click limits posts per link). */
 export function goodClaims(material: TokenMaterial, jti: string) {
   const iat = nowSeconds();
-  const claims: Record<string, unknown> = { aud: material.keyA.workspaceId, sub: material.contactA, pur: "unsubscribe", ch: "email", jti, iat, exp: iat + 3600 };
+  const claims: Record<string, unknown> = {
+    aud: material.keyA.workspaceId,
+    sub: material.contactA,
+    pur: "unsubscribe",
+    ch: "email",
+    jti,
+    iat,
+    exp: iat + 3600,
+  };
   return claims;
 }
 const tokenId = b64urlString(16, 16);
@@ -66,18 +75,24 @@ export function badTokens(material: TokenMaterial): fc.Arbitrary<Candidate> {
   const realA = fc.constantFrom(...material.realA);
   const realB = fc.constantFrom(...material.realB);
 
-  const anyString = fc.oneof(text, huge, fc.string({ unit: "binary", maxLength: 3000 }), fc.constantFrom("", ".", "..", "a.b.c", "not-a-token")).map((token) => ({ how: "any string", token }));
-  const jwsShaped = fc.tuple(b64urlString(10, 120), b64urlString(10, 400), b64urlString(20, 200)).map((parts) => ({ how: "random JWS-shaped", token: parts.join(".") }));
+  const anyString = fc
+    .oneof(text, huge, fc.string({ unit: "binary", maxLength: 3000 }), fc.constantFrom("", ".", "..", "a.b.c", "not-a-token"))
+    .map((token) => ({ how: "any string", token }));
+  const jwsShaped = fc
+    .tuple(b64urlString(10, 120), b64urlString(10, 400), b64urlString(20, 200))
+    .map((parts) => ({ how: "random JWS-shaped", token: parts.join(".") }));
   const jsonParts = fc
     .tuple(fc.jsonValue({ maxDepth: 2 }), fc.jsonValue({ maxDepth: 2 }), b64urlString(20, 60))
     .map(([header, payload, signature]) => ({ how: "random JSON header and payload", token: `${b64(header)}.${b64(payload)}.${signature}` }));
 
   const mutation = fc.oneof(
-    fc.tuple(fc.nat(), fc.oneof({ weight: 4, arbitrary: chars(B64URL) }, { weight: 1, arbitrary: chars(".=+/ %\u0000é") })).map(([at, char]) => ({ kind: "flip" as const, at, char })),
+    fc
+      .tuple(fc.nat(), fc.oneof({ weight: 4, arbitrary: chars(B64URL) }, { weight: 1, arbitrary: chars(".=+/ %\u0000é") }))
+      .map(([at, char]) => ({ kind: "flip" as const, at, char })),
     fc.nat().map((at) => ({ kind: "truncate" as const, at })),
     fc.tuple(fc.nat(), fc.string({ minLength: 1, maxLength: 5 })).map(([at, insert]) => ({ kind: "insert" as const, at, insert })),
     fc.tuple(fc.integer({ min: 0, max: 2 }), realB).map(([part, other]) => ({ kind: "part from the other workspace's link" as const, part, other })),
-    fc.constantFrom("upper case", "lower case", "reorder", "extra part", "drop signature", "trailing space") .map((kind) => ({ kind })),
+    fc.constantFrom("upper case", "lower case", "reorder", "extra part", "drop signature", "trailing space").map((kind) => ({ kind })),
   );
   const tampered = fc.tuple(realA, mutation).map(([real, change]) => {
     const parts = real.split(".");
@@ -155,12 +170,18 @@ export function badTokens(material: TokenMaterial): fc.Arbitrary<Candidate> {
     mid: fc.oneof(fc.constantFrom("", "m".repeat(201)), fc.integer(), fc.constant(null)),
     jti: fc.oneof(fc.constantFrom("short", "", "j".repeat(65)), fc.constant(undefined), fc.integer()),
     iat: fc.oneof(fc.constantFrom(1.5, "now", null), fc.constant(undefined)),
-    exp: fc.oneof(fc.integer({ min: 1, max: 100_000_000 }).map((ago) => nowSeconds() - ago), fc.constantFrom(nowSeconds() + 0.5, "tomorrow", null), fc.constant(undefined)),
+    exp: fc.oneof(
+      fc.integer({ min: 1, max: 100_000_000 }).map((ago) => nowSeconds() - ago),
+      fc.constantFrom(nowSeconds() + 0.5, "tomorrow", null),
+      fc.constant(undefined),
+    ),
   };
   type ClaimName = keyof typeof badClaim;
   const forgedClaims = fc
     .tuple(fc.subarray(Object.keys(badClaim) as ClaimName[], { minLength: 1, maxLength: 3 }), fc.record(badClaim), tokenId)
-    .filter(([which, bad]) => which.every((name) => !(typeof bad[name] === "string" && ["offers", "reminders", "sms", "whatsapp", "unsubscribe"].includes(bad[name] as string))))
+    .filter(([which, bad]) =>
+      which.every((name) => !(typeof bad[name] === "string" && ["offers", "reminders", "sms", "whatsapp", "unsubscribe"].includes(bad[name] as string))),
+    )
     .map(([which, bad, jti]) => {
       const claims = goodClaims(material, jti);
       for (const name of which) claims[name] = bad[name];

@@ -47,7 +47,9 @@ export async function holds<Ts>(name: string, property: fc.IRawProperty<Ts>, { n
     throw new Error(`${await fc.asyncDefaultReportMessage(details)}\nGot: ${cause}`);
   }
   const answers = [...(outcomes.get(name) ?? new Map<string, number>())].sort(([a], [b]) => (a < b ? -1 : 1)).map(([outcome, count]) => `${outcome} ×${count}`);
-  ran.push(`${name}: ${details.numRuns}/${numRuns} runs in ${((Date.now() - started) / 1000).toFixed(1)} s${details.interrupted ? " (time limit)" : ""}; ${answers.join(", ")}`);
+  ran.push(
+    `${name}: ${details.numRuns}/${numRuns} runs in ${((Date.now() - started) / 1000).toFixed(1)} s${details.interrupted ? " (time limit)" : ""}; ${answers.join(", ")}`,
+  );
   // Stopping at the time limit is no failure, but a property that barely ran proves nothing.
   expect(details.numRuns, `${name} made too few runs`).toBeGreaterThanOrEqual(Math.ceil(numRuns / 4));
 }
@@ -128,7 +130,9 @@ export const text: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom("", " ", "\u0000", "a\u0000b", "null", "__proto__", "constructor", "toString", "%00", "\ud800", "\u202e", "' OR 1=1 --", "😀"),
 );
 /** Long strings: past every limit a schema sets, up to 200 000 characters. */
-export const huge: fc.Arbitrary<string> = fc.tuple(fc.integer({ min: 65, max: 200_000 }), fc.constantFrom("a", "é", "😀", "\u0000", " ", "-")).map(([n, c]) => c.repeat(n));
+export const huge: fc.Arbitrary<string> = fc
+  .tuple(fc.integer({ min: 65, max: 200_000 }), fc.constantFrom("a", "é", "😀", "\u0000", " ", "-"))
+  .map(([n, c]) => c.repeat(n));
 /** A value of the wrong type (or a right type with a wrong value). */
 export const junk: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: text },
@@ -147,7 +151,13 @@ export const plausible = (good: fc.Arbitrary<string>) =>
       good,
       fc.oneof(
         { weight: 5, arbitrary: fc.constant(null) },
-        { weight: 1, arbitrary: fc.tuple(fc.nat(), fc.oneof({ weight: 3, arbitrary: fc.constant("\u0000") }, { weight: 2, arbitrary: fc.constantFrom("\ud800", "\udfff", "\u202e", "\ufeff", "\n") })) },
+        {
+          weight: 1,
+          arbitrary: fc.tuple(
+            fc.nat(),
+            fc.oneof({ weight: 3, arbitrary: fc.constant("\u0000") }, { weight: 2, arbitrary: fc.constantFrom("\ud800", "\udfff", "\u202e", "\ufeff", "\n") }),
+          ),
+        },
       ),
     )
     .map(([value, odd]) => {
@@ -166,10 +176,20 @@ export type FieldSpec = { good: fc.Arbitrary<unknown>; bad?: fc.Arbitrary<unknow
  */
 export function shaped(fields: Record<string, FieldSpec>, intact = 4): fc.Arbitrary<Record<string, unknown>> {
   const names = Object.keys(fields);
-  const right = fc.record(Object.fromEntries(names.map((name) => [name, fields[name].optional ? fc.option(fields[name].good, { nil: undefined, freq: 3 }) : fields[name].good])));
-  const wrong = fc.record(Object.fromEntries(names.map((name) => [name, fc.oneof({ weight: 2, arbitrary: fields[name].bad ?? junk }, junk, fc.constant(undefined))])));
-  const broken = fc.oneof({ weight: intact, arbitrary: fc.constant<string[]>([]) }, { weight: 1, arbitrary: fc.subarray(names, { minLength: 1, maxLength: Math.min(2, names.length) }) });
-  const extra = fc.oneof({ weight: 12, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.tuple(fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom("__proto__", "constructor")), junk) });
+  const right = fc.record(
+    Object.fromEntries(names.map((name) => [name, fields[name].optional ? fc.option(fields[name].good, { nil: undefined, freq: 3 }) : fields[name].good])),
+  );
+  const wrong = fc.record(
+    Object.fromEntries(names.map((name) => [name, fc.oneof({ weight: 2, arbitrary: fields[name].bad ?? junk }, junk, fc.constant(undefined))])),
+  );
+  const broken = fc.oneof(
+    { weight: intact, arbitrary: fc.constant<string[]>([]) },
+    { weight: 1, arbitrary: fc.subarray(names, { minLength: 1, maxLength: Math.min(2, names.length) }) },
+  );
+  const extra = fc.oneof(
+    { weight: 12, arbitrary: fc.constant(null) },
+    { weight: 1, arbitrary: fc.tuple(fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom("__proto__", "constructor")), junk) },
+  );
   return fc.tuple(right, wrong, broken, extra).map(([values, wrongValues, which, more]) => {
     const object: Record<string, unknown> = { ...values };
     for (const name of which) object[name] = wrongValues[name];
@@ -182,10 +202,12 @@ export const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e })
 
 /** Nesting tens of thousands deep under one of the real field names. */
 const deepNesting = (fields: string[]) =>
-  fc.tuple(fc.constantFrom(...fields), fc.integer({ min: 1, max: 50_000 }), fc.constantFrom("[", '{"a":'), fc.boolean()).map(([name, depth, open, balanced]) => {
-    const close = open === "[" ? "]" : "}";
-    return `{"${name}":${open.repeat(depth)}${open === "[" ? "" : "1"}${balanced ? close.repeat(depth) : ""}}`;
-  });
+  fc
+    .tuple(fc.constantFrom(...fields), fc.integer({ min: 1, max: 50_000 }), fc.constantFrom("[", '{"a":'), fc.boolean())
+    .map(([name, depth, open, balanced]) => {
+      const close = open === "[" ? "]" : "}";
+      return `{"${name}":${open.repeat(depth)}${open === "[" ? "" : "1"}${balanced ? close.repeat(depth) : ""}}`;
+    });
 
 export type Body = string | Uint8Array<ArrayBuffer>;
 const encoder = new TextEncoder();
@@ -201,11 +223,13 @@ export const jsonBody = (structured: fc.Arbitrary<unknown>, fields: string[]): f
     { weight: 1, arbitrary: deepNesting(fields) },
     {
       weight: 1,
-      arbitrary: fc.tuple(structured, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0x80, max: 0xff })), { minLength: 1, maxLength: 4 })).map(([value, insertions]) => {
-        const encoded = Array.from(encoder.encode(JSON.stringify(value) ?? "null"));
-        for (const [at, byte] of insertions) encoded.splice(at % (encoded.length + 1), 0, byte);
-        return new Uint8Array(encoded);
-      }),
+      arbitrary: fc
+        .tuple(structured, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0x80, max: 0xff })), { minLength: 1, maxLength: 4 }))
+        .map(([value, insertions]) => {
+          const encoded = Array.from(encoder.encode(JSON.stringify(value) ?? "null"));
+          for (const [at, byte] of insertions) encoded.splice(at % (encoded.length + 1), 0, byte);
+          return new Uint8Array(encoded);
+        }),
     },
   );
 
@@ -213,6 +237,18 @@ export const JSON_TYPES = ["application/json", "application/json; charset=utf-8"
 export const contentType = (usual: string[]): fc.Arbitrary<string | null> =>
   fc.oneof(
     { weight: 20, arbitrary: fc.constantFrom(...usual) },
-    { weight: 1, arbitrary: fc.constantFrom(null, "", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonp", "application/xml", "json") },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        null,
+        "",
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/jsonp",
+        "application/xml",
+        "json",
+      ),
+    },
     { weight: 1, arbitrary: headerText },
   );

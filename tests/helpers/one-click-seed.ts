@@ -15,7 +15,11 @@ export async function seedOneClickWorkspace(client: pg.Client, slug: string, cou
   await client.query("INSERT INTO ledger_heads (workspace_id, seq, hash) VALUES ($1, 0, $2)", [workspaceId, "0".repeat(64)]);
   const secret = new Uint8Array(32).map(() => Math.floor(Math.random() * 256));
   const kid = `k_seed_${slug}`;
-  await client.query("INSERT INTO signing_keys (id, workspace_id, kid, secret, status) VALUES (gen_random_uuid(), $1, $2, $3, 'active')", [workspaceId, kid, Buffer.from(secret)]);
+  await client.query("INSERT INTO signing_keys (id, workspace_id, kid, secret, status) VALUES (gen_random_uuid(), $1, $2, $3, 'active')", [
+    workspaceId,
+    kid,
+    Buffer.from(secret),
+  ]);
   for (const sql of SYNC_CONSENT_DEFAULTS_SQL) await client.query(sql, [workspaceId]);
   const contacts = await client.query<{ id: string }>(
     `INSERT INTO contacts (id, workspace_id, external_id, email, updated_at)
@@ -25,7 +29,10 @@ export async function seedOneClickWorkspace(client: pg.Client, slug: string, cou
   await client.query("SELECT backfill_creation_entries($1)", [workspaceId]);
   const key = { kid, workspaceId, secret, status: "active" as const };
   const links = await Promise.all(
-    contacts.rows.map(async (row) => ({ contactId: row.id, token: await signToken({ workspaceId, contactId: row.id, purpose: "unsubscribe", channel: "email" }, key) })),
+    contacts.rows.map(async (row) => ({
+      contactId: row.id,
+      token: await signToken({ workspaceId, contactId: row.id, purpose: "unsubscribe", channel: "email" }, key),
+    })),
   );
   return { workspaceId, links };
 }

@@ -10,7 +10,12 @@ export type OneClickOptions = {
 
 /** The one-click POST as a mail provider sends it (form-encoded, following no redirect), or with another body. */
 export function oneClickRequest(url: string, { body = ONE_CLICK_BODY, contentType = "application/x-www-form-urlencoded", headers = {} }: OneClickOptions = {}) {
-  return new Request(url, { method: "POST", body, redirect: "manual", headers: { ...(contentType === null ? {} : { "content-type": contentType }), ...headers } });
+  return new Request(url, {
+    method: "POST",
+    body,
+    redirect: "manual",
+    headers: { ...(contentType === null ? {} : { "content-type": contentType }), ...headers },
+  });
 }
 
 /** Posts one-click to a running server: to a link as minted, or to a token's path at `baseUrl`. */

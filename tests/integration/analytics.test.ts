@@ -32,8 +32,21 @@ describe("the dashboard's numbers", () => {
       if (change.reason) await recordFeedbackForEvent(shop.workspace.id, contact.id, consentEventId!, change.reason, change.comment);
     }
     // Not opt-outs, or not this workspace's: none of these may count.
-    await changeSubscription({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", topicKey: "offers", status: "subscribed", evidence: { source: "api" } });
-    await changeSubscription({ workspaceId: other.workspace.id, contactId: other.contact.id, channel: "email", status: "unsubscribed", evidence: { source: "one_click" } });
+    await changeSubscription({
+      workspaceId: shop.workspace.id,
+      contactId: shop.contact.id,
+      channel: "email",
+      topicKey: "offers",
+      status: "subscribed",
+      evidence: { source: "api" },
+    });
+    await changeSubscription({
+      workspaceId: other.workspace.id,
+      contactId: other.contact.id,
+      channel: "email",
+      status: "unsubscribed",
+      evidence: { source: "one_click" },
+    });
 
     const range = lastDays(7);
     const rows = await db().consentEvent.findMany({ where: { workspaceId: shop.workspace.id, action: "unsubscribe" }, include: { topic: true } });
@@ -52,7 +65,11 @@ describe("the dashboard's numbers", () => {
     expect(points.at(-1)!.period).toBe(new Date().toISOString().slice(0, 10));
     const weekly = await optOutsOverTime(shop.workspace.id, range, "week");
     expect(weekly.reduce((sum, point) => sum + point.optOuts, 0)).toBe(rows.length);
-    for (const [split, key] of [["channel", (row: (typeof rows)[number]) => row.channel!], ["topic", (row: (typeof rows)[number]) => row.topic?.key ?? "(whole channel)"], ["source", (row: (typeof rows)[number]) => row.source]] as const) {
+    for (const [split, key] of [
+      ["channel", (row: (typeof rows)[number]) => row.channel!],
+      ["topic", (row: (typeof rows)[number]) => row.topic?.key ?? "(whole channel)"],
+      ["source", (row: (typeof rows)[number]) => row.source],
+    ] as const) {
       const totals: Record<string, number> = {};
       for (const point of await optOutsOverTime(shop.workspace.id, range, "day", split)) {
         for (const [series, n] of Object.entries(point.bySeries)) totals[series] = (totals[series] ?? 0) + n;

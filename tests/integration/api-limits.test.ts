@@ -61,7 +61,10 @@ describe("Idempotency-Key", () => {
     expect(again.status).toBe(500);
     expect(again.headers.get("idempotent-replayed")).toBeNull();
     expect((await again.json()).error.code).toBe("internal_error");
-    expect(logged).toHaveBeenCalledWith("unexpected error", expect.stringContaining(`the answer stored for an Idempotency-Key of workspace ${shop.workspace.id} is not what this application writes`));
+    expect(logged).toHaveBeenCalledWith(
+      "unexpected error",
+      expect.stringContaining(`the answer stored for an Idempotency-Key of workspace ${shop.workspace.id} is not what this application writes`),
+    );
     logged.mockRestore();
   });
 

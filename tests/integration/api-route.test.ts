@@ -28,25 +28,39 @@ describe("apiRoute", () => {
     const answers = await Promise.all([
       CONTACTS(new Request("http://test/api/v1/contacts", { method: "POST", headers: headers(), body: "{not json" })),
       CONTACTS(new Request("http://test/api/v1/contacts", { method: "POST", headers: headers({ "content-length": String(2 * MiB) }), body: "x" })),
-      PREFERENCES(new Request("http://test/x", { method: "PATCH", headers: headers(), body: JSON.stringify({ changes: [{ channel: "email", status: "unsubscribed" }] }) }), {
-        params: Promise.resolve({ id: shop.contact.id }),
-      }),
+      PREFERENCES(
+        new Request("http://test/x", {
+          method: "PATCH",
+          headers: headers(),
+          body: JSON.stringify({ changes: [{ channel: "email", status: "unsubscribed" }] }),
+        }),
+        {
+          params: Promise.resolve({ id: shop.contact.id }),
+        },
+      ),
       WORKSPACE(new Request("http://test/api/v1/workspace", { method: "PATCH", headers: headers({ "content-type": "text/plain" }), body: "" })),
     ]);
-    expect(await Promise.all(answers.map(errorOf))).toEqual(answers.map(() => ({ status: 403, code: "forbidden", message: 'This API key lacks the "write" scope.' })));
+    expect(await Promise.all(answers.map(errorOf))).toEqual(
+      answers.map(() => ({ status: 403, code: "forbidden", message: 'This API key lacks the "write" scope.' })),
+    );
     expect(await snapshotRows()).toEqual(before);
     expect(await db().contact.count({ where: { workspaceId: shop.workspace.id } })).toBe(1);
   });
 
   it("answers 401 without a key, before anything else", async () => {
-    const answer = await CONTACTS(new Request("http://test/api/v1/contacts", { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" }));
+    const answer = await CONTACTS(
+      new Request("http://test/api/v1/contacts", { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" }),
+    );
     expect(await errorOf(answer)).toMatchObject({ status: 401, code: "unauthorized" });
   });
 
   it("checks the path before the body: a contact id that is no id is the 400 even with a body past the limit", async () => {
     const { headers } = await keyed(["read", "write"]);
     const patch = (id: string, size: number) =>
-      PREFERENCES(new Request(`http://test/api/v1/contacts/${id}/preferences`, { method: "PATCH", headers: headers({ "content-length": String(size) }), body: "x" }), { params: Promise.resolve({ id }) });
+      PREFERENCES(
+        new Request(`http://test/api/v1/contacts/${id}/preferences`, { method: "PATCH", headers: headers({ "content-length": String(size) }), body: "x" }),
+        { params: Promise.resolve({ id }) },
+      );
     expect(await errorOf(await patch("not-a-uuid", 2 * MiB))).toEqual({
       status: 400,
       code: "invalid_request",

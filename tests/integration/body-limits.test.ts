@@ -50,11 +50,46 @@ beforeAll(async () => {
 type Endpoint = { name: string; limit: number; path: () => string; headers: () => Record<string, string>; call: (request: Request) => Promise<Response> };
 
 const endpoints: Endpoint[] = [
-  { name: "one-click unsubscribe", limit: 8 * KiB, path: () => `/api/unsubscribe/${oneClickToken}`, headers: () => ({ "content-type": "application/x-www-form-urlencoded" }), call: (r) => ONE_CLICK(r, { params: Promise.resolve({ token: oneClickToken }) }) },
-  { name: "inbound SMS (Twilio)", limit: 64 * KiB, path: () => `/api/inbound/twilio/${shop.workspace.id}`, headers: () => ({ "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": "x" }), call: (r) => TWILIO(r, { params: Promise.resolve({ workspace: shop.workspace.id }) }) },
-  { name: "inbound WhatsApp", limit: 3 * MiB, path: () => `/api/inbound/whatsapp/${shop.workspace.id}`, headers: () => ({ "content-type": "application/json", "x-hub-signature-256": "sha256=00" }), call: (r) => WHATSAPP(r, { params: Promise.resolve({ workspace: shop.workspace.id }) }) },
-  { name: "inbound email", limit: 1 * MiB, path: () => "/api/inbound/email", headers: () => ({ "content-type": "application/json", "webhook-id": "msg_1", "webhook-timestamp": String(Math.floor(Date.now() / 1000)), "webhook-signature": "v1,AAAA" }), call: (r) => EMAIL(r) },
-  { name: "API (POST /api/v1/links)", limit: 1 * MiB, path: () => "/api/v1/links", headers: () => ({ "content-type": "application/json", ...bearer(apiKey) }), call: (r) => LINKS(r) },
+  {
+    name: "one-click unsubscribe",
+    limit: 8 * KiB,
+    path: () => `/api/unsubscribe/${oneClickToken}`,
+    headers: () => ({ "content-type": "application/x-www-form-urlencoded" }),
+    call: (r) => ONE_CLICK(r, { params: Promise.resolve({ token: oneClickToken }) }),
+  },
+  {
+    name: "inbound SMS (Twilio)",
+    limit: 64 * KiB,
+    path: () => `/api/inbound/twilio/${shop.workspace.id}`,
+    headers: () => ({ "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": "x" }),
+    call: (r) => TWILIO(r, { params: Promise.resolve({ workspace: shop.workspace.id }) }),
+  },
+  {
+    name: "inbound WhatsApp",
+    limit: 3 * MiB,
+    path: () => `/api/inbound/whatsapp/${shop.workspace.id}`,
+    headers: () => ({ "content-type": "application/json", "x-hub-signature-256": "sha256=00" }),
+    call: (r) => WHATSAPP(r, { params: Promise.resolve({ workspace: shop.workspace.id }) }),
+  },
+  {
+    name: "inbound email",
+    limit: 1 * MiB,
+    path: () => "/api/inbound/email",
+    headers: () => ({
+      "content-type": "application/json",
+      "webhook-id": "msg_1",
+      "webhook-timestamp": String(Math.floor(Date.now() / 1000)),
+      "webhook-signature": "v1,AAAA",
+    }),
+    call: (r) => EMAIL(r),
+  },
+  {
+    name: "API (POST /api/v1/links)",
+    limit: 1 * MiB,
+    path: () => "/api/v1/links",
+    headers: () => ({ "content-type": "application/json", ...bearer(apiKey) }),
+    call: (r) => LINKS(r),
+  },
   {
     name: "API (PATCH /api/v1/contacts/{id}/preferences)",
     limit: 1 * MiB,
@@ -72,7 +107,14 @@ async function expectTooLarge(response: Response, limit: number) {
 describe.each(endpoints)("$name", ({ limit, path, headers, call }) => {
   it("refuses a declared Content-Length past the limit without reading the body", async () => {
     const { stream, counter } = countedBody(limit + 1);
-    const response = await call(new Request(`http://internal${path()}`, { method: "POST", headers: { ...headers(), "content-length": String(limit + 1) }, body: stream, duplex: "half" } as RequestInit));
+    const response = await call(
+      new Request(`http://internal${path()}`, {
+        method: "POST",
+        headers: { ...headers(), "content-length": String(limit + 1) },
+        body: stream,
+        duplex: "half",
+      } as RequestInit),
+    );
     await expectTooLarge(response, limit);
     expect(counter.pulled).toBeLessThanOrEqual(CHUNK);
   });

@@ -21,7 +21,10 @@ const FORGED = "203.0.113.7";
 const PAGE_LIMIT = 5;
 
 /** A request from `localAddress`, with the headers given as they are (fetch cannot choose its source address). */
-function request(url: string, options: { localAddress: string; method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number }> {
+function request(
+  url: string,
+  options: { localAddress: string; method?: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number }> {
   return new Promise((resolve, reject) => {
     const outgoing = http.request(url, { method: options.method ?? "GET", headers: options.headers, localAddress: options.localAddress }, (response) => {
       response.resume();
@@ -63,12 +66,13 @@ describe("with no proxy in front (TRUSTED_PROXY_HOPS=0)", () => {
   it("counts every page view of one client against its limit, however it varies X-Forwarded-For", async () => {
     const statuses = [];
     await awayFromAMinuteBoundary();
-    for (let i = 0; i <= PAGE_LIMIT; i++) statuses.push((await request(`${app.baseUrl}/`, { localAddress: "127.0.0.4", headers: { "x-forwarded-for": `198.51.100.${i}` } })).status);
+    for (let i = 0; i <= PAGE_LIMIT; i++)
+      statuses.push((await request(`${app.baseUrl}/`, { localAddress: "127.0.0.4", headers: { "x-forwarded-for": `198.51.100.${i}` } })).status);
     expect(statuses.slice(0, PAGE_LIMIT)).toEqual(Array(PAGE_LIMIT).fill(200));
     expect(statuses[PAGE_LIMIT]).toBe(429);
     // Another client is not held back by it.
     expect((await request(`${app.baseUrl}/`, { localAddress: "127.0.0.5", headers: { "x-forwarded-for": "198.51.100.0" } })).status).toBe(200);
-    }, 60_000);
+  }, 60_000);
 });
 
 // nginx is part of CI (.ci/run installs it); only a developer's machine without it skips this.

@@ -92,7 +92,10 @@ describe("the words a person confirms are the words the ledger's hash proves", (
     "on the preference page, in the language it is shown in: a channel's switch, a topic's, a frequency, a channel's stop button",
     async () => {
       const { workspace, contact, topics } = await createTestWorkspace();
-      await db().topic.update({ where: { id: topics.offers.id }, data: { names: { en: "Offers", es: "Ofertas" }, descriptions: { en: "Deals every week", es: "Descuentos cada semana" } } });
+      await db().topic.update({
+        where: { id: topics.offers.id },
+        data: { names: { en: "Offers", es: "Ofertas" }, descriptions: { en: "Deals every week", es: "Descuentos cada semana" } },
+      });
       const token = await signLinkToken({ workspaceId: workspace.id, contactId: contact.id, channel: "email", purpose: "preferences" });
       const ours = { workspaceId: workspace.id, contactId: contact.id, source: "preference_page" } as const;
       // Each step opens the page afresh: a form posted before the last save came back would be stale.
@@ -169,7 +172,14 @@ describe("the words a person confirms are the words the ledger's hash proves", (
     "on the confirmation page: the question, the topics waiting and the button",
     async () => {
       const { workspace, contact, topics } = await createTestWorkspace();
-      await changeSubscription({ workspaceId: workspace.id, contactId: contact.id, channel: "email", topicKey: "offers", status: "pending", evidence: { source: "api" } });
+      await changeSubscription({
+        workspaceId: workspace.id,
+        contactId: contact.id,
+        channel: "email",
+        topicKey: "offers",
+        status: "pending",
+        evidence: { source: "api" },
+      });
       const token = await signLinkToken({ workspaceId: workspace.id, contactId: contact.id, channel: "email", purpose: "confirm" });
       await page.goto(`${app.baseUrl}/c/${token}`);
       const main = page.locator("main");
@@ -178,7 +188,13 @@ describe("the words a person confirms are the words the ledger's hash proves", (
       const asked = await linesDownTo(main, button);
       expect(asked).toContain("Offers");
       await button.click();
-      const confirmed = await ledgerEntry({ workspaceId: workspace.id, contactId: contact.id, source: "double_opt_in", topicId: topics.offers.id, action: "subscribe" });
+      const confirmed = await ledgerEntry({
+        workspaceId: workspace.id,
+        contactId: contact.id,
+        source: "double_opt_in",
+        topicId: topics.offers.id,
+        action: "subscribe",
+      });
       expect(confirmed.wordingHash).toBe(hashOf(asked));
       expect(confirmed.locale).toBe("en");
     },

@@ -21,7 +21,10 @@ describe("/api/v1/contacts", () => {
       email: "New.Person@Example.com",
       phone: "+5511955550123",
       locale: "pt-BR",
-      subscriptions: [{ channel: "email", topic: "offers", status: "subscribed" }, { channel: "sms", topic: "offers", status: "pending" }],
+      subscriptions: [
+        { channel: "email", topic: "offers", status: "subscribed" },
+        { channel: "sms", topic: "offers", status: "pending" },
+      ],
       evidence: { ip: "198.51.100.9", wording: "Quero receber ofertas.", messageId: "signup" },
     });
     expect(created.status).toBe(201);

@@ -78,7 +78,11 @@ describe("a contact created while defaults hold", () => {
   it("without a creation entry gets no default: sendability, the preference document and the scope state agree", async () => {
     const { shop, ws, topics } = await setup();
     const id = randomUUID();
-    await pool().query("INSERT INTO contacts (id, workspace_id, email, phone, updated_at) VALUES ($1, $2, $3, '+14155550125', now())", [id, ws, `${id}@example.com`]);
+    await pool().query("INSERT INTO contacts (id, workspace_id, email, phone, updated_at) VALUES ($1, $2, $3, '+14155550125', now())", [
+      id,
+      ws,
+      `${id}@example.com`,
+    ]);
     expect(await sendableScopes(ws, id, topics)).toEqual([]);
     expect((await checkSendability(ws, "email", "reminders", [id]))[0]).toMatchObject({ sendable: false, reason: "no_consent" });
     const preferences = await getContactPreferences(ws, id);
@@ -92,11 +96,10 @@ describe("a contact created while defaults hold", () => {
   it("a contact written without its entry gets it from the backfill, flagged and chained", async () => {
     const { ws, topics, expected } = await setup();
     const id = randomUUID();
-    await pool().query("INSERT INTO contacts (id, workspace_id, email, phone, whatsapp_id, updated_at) VALUES ($1, $2, $3, '+14155550126', '14155550126', now())", [
-      id,
-      ws,
-      `${id}@example.com`,
-    ]);
+    await pool().query(
+      "INSERT INTO contacts (id, workspace_id, email, phone, whatsapp_id, updated_at) VALUES ($1, $2, $3, '+14155550126', '14155550126', now())",
+      [id, ws, `${id}@example.com`],
+    );
     await pool().query("SELECT backfill_creation_entries($1)", [ws]);
     await pool().query("SELECT backfill_creation_entries($1)", [ws]);
     expect(await listedDefaults(ws, id)).toEqual(expected);

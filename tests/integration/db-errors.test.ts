@@ -23,7 +23,9 @@ describe("isUniqueViolation", () => {
     const { workspace, topics } = await createTestWorkspace();
     const duplicates = await Promise.all([
       thrownBy(() => createTopic(workspace.id, { key: "offers", names: { en: "Offers again" }, channels: ["email"], requiresOptIn: false })),
-      thrownBy(() => db().topic.create({ data: { workspaceId: workspace.id, key: "offers", names: {}, descriptions: {}, channels: ["email"], requiresOptIn: false } })),
+      thrownBy(() =>
+        db().topic.create({ data: { workspaceId: workspace.id, key: "offers", names: {}, descriptions: {}, channels: ["email"], requiresOptIn: false } }),
+      ),
       thrownBy(() => db().$executeRawUnsafe(COPY_OFFERS, topics.offers.id)),
       thrownBy(() => pool().query(COPY_OFFERS, [topics.offers.id])),
     ]);
@@ -32,7 +34,11 @@ describe("isUniqueViolation", () => {
 
   it("does not take another constraint's violation, or any other error, for one", async () => {
     const others = await Promise.all([
-      thrownBy(() => db().topic.create({ data: { workspaceId: "00000000-0000-4000-8000-000000000000", key: "x", names: {}, descriptions: {}, channels: ["email"], requiresOptIn: false } })),
+      thrownBy(() =>
+        db().topic.create({
+          data: { workspaceId: "00000000-0000-4000-8000-000000000000", key: "x", names: {}, descriptions: {}, channels: ["email"], requiresOptIn: false },
+        }),
+      ),
       thrownBy(() => pool().query("INSERT INTO topics (id) VALUES (gen_random_uuid())")),
       thrownBy(() => pool().query("SELECT 1/0")),
     ]);

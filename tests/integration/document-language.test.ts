@@ -18,7 +18,12 @@ async function pagesFor(locale: string) {
   const shop = await createTestWorkspace();
   await db().contact.update({ where: { id: shop.contact.id }, data: { locale } });
   const link = (purpose: TokenPurpose) => signTestLink(shop, { purpose });
-  return { u: `/u/${await link("unsubscribe")}`, p: `/p/${await link("preferences")}`, embed: `/embed/p/${await link("preferences")}`, c: `/c/${await link("confirm")}` };
+  return {
+    u: `/u/${await link("unsubscribe")}`,
+    p: `/p/${await link("preferences")}`,
+    embed: `/embed/p/${await link("preferences")}`,
+    c: `/c/${await link("confirm")}`,
+  };
 }
 
 describe("<html lang>", () => {

@@ -98,7 +98,10 @@ describe("erasure leaves nothing linkable", () => {
     const created = await (await post("/api/v1/contacts", body, contactKey)).json();
     await post("/api/v1/sendability", { channel: "email", contactIds: [created.id] }, randomUUID());
     const other = await (await post("/api/v1/contacts", { email: `other.${randomBytes(4).toString("hex")}@example.com` }, randomUUID())).json();
-    const stored = async () => (await pool().query<{ row: string }>("SELECT row_to_json(r)::text AS row FROM idempotency_records r WHERE workspace_id = $1", [workspace.id])).rows.map((r) => r.row);
+    const stored = async () =>
+      (await pool().query<{ row: string }>("SELECT row_to_json(r)::text AS row FROM idempotency_records r WHERE workspace_id = $1", [workspace.id])).rows.map(
+        (r) => r.row,
+      );
     expect((await stored()).filter((row) => row.includes(created.id))).toHaveLength(2);
 
     await eraseContact(workspace.id, created.id);
@@ -166,7 +169,10 @@ describe("erasure leaves nothing linkable", () => {
 
   it("migrates suppressions and contacts written with the old, workspace-blind hash so that they still match", async () => {
     const migrations = path.join(process.cwd(), "prisma/migrations");
-    const names = (await readdir(migrations, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const names = (await readdir(migrations, { withFileTypes: true }))
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
     const ours = names.findIndex((name) => name.startsWith("20261202040000_"));
     expect(ours).toBeGreaterThan(0);
     const serverUrl = new URL(inject("databaseServerUrl"));
@@ -183,14 +189,19 @@ describe("erasure leaves nothing linkable", () => {
       const oldHash = (channel: string, normalised: string) => createHmac("sha256", SUPPRESSION_KEY).update(`${channel}:${normalised}`).digest("hex");
       const workspaceId = randomUUID();
       const contactId = randomUUID();
-      await client.query("INSERT INTO workspaces (id, slug, name, enabled_channels, allowed_embed_origins, updated_at) VALUES ($1, $2, 'Old shop', '{email,sms}', '{}', now())", [workspaceId, `old-${workspaceId}`]);
+      await client.query(
+        "INSERT INTO workspaces (id, slug, name, enabled_channels, allowed_embed_origins, updated_at) VALUES ($1, $2, 'Old shop', '{email,sms}', '{}', now())",
+        [workspaceId, `old-${workspaceId}`],
+      );
       // As the old code wrote them: an erased address's suppression, and a live contact's hash columns.
-      await client.query("INSERT INTO suppressions (id, workspace_id, channel, address_hash, reason) VALUES ($1, $2, 'email', $3, 'erasure'), ($4, $2, 'sms', $5, 'sms_keyword')", [
-        randomUUID(), workspaceId, oldHash("email", "gone@example.com"), randomUUID(), oldHash("sms", "14155550111"),
-      ]);
-      await client.query("INSERT INTO contacts (id, workspace_id, email, email_hash, phone, phone_hash, updated_at) VALUES ($1, $2, 'live@example.com', $3, '+14155550111', $4, now())", [
-        contactId, workspaceId, oldHash("email", "live@example.com"), oldHash("sms", "14155550111"),
-      ]);
+      await client.query(
+        "INSERT INTO suppressions (id, workspace_id, channel, address_hash, reason) VALUES ($1, $2, 'email', $3, 'erasure'), ($4, $2, 'sms', $5, 'sms_keyword')",
+        [randomUUID(), workspaceId, oldHash("email", "gone@example.com"), randomUUID(), oldHash("sms", "14155550111")],
+      );
+      await client.query(
+        "INSERT INTO contacts (id, workspace_id, email, email_hash, phone, phone_hash, updated_at) VALUES ($1, $2, 'live@example.com', $3, '+14155550111', $4, now())",
+        [contactId, workspaceId, oldHash("email", "live@example.com"), oldHash("sms", "14155550111")],
+      );
 
       for (const migration of names.slice(ours)) await client.query(await readFile(path.join(migrations, migration, "migration.sql"), "utf8"));
 
@@ -199,13 +210,20 @@ describe("erasure leaves nothing linkable", () => {
       const now = addressHashes(workspaceId, { email: "live@example.com", phone: "+14155550111" });
       expect(live.rows[0]).toEqual({ email_hash: now.emailHash, phone_hash: now.phoneHash });
       const suppressed = (channel: "email" | "sms", id: string) =>
-        client.query<{ suppressed: boolean }>(`SELECT ${suppressedSql(channel, "c", "$1")} AS suppressed FROM contacts c WHERE c.workspace_id = $1 AND c.id = $2`, [workspaceId, id]);
+        client.query<{ suppressed: boolean }>(
+          `SELECT ${suppressedSql(channel, "c", "$1")} AS suppressed FROM contacts c WHERE c.workspace_id = $1 AND c.id = $2`,
+          [workspaceId, id],
+        );
       expect((await suppressed("sms", contactId)).rows[0].suppressed).toBe(true);
       expect((await suppressed("email", contactId)).rows[0].suppressed).toBe(false);
       // The erased address imported again, as this code writes a contact: still suppressed.
       const again = randomUUID();
       const hashes = addressHashes(workspaceId, { email: "Gone@Example.com" });
-      await client.query("INSERT INTO contacts (id, workspace_id, email, email_hash, updated_at) VALUES ($1, $2, 'gone@example.com', $3, now())", [again, workspaceId, hashes.emailHash]);
+      await client.query("INSERT INTO contacts (id, workspace_id, email, email_hash, updated_at) VALUES ($1, $2, 'gone@example.com', $3, now())", [
+        again,
+        workspaceId,
+        hashes.emailHash,
+      ]);
       expect((await suppressed("email", again)).rows[0].suppressed).toBe(true);
     } finally {
       await client.end();

@@ -8,7 +8,26 @@ import { POST as SENDABILITY } from "@/app/api/v1/sendability/route";
 import { FREQUENCIES } from "@/lib/consent/choices";
 import { bearer } from "@/tests/helpers/api-client";
 import { createTestApiKey, createTestWorkspace, type TestWorkspace } from "@/tests/helpers/fixtures";
-import { bytes, contentType, everything, expectAnswered, freeText, headerText, holds, huge, JSON_TYPES, jsonBody, junk, plausible, shaped, tally, text, type Body, type Budget, type FieldSpec } from "@/tests/helpers/fuzz";
+import {
+  bytes,
+  contentType,
+  everything,
+  expectAnswered,
+  freeText,
+  headerText,
+  holds,
+  huge,
+  JSON_TYPES,
+  jsonBody,
+  junk,
+  plausible,
+  shaped,
+  tally,
+  text,
+  type Body,
+  type Budget,
+  type FieldSpec,
+} from "@/tests/helpers/fuzz";
 import { withMailStub } from "@/tests/helpers/mail";
 
 // Fuzzing the business API's bodies and headers (tests/helpers/fuzz.ts).
@@ -85,26 +104,45 @@ describe("API bodies", () => {
   it("POST /api/v1/contacts", async () => {
     const body = shaped({
       externalId: { good: freeText, bad: fc.oneof(fc.constant(" "), huge), optional: true },
-      email: { good: fc.oneof(fc.stringMatching(/^[a-z0-9]{1,12}([._-][a-z0-9]{1,8})?@example\.(com|org)$/), fc.constant(shop.contact.email)), bad: fc.oneof(text, fc.emailAddress()), optional: true },
+      email: {
+        good: fc.oneof(fc.stringMatching(/^[a-z0-9]{1,12}([._-][a-z0-9]{1,8})?@example\.(com|org)$/), fc.constant(shop.contact.email)),
+        bad: fc.oneof(text, fc.emailAddress()),
+        optional: true,
+      },
       phone: { good: fc.oneof(fc.stringMatching(/^\+[1-9]\d{6,14}$/), fc.constant("+14155550100")), bad: text, optional: true },
       whatsappId: { good: fc.stringMatching(/^\d{6,20}$/), bad: text, optional: true },
       locale: { good: fc.constantFrom("es", "pt-BR", "it"), bad: text, optional: true },
       subscriptions: { good: fc.array(subscription, { maxLength: 4 }), bad: fc.array(subscription, { minLength: 51, maxLength: 52 }), optional: true },
       evidence: { good: evidence, optional: true },
     });
-    await neverFailsNorWritesOnRefusal("POST /api/v1/contacts", call(jsonBody(body, ["externalId", "subscriptions", "evidence"])), (c) => CONTACTS(request("/api/v1/contacts", "POST", c)), { numRuns: 200, seconds: 3 });
+    await neverFailsNorWritesOnRefusal(
+      "POST /api/v1/contacts",
+      call(jsonBody(body, ["externalId", "subscriptions", "evidence"])),
+      (c) => CONTACTS(request("/api/v1/contacts", "POST", c)),
+      { numRuns: 200, seconds: 3 },
+    );
   });
 
   it("PATCH /api/v1/contacts/{id}/preferences", async () => {
     const version: FieldSpec = { good: fc.nat(4), bad: fc.constantFrom(-1, 1.5, 2 ** 53, 1e300, "1"), optional: true };
     const isoDate = fc
-      .tuple(fc.date({ min: new Date("0000-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59Z"), noInvalidDate: true }), fc.constantFrom("Z", "+00:00", "+23:59", "-23:59", "+05:30"))
+      .tuple(
+        fc.date({ min: new Date("0000-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59Z"), noInvalidDate: true }),
+        fc.constantFrom("Z", "+00:00", "+23:59", "-23:59", "+05:30"),
+      )
       .map(([date, offset]) => date.toISOString().replace("Z", offset));
     const pausedUntil: FieldSpec = {
       good: fc.oneof(
         fc.constant(null),
         isoDate,
-        fc.constantFrom("0000-01-01T00:00:00Z", "0001-01-01T00:00:00+05:00", "0001-01-01T00:00:00-05:00", "9999-12-31T23:59:59.999-23:59", "9999-12-31T23:59:59Z", "2024-02-29T12:00:00Z"),
+        fc.constantFrom(
+          "0000-01-01T00:00:00Z",
+          "0001-01-01T00:00:00+05:00",
+          "0001-01-01T00:00:00-05:00",
+          "9999-12-31T23:59:59.999-23:59",
+          "9999-12-31T23:59:59Z",
+          "2024-02-29T12:00:00Z",
+        ),
       ),
       bad: fc.constantFrom("2023-02-29T12:00:00Z", "2026-13-01T00:00:00Z", "2026-01-01", "yesterday"),
     };
@@ -131,24 +169,53 @@ describe("API bodies", () => {
     const uuidFor = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
     const id = contactId();
     const contactIds: FieldSpec = {
-      good: fc.oneof({ weight: 20, arbitrary: fc.array(id.good, { minLength: 1, maxLength: 8 }) }, { weight: 1, arbitrary: fc.constant(Array.from({ length: 10_000 }, (_, i) => uuidFor(i))) }),
-      bad: fc.oneof(fc.constant([]), fc.constant(Array.from({ length: 10_001 }, (_, i) => uuidFor(i))), fc.array(fc.oneof(id.good, id.bad!), { minLength: 1, maxLength: 4 })),
+      good: fc.oneof(
+        { weight: 20, arbitrary: fc.array(id.good, { minLength: 1, maxLength: 8 }) },
+        { weight: 1, arbitrary: fc.constant(Array.from({ length: 10_000 }, (_, i) => uuidFor(i))) },
+      ),
+      bad: fc.oneof(
+        fc.constant([]),
+        fc.constant(Array.from({ length: 10_001 }, (_, i) => uuidFor(i))),
+        fc.array(fc.oneof(id.good, id.bad!), { minLength: 1, maxLength: 4 }),
+      ),
     };
     const body = shaped({ channel, topic: topicKey, contactIds });
-    await neverFailsNorWritesOnRefusal("POST /api/v1/sendability", call(jsonBody(body, ["contactIds", "topic"])), (c) => SENDABILITY(request("/api/v1/sendability", "POST", c)), { numRuns: 150, seconds: 2 });
+    await neverFailsNorWritesOnRefusal(
+      "POST /api/v1/sendability",
+      call(jsonBody(body, ["contactIds", "topic"])),
+      (c) => SENDABILITY(request("/api/v1/sendability", "POST", c)),
+      { numRuns: 150, seconds: 2 },
+    );
   });
 
   it("POST /api/v1/links", async () => {
-    const body = shaped({ contactId: contactId(), channel, topic: topicKey, messageId: { good: freeText, bad: fc.oneof(fc.constant(" "), huge), optional: true } });
-    await neverFailsNorWritesOnRefusal("POST /api/v1/links", call(jsonBody(body, ["contactId", "messageId"])), (c) => LINKS(request("/api/v1/links", "POST", c)), { numRuns: 150, seconds: 2 });
+    const body = shaped({
+      contactId: contactId(),
+      channel,
+      topic: topicKey,
+      messageId: { good: freeText, bad: fc.oneof(fc.constant(" "), huge), optional: true },
+    });
+    await neverFailsNorWritesOnRefusal(
+      "POST /api/v1/links",
+      call(jsonBody(body, ["contactId", "messageId"])),
+      (c) => LINKS(request("/api/v1/links", "POST", c)),
+      { numRuns: 150, seconds: 2 },
+    );
   });
 
   it("POST /api/v1/optin", async () => {
     const topics: FieldSpec = {
       good: fc.array(topicKey.good, { minLength: 1, maxLength: 3 }),
-      bad: fc.oneof(fc.constant([]), fc.array(topicKey.good, { minLength: 21, maxLength: 22 }), fc.array(fc.oneof(topicKey.good, topicKey.bad!), { minLength: 1, maxLength: 3 })),
+      bad: fc.oneof(
+        fc.constant([]),
+        fc.array(topicKey.good, { minLength: 21, maxLength: 22 }),
+        fc.array(fc.oneof(topicKey.good, topicKey.bad!), { minLength: 1, maxLength: 3 }),
+      ),
     };
     const body = shaped({ contactId: contactId(), topics, evidence: { good: evidence, optional: true } });
-    await neverFailsNorWritesOnRefusal("POST /api/v1/optin", call(jsonBody(body, ["topics", "evidence"])), (c) => OPTIN(request("/api/v1/optin", "POST", c)), { numRuns: 150, seconds: 2 });
+    await neverFailsNorWritesOnRefusal("POST /api/v1/optin", call(jsonBody(body, ["topics", "evidence"])), (c) => OPTIN(request("/api/v1/optin", "POST", c)), {
+      numRuns: 150,
+      seconds: 2,
+    });
   });
 });

@@ -9,7 +9,8 @@ import { snapshotRows } from "@/tests/helpers/snapshot";
 
 it("the fingerprint changes exactly when snapshotRows() does", async () => {
   const { workspace, contact } = await createTestWorkspace();
-  const stop = () => changeSubscription({ workspaceId: workspace.id, contactId: contact.id, channel: "sms", status: "unsubscribed", evidence: { source: "api" } });
+  const stop = () =>
+    changeSubscription({ workspaceId: workspace.id, contactId: contact.id, channel: "sms", status: "unsubscribed", evidence: { source: "api" } });
   const [rows, print] = [await snapshotRows(), await everything()];
   await stop();
   expect(await snapshotRows()).not.toBe(rows);

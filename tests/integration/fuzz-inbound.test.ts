@@ -11,7 +11,25 @@ import { env } from "@/lib/platform/env";
 import { BODY_LIMITS } from "@/lib/platform/request-body";
 import { generateWebhookSecret, signWebhook } from "@/lib/webhooks/standard-webhooks";
 import { createTestWorkspace, INBOUND_SECRETS, type TestWorkspace } from "@/tests/helpers/fixtures";
-import { bytes, chars, contentType, everything, expectAnswered, expectErrorShape, freeText, headerText, holds, huge, JSON_TYPES, jsonBody, plausible, shaped, tally, text, type FieldSpec } from "@/tests/helpers/fuzz";
+import {
+  bytes,
+  chars,
+  contentType,
+  everything,
+  expectAnswered,
+  expectErrorShape,
+  freeText,
+  headerText,
+  holds,
+  huge,
+  JSON_TYPES,
+  jsonBody,
+  plausible,
+  shaped,
+  tally,
+  text,
+  type FieldSpec,
+} from "@/tests/helpers/fuzz";
 import { badTokens, tokenMaterial } from "@/tests/helpers/fuzz-tokens";
 
 // Fuzzing the inbound webhooks (tests/helpers/fuzz.ts): Twilio SMS, the WhatsApp Cloud API and inbound
@@ -24,7 +42,21 @@ process.env.INBOUND_EMAIL_SECRET = inboundEmailSecret;
 const { twilioAuthToken: TWILIO_TOKEN, whatsappAppSecret: APP_SECRET } = INBOUND_SECRETS;
 
 const hex = (length: number) => fc.string({ unit: chars("0123456789abcdef"), minLength: length, maxLength: length });
-const keywords = fc.constantFrom("STOP", "stop", " Stop! ", "START", "UNSTOP", "HELP", "baja", "Sair.", " DISISCRIVI! ", "stopp", "STOP STOP", "STOPALL", "UNSUBSCRIBE");
+const keywords = fc.constantFrom(
+  "STOP",
+  "stop",
+  " Stop! ",
+  "START",
+  "UNSTOP",
+  "HELP",
+  "baja",
+  "Sair.",
+  " DISISCRIVI! ",
+  "stopp",
+  "STOP STOP",
+  "STOPALL",
+  "UNSUBSCRIBE",
+);
 
 describe("webhook bodies", () => {
   let shop: TestWorkspace;
@@ -35,7 +67,13 @@ describe("webhook bodies", () => {
 
   /** Puts a channel switch where the run wants it before it starts, so that a keyword has something to change. */
   const setChannel = (channel: Channel, subscribed: boolean) =>
-    changeSubscription({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel, status: subscribed ? "subscribed" : "unsubscribed", evidence: { source: "api" } });
+    changeSubscription({
+      workspaceId: shop.workspace.id,
+      contactId: shop.contact.id,
+      channel,
+      status: subscribed ? "subscribed" : "unsubscribed",
+      evidence: { source: "api" },
+    });
 
   async function expectRefused(response: Response, before: Record<string, string>, status = 403) {
     expect(response.status).toBe(status);
@@ -66,7 +104,11 @@ describe("webhook bodies", () => {
       },
       { weight: 1, arbitrary: fc.oneof(text, huge) },
     );
-    const signature = fc.oneof({ weight: 3, arbitrary: fc.constant("valid") }, fc.constantFrom("missing", "empty", "another token", "another URL", "another body"), headerText.map((s) => `garbage ${s}`));
+    const signature = fc.oneof(
+      { weight: 3, arbitrary: fc.constant("valid") },
+      fc.constantFrom("missing", "empty", "another token", "another URL", "another body"),
+      headerText.map((s) => `garbage ${s}`),
+    );
     await holds(
       "Twilio",
       fc.asyncProperty(form, signature, contentType(["application/x-www-form-urlencoded"]), fc.boolean(), async (body, how, type, subscribed) => {
@@ -88,7 +130,9 @@ describe("webhook bodies", () => {
         const headers = new Headers(type === null ? {} : { "content-type": type });
         if (how !== "missing") headers.set("x-twilio-signature", signed);
         const before = await everything();
-        const response = await TWILIO(new Request(`http://internal:3000${path}`, { method: "POST", headers, body }), { params: Promise.resolve({ workspace: shop.workspace.id }) });
+        const response = await TWILIO(new Request(`http://internal:3000${path}`, { method: "POST", headers, body }), {
+          params: Promise.resolve({ workspace: shop.workspace.id }),
+        });
         tally("Twilio", `${how === "valid" ? "signed" : "unsigned"} ${response.status}`);
         if (bytes(body).byteLength > BODY_LIMITS.sms) return expectRefused(response, before, 413);
         if (how !== "valid") return expectRefused(response, before);
@@ -109,20 +153,35 @@ describe("webhook bodies", () => {
         type: { good: fc.constantFrom("text", "button", "interactive", "image") },
         text: { good: shaped({ body: words }, 6), optional: true },
         button: { good: shaped({ payload: { ...words, optional: true }, text: { ...words, optional: true } }, 6), optional: true },
-        interactive: { good: shaped({ type: { good: fc.constant("button_reply") }, button_reply: { good: shaped({ id: words, title: words }, 6), optional: true } }, 6), optional: true },
+        interactive: {
+          good: shaped({ type: { good: fc.constant("button_reply") }, button_reply: { good: shaped({ id: words, title: words }, 6), optional: true } }, 6),
+          optional: true,
+        },
       },
       4,
     );
     const value = shaped(
       {
         messaging_product: { good: fc.constant("whatsapp") },
-        metadata: { good: shaped({ display_phone_number: { good: fc.constant("15550783881") }, phone_number_id: { good: fc.constant("106540352242922") } }, 6), optional: true },
+        metadata: {
+          good: shaped({ display_phone_number: { good: fc.constant("15550783881") }, phone_number_id: { good: fc.constant("106540352242922") } }, 6),
+          optional: true,
+        },
         messages: { good: fc.array(message, { minLength: 1, maxLength: 3 }), optional: true },
       },
       6,
     );
-    const entry = shaped({ id: { good: fc.constant("102290129340398") }, changes: { good: fc.array(shaped({ field: { good: fc.constant("messages") }, value: { good: value } }, 6), { minLength: 1, maxLength: 2 }) } }, 6);
-    const body = shaped({ object: { good: fc.constant("whatsapp_business_account"), bad: fc.constantFrom("page", "") }, entry: { good: fc.array(entry, { minLength: 1, maxLength: 2 }) } });
+    const entry = shaped(
+      {
+        id: { good: fc.constant("102290129340398") },
+        changes: { good: fc.array(shaped({ field: { good: fc.constant("messages") }, value: { good: value } }, 6), { minLength: 1, maxLength: 2 }) },
+      },
+      6,
+    );
+    const body = shaped({
+      object: { good: fc.constant("whatsapp_business_account"), bad: fc.constantFrom("page", "") },
+      entry: { good: fc.array(entry, { minLength: 1, maxLength: 2 }) },
+    });
     const signature = fc.oneof(
       { weight: 3, arbitrary: fc.constantFrom("valid", "valid, upper case", "valid, padded") },
       fc.constantFrom("missing", "another secret", "sha1", "short", "another body"),
@@ -168,14 +227,26 @@ describe("webhook bodies", () => {
   it("inbound email: any body, signed or not", async () => {
     const material = await tokenMaterial();
     const valid = [material.realA[0], material.realA[1]];
-    const token = fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...valid) }, { weight: 1, arbitrary: badTokens(material).map((candidate) => candidate.token) });
+    const token = fc.oneof(
+      { weight: 2, arbitrary: fc.constantFrom(...valid) },
+      { weight: 1, arbitrary: badTokens(material).map((candidate) => candidate.token) },
+    );
     const subject: FieldSpec = {
-      good: fc.oneof({ weight: 4, arbitrary: token.map((t) => `unsubscribe ${t}`) }, token.map((t) => `Re: ${t}, thanks`), freeText, fc.constant("x".repeat(2_000)), fc.constant(null)),
+      good: fc.oneof(
+        { weight: 4, arbitrary: token.map((t) => `unsubscribe ${t}`) },
+        token.map((t) => `Re: ${t}, thanks`),
+        freeText,
+        fc.constant("x".repeat(2_000)),
+        fc.constant(null),
+      ),
       bad: fc.constant("x".repeat(2_001)),
       optional: true,
     };
     const address = fc.oneof({ weight: 2, arbitrary: token.map((t) => `unsubscribe+${t}@prefs.example.com`) }, fc.emailAddress(), freeText);
-    const to: FieldSpec = { good: fc.oneof(address, fc.array(address, { maxLength: 4 })), bad: fc.oneof(fc.constant("x".repeat(2_001)), fc.array(address, { minLength: 101, maxLength: 101 })) };
+    const to: FieldSpec = {
+      good: fc.oneof(address, fc.array(address, { maxLength: 4 })),
+      bad: fc.oneof(fc.constant("x".repeat(2_001)), fc.array(address, { minLength: 101, maxLength: 101 })),
+    };
     const messageId = (nullable: boolean): FieldSpec => ({
       good: fc.oneof({ weight: 4, arbitrary: plausible(fc.constant("<abc@example.com>")) }, nullable ? fc.constant(null) : freeText),
       bad: huge,
@@ -184,7 +255,15 @@ describe("webhook bodies", () => {
     const resend = shaped({
       type: { good: fc.constant("email.received"), bad: fc.constantFrom("email.sent", "") },
       created_at: { good: fc.constant("2026-11-23T10:00:00.000Z") },
-      data: { good: shaped({ email_id: { good: fc.uuid() }, from: { good: fc.constant("Person <person@example.com>"), optional: true }, to, subject, message_id: messageId(true) }) },
+      data: {
+        good: shaped({
+          email_id: { good: fc.uuid() },
+          from: { good: fc.constant("Person <person@example.com>"), optional: true },
+          to,
+          subject,
+          message_id: messageId(true),
+        }),
+      },
     });
     const generic = shaped({ to, subject, from: { good: freeText, optional: true }, messageId: messageId(false) });
     const signature = fc.oneof(
@@ -208,7 +287,8 @@ describe("webhook bodies", () => {
         if (how === "another body") signed = sign(`${read} `);
         if (how === "not a number") signed = { ...signed, "webhook-timestamp": `${signed["webhook-timestamp"]}.0` };
         if (how === "v2") signed = { ...signed, "webhook-signature": signed["webhook-signature"].replace(/^v1,/, "v2,") };
-        if (how === "valid, among others") signed = { ...signed, "webhook-signature": `v1,${Buffer.alloc(32).toString("base64")} ${signed["webhook-signature"]} v1a,xyz` };
+        if (how === "valid, among others")
+          signed = { ...signed, "webhook-signature": `v1,${Buffer.alloc(32).toString("base64")} ${signed["webhook-signature"]} v1a,xyz` };
         const headers = new Headers(type === null ? {} : { "content-type": type });
         if (how !== "missing") {
           const prefix = how === "valid (svix-*)" ? "svix" : "webhook";

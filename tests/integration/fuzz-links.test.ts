@@ -52,16 +52,37 @@ describe("tokens", () => {
   it("one-click POST with a good token: any other body or content type answers 400 and changes nothing", async () => {
     const { workspace, contact } = material.shopA;
     const oneClickish = fc
-      .tuple(fc.constantFrom("List-Unsubscribe", "list-unsubscribe", "List-Unsubscribe ", "List%2DUnsubscribe"), fc.constantFrom("One-Click", "one-click", "One+Click", "One-Click\u0000", "One-Click%00", "One-Clic", ""), fc.array(fc.tuple(text, text), { maxLength: 2 }))
+      .tuple(
+        fc.constantFrom("List-Unsubscribe", "list-unsubscribe", "List-Unsubscribe ", "List%2DUnsubscribe"),
+        fc.constantFrom("One-Click", "one-click", "One+Click", "One-Click\u0000", "One-Click%00", "One-Clic", ""),
+        fc.array(fc.tuple(text, text), { maxLength: 2 }),
+      )
       .map(([name, value, extra]) => [`${name}=${value}`, ...(extra.length > 0 ? [new URLSearchParams(extra).toString()] : [])].join("&"));
-    const multipart = fc.tuple(fc.oneof(fc.constant("x"), b64urlString(1, 30)), fc.oneof(fc.constant("List-Unsubscribe"), text), fc.oneof(fc.constant("One-Click"), text), fc.boolean()).map(([boundary, name, value, closed]) => ({
-      body: `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n${closed ? `--${boundary}--\r\n` : ""}`,
-      type: `multipart/form-data; boundary=${boundary}`,
-    }));
+    const multipart = fc
+      .tuple(
+        fc.oneof(fc.constant("x"), b64urlString(1, 30)),
+        fc.oneof(fc.constant("List-Unsubscribe"), text),
+        fc.oneof(fc.constant("One-Click"), text),
+        fc.boolean(),
+      )
+      .map(([boundary, name, value, closed]) => ({
+        body: `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n${closed ? `--${boundary}--\r\n` : ""}`,
+        type: `multipart/form-data; boundary=${boundary}`,
+      }));
     const request = fc.oneof(
-      fc.tuple(fc.oneof(oneClickish, text, huge), fc.constantFrom("application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=iso-8859-1", "text/plain", "application/json")).map(([body, type]) => ({ body: body as Body, type: type as string | null })),
+      fc
+        .tuple(
+          fc.oneof(oneClickish, text, huge),
+          fc.constantFrom("application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=iso-8859-1", "text/plain", "application/json"),
+        )
+        .map(([body, type]) => ({ body: body as Body, type: type as string | null })),
       multipart,
-      fc.tuple(fc.uint8Array({ maxLength: 300 }).map((array) => new Uint8Array(array)), contentType(["application/x-www-form-urlencoded", "multipart/form-data; boundary=x"])).map(([body, type]) => ({ body: body as Body, type })),
+      fc
+        .tuple(
+          fc.uint8Array({ maxLength: 300 }).map((array) => new Uint8Array(array)),
+          contentType(["application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]),
+        )
+        .map(([body, type]) => ({ body: body as Body, type })),
     );
     await holds(
       "one-click bodies",

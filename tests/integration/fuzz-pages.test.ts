@@ -26,25 +26,41 @@ vi.mock("next/headers", async (importOriginal) => ({ ...(await importOriginal<ob
 const fileValue = fc.tuple(fc.uint8Array({ maxLength: 20 }), fc.string({ maxLength: 10 })).map(([content, name]) => new File([new Uint8Array(content)], name));
 /** A form field's value: mostly a right one as the page posts it, sometimes a wrong one, any text, or a file. */
 const formValue = (good: fc.Arbitrary<string>, bad: fc.Arbitrary<string> = text) =>
-  fc.oneof({ weight: 48, arbitrary: good }, { weight: 2, arbitrary: bad }, { weight: 1, arbitrary: text }, { weight: 1, arbitrary: huge }, { weight: 1, arbitrary: fileValue });
+  fc.oneof(
+    { weight: 48, arbitrary: good },
+    { weight: 2, arbitrary: bad },
+    { weight: 1, arbitrary: text },
+    { weight: 1, arbitrary: huge },
+    { weight: 1, arbitrary: fileValue },
+  );
 const absentOr = <T>(value: fc.Arbitrary<T>) => fc.oneof({ weight: 1, arbitrary: fc.constant(undefined) }, { weight: 12, arbitrary: value });
 
-const isoDay = fc.date({ min: new Date("0000-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59Z"), noInvalidDate: true }).map((date) => date.toISOString().slice(0, 10));
+const isoDay = fc
+  .date({ min: new Date("0000-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59Z"), noInvalidDate: true })
+  .map((date) => date.toISOString().slice(0, 10));
 const formFields = fc.record({
   channel: absentOr(formValue(fc.constantFrom("email", "sms", "whatsapp"), fc.constantFrom("push", "EMAIL"))),
   intent: absentOr(formValue(fc.constantFrom("save", "stop-channel", ""))),
-  channelVersion: absentOr(formValue(fc.oneof(fc.nat(5).map(String), fc.constantFrom("1e0", "0x1", "", " 2 ")), fc.constantFrom("-1", "1.5", "Infinity", "9007199254740993"))),
+  channelVersion: absentOr(
+    formValue(fc.oneof(fc.nat(5).map(String), fc.constantFrom("1e0", "0x1", "", " 2 ")), fc.constantFrom("-1", "1.5", "Infinity", "9007199254740993")),
+  ),
   channelOn: absentOr(formValue(fc.constantFrom("on", "off", ""))),
   frequency: absentOr(formValue(fc.constantFrom(...FREQUENCIES))),
   pause: absentOr(formValue(fc.constantFrom(...PAUSE_CHOICES))),
-  pauseUntil: absentOr(formValue(fc.oneof(isoDay, fc.constantFrom("2024-02-29", "0000-01-01", "0001-01-01", "9999-12-31")), fc.constantFrom("2026-02-30", "2026-1-1"))),
+  pauseUntil: absentOr(
+    formValue(fc.oneof(isoDay, fc.constantFrom("2024-02-29", "0000-01-01", "0001-01-01", "9999-12-31")), fc.constantFrom("2026-02-30", "2026-1-1")),
+  ),
   locale: absentOr(formValue(fc.constantFrom("es", "pt-BR", "it", "en", "xx", "PT"))),
   parent: absentOr(formValue(fc.constantFrom("https://shop.example.com", "javascript:alert(1)"))),
   reason: absentOr(formValue(fc.constantFrom(...OPT_OUT_REASONS))),
   comment: absentOr(formValue(plausible(fc.lorem()), fc.constantFrom(" ".repeat(1_001), "x".repeat(1_001)))),
   topics: fc.array(
     fc.record({
-      key: fc.oneof({ weight: 8, arbitrary: fc.constantFrom("offers", "reminders", "nope", "constructor") }, fc.constantFrom("__proto__", "hasOwnProperty", "", "a".repeat(65)), text),
+      key: fc.oneof(
+        { weight: 8, arbitrary: fc.constantFrom("offers", "reminders", "nope", "constructor") },
+        fc.constantFrom("__proto__", "hasOwnProperty", "", "a".repeat(65)),
+        text,
+      ),
       version: formValue(fc.nat(4).map(String)),
       on: absentOr(formValue(fc.constant("on"))),
     }),
@@ -76,7 +92,15 @@ describe("form posts", () => {
       pausedUntil: new Date("2026-06-01T00:00:00Z"),
       paused: true,
       version: 3,
-      topics: ["offers", "reminders"].map((key, i) => ({ id: key, key, names: { en: key }, descriptions: {}, requiresOptIn: i === 0, status: i === 0 ? "pending" : "subscribed", version: i })),
+      topics: ["offers", "reminders"].map((key, i) => ({
+        id: key,
+        key,
+        names: { en: key },
+        descriptions: {},
+        requiresOptIn: i === 0,
+        status: i === 0 ? "pending" : "subscribed",
+        version: i,
+      })),
     };
     await holds(
       "form parsing",
@@ -109,17 +133,33 @@ describe("form posts", () => {
     await db().workspace.update({ where: { id: workspace.id }, data: { allowedEmbedOrigins: ["https://shop.example.com"] } });
     const token = await signLinkToken({ workspaceId: workspace.id, contactId: contact.id, channel: "email", purpose: "preferences" });
     const wrongPurpose = await signLinkToken({ workspaceId: workspace.id, contactId: contact.id, channel: "email", purpose: "unsubscribe" });
-    const optOut = await changeSubscription({ workspaceId: workspace.id, contactId: contact.id, channel: "email", topicKey: "reminders", status: "unsubscribed", evidence: { source: "one_click" } });
+    const optOut = await changeSubscription({
+      workspaceId: workspace.id,
+      contactId: contact.id,
+      channel: "email",
+      topicKey: "reminders",
+      status: "unsubscribed",
+      evidence: { source: "one_click" },
+    });
     await recordFeedbackForEvent(workspace.id, contact.id, optOut.consentEventId!, "too_frequent", null);
     const eventId = fc.oneof({ weight: 4, arbitrary: fc.constant(optOut.consentEventId!) }, fc.uuid(), fc.stringMatching(/^[0-9a-f-]{36}$/), text);
     const call = fc.record({
       action: fc.oneof({ weight: 3, arbitrary: fc.constant("save") }, fc.constantFrom("stop", "language", "survey", "alternative")),
-      token: fc.oneof({ weight: 12, arbitrary: fc.constant(token) }, fc.constant(wrongPurpose), text, b64urlString(10, 60).map((s) => `${s}.${s}.${s}${s}`)),
+      token: fc.oneof(
+        { weight: 12, arbitrary: fc.constant(token) },
+        fc.constant(wrongPurpose),
+        text,
+        b64urlString(10, 60).map((s) => `${s}.${s}.${s}${s}`),
+      ),
       kind: fc.oneof({ weight: 4, arbitrary: fc.constantFrom("page", "embed") }, text),
       eventId,
       alternativeId: fc.oneof(fc.constantFrom("weekly", "pause", "switch:sms", "switch:whatsapp", "switch:email"), text),
       form: formFields,
-      headers: fc.record({ "accept-language": absentOr(fc.oneof(fc.constantFrom("es", "pt-BR,pt;q=0.9", "*", "it;q=abc"), headerText)), "user-agent": absentOr(headerText), "x-forwarded-for": absentOr(fc.oneof(fc.ipV4(), headerText)) }),
+      headers: fc.record({
+        "accept-language": absentOr(fc.oneof(fc.constantFrom("es", "pt-BR,pt;q=0.9", "*", "it;q=abc"), headerText)),
+        "user-agent": absentOr(headerText),
+        "x-forwarded-for": absentOr(fc.oneof(fc.ipV4(), headerText)),
+      }),
     });
     await holds(
       "preference-page actions",
@@ -147,7 +187,10 @@ describe("form posts", () => {
         const state = (await getContactPreferences(workspace.id, contact.id))!;
         for (const channel of state.channels) expect(channel.pausedUntil === null || Number.isFinite(channel.pausedUntil.getTime())).toBe(true);
         const query = new URL(url, "http://test").searchParams;
-        tally("preference-page actions", `${c.action} → ${[...query.keys()].filter((key) => key !== "lang" && key !== "parent").join("&") || (query.has("lang") ? "done" : "bad link")}`);
+        tally(
+          "preference-page actions",
+          `${c.action} → ${[...query.keys()].filter((key) => key !== "lang" && key !== "parent").join("&") || (query.has("lang") ? "done" : "bad link")}`,
+        );
         if (!query.has("lang") || query.get("error") === "invalid" || query.get("reason") === "invalid" || query.has("stale")) {
           expect(await everything()).toEqual(before);
         }
@@ -158,7 +201,13 @@ describe("form posts", () => {
 
   it("the preference page's survey query (?survey=…): any value shows the survey or nothing, never an error", async () => {
     const { workspace, contact } = await createTestWorkspace();
-    const optOut = await changeSubscription({ workspaceId: workspace.id, contactId: contact.id, channel: "sms", status: "unsubscribed", evidence: { source: "one_click" } });
+    const optOut = await changeSubscription({
+      workspaceId: workspace.id,
+      contactId: contact.id,
+      channel: "sms",
+      status: "unsubscribed",
+      evidence: { source: "one_click" },
+    });
     const state = (await getContactPreferences(workspace.id, contact.id))!;
     const survey = fc.oneof(fc.constant(optOut.consentEventId!), fc.uuid(), fc.stringMatching(/^[0-9a-f-]{36}$/), text);
     await holds(

@@ -16,16 +16,18 @@ const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
 
 async function insertEvent(shop: TestWorkspace, ageDays: number, dispatched = true): Promise<string> {
   const id = randomUUID();
-  await pool().query("INSERT INTO outbox_events (id, workspace_id, type, payload, created_at, dispatched_at) VALUES ($1, $2, 'consent.changed', '{}', $3, $4)", [
-    id,
-    shop.workspace.id,
-    daysAgo(ageDays),
-    dispatched ? daysAgo(ageDays) : null,
-  ]);
+  await pool().query(
+    "INSERT INTO outbox_events (id, workspace_id, type, payload, created_at, dispatched_at) VALUES ($1, $2, 'consent.changed', '{}', $3, $4)",
+    [id, shop.workspace.id, daysAgo(ageDays), dispatched ? daysAgo(ageDays) : null],
+  );
   return id;
 }
 
-async function insertDelivery(shop: TestWorkspace, eventId: string, delivery: { endpointId: string; status: "pending" | "delivered" | "dead"; daysAgo: number }): Promise<string> {
+async function insertDelivery(
+  shop: TestWorkspace,
+  eventId: string,
+  delivery: { endpointId: string; status: "pending" | "delivered" | "dead"; daysAgo: number },
+): Promise<string> {
   const id = randomUUID();
   const at = daysAgo(delivery.daysAgo);
   await pool().query(
@@ -89,7 +91,16 @@ describe("housekeeping", () => {
   it("purges short links a week past their expiry", async () => {
     const shop = await createTestWorkspace();
     const shortLink = (expiresAt: Date) =>
-      createShortLink({ workspaceId: shop.workspace.id, contactId: shop.contact.id, purpose: "unsubscribe", channel: "sms", topicId: null, messageId: null, tokenId: randomBytes(8).toString("hex"), expiresAt });
+      createShortLink({
+        workspaceId: shop.workspace.id,
+        contactId: shop.contact.id,
+        purpose: "unsubscribe",
+        channel: "sms",
+        topicId: null,
+        messageId: null,
+        tokenId: randomBytes(8).toString("hex"),
+        expiresAt,
+      });
     const longExpired = await shortLink(daysAgo(10));
     const justExpired = await shortLink(daysAgo(2));
     const live = await shortLink(daysAgo(-30));
@@ -115,16 +126,36 @@ describe("housekeeping", () => {
       [shop.workspace.id, retired.id],
     );
     await retireTopic(shop.workspace.id, retired.id);
-    await changeSubscription({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", topicKey: "offers", status: "pending", evidence: { source: "api" } });
+    await changeSubscription({
+      workspaceId: shop.workspace.id,
+      contactId: shop.contact.id,
+      channel: "email",
+      topicKey: "offers",
+      status: "pending",
+      evidence: { source: "api" },
+    });
     await pool().query("UPDATE topic_subscriptions SET updated_at = now() - interval '8 days' WHERE contact_id = $1", [shop.contact.id]);
     const fresh = await createTestWorkspace();
-    await changeSubscription({ workspaceId: fresh.workspace.id, contactId: fresh.contact.id, channel: "email", topicKey: "offers", status: "pending", evidence: { source: "api" } });
+    await changeSubscription({
+      workspaceId: fresh.workspace.id,
+      contactId: fresh.contact.id,
+      channel: "email",
+      topicKey: "offers",
+      status: "pending",
+      evidence: { source: "api" },
+    });
 
     await runHousekeeping();
 
     expect(await db().topicSubscription.findFirstOrThrow({ where: { contactId: shop.contact.id } })).toMatchObject({ status: "unsubscribed" });
     const lapsed = await db().consentEvent.findFirstOrThrow({ where: { contactId: shop.contact.id }, orderBy: { seq: "desc" } });
-    expect(lapsed).toMatchObject({ action: "unsubscribe", source: "double_opt_in", previousStatus: "pending", newStatus: "unsubscribed", details: { expired: true } });
+    expect(lapsed).toMatchObject({
+      action: "unsubscribe",
+      source: "double_opt_in",
+      previousStatus: "pending",
+      newStatus: "unsubscribed",
+      details: { expired: true },
+    });
     expect(await db().topicSubscription.findFirstOrThrow({ where: { contactId: fresh.contact.id } })).toMatchObject({ status: "pending" });
   });
 });

@@ -37,7 +37,9 @@ afterAll(() => new Promise((resolve) => cloudApi.close(resolve)));
 const { twilioAuthToken: TWILIO_TOKEN, whatsappAppSecret: APP_SECRET } = INBOUND_SECRETS;
 
 const inboundWorkspace = () =>
-  createTestWorkspace({ integrations: { ...INBOUND_SECRETS, whatsappVerifyToken: "verify-me", whatsappAccessToken: "wa-access", whatsappPhoneNumberId: "106540352242922" } });
+  createTestWorkspace({
+    integrations: { ...INBOUND_SECRETS, whatsappVerifyToken: "verify-me", whatsappAccessToken: "wa-access", whatsappPhoneNumberId: "106540352242922" },
+  });
 
 const phone = () => `+1415${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
 
@@ -76,7 +78,8 @@ function sms(workspaceId: string, from: string, text: string, options: { signatu
   );
 }
 
-const twimlMessage = async (response: Response) => /<Message>([^<]*)<\/Message>/.exec(await response.text())?.[1]?.replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code))) ?? null;
+const twimlMessage = async (response: Response) =>
+  /<Message>([^<]*)<\/Message>/.exec(await response.text())?.[1]?.replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code))) ?? null;
 
 const channelState = async (workspaceId: string, contactId: string) => {
   const state = await getContactPreferences(workspaceId, contactId);
@@ -125,7 +128,9 @@ describe("SMS keywords (Twilio)", () => {
     expect(await twimlMessage(await sms(shop.workspace.id, from, "STOP"))).toContain("no more SMS");
     expect(await db().suppression.count({ where: { workspaceId: shop.workspace.id, channel: "sms", reason: "sms_keyword" } })).toBe(1);
     const imported = await createContact(shop.workspace.id, { email: `${randomUUID()}@example.com`, phone: from });
-    expect(await checkSendability(shop.workspace.id, "sms", undefined, [imported.id])).toEqual([{ contactId: imported.id, sendable: false, reason: "suppressed" }]);
+    expect(await checkSendability(shop.workspace.id, "sms", undefined, [imported.id])).toEqual([
+      { contactId: imported.id, sendable: false, reason: "suppressed" },
+    ]);
     expect(await checkSendability(shop.workspace.id, "email", undefined, [imported.id])).toEqual([{ contactId: imported.id, sendable: true }]);
   });
 
@@ -133,7 +138,9 @@ describe("SMS keywords (Twilio)", () => {
     const shop = await inboundWorkspace();
     const from = phone();
     const contact = await createContact(shop.workspace.id, { email: null, phone: from });
-    const forged = await sms(shop.workspace.id, from, "STOP", { signature: twilioSignature("someone-elses-token", `${env().APP_URL}/api/inbound/twilio/${shop.workspace.id}`, { Body: "STOP" }) });
+    const forged = await sms(shop.workspace.id, from, "STOP", {
+      signature: twilioSignature("someone-elses-token", `${env().APP_URL}/api/inbound/twilio/${shop.workspace.id}`, { Body: "STOP" }),
+    });
     expect(forged.status).toBe(403);
     expect((await sms(shop.workspace.id, from, "STOP", { signature: "" })).status).toBe(403);
     expect(await db().consentEvent.count({ where: { contactId: contact.id, ...CHANGES } })).toBe(0);
@@ -170,17 +177,28 @@ function whatsapp(workspaceId: string, message: Record<string, unknown>, options
         },
       ],
     });
-  const signature = `sha256=${createHmac("sha256", options.secret ?? APP_SECRET).update(body).digest("hex")}`;
-  return WHATSAPP(new Request(`http://test/api/inbound/whatsapp/${workspaceId}`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signature }, body }), {
-    params: Promise.resolve({ workspace: workspaceId }),
-  });
+  const signature = `sha256=${createHmac("sha256", options.secret ?? APP_SECRET)
+    .update(body)
+    .digest("hex")}`;
+  return WHATSAPP(
+    new Request(`http://test/api/inbound/whatsapp/${workspaceId}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-hub-signature-256": signature },
+      body,
+    }),
+    {
+      params: Promise.resolve({ workspace: workspaceId }),
+    },
+  );
 }
 
 describe("WhatsApp keywords (Cloud API)", () => {
   it("answers the verification handshake only with the right verify token", async () => {
     const shop = await inboundWorkspace();
     const verify = (token: string) =>
-      WHATSAPP_VERIFY(new Request(`http://test/api/inbound/whatsapp/x?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=${token}`), { params: Promise.resolve({ workspace: shop.workspace.id }) });
+      WHATSAPP_VERIFY(new Request(`http://test/api/inbound/whatsapp/x?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=${token}`), {
+        params: Promise.resolve({ workspace: shop.workspace.id }),
+      });
     const ok = await verify("verify-me");
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe("1158201444");
@@ -199,7 +217,12 @@ describe("WhatsApp keywords (Cloud API)", () => {
       {
         path: "/v21.0/106540352242922/messages",
         authorization: "Bearer wa-access",
-        body: expect.objectContaining({ messaging_product: "whatsapp", to: number.slice(1), type: "text", text: { body: expect.stringContaining("no recibirás más mensajes por WhatsApp") } }),
+        body: expect.objectContaining({
+          messaging_product: "whatsapp",
+          to: number.slice(1),
+          type: "text",
+          text: { body: expect.stringContaining("no recibirás más mensajes por WhatsApp") },
+        }),
       },
     ]);
     const events = await db().consentEvent.findMany({ where: { contactId: contact.id, ...CHANGES } });
@@ -207,7 +230,11 @@ describe("WhatsApp keywords (Cloud API)", () => {
 
     await whatsapp(shop.workspace.id, { from: number.slice(1), type: "button", button: { payload: "START", text: "Volver a recibir" } });
     expect((await channelState(shop.workspace.id, contact.id)).whatsapp).toBe(true);
-    await whatsapp(shop.workspace.id, { from: number.slice(1), type: "interactive", interactive: { type: "button_reply", button_reply: { id: "stop-promos", title: "Stop" } } });
+    await whatsapp(shop.workspace.id, {
+      from: number.slice(1),
+      type: "interactive",
+      interactive: { type: "button_reply", button_reply: { id: "stop-promos", title: "Stop" } },
+    });
     expect((await channelState(shop.workspace.id, contact.id)).whatsapp).toBe(false);
   });
 
@@ -278,7 +305,9 @@ describe("a number several contacts share", () => {
       expect(await channelState(shop.workspace.id, contact.id)).toEqual({ email: true, sms: false, whatsapp: true });
       expect(await ledger(contact.id)).toEqual([["sms", "unsubscribe", "sms_keyword"]]);
     }
-    expect(await db().suppression.findMany({ where: { workspaceId: shop.workspace.id }, select: { channel: true, reason: true } })).toEqual([{ channel: "sms", reason: "sms_keyword" }]);
+    expect(await db().suppression.findMany({ where: { workspaceId: shop.workspace.id }, select: { channel: true, reason: true } })).toEqual([
+      { channel: "sms", reason: "sms_keyword" },
+    ]);
 
     const viaApi = await api.upsert({ externalId: `crm-${randomUUID()}`, email: `${randomUUID()}@example.com`, phone: from });
     const viaData = (await createContact(shop.workspace.id, { email: `${randomUUID()}@example.com`, phone: from })).id;
@@ -357,7 +386,13 @@ describe("a number several contacts share", () => {
     expect([first.id, second.id, ...later].filter((id) => waAudience.includes(id))).toEqual([]);
 
     await whatsapp(shop.workspace.id, { from: wa, type: "text", text: { body: "START" } });
-    expect(await sendable(shop.workspace.id, "whatsapp", [first.id, second.id, ...later])).toEqual(["sendable", "sendable", "sendable", "sendable", "sendable"]);
+    expect(await sendable(shop.workspace.id, "whatsapp", [first.id, second.id, ...later])).toEqual([
+      "sendable",
+      "sendable",
+      "sendable",
+      "sendable",
+      "sendable",
+    ]);
     expect((await suppressionHistory(shop.workspace.id)).map(([channel, action]) => [channel, action])).toEqual([
       ["whatsapp", "suppress"],
       ["whatsapp", "lift"],
@@ -412,7 +447,10 @@ describe("replayed and misdirected inbound webhooks", () => {
     const shop = await inboundWorkspace();
     await sms(shop.workspace.id, phone(), "HELP", { messageSid: "SMold0001" });
     await sms(shop.workspace.id, phone(), "HELP", { messageSid: "SMnew0001" });
-    await db().inboundMessage.updateMany({ where: { workspaceId: shop.workspace.id, messageId: "SMold0001" }, data: { receivedAt: new Date(Date.now() - 31 * 86_400_000) } });
+    await db().inboundMessage.updateMany({
+      where: { workspaceId: shop.workspace.id, messageId: "SMold0001" },
+      data: { receivedAt: new Date(Date.now() - 31 * 86_400_000) },
+    });
     await runHousekeeping();
     expect((await db().inboundMessage.findMany({ where: { workspaceId: shop.workspace.id } })).map((m) => m.messageId)).toEqual(["SMnew0001"]);
   });
@@ -428,7 +466,9 @@ describe("replayed and misdirected inbound webhooks", () => {
 
 describe("email replies to the List-Unsubscribe mailto", () => {
   const post = (body: unknown, headers: Record<string, string>) =>
-    EMAIL(new Request("http://test/api/inbound/email", { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) }));
+    EMAIL(
+      new Request("http://test/api/inbound/email", { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) }),
+    );
   const svixHeaders = (body: unknown, secret = inboundEmailSecret) => {
     const signed = signWebhook(secret, `msg_${randomBytes(8).toString("hex")}`, new Date(), JSON.stringify(body));
     return { "svix-id": signed["webhook-id"], "svix-timestamp": signed["webhook-timestamp"], "svix-signature": signed["webhook-signature"] };
@@ -442,7 +482,17 @@ describe("email replies to the List-Unsubscribe mailto", () => {
     const body = {
       type: "email.received",
       created_at: "2026-11-23T10:00:00.000Z",
-      data: { email_id: randomUUID(), created_at: "2026-11-23T10:00:00.000Z", from: "Person <person@example.com>", to: [mailto.pathname], cc: [], bcc: [], message_id: "<abc@example.com>", subject, attachments: [] },
+      data: {
+        email_id: randomUUID(),
+        created_at: "2026-11-23T10:00:00.000Z",
+        from: "Person <person@example.com>",
+        to: [mailto.pathname],
+        cc: [],
+        bcc: [],
+        message_id: "<abc@example.com>",
+        subject,
+        attachments: [],
+      },
     };
     const response = await post(body, svixHeaders(body));
     expect(response.status).toBe(200);
@@ -467,7 +517,10 @@ describe("email replies to the List-Unsubscribe mailto", () => {
     expect((await channelState(shop.workspace.id, shop.contact.id)).email).toBe(false);
 
     const noToken = { to: "unsubscribe@prefs.example.com", subject: "please remove me" };
-    expect(await (await post(noToken, signWebhook(inboundEmailSecret, "msg_2", new Date(), JSON.stringify(noToken)))).json()).toEqual({ handled: false, reason: "no_valid_token" });
+    expect(await (await post(noToken, signWebhook(inboundEmailSecret, "msg_2", new Date(), JSON.stringify(noToken)))).json()).toEqual({
+      handled: false,
+      reason: "no_valid_token",
+    });
     const malformed = { to: 42 };
     expect((await post(malformed, signWebhook(inboundEmailSecret, "msg_3", new Date(), JSON.stringify(malformed)))).status).toBe(400);
   });

@@ -43,7 +43,13 @@ describe("verifyLedgerChain", () => {
     let appended = 0;
     const appender = (async () => {
       for (let i = 0; checking; i++) {
-        await changeSubscription({ workspaceId: workspace.id, contactId: contact.id, channel: "sms", status: i % 2 === 0 ? "unsubscribed" : "subscribed", evidence: { source: "api" } });
+        await changeSubscription({
+          workspaceId: workspace.id,
+          contactId: contact.id,
+          channel: "sms",
+          status: i % 2 === 0 ? "unsubscribed" : "subscribed",
+          evidence: { source: "api" },
+        });
         appended++;
       }
     })();

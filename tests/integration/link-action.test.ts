@@ -35,7 +35,8 @@ async function errorPageOf(action: () => Promise<unknown>): Promise<string> {
 }
 
 async function linksOf(shop: Awaited<ReturnType<typeof createTestWorkspace>>) {
-  const link = (purpose: "unsubscribe" | "preferences" | "confirm") => signLinkToken({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", purpose });
+  const link = (purpose: "unsubscribe" | "preferences" | "confirm") =>
+    signLinkToken({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", purpose });
   return { unsubscribe: await link("unsubscribe"), preferences: await link("preferences"), confirm: await link("confirm") };
 }
 
@@ -77,7 +78,13 @@ describe("a recipient page's action (linkAction)", () => {
   it("sends a form that does not parse back to the page as the action says, and writes nothing", async () => {
     const shop = await createTestWorkspace();
     const { unsubscribe, confirm } = await linksOf(shop);
-    await changeSubscription({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", status: "unsubscribed", evidence: { source: "one_click" } });
+    await changeSubscription({
+      workspaceId: shop.workspace.id,
+      contactId: shop.contact.id,
+      channel: "email",
+      status: "unsubscribed",
+      evidence: { source: "one_click" },
+    });
     const before = await snapshotRows();
     expect(await redirectOf(() => undoUnsubscribe(unsubscribe, formOf({ version: "one" })))).toBe(`/u/${unsubscribe}?stale=1`);
     expect(await redirectOf(() => saveOptOutReason(unsubscribe, formOf({ reason: "bored" })))).toBe(`/u/${unsubscribe}?reason=invalid`);

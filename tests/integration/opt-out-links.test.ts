@@ -75,7 +75,9 @@ async function lastEvent(shop: TestWorkspace) {
 function mailto(token: string) {
   const body = { to: ["unsubscribe@localhost"], subject: `unsubscribe ${token}` };
   const signed = signWebhook(inboundEmailSecret, `msg_${randomBytes(8).toString("hex")}`, new Date(), JSON.stringify(body));
-  return EMAIL(new Request("http://test/api/inbound/email", { method: "POST", headers: { "content-type": "application/json", ...signed }, body: JSON.stringify(body) }));
+  return EMAIL(
+    new Request("http://test/api/inbound/email", { method: "POST", headers: { "content-type": "application/json", ...signed }, body: JSON.stringify(body) }),
+  );
 }
 
 const subscribe = (shop: TestWorkspace, channel: Channel, topicKey?: string) =>
@@ -92,7 +94,9 @@ describe("settings changes do not swallow opt-outs", () => {
 
     const answer = await oneClick(offersByEmail);
     expect(answer.status).toBe(200);
-    expect(await db().topicSubscription.findFirstOrThrow({ where: { contactId: shop.contact.id, channel: "email", topicId: shop.topics.offers.id } })).toMatchObject({
+    expect(
+      await db().topicSubscription.findFirstOrThrow({ where: { contactId: shop.contact.id, channel: "email", topicId: shop.topics.offers.id } }),
+    ).toMatchObject({
       status: "unsubscribed",
     });
     expect(await lastEvent(shop)).toMatchObject({ action: "unsubscribe", source: "one_click", channel: "email", topicId: shop.topics.offers.id });
@@ -118,8 +122,12 @@ describe("settings changes do not swallow opt-outs", () => {
     expect(await lastEvent(shop)).toMatchObject({ action: "unsubscribe", source: "mailto", channel: "sms" });
 
     await db().workspace.update({ where: { id: shop.workspace.id }, data: { enabledChannels: ["email", "sms", "whatsapp"] } });
-    expect(await checkSendability(shop.workspace.id, "email", "offers", [shop.contact.id])).toEqual([{ contactId: shop.contact.id, sendable: false, reason: "channel_opt_out" }]);
-    expect(await checkSendability(shop.workspace.id, "sms", undefined, [shop.contact.id])).toEqual([{ contactId: shop.contact.id, sendable: false, reason: "channel_opt_out" }]);
+    expect(await checkSendability(shop.workspace.id, "email", "offers", [shop.contact.id])).toEqual([
+      { contactId: shop.contact.id, sendable: false, reason: "channel_opt_out" },
+    ]);
+    expect(await checkSendability(shop.workspace.id, "sms", undefined, [shop.contact.id])).toEqual([
+      { contactId: shop.contact.id, sendable: false, reason: "channel_opt_out" },
+    ]);
   });
 
   it("a retired topic, and a topic taken off the channel: the opt-out is recorded and holds when the topic comes back", async () => {
@@ -142,8 +150,12 @@ describe("settings changes do not swallow opt-outs", () => {
 
     await db().topic.update({ where: { id: shop.topics.reminders.id }, data: { retiredAt: null } });
     await db().topic.update({ where: { id: shop.topics.offers.id }, data: { channels: ["email", "sms", "whatsapp"] } });
-    expect(await checkSendability(shop.workspace.id, "email", "reminders", [shop.contact.id])).toEqual([{ contactId: shop.contact.id, sendable: false, reason: "topic_opt_out" }]);
-    expect(await checkSendability(shop.workspace.id, "sms", "offers", [shop.contact.id])).toEqual([{ contactId: shop.contact.id, sendable: false, reason: "topic_opt_out" }]);
+    expect(await checkSendability(shop.workspace.id, "email", "reminders", [shop.contact.id])).toEqual([
+      { contactId: shop.contact.id, sendable: false, reason: "topic_opt_out" },
+    ]);
+    expect(await checkSendability(shop.workspace.id, "sms", "offers", [shop.contact.id])).toEqual([
+      { contactId: shop.contact.id, sendable: false, reason: "topic_opt_out" },
+    ]);
   });
 });
 
@@ -179,13 +191,28 @@ describe("what a one-click link finds already done", () => {
     const offersByEmail = await unsubscribeToken(shop, { channel: "email", topic: "offers" });
     expect((await oneClick(allSms)).status).toBe(200);
     expect(await channelRow(shop, "sms")).toMatchObject({ subscribed: false, version: 1 });
-    expect(await lastEvent(shop)).toMatchObject({ action: "unsubscribe", source: "one_click", channel: "sms", topicId: null, previousStatus: "unsubscribed", newStatus: "unsubscribed" });
+    expect(await lastEvent(shop)).toMatchObject({
+      action: "unsubscribe",
+      source: "one_click",
+      channel: "sms",
+      topicId: null,
+      previousStatus: "unsubscribed",
+      newStatus: "unsubscribed",
+    });
     expect((await oneClick(offersByEmail)).status).toBe(200);
-    expect(await db().topicSubscription.findFirstOrThrow({ where: { contactId: shop.contact.id, channel: "email", topicId: shop.topics.offers.id } })).toMatchObject({
+    expect(
+      await db().topicSubscription.findFirstOrThrow({ where: { contactId: shop.contact.id, channel: "email", topicId: shop.topics.offers.id } }),
+    ).toMatchObject({
       status: "unsubscribed",
       version: 1,
     });
-    expect(await lastEvent(shop)).toMatchObject({ action: "unsubscribe", source: "one_click", channel: "email", topicId: shop.topics.offers.id, previousStatus: "unsubscribed" });
+    expect(await lastEvent(shop)).toMatchObject({
+      action: "unsubscribe",
+      source: "one_click",
+      channel: "email",
+      topicId: shop.topics.offers.id,
+      previousStatus: "unsubscribed",
+    });
 
     const recorded = await snapshotRows();
     for (const token of [allSms, offersByEmail, allSms, offersByEmail]) expect((await oneClick(token)).status).toBe(200);
@@ -223,7 +250,14 @@ describe("stale pages never undo a newer opt-out", () => {
     const shop = await createTestWorkspace();
     await subscribe(shop, "email", "offers");
     const prefs = await signTestLink(shop, { purpose: "preferences" });
-    const optOut = await changeSubscription({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", topicKey: "offers", status: "unsubscribed", evidence: { source: "preference_page" } });
+    const optOut = await changeSubscription({
+      workspaceId: shop.workspace.id,
+      contactId: shop.contact.id,
+      channel: "email",
+      topicKey: "offers",
+      status: "unsubscribed",
+      evidence: { source: "preference_page" },
+    });
     await recordFeedbackForEvent(shop.workspace.id, shop.contact.id, optOut.consentEventId!, "prefer_other_channel", null);
     const rendered = await page(`/p/${prefs}?survey=${optOut.consentEventId}`);
     const moveToSms = formOf(rendered.html, "Get it by SMS instead");
@@ -240,7 +274,11 @@ describe("stale pages never undo a newer opt-out", () => {
 
     // Chosen on the page as it is now, it does move them to SMS.
     const current = formOf((await page(`/p/${prefs}?survey=${optOut.consentEventId}`)).html, "Get it by SMS instead");
-    expect(new URL(await redirectOf(() => chooseAlternative(prefs, "page", optOut.consentEventId!, "switch:sms", current)), "http://test").searchParams.get("alternative")).toBe("done");
+    expect(
+      new URL(await redirectOf(() => chooseAlternative(prefs, "page", optOut.consentEventId!, "switch:sms", current)), "http://test").searchParams.get(
+        "alternative",
+      ),
+    ).toBe("done");
     expect(await channelRow(shop, "sms")).toMatchObject({ subscribed: true });
     expect(await topicStatus(shop, "sms", "offers")).toBe("subscribed");
   });
@@ -249,7 +287,14 @@ describe("stale pages never undo a newer opt-out", () => {
     const shop = await createTestWorkspace();
     await createTopic(shop.workspace.id, { key: "news", names: { en: "News" }, channels: ["email"], requiresOptIn: true, position: 2 });
     const pending = (topicKey: string) =>
-      changeSubscription({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", topicKey, status: "pending", evidence: { source: "api" } });
+      changeSubscription({
+        workspaceId: shop.workspace.id,
+        contactId: shop.contact.id,
+        channel: "email",
+        topicKey,
+        status: "pending",
+        evidence: { source: "api" },
+      });
     await pending("offers");
     const confirm = await signTestLink(shop, { purpose: "confirm" });
     const opened = formOf((await page(`/c/${confirm}`)).html, "Yes, subscribe me");

@@ -36,7 +36,10 @@ describe("POST /api/v1/optin", () => {
     expect(await response.json()).toEqual({ pending: ["offers"] });
     const row = await db().topicSubscription.findFirstOrThrow({ where: { contactId: shop.contact.id } });
     expect(row.status).toBe("pending");
-    expect((await checkSendability(shop.workspace.id, "email", "offers", [shop.contact.id]))[0]).toMatchObject({ sendable: false, reason: "pending_confirmation" });
+    expect((await checkSendability(shop.workspace.id, "email", "offers", [shop.contact.id]))[0]).toMatchObject({
+      sendable: false,
+      reason: "pending_confirmation",
+    });
     const event = await db().consentEvent.findFirstOrThrow({ where: { contactId: shop.contact.id }, orderBy: { seq: "desc" } });
     expect(event).toMatchObject({ action: "request_confirmation", source: "api", ip: "198.51.100.3" });
 
@@ -67,7 +70,14 @@ describe("POST /api/v1/optin", () => {
 
   it("lets unconfirmed requests lapse after their time, in the ledger", async () => {
     const { shop } = await setup();
-    await changeSubscription({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", topicKey: "offers", status: "pending", evidence: { source: "api" } });
+    await changeSubscription({
+      workspaceId: shop.workspace.id,
+      contactId: shop.contact.id,
+      channel: "email",
+      topicKey: "offers",
+      status: "pending",
+      evidence: { source: "api" },
+    });
     expect(await expireUnconfirmed(7 * 86_400_000)).toBe(0);
     await db().$executeRawUnsafe(`UPDATE topic_subscriptions SET updated_at = now() - interval '8 days' WHERE contact_id = '${shop.contact.id}'`);
     await expireUnconfirmed(7 * 86_400_000);
@@ -124,7 +134,9 @@ describe("POST /api/v1/optin", () => {
 
   it("caps the confirmations a workspace sends a day, counted in the database, with Retry-After beyond", async () => {
     const { shop, post } = await setup();
-    const contacts = await Promise.all(Array.from({ length: WORKSPACE_CAP + 1 }, (_, i) => createContact(shop.workspace.id, { email: `cap${i}.${shop.contact.id}@example.com` })));
+    const contacts = await Promise.all(
+      Array.from({ length: WORKSPACE_CAP + 1 }, (_, i) => createContact(shop.workspace.id, { email: `cap${i}.${shop.contact.id}@example.com` })),
+    );
     for (const contact of contacts.slice(0, WORKSPACE_CAP)) expect((await post({ contactId: contact.id, topics: ["offers"] })).status).toBe(202);
     const refused = await post({ contactId: contacts[WORKSPACE_CAP].id, topics: ["offers"] });
     expect(refused.status).toBe(429);

@@ -86,7 +86,13 @@ describe("a settings form (ownerAction)", () => {
 function renderedForm(html: string, buttonLabel: string, fields: Record<string, string | string[]>): FormData {
   const button = html.indexOf(`>${buttonLabel}</button>`);
   expect(button, `a button "${buttonLabel}"`).toBeGreaterThan(-1);
-  const unescape = (value: string) => value.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  const unescape = (value: string) =>
+    value
+      .replace(/&quot;/g, '"')
+      .replace(/&#x27;/g, "'")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&amp;/g, "&");
   const form = new FormData();
   for (const input of html.slice(html.lastIndexOf("<form", button), button).match(/<input type="hidden"[^>]*>/g) ?? []) {
     const name = /name="([^"]*)"/.exec(input)?.[1];
@@ -99,7 +105,11 @@ function renderedForm(html: string, buttonLabel: string, fields: Record<string, 
 describe("a form that answers in place (ownerStateAction)", () => {
   async function createKey(cookie: string, fields: Record<string, string | string[]>) {
     const page = await (await fetch(`${app.baseUrl}${settings()}`, { headers: { cookie } })).text();
-    const answer = await fetch(`${app.baseUrl}${settings()}`, { method: "POST", body: renderedForm(page, "Create key", fields), headers: { origin: app.baseUrl, cookie } });
+    const answer = await fetch(`${app.baseUrl}${settings()}`, {
+      method: "POST",
+      body: renderedForm(page, "Create key", fields),
+      headers: { origin: app.baseUrl, cookie },
+    });
     return { status: answer.status, html: await answer.text() };
   }
   const keysOf = () => db().apiKey.findMany({ where: { workspaceId: shop.workspace.id }, orderBy: { id: "asc" } });

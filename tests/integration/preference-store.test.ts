@@ -82,7 +82,10 @@ describe("changeSubscription", () => {
       prevHash: creation.hash,
     });
     expect(outbox).toHaveLength(1);
-    expect(outbox[0]).toMatchObject({ type: "consent.changed", payload: expect.objectContaining({ consentEventId: result.consentEventId, channel: "sms", status: "unsubscribed" }) });
+    expect(outbox[0]).toMatchObject({
+      type: "consent.changed",
+      payload: expect.objectContaining({ consentEventId: result.consentEventId, channel: "sms", status: "unsubscribed" }),
+    });
 
     // Leaving SMS keeps email and WhatsApp.
     const state = await getContactPreferences(workspace.id, contact.id);
@@ -95,7 +98,14 @@ describe("changeSubscription", () => {
 
   it("is idempotent: the same token posted again writes nothing more", async () => {
     const { workspace, contact } = await createTestWorkspace();
-    const change = { workspaceId: workspace.id, contactId: contact.id, channel: "email" as const, topicKey: "reminders", status: "unsubscribed" as const, evidence: evidence() };
+    const change = {
+      workspaceId: workspace.id,
+      contactId: contact.id,
+      channel: "email" as const,
+      topicKey: "reminders",
+      status: "unsubscribed" as const,
+      evidence: evidence(),
+    };
     const first = await changeSubscription(change);
     const again = await changeSubscription(change);
     expect(first.changed).toBe(true);
@@ -122,7 +132,13 @@ describe("changeSubscription", () => {
     const { workspace, contact } = await createTestWorkspace();
     const base = { workspaceId: workspace.id, contactId: contact.id };
     await changeSubscription({ ...base, channel: "email", topicKey: "offers", status: "subscribed", evidence: evidence({ source: "api", tokenId: null }) });
-    await changeSubscription({ ...base, channel: "email", topicKey: "offers", status: "unsubscribed", evidence: evidence({ source: "preference_page", tokenId: "tok-2" }) });
+    await changeSubscription({
+      ...base,
+      channel: "email",
+      topicKey: "offers",
+      status: "unsubscribed",
+      evidence: evidence({ source: "preference_page", tokenId: "tok-2" }),
+    });
     await changeSubscription({ ...base, channel: "whatsapp", status: "unsubscribed", evidence: evidence({ source: "whatsapp_keyword", tokenId: null }) });
     await changeSubscription({ ...base, channel: "email", topicKey: "offers", status: "pending", evidence: evidence({ source: "api", tokenId: null }) });
 
@@ -140,9 +156,7 @@ describe("changeSubscription", () => {
 
   it("keeps one contiguous chain when many contacts of a workspace change at once", async () => {
     const { workspace } = await createTestWorkspace();
-    const contacts = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => createContact(workspace.id, { externalId: `p${i}`, email: `p${i}@example.com` })),
-    );
+    const contacts = await Promise.all(Array.from({ length: 6 }, (_, i) => createContact(workspace.id, { externalId: `p${i}`, email: `p${i}@example.com` })));
     await Promise.all(
       contacts.flatMap((c) =>
         (["email", "sms"] as const).map((channel) =>
@@ -223,11 +237,19 @@ describe("applyPreferenceChanges", () => {
   it("records frequency, pause and resume as ledger entries of their own and shows them in the state", async () => {
     const { workspace, contact } = await createTestWorkspace();
     const until = new Date("2030-01-31T23:59:59.000Z");
-    const results = await applyPreferenceChanges(workspace.id, contact.id, [
-      { kind: "frequency", channel: "email", frequency: "weekly", expectedVersion: 0 },
-      { kind: "pause", channel: "email", pausedUntil: until },
-    ], preferencePageEvidence);
-    expect(results.map((r) => [r.changed, r.version])).toEqual([[true, 1], [true, 2]]);
+    const results = await applyPreferenceChanges(
+      workspace.id,
+      contact.id,
+      [
+        { kind: "frequency", channel: "email", frequency: "weekly", expectedVersion: 0 },
+        { kind: "pause", channel: "email", pausedUntil: until },
+      ],
+      preferencePageEvidence,
+    );
+    expect(results.map((r) => [r.changed, r.version])).toEqual([
+      [true, 1],
+      [true, 2],
+    ]);
     const email = (await getContactPreferences(workspace.id, contact.id))!.channels.find((c) => c.channel === "email")!;
     expect(email).toMatchObject({ subscribed: true, frequency: "weekly", pausedUntil: until, paused: true, version: 2 });
 
@@ -245,10 +267,15 @@ describe("applyPreferenceChanges", () => {
   it("commits all changes of one form or none: a stale version refuses every one", async () => {
     const { workspace, contact } = await createTestWorkspace();
     await applyPreferenceChanges(workspace.id, contact.id, [{ kind: "subscription", channel: "sms", status: "unsubscribed" }], preferencePageEvidence);
-    const second = applyPreferenceChanges(workspace.id, contact.id, [
-      { kind: "subscription", channel: "email", topicKey: "offers", status: "subscribed", expectedVersion: 0 },
-      { kind: "frequency", channel: "sms", frequency: "daily", expectedVersion: 0 },
-    ], preferencePageEvidence);
+    const second = applyPreferenceChanges(
+      workspace.id,
+      contact.id,
+      [
+        { kind: "subscription", channel: "email", topicKey: "offers", status: "subscribed", expectedVersion: 0 },
+        { kind: "frequency", channel: "sms", frequency: "daily", expectedVersion: 0 },
+      ],
+      preferencePageEvidence,
+    );
     await expect(second).rejects.toBeInstanceOf(StaleVersionError);
     expect(await db().consentEvent.count({ where: { workspaceId: workspace.id } })).toBe(2); // the creation entry and the first form
     expect(await db().topicSubscription.count({ where: { workspaceId: workspace.id } })).toBe(0);
@@ -257,7 +284,12 @@ describe("applyPreferenceChanges", () => {
   it("ties a reason to the contact's own opt-out entry only", async () => {
     const a = await createTestWorkspace();
     const b = await createTestWorkspace();
-    const [result] = await applyPreferenceChanges(a.workspace.id, a.contact.id, [{ kind: "subscription", channel: "email", topicKey: "reminders", status: "unsubscribed" }], preferencePageEvidence);
+    const [result] = await applyPreferenceChanges(
+      a.workspace.id,
+      a.contact.id,
+      [{ kind: "subscription", channel: "email", topicKey: "reminders", status: "unsubscribed" }],
+      preferencePageEvidence,
+    );
     await recordFeedbackForEvent(a.workspace.id, a.contact.id, result.consentEventId!, "too_frequent", "weekly is fine");
     const feedback = await db().optOutFeedback.findUniqueOrThrow({ where: { consentEventId: result.consentEventId! } });
     expect(feedback).toMatchObject({ workspaceId: a.workspace.id, reason: "too_frequent", comment: "weekly is fine" });
@@ -271,7 +303,13 @@ describe("applyPreferenceChanges", () => {
 describe("the consent ledger", () => {
   it("refuses updates and deletes", async () => {
     const { workspace, contact } = await createTestWorkspace();
-    const { consentEventId } = await changeSubscription({ workspaceId: workspace.id, contactId: contact.id, channel: "email", status: "unsubscribed", evidence: evidence() });
+    const { consentEventId } = await changeSubscription({
+      workspaceId: workspace.id,
+      contactId: contact.id,
+      channel: "email",
+      status: "unsubscribed",
+      evidence: evidence(),
+    });
     await expect(db().consentEvent.update({ where: { id: consentEventId }, data: { newStatus: "subscribed" } })).rejects.toThrow(/append-only/);
     await expect(db().consentEvent.delete({ where: { id: consentEventId } })).rejects.toThrow(/append-only/);
     await expect(db().$executeRawUnsafe("TRUNCATE consent_events CASCADE")).rejects.toThrow(/append-only/);
@@ -280,7 +318,13 @@ describe("the consent ledger", () => {
 
   it("lets an erasure blank the personal fields and still verifies", async () => {
     const { workspace, contact } = await createTestWorkspace();
-    const { consentEventId } = await changeSubscription({ workspaceId: workspace.id, contactId: contact.id, channel: "email", status: "unsubscribed", evidence: evidence() });
+    const { consentEventId } = await changeSubscription({
+      workspaceId: workspace.id,
+      contactId: contact.id,
+      channel: "email",
+      status: "unsubscribed",
+      evidence: evidence(),
+    });
     await db().consentEvent.update({ where: { id: consentEventId }, data: { ip: null, userAgent: null } });
     expect(await verifyLedgerChain(workspace.id)).toMatchObject({ intact: true, entries: 2 });
   });

@@ -45,7 +45,12 @@ describe("PATCH /api/v1/contacts/{id}/preferences", () => {
     const { shop, call } = await setup();
     await call("PATCH", shop.contact.id, { changes: [{ channel: "email", topic: "offers", status: "subscribed", version: 0 }] });
     await call("PATCH", shop.contact.id, { changes: [{ channel: "email", topic: "offers", status: "unsubscribed", version: 1 }] });
-    const stale = await call("PATCH", shop.contact.id, { changes: [{ channel: "sms", status: "unsubscribed" }, { channel: "email", topic: "offers", status: "subscribed", version: 0 }] });
+    const stale = await call("PATCH", shop.contact.id, {
+      changes: [
+        { channel: "sms", status: "unsubscribed" },
+        { channel: "email", topic: "offers", status: "subscribed", version: 0 },
+      ],
+    });
     expect(stale.status).toBe(409);
     expect((await stale.json()).error).toMatchObject({ code: "stale_version", details: { currentVersion: 2 } });
     expect(await db().consentEvent.count({ where: { workspaceId: shop.workspace.id, ...CHANGES } })).toBe(2);

@@ -90,7 +90,13 @@ describe("rate limits on public endpoints", () => {
     // Ten a minute per link: 21 posts overflow it even if the fixed window turns over once in the loop.
     // (A repeat of an opt-out already made is answered 200 and not counted: each post here follows a resubscription.)
     for (let i = 0; i < 21; i++) {
-      await changeSubscription({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", status: "subscribed", evidence: { source: "api" } });
+      await changeSubscription({
+        workspaceId: shop.workspace.id,
+        contactId: shop.contact.id,
+        channel: "email",
+        status: "subscribed",
+        evidence: { source: "api" },
+      });
       const response = await postOneClick(links.oneClickUrl);
       statuses.push(response.status);
       if (response.status === 429) limited = response;

@@ -52,7 +52,7 @@ describe("may I send?", () => {
 
     // A default-on (service) topic needs no opt-in; without a topic only the channel counts.
     expect((await checkSendability(ws, "email", "reminders", [noConsent]))[0]).toEqual({ contactId: noConsent, sendable: true });
-    expect((await checkSendability(ws, "email", undefined, [topicOut, channelOut]).then((r) => r.map((x) => x.sendable)))).toEqual([true, false]);
+    expect(await checkSendability(ws, "email", undefined, [topicOut, channelOut]).then((r) => r.map((x) => x.sendable))).toEqual([true, false]);
   });
 
   it("answers the contract over HTTP, and refuses bad input with the field named", async () => {
@@ -102,7 +102,12 @@ describe("may I send?", () => {
       };
       return { shop, ws, ledger, preferences, reason };
     }
-    const topicSettings = ({ names, descriptions, channels, requiresOptIn }: TopicSettings): TopicSettings => ({ names, descriptions, channels, requiresOptIn });
+    const topicSettings = ({ names, descriptions, channels, requiresOptIn }: TopicSettings): TopicSettings => ({
+      names,
+      descriptions,
+      channels,
+      requiresOptIn,
+    });
 
     it("turning off a topic's opt-in", async () => {
       const { shop, ws, ledger, preferences, reason } = await neverChose();

@@ -15,7 +15,20 @@ import { CHANGES, createTestWorkspace, signTestLink } from "@/tests/helpers/fixt
 // of a copy of this app in a folder of its own: the slowest file of the suite.)
 
 const run = promisify(execFile);
-const SOURCES = ["app", "components", "lib", "public", "prisma", "scripts", "next.config.ts", "proxy.ts", "postcss.config.mjs", "tsconfig.json", "package.json", "package-lock.json"];
+const SOURCES = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "prisma",
+  "scripts",
+  "next.config.ts",
+  "proxy.ts",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package.json",
+  "package-lock.json",
+];
 
 let copy: string;
 let instances: AppServer[] = [];
@@ -59,7 +72,8 @@ function firstForm(html: string): FormData {
 
 describe("two instances built apart from the same sources", () => {
   it("name every server action alike", async () => {
-    const actionIds = async (dir: string) => Object.keys(JSON.parse(await readFile(path.join(dir, ".next/server/server-reference-manifest.json"), "utf8")).node).sort();
+    const actionIds = async (dir: string) =>
+      Object.keys(JSON.parse(await readFile(path.join(dir, ".next/server/server-reference-manifest.json"), "utf8")).node).sort();
     const [first, second] = await Promise.all([actionIds("."), actionIds(copy)]);
     expect(first.length).toBeGreaterThan(10);
     expect(second).toEqual(first);

@@ -25,7 +25,10 @@ beforeAll(async () => {
 async function postSignIn(email: string) {
   const csrf = await fetch(`${app.baseUrl}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookie = csrf.headers.getSetCookie().map((line) => line.split(";")[0]).join("; ");
+  const cookie = csrf.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0])
+    .join("; ");
   const answer = await fetch(`${app.baseUrl}/api/auth/signin/resend`, {
     method: "POST",
     redirect: "manual",

@@ -88,7 +88,10 @@ describe("npm start", () => {
     try {
       await chmod(closed, 0o700);
       const run = await serve({ PORT: String(await freePort()), DATA_DIR: path.join(closed, "data") }).exited;
-      expectOneClearLine(run, new RegExp(`^Cannot start: the postgres OS user, .* cannot enter ${closed} .*: set DATA_DIR to a folder it can enter .*, or set DATABASE_URL`));
+      expectOneClearLine(
+        run,
+        new RegExp(`^Cannot start: the postgres OS user, .* cannot enter ${closed} .*: set DATA_DIR to a folder it can enter .*, or set DATABASE_URL`),
+      );
     } finally {
       await rm(closed, { recursive: true, force: true });
     }
@@ -124,7 +127,11 @@ describe("npm start", () => {
     const tryIt: string = demo.inbound.sms.tryIt;
     const signature = /X-Twilio-Signature: ([^']+)'/.exec(tryIt)![1];
     const form = new URLSearchParams([...tryIt.matchAll(/--data-urlencode '([^=]+)=([^']*)'/g)].map((m) => [m[1], m[2]]));
-    const sms = await fetch(demo.inbound.sms.url.replace("localhost", "127.0.0.1"), { method: "POST", headers: { "x-twilio-signature": signature }, body: form });
+    const sms = await fetch(demo.inbound.sms.url.replace("localhost", "127.0.0.1"), {
+      method: "POST",
+      headers: { "x-twilio-signature": signature },
+      body: form,
+    });
     expect(sms.status).toBe(200);
     expect(await sms.text()).toContain("<Message>Acme: you will receive no more SMS messages.");
     // And the signed WhatsApp message: its BAJA, for the demo's phone number id, switches that contact's WhatsApp off.

@@ -76,38 +76,45 @@ describe("streams have their own connection budget", () => {
     try {
       expect(streams.map((stream) => stream.status).sort()).toEqual([200, 200, 200, 503, 503, 503, 503, 503, 503, 503]);
       for (const refused of streams.filter((stream) => stream.status === 503)) expect(Number(refused.retryAfter)).toBeGreaterThan(0);
-      const { rows } = await pool().query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1", [
-        STREAM_APPLICATION_NAME,
-      ]);
+      const { rows } = await pool().query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1",
+        [STREAM_APPLICATION_NAME],
+      );
       expect(rows[0].n).toBe(3);
 
       const answer = await oneClick(server, shop.contact.id);
       expect(answer.status).toBe(200);
-      expect(await db().consentEvent.count({ where: { workspaceId: shop.workspace.id, contactId: shop.contact.id, source: "one_click", action: "unsubscribe" } })).toBe(1);
+      expect(
+        await db().consentEvent.count({ where: { workspaceId: shop.workspace.id, contactId: shop.contact.id, source: "one_click", action: "unsubscribe" } }),
+      ).toBe(1);
     } finally {
       for (const stream of streams) stream.request.destroy();
     }
   });
 
-  it("cuts off a reader that stops reading, frees its connection for the next stream, and never ends the cut stream as if whole", { timeout: 120_000 }, async () => {
-    const server = await start({ STREAM_POOL_SIZE: "1", STREAM_IDLE_TIMEOUT_MS: "300" });
-    const stalled = await openStalledStream(server);
-    expect(stalled.status).toBe(200);
+  it(
+    "cuts off a reader that stops reading, frees its connection for the next stream, and never ends the cut stream as if whole",
+    { timeout: 120_000 },
+    async () => {
+      const server = await start({ STREAM_POOL_SIZE: "1", STREAM_IDLE_TIMEOUT_MS: "300" });
+      const stalled = await openStalledStream(server);
+      expect(stalled.status).toBe(200);
 
-    // The budget of one is taken until the idle timeout gives the connection back.
-    let next: OpenStream;
-    for (;;) {
-      next = await openStalledStream(server);
-      if (next.status === 200) break;
-      expect(next.status).toBe(503);
-      next.request.destroy();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const whole = await readToEnd(next);
-    expect(whole.complete).toBe(true);
-    expect(whole.lines).toBeGreaterThanOrEqual(CONTACTS);
-    const cut = await readToEnd(stalled);
-    expect(cut.complete).toBe(false);
-    expect(cut.lines).toBeLessThan(whole.lines);
-  });
+      // The budget of one is taken until the idle timeout gives the connection back.
+      let next: OpenStream;
+      for (;;) {
+        next = await openStalledStream(server);
+        if (next.status === 200) break;
+        expect(next.status).toBe(503);
+        next.request.destroy();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const whole = await readToEnd(next);
+      expect(whole.complete).toBe(true);
+      expect(whole.lines).toBeGreaterThanOrEqual(CONTACTS);
+      const cut = await readToEnd(stalled);
+      expect(cut.complete).toBe(false);
+      expect(cut.lines).toBeLessThan(whole.lines);
+    },
+  );
 });

@@ -39,7 +39,11 @@ async function populated() {
   return { shop, ws, ids, api };
 }
 
-const ndjson = async (response: Response) => (await response.text()).split("\n").filter(Boolean).map((line) => JSON.parse(line));
+const ndjson = async (response: Response) =>
+  (await response.text())
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 
 describe("GET /api/v1/audience", () => {
   it("streams exactly the contacts /sendability says yes to, with the address to use", async () => {
@@ -50,7 +54,12 @@ describe("GET /api/v1/audience", () => {
       expect(response.headers.get("content-type")).toBe("application/x-ndjson; charset=utf-8");
       const rows = await ndjson(response);
       const verdicts = await checkSendability(ws, "email", topic, Object.values(ids));
-      expect(rows.map((row) => row.contactId).sort()).toEqual(verdicts.filter((v) => v.sendable).map((v) => v.contactId).sort());
+      expect(rows.map((row) => row.contactId).sort()).toEqual(
+        verdicts
+          .filter((v) => v.sendable)
+          .map((v) => v.contactId)
+          .sort(),
+      );
     }
     const offers = await ndjson(await api.get("/api/v1/audience?channel=email&topic=offers"));
     expect(offers).toEqual([{ contactId: ids.consented, externalId: 'crm "7", north', address: expect.stringMatching(/^consented-/), locale: "es" }]);
@@ -95,7 +104,11 @@ describe("GET /api/v1/suppressions", () => {
       ].sort(),
     );
     const erased = channelWide.find((row) => row.contactId === null);
-    expect(erased).toMatchObject({ address: null, addressHash: expect.stringMatching(/^[0-9a-f]{64}$/), since: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/) });
+    expect(erased).toMatchObject({
+      address: null,
+      addressHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      since: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+    });
 
     const forOffers = await ndjson(await api.get("/api/v1/suppressions?channel=email&topic=offers"));
     expect(byReason(forOffers)).toEqual(
@@ -121,6 +134,9 @@ describe("stream requests that cannot be answered", () => {
     expect(await ask("/api/v1/audience?channel=email&topic=nope")).toMatchObject({ status: 404, error: { code: "topic_not_found" } });
     expect(await ask("/api/v1/audience?channel=whatsapp&topic=reminders")).toMatchObject({ status: 422, error: { code: "invalid_scope" } });
     expect(await ask("/api/v1/audience?channel=push")).toMatchObject({ status: 422, error: { code: "invalid_scope" } });
-    expect(await errorOf(await AUDIENCE(new Request("http://test/api/v1/audience?channel=email")))).toMatchObject({ status: 401, error: { code: "unauthorized" } });
+    expect(await errorOf(await AUDIENCE(new Request("http://test/api/v1/audience?channel=email")))).toMatchObject({
+      status: 401,
+      error: { code: "unauthorized" },
+    });
   });
 });

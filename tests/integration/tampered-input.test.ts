@@ -53,10 +53,17 @@ describe("the dashboard's forms, tampered with", () => {
   });
 
   it("refuses a topic name with a NUL character with the form's message, and stores nothing", async () => {
-    const created = await postAction(settings(), `${ADMIN}#createTopicAction`, [shop.workspace.id], { key: "news", "name.en": "News\u0000letter", channels: "email" });
+    const created = await postAction(settings(), `${ADMIN}#createTopicAction`, [shop.workspace.id], {
+      key: "news",
+      "name.en": "News\u0000letter",
+      channels: "email",
+    });
     expect(created.status).toBeLessThan(500);
     expect(decodeURIComponent(created.headers.get("location") ?? "")).toMatch(/error=names\.en: must not contain the NUL character/);
-    const renamed = await postAction(settings(), `${ADMIN}#updateTopicAction`, [shop.workspace.id, shop.topics.offers.id], { ...topicFields, "description.es": "a\u0000b" });
+    const renamed = await postAction(settings(), `${ADMIN}#updateTopicAction`, [shop.workspace.id, shop.topics.offers.id], {
+      ...topicFields,
+      "description.es": "a\u0000b",
+    });
     expect(decodeURIComponent(renamed.headers.get("location") ?? "")).toMatch(/error=descriptions\.es: must not contain the NUL character/);
     expect(await db().topic.count({ where: { workspaceId: shop.workspace.id, key: "news" } })).toBe(0);
     expect((await db().topic.findUniqueOrThrow({ where: { id: shop.topics.offers.id } })).descriptions).toEqual(shop.topics.offers.descriptions);

@@ -24,7 +24,8 @@ afterAll(async () => {
 async function setup() {
   const shop = await createTestWorkspace();
   const { key } = await createTestApiKey(shop.workspace.id);
-  const patch = (instance: AppServer, body: unknown) => apiClient(key, { baseUrl: instance.baseUrl }).patch(`/api/v1/contacts/${shop.contact.id}/preferences`, body);
+  const patch = (instance: AppServer, body: unknown) =>
+    apiClient(key, { baseUrl: instance.baseUrl }).patch(`/api/v1/contacts/${shop.contact.id}/preferences`, body);
   return { shop, patch };
 }
 

@@ -112,7 +112,14 @@ describe("the one-click endpoint (RFC 8058)", () => {
   it("opts out on a form-urlencoded POST: 200, empty body, no redirect, one ledger entry with its evidence", async () => {
     const { workspace, contact } = await createTestWorkspace();
     const { api } = await createTestApiKey(workspace.id, { baseUrl: app.baseUrl });
-    await changeSubscription({ workspaceId: workspace.id, contactId: contact.id, channel: "email", topicKey: "offers", status: "subscribed", evidence: { source: "api" } });
+    await changeSubscription({
+      workspaceId: workspace.id,
+      contactId: contact.id,
+      channel: "email",
+      topicKey: "offers",
+      status: "subscribed",
+      evidence: { source: "api" },
+    });
     const response = await api.post("/api/v1/links", { contactId: contact.id, channel: "email", topic: "offers", messageId: "campaign-7" });
     const links = await response.json();
     const answer = await postOneClick(links.oneClickUrl, { headers: { "user-agent": "GoogleOneClick/1.0" } });
@@ -123,7 +130,15 @@ describe("the one-click endpoint (RFC 8058)", () => {
     const events = await ledgerFor(workspace.id);
     expect(events).toHaveLength(2);
     const tokenId = JSON.parse(Buffer.from(links.oneClickUrl.split("/").pop().split(".")[1], "base64url").toString()).jti;
-    expect(events[1]).toMatchObject({ action: "unsubscribe", source: "one_click", channel: "email", messageId: "campaign-7", tokenId, userAgent: "GoogleOneClick/1.0", ip: "127.0.0.1" });
+    expect(events[1]).toMatchObject({
+      action: "unsubscribe",
+      source: "one_click",
+      channel: "email",
+      messageId: "campaign-7",
+      tokenId,
+      userAgent: "GoogleOneClick/1.0",
+      ip: "127.0.0.1",
+    });
     const state = await db().topicSubscription.findFirstOrThrow({ where: { contactId: contact.id, channel: "email" } });
     expect(state.status).toBe("unsubscribed");
   });
@@ -222,7 +237,10 @@ describe("the landing page", () => {
   it("speaks the contact's language, then the browser's", async () => {
     const shop = await createTestWorkspace();
     const { workspace, contact } = shop;
-    await db().topic.update({ where: { workspaceId_key: { workspaceId: workspace.id, key: "offers" } }, data: { names: { en: "Offers", it: "Offerte", es: "Ofertas" } } });
+    await db().topic.update({
+      where: { workspaceId_key: { workspaceId: workspace.id, key: "offers" } },
+      data: { names: { en: "Offers", it: "Offerte", es: "Ofertas" } },
+    });
     const token = await signTestLink(shop, { purpose: "unsubscribe", topic: "offers" });
     await db().contact.update({ where: { id: contact.id }, data: { locale: "it-IT" } });
     const italian = await (await fetch(`${app.baseUrl}/u/${token}`, { headers: { "accept-language": "es" } })).text();

@@ -22,7 +22,13 @@ describe("webhook targets on private addresses", () => {
   it("are refused before any request, and the delivery says why", async () => {
     const shop = await createTestWorkspace();
     await createWebhookEndpoint(shop.workspace.id, `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, ["consent.changed"]);
-    await changeSubscription({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", status: "unsubscribed", evidence: { source: "api" } });
+    await changeSubscription({
+      workspaceId: shop.workspace.id,
+      contactId: shop.contact.id,
+      channel: "email",
+      status: "unsubscribed",
+      evidence: { source: "api" },
+    });
     await runWorkerOnce();
     expect(hits).toBe(0);
     const [delivery] = await db().webhookDelivery.findMany({ where: { workspaceId: shop.workspace.id } });

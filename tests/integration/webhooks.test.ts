@@ -79,7 +79,6 @@ afterEach(async () => {
   );
 });
 
-
 /** Workspace a's endpoint never answers; b's acknowledges at once. */
 async function deadAndLiveWorkspaces() {
   const [a, b, dead, live] = await Promise.all([createTestWorkspace(), createTestWorkspace(), startSilentReceiver(), startReceiver()]);
@@ -154,7 +153,14 @@ describe("the outbox worker", () => {
     expect(JSON.parse(acknowledged.body)).toEqual({
       type: "consent.changed",
       timestamp: event.createdAt.toISOString(),
-      data: expect.objectContaining({ contactId: shop.contact.id, channel: "email", topic: null, action: "unsubscribe", status: "unsubscribed", source: "api" }),
+      data: expect.objectContaining({
+        contactId: shop.contact.id,
+        channel: "email",
+        topic: null,
+        action: "unsubscribe",
+        status: "unsubscribed",
+        source: "api",
+      }),
     });
   });
 
@@ -187,7 +193,11 @@ describe("the outbox worker", () => {
       await optOut(shop);
       await runWorkerOnce();
       const deliveries = await deliveriesOf(shop.workspace.id);
-      expect(deliveries.map((delivery) => [delivery.status, delivery.attempts])).toEqual([["pending", 1], ["pending", 1], ["pending", 1]]);
+      expect(deliveries.map((delivery) => [delivery.status, delivery.attempts])).toEqual([
+        ["pending", 1],
+        ["pending", 1],
+        ["pending", 1],
+      ]);
       expect(new Set(deliveries.map((delivery) => delivery.lastError))).toEqual(new Set([CONNECTION_FAILED]));
     } finally {
       for (const socket of sockets) socket.destroy();
@@ -225,7 +235,13 @@ describe("the outbox worker", () => {
     const receiver = await startReceiver({ status: 200, delayMs: 30 });
     await createWebhookEndpoint(shop.workspace.id, receiver.url, ["consent.changed"]);
     for (let i = 0; i < 25; i++) {
-      await changeSubscription({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email", status: i % 2 ? "subscribed" : "unsubscribed", evidence: { source: "api" } });
+      await changeSubscription({
+        workspaceId: shop.workspace.id,
+        contactId: shop.contact.id,
+        channel: "email",
+        status: i % 2 ? "subscribed" : "unsubscribed",
+        evidence: { source: "api" },
+      });
     }
     const events = await db().outboxEvent.findMany({ where: { workspaceId: shop.workspace.id } });
     expect(events).toHaveLength(25);
@@ -303,7 +319,11 @@ describe("the outbox worker", () => {
       await makeDue(shop.workspace.id);
       await runWorkerOnce();
     }
-    expect(await db().webhookDelivery.findUniqueOrThrow({ where: { id: unsent.id } })).toMatchObject({ status: "dead", attempts: MAX_DELIVERY_ATTEMPTS, lastError: UNREADABLE_PAYLOAD });
+    expect(await db().webhookDelivery.findUniqueOrThrow({ where: { id: unsent.id } })).toMatchObject({
+      status: "dead",
+      attempts: MAX_DELIVERY_ATTEMPTS,
+      lastError: UNREADABLE_PAYLOAD,
+    });
     expect(receiver.received.map((r) => r.id)).toEqual([`msg_${intact.id}`]);
     logged.mockRestore();
   });
@@ -321,7 +341,9 @@ describe("the outbox worker", () => {
     await makeDue(shop.workspace.id);
     await runWorkerOnce();
     expect(enabled.received).toHaveLength(1);
-    expect(await db().webhookDelivery.findMany({ where: { endpointId: off.id } })).toEqual([expect.objectContaining({ status: "pending", attempts: 0, lastError: null })]);
+    expect(await db().webhookDelivery.findMany({ where: { endpointId: off.id } })).toEqual([
+      expect.objectContaining({ status: "pending", attempts: 0, lastError: null }),
+    ]);
 
     // Disabled after the event was fanned out, before it was attempted.
     const later = await createWebhookEndpoint(shop.workspace.id, disabledLater.url, ["consent.changed"]);
@@ -353,15 +375,24 @@ describe("the outbox worker", () => {
     await updateIntegrations(b.workspace.id, { resendApiKey: "re_b_key", resendAudienceId: "aud_b" }, []);
     // A backlog for the dead endpoint, older than anything of b's and larger than a pass takes.
     for (let i = 0; i < 20; i++) {
-      await changeSubscription({ workspaceId: a.workspace.id, contactId: a.contact.id, channel: "sms", status: i % 2 ? "subscribed" : "unsubscribed", evidence: { source: "api" } });
+      await changeSubscription({
+        workspaceId: a.workspace.id,
+        contactId: a.contact.id,
+        channel: "sms",
+        status: i % 2 ? "subscribed" : "unsubscribed",
+        evidence: { source: "api" },
+      });
     }
     await optOut(b);
 
     const pass = runWorkerOnce();
-    await vi.waitFor(async () => expect((await deliveriesOf(b.workspace.id)).map((d) => `${d.target} ${d.status}`).sort()).toEqual(["resend delivered", "webhook delivered"]), {
-      timeout: 20_000,
-      interval: 50,
-    });
+    await vi.waitFor(
+      async () => expect((await deliveriesOf(b.workspace.id)).map((d) => `${d.target} ${d.status}`).sort()).toEqual(["resend delivered", "webhook delivered"]),
+      {
+        timeout: 20_000,
+        interval: 50,
+      },
+    );
     expect(live.received).toHaveLength(1);
     // a's attempts are still hanging: none has an outcome yet.
     await vi.waitFor(() => expect(dead.waiting).toHaveLength(DELIVERIES_PER_LANE), { timeout: 20_000 });
@@ -381,7 +412,10 @@ describe("the outbox worker", () => {
     await dispatchOutbox(100);
     await db().webhookDelivery.updateMany({ where: { workspaceId: a.workspace.id }, data: { nextAttemptAt: new Date(Date.now() - 3_600_000) } });
     // What earlier tests left due would compete for the slot too.
-    await db().webhookDelivery.updateMany({ where: { workspaceId: { notIn: [a.workspace.id, b.workspace.id] }, status: "pending" }, data: { nextAttemptAt: new Date(Date.now() + 3_600_000) } });
+    await db().webhookDelivery.updateMany({
+      where: { workspaceId: { notIn: [a.workspace.id, b.workspace.id] }, status: "pending" },
+      data: { nextAttemptAt: new Date(Date.now() + 3_600_000) },
+    });
     const endpointOf = async (shop: TestWorkspace) => (await db().webhookEndpoint.findFirstOrThrow({ where: { workspaceId: shop.workspace.id } })).id;
     // This worker already runs attempts for a's endpoint: one slot is left.
     const claimed = await claimDueDeliveries(1, DELIVERIES_PER_LANE, new Map([[await endpointOf(a), DELIVERIES_PER_LANE - 1]]));
@@ -397,7 +431,10 @@ describe("the outbox worker", () => {
       await optOut(a);
       await vi.waitFor(() => expect(dead.waiting).toHaveLength(1), { timeout: 20_000 });
       await optOut(b);
-      await vi.waitFor(async () => expect(await onlyDeliveryOf(b.workspace.id)).toMatchObject({ status: "delivered", attempts: 1 }), { timeout: 20_000, interval: 50 });
+      await vi.waitFor(async () => expect(await onlyDeliveryOf(b.workspace.id)).toMatchObject({ status: "delivered", attempts: 1 }), {
+        timeout: 20_000,
+        interval: 50,
+      });
       expect(live.received).toHaveLength(1);
       expect(await onlyDeliveryOf(a.workspace.id)).toMatchObject({ status: "pending", attempts: 0 });
       dead.release();
@@ -469,7 +506,9 @@ describe("the outbox worker", () => {
     await optOut(shop, "email", erased.id);
     await eraseContact(shop.workspace.id, erased.id);
     await runWorkerOnce();
-    expect((await mail.contactUpdates()).slice(before + 1)).toEqual([expect.objectContaining({ audienceId: "aud_123", contact: "erased.person@example.com", removed: true })]);
+    expect((await mail.contactUpdates()).slice(before + 1)).toEqual([
+      expect.objectContaining({ audienceId: "aud_123", contact: "erased.person@example.com", removed: true }),
+    ]);
     const syncs = await db().webhookDelivery.findMany({ where: { workspaceId: shop.workspace.id, target: "resend" } });
     expect(syncs.map((d) => [d.status, d.email])).toEqual([
       ["delivered", null],
@@ -497,6 +536,8 @@ describe("the outbox worker", () => {
     await makeDue(shop.workspace.id);
     await runWorkerOnce();
     expect(await onlyDeliveryOf(shop.workspace.id)).toMatchObject({ status: "delivered", attempts: 1, lastError: null });
-    expect((await mail.contactUpdates()).slice(before)).toEqual([expect.objectContaining({ audienceId: "aud_throttled", contact: shop.contact.email, unsubscribed: true })]);
+    expect((await mail.contactUpdates()).slice(before)).toEqual([
+      expect.objectContaining({ audienceId: "aud_throttled", contact: shop.contact.email, unsubscribed: true }),
+    ]);
   });
 });

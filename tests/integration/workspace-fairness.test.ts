@@ -31,13 +31,17 @@ const oneClick = async (token: string) => {
 };
 
 const lockWaiters = async () =>
-  (await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rows[0].n;
+  (await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rows[0]
+    .n;
 
 const optOutsRecorded = async (workspaceId: string) =>
   new Set(
-    (await client.query<{ contact_id: string }>("SELECT contact_id FROM consent_events WHERE workspace_id = $1 AND source = 'one_click' AND action = 'unsubscribe'", [workspaceId])).rows.map(
-      (row) => row.contact_id,
-    ),
+    (
+      await client.query<{ contact_id: string }>(
+        "SELECT contact_id FROM consent_events WHERE workspace_id = $1 AND source = 'one_click' AND action = 'unsubscribe'",
+        [workspaceId],
+      )
+    ).rows.map((row) => row.contact_id),
   );
 
 describe("one busy workspace", () => {

@@ -21,7 +21,7 @@ describe("allowed embed origins", () => {
     ["https://user:pw@app.example.com", /scheme and host only/],
     ["javascript:alert(1)", /only https origins|not an origin/],
     ["app.example.com", /not an origin/],
-    ["https://app.example.com\"><script>", /not an origin|scheme and host only/],
+    ['https://app.example.com"><script>', /not an origin|scheme and host only/],
     ["https://exa mple.com", /not an origin/],
   ])("refuses %s, saying why", (origin, message) => {
     const result = embedOriginsSchema.safeParse([origin]);
@@ -32,7 +32,9 @@ describe("allowed embed origins", () => {
 
 describe("branding", () => {
   it("fills defaults and accepts validated values", () => {
-    expect(brandingSchema.parse({ primaryColor: "#FF6600", font: "serif", radius: 4, theme: "dark", logoUrl: "https://cdn.example.com/logo.png" })).toMatchObject({
+    expect(
+      brandingSchema.parse({ primaryColor: "#FF6600", font: "serif", radius: 4, theme: "dark", logoUrl: "https://cdn.example.com/logo.png" }),
+    ).toMatchObject({
       primaryColor: "#FF6600",
       accentColor: "#0f766e",
       font: "serif",
@@ -50,7 +52,7 @@ describe("branding", () => {
     { font: "Comic Sans'; } body { display:none" },
     { logoUrl: "javascript:alert(1)" },
     { logoUrl: "http://cdn.example.com/logo.png" },
-    { logoUrl: "https://cdn.example.com/a.png\");background:url(x" },
+    { logoUrl: 'https://cdn.example.com/a.png");background:url(x' },
     { radius: 400 },
     { css: "body { color: red }" },
   ])("refuses %o", (value) => {

@@ -30,7 +30,11 @@ describe("canonicalJson", () => {
 
 describe("chainHash", () => {
   it("hashes prev_hash, seq and the canonical entry as the database does", () => {
-    expect(chainHash(GENESIS_HASH, 7n, entry)).toBe(createHash("sha256").update(chainInput(GENESIS_HASH, 7n, canonicalJson(entry)), "utf8").digest("hex"));
+    expect(chainHash(GENESIS_HASH, 7n, entry)).toBe(
+      createHash("sha256")
+        .update(chainInput(GENESIS_HASH, 7n, canonicalJson(entry)), "utf8")
+        .digest("hex"),
+    );
     expect(chainInput("ab", 7n, "{}")).toBe("ab\n7\n{}");
   });
 

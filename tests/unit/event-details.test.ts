@@ -9,7 +9,12 @@ const read = (details: unknown) => parseStoredJson(storedConsentDetailsSchema, d
 describe("a ledger entry's stored details", () => {
   it.each([
     null,
-    { defaults: [{ channel: "email", topic: null }, { channel: "email", topic: TOPIC }] },
+    {
+      defaults: [
+        { channel: "email", topic: null },
+        { channel: "email", topic: TOPIC },
+      ],
+    },
     { backfilled: true, defaults: [{ channel: "sms", topic: null }] },
     { expired: true },
     { undo: true },

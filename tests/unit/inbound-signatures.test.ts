@@ -75,7 +75,8 @@ describe("Twilio webhook signature", () => {
 
 describe("Meta (WhatsApp Cloud API) webhook signature", () => {
   const appSecret = "a1b2c3d4e5f6";
-  const body = '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messages":[{"text":{"body":"N\\u00e3o quero"}}]}}]}]}';
+  const body =
+    '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messages":[{"text":{"body":"N\\u00e3o quero"}}]}}]}]}';
   const hex = createHmac("sha256", appSecret).update(body).digest("hex");
   const header = `sha256=${hex}`;
 

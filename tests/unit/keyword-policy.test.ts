@@ -27,14 +27,34 @@ describe("what a keyword does", () => {
   it("STOP switches the channel off for every contact at the number and keeps the number suppressed, with the message as evidence", () => {
     expect(keywordEffects(input({ contacts: [at("c1", "es"), at("c2", null)] }))).toEqual({
       contactLocale: "es",
-      suppression: { workspaceId: WORKSPACE, channel: "sms", addressHash: KEYED_HASH, action: "suppress", reason: "sms_keyword", messageId: "SM1", wordingHash: sha256Hex("STOP") },
-      subscription: { contactIds: ["c1", "c2"], changes: [{ kind: "subscription", channel: "sms", status: "unsubscribed" }], evidence: evidence("STOP", "SM1") },
+      suppression: {
+        workspaceId: WORKSPACE,
+        channel: "sms",
+        addressHash: KEYED_HASH,
+        action: "suppress",
+        reason: "sms_keyword",
+        messageId: "SM1",
+        wordingHash: sha256Hex("STOP"),
+      },
+      subscription: {
+        contactIds: ["c1", "c2"],
+        changes: [{ kind: "subscription", channel: "sms", status: "unsubscribed" }],
+        evidence: evidence("STOP", "SM1"),
+      },
     });
   });
 
   it("START lifts only the keyword's own suppression and switches the channel back on", () => {
     const effects = keywordEffects(input({ intent: "opt_in", channel: "whatsapp", message: { text: "Start", messageId: null } }));
-    expect(effects.suppression).toEqual({ workspaceId: WORKSPACE, channel: "whatsapp", addressHash: KEYED_HASH, action: "lift", reason: "whatsapp_keyword", messageId: null, wordingHash: sha256Hex("Start") });
+    expect(effects.suppression).toEqual({
+      workspaceId: WORKSPACE,
+      channel: "whatsapp",
+      addressHash: KEYED_HASH,
+      action: "lift",
+      reason: "whatsapp_keyword",
+      messageId: null,
+      wordingHash: sha256Hex("Start"),
+    });
     expect(effects.subscription).toEqual({
       contactIds: ["c1"],
       changes: [{ kind: "subscription", channel: "whatsapp", status: "subscribed" }],
@@ -45,7 +65,11 @@ describe("what a keyword does", () => {
   it("HELP changes nothing, with or without contacts or SUPPRESSION_KEY", () => {
     for (const contacts of [[at("c1", "it")], []]) {
       for (const keyedHash of [KEYED_HASH, null]) {
-        expect(keywordEffects(input({ intent: "help", contacts, keyedHash }))).toEqual({ contactLocale: contacts[0]?.locale ?? null, suppression: null, subscription: null });
+        expect(keywordEffects(input({ intent: "help", contacts, keyedHash }))).toEqual({
+          contactLocale: contacts[0]?.locale ?? null,
+          suppression: null,
+          subscription: null,
+        });
       }
     }
   });
@@ -53,7 +77,15 @@ describe("what a keyword does", () => {
   it("suppresses a number no contact has by its keyed hash, and lifts it on START", () => {
     expect(keywordEffects(input({ contacts: [] }))).toEqual({
       contactLocale: null,
-      suppression: { workspaceId: WORKSPACE, channel: "sms", addressHash: KEYED_HASH, action: "suppress", reason: "sms_keyword", messageId: "SM1", wordingHash: sha256Hex("STOP") },
+      suppression: {
+        workspaceId: WORKSPACE,
+        channel: "sms",
+        addressHash: KEYED_HASH,
+        action: "suppress",
+        reason: "sms_keyword",
+        messageId: "SM1",
+        wordingHash: sha256Hex("STOP"),
+      },
       subscription: null,
     });
     expect(keywordEffects(input({ contacts: [], intent: "opt_in" })).suppression).toMatchObject({ action: "lift", addressHash: KEYED_HASH });

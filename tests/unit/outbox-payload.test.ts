@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { consentChangedPayloadSchema } from "@/lib/consent/outbox-payload";
 
 const ids = { consentEventId: "0b6f3c1e-8d2a-4f5b-9e7c-1a2b3c4d5e6f", contactId: "7c9e6679-7425-40de-944b-e07fc1f90ae7" };
-const optOut = { ...ids, channel: "email", topic: "offers", action: "unsubscribe", status: "unsubscribed", source: "one_click", occurredAt: "2026-11-23T10:00:00.000Z" };
+const optOut = {
+  ...ids,
+  channel: "email",
+  topic: "offers",
+  action: "unsubscribe",
+  status: "unsubscribed",
+  source: "one_click",
+  occurredAt: "2026-11-23T10:00:00.000Z",
+};
 const erasure = { ...ids, action: "erase", occurredAt: "2026-11-23T10:00:00.000Z" };
 
 describe("a consent.changed event's stored payload", () => {

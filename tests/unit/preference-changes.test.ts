@@ -49,7 +49,11 @@ describe("channelFormChanges", () => {
 
   it("makes one change per differing field, the channel row's version checked once", () => {
     const now = new Date("2026-01-01T00:00:00Z");
-    const changes = channelFormChanges(email, form({ channelOn: false, topics: { offers: { on: false, version: 2 }, news: { on: true, version: 1 } }, frequency: "weekly", pause: "30" }), now);
+    const changes = channelFormChanges(
+      email,
+      form({ channelOn: false, topics: { offers: { on: false, version: 2 }, news: { on: true, version: 1 } }, frequency: "weekly", pause: "30" }),
+      now,
+    );
     expect(changes).toEqual([
       { kind: "subscription", channel: "email", status: "unsubscribed", expectedVersion: 3 },
       { kind: "subscription", channel: "email", topicKey: "offers", status: "unsubscribed", expectedVersion: 2 },

@@ -103,7 +103,8 @@ describe("Standard Webhooks signing", () => {
     const signedAt = new Date("2026-03-01T12:00:00Z");
     const secret = generateWebhookSecret();
     const headers = received(signWebhook(secret, "msg_3", signedAt, "{}"));
-    const at = (offsetSeconds: number, tolerance?: number) => verifyWebhook(secret, headers, "{}", new Date(signedAt.getTime() + offsetSeconds * 1000), tolerance);
+    const at = (offsetSeconds: number, tolerance?: number) =>
+      verifyWebhook(secret, headers, "{}", new Date(signedAt.getTime() + offsetSeconds * 1000), tolerance);
     expect(at(0)).toBe(true);
     expect(at(300)).toBe(true);
     expect(at(-300)).toBe(true);

@@ -15,7 +15,14 @@ function resolverFor(...keys: SigningKeyMaterial[]) {
   return async (kid: string) => keys.find((k) => k.kid === kid) ?? null;
 }
 
-const request = { workspaceId: WORKSPACE, contactId: CONTACT, purpose: "unsubscribe" as TokenPurpose, channel: "email" as const, topic: "offers", messageId: "msg-42" };
+const request = {
+  workspaceId: WORKSPACE,
+  contactId: CONTACT,
+  purpose: "unsubscribe" as TokenPurpose,
+  channel: "email" as const,
+  topic: "offers",
+  messageId: "msg-42",
+};
 
 async function reasonOf(promise: Promise<unknown>) {
   try {
@@ -31,13 +38,23 @@ describe("signed links", () => {
   it("round-trips the claims, with the key id in the header and no personal data", async () => {
     const key = makeKey();
     const token = await signToken(request, key);
-    const [header, payload] = token.split(".").slice(0, 2).map((part) => JSON.parse(Buffer.from(part, "base64url").toString()));
+    const [header, payload] = token
+      .split(".")
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, "base64url").toString()));
     expect(header).toEqual({ alg: "HS256", kid: key.kid });
     expect(Object.keys(payload).sort()).toEqual(["aud", "ch", "exp", "iat", "jti", "mid", "pur", "sub", "tp"]);
     expect(token).not.toMatch(/@|%40/);
 
     const claims = await verifyToken(token, resolverFor(key), { purposes: ["unsubscribe"] });
-    expect(claims).toMatchObject({ workspaceId: WORKSPACE, contactId: CONTACT, purpose: "unsubscribe", channel: "email", topic: "offers", messageId: "msg-42" });
+    expect(claims).toMatchObject({
+      workspaceId: WORKSPACE,
+      contactId: CONTACT,
+      purpose: "unsubscribe",
+      channel: "email",
+      topic: "offers",
+      messageId: "msg-42",
+    });
     expect(claims.tokenId).toMatch(/^[A-Za-z0-9_-]{16}$/);
   });
 
@@ -97,7 +114,14 @@ describe("signed links", () => {
     const token = await signToken(request, key);
     expect(await reasonOf(verifyToken(token, resolverFor(), { purposes: ["unsubscribe"] }))).toBe("unknown_key");
     expect(await reasonOf(verifyToken(token, resolverFor({ ...key, status: "retired" }), { purposes: ["unsubscribe"] }))).toBe("retired_key");
-    const noKid = await new SignJWT({ pur: "unsubscribe", ch: "email" }).setProtectedHeader({ alg: "HS256" }).setAudience(WORKSPACE).setSubject(CONTACT).setJti("abcdefghijkl").setIssuedAt().setExpirationTime("1h").sign(key.secret);
+    const noKid = await new SignJWT({ pur: "unsubscribe", ch: "email" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setAudience(WORKSPACE)
+      .setSubject(CONTACT)
+      .setJti("abcdefghijkl")
+      .setIssuedAt()
+      .setExpirationTime("1h")
+      .sign(key.secret);
     expect(await reasonOf(verifyToken(noKid, resolverFor(key), { purposes: ["unsubscribe"] }))).toBe("malformed");
   });
 

@@ -1,7 +1,16 @@
 import { BreakdownTable } from "@/components/admin/breakdown-table";
 import { OptOutChart } from "@/components/admin/opt-out-chart";
 import { requireMember } from "@/lib/admin/auth";
-import { countContacts, lastDays, listFeedback, optOutBreakdowns, optOutsOverTime, reasonBreakdown, type Bucket, type Split } from "@/lib/admin/analytics-store";
+import {
+  countContacts,
+  lastDays,
+  listFeedback,
+  optOutBreakdowns,
+  optOutsOverTime,
+  reasonBreakdown,
+  type Bucket,
+  type Split,
+} from "@/lib/admin/analytics-store";
 import { linkVisitStats } from "@/lib/links/visit-store";
 import { OPT_OUT_REASONS } from "@/lib/pages/opt-out-reason-schema";
 
@@ -116,7 +125,8 @@ export default async function DashboardPage({ params, searchParams }: Props) {
           Link visits
         </h2>
         <p className="mt-1 text-sm text-slate-700">
-          Mail security scanners open every link before people do. Visits whose link never led to a change are kept apart; those from scanner-like user agents are flagged.
+          Mail security scanners open every link before people do. Visits whose link never led to a change are kept apart; those from scanner-like user agents
+          are flagged.
         </p>
         <BreakdownTable
           caption="Visits by outcome"

@@ -27,7 +27,14 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
             <label htmlFor="email" className="block font-medium">
               Email address
             </label>
-            <input id="email" name="email" type="email" required autoComplete="email" className="mt-1 w-full rounded-lg border border-[var(--field-border)] p-2" />
+            <input
+              id="email"
+              name="email"
+              type="email"
+              required
+              autoComplete="email"
+              className="mt-1 w-full rounded-lg border border-[var(--field-border)] p-2"
+            />
             {error && (
               <p role="alert" className="mt-2 text-[var(--error)]">
                 {ERRORS[error] ?? "Sign-in failed. Try again."}

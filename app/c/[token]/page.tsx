@@ -23,7 +23,14 @@ export default async function ConfirmPage({ params, searchParams }: { params: Pr
           {confirmed ? (
             <div role="status">
               <h1 className="text-2xl font-bold">{t("confirm.doneTitle")}</h1>
-              <p className="mt-3">{t("confirm.doneBody", { topics: confirmed.split(",").filter((k) => /^[a-z0-9_-]+$/.test(k)).join(", ") })}</p>
+              <p className="mt-3">
+                {t("confirm.doneBody", {
+                  topics: confirmed
+                    .split(",")
+                    .filter((k) => /^[a-z0-9_-]+$/.test(k))
+                    .join(", "),
+                })}
+              </p>
             </div>
           ) : Object.keys(view.pendingVersions).length === 0 ? (
             <p role="status">{t("confirm.nothingPending")}</p>

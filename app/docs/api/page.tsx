@@ -30,7 +30,9 @@ export default function ApiReferencePage() {
             {operation.requestBody && (
               <details className="mt-2">
                 <summary>Request body (JSON Schema)</summary>
-                <pre className="mt-2 overflow-x-auto rounded bg-slate-100 p-3 text-xs">{JSON.stringify(operation.requestBody.content["application/json"].schema, null, 2)}</pre>
+                <pre className="mt-2 overflow-x-auto rounded bg-slate-100 p-3 text-xs">
+                  {JSON.stringify(operation.requestBody.content["application/json"].schema, null, 2)}
+                </pre>
               </details>
             )}
             <ul className="mt-2 text-sm">

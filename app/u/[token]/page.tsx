@@ -73,7 +73,9 @@ export default async function UnsubscribePage({ params, searchParams }: Props) {
                   {t("reason.thanks")}
                 </p>
               ) : (
-                view.canGiveReason && <ReasonSurvey action={saveOptOutReason.bind(null, token)} labels={reasonSurveyLabels(t)} invalid={query.reason === "invalid"} />
+                view.canGiveReason && (
+                  <ReasonSurvey action={saveOptOutReason.bind(null, token)} labels={reasonSurveyLabels(t)} invalid={query.reason === "invalid"} />
+                )
               )}
             </>
           )}

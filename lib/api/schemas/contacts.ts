@@ -7,9 +7,18 @@ import { apiEvidenceSchema } from "@/lib/api/schemas/preferences";
 export const contactFieldsSchema = z.strictObject({
   externalId: z.string().trim().min(1).max(200).refine(isStorableText, STORABLE_TEXT).optional(),
   email: z.email({ error: "must be an email address" }).max(320).optional(),
-  phone: z.string().regex(/^\+[1-9]\d{6,14}$/, "must be a phone number in E.164 form, such as +14155550100").optional(),
-  whatsappId: z.string().regex(/^\d{6,20}$/, "must be a WhatsApp id (digits only)").optional(),
-  locale: z.string().regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/, "must be a language tag such as es or pt-BR").optional(),
+  phone: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, "must be a phone number in E.164 form, such as +14155550100")
+    .optional(),
+  whatsappId: z
+    .string()
+    .regex(/^\d{6,20}$/, "must be a WhatsApp id (digits only)")
+    .optional(),
+  locale: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/, "must be a language tag such as es or pt-BR")
+    .optional(),
 });
 
 export const contactUpsertSchema = contactFieldsSchema

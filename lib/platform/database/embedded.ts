@@ -116,9 +116,12 @@ export async function startEmbeddedDatabase({ dataDir, durable, port: fixedPort 
     createPostgresUser: true,
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
     postgresFlags: [
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "unix_socket_directories=",
-      "-c", "max_connections=200",
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "max_connections=200",
       ...(durable ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]),
     ],
     onLog: (message) => {
@@ -136,7 +139,10 @@ export async function startEmbeddedDatabase({ dataDir, durable, port: fixedPort 
   try {
     await server.start();
   } catch {
-    const reason = log.filter((line) => /FATAL|ERROR|could not|already/.test(line)).pop()?.trim();
+    const reason = log
+      .filter((line) => /FATAL|ERROR|could not|already/.test(line))
+      .pop()
+      ?.trim();
     throw new Error(`the embedded PostgreSQL in ${pgDir} did not start${reason ? `: ${reason}` : ""}`);
   }
 

@@ -73,9 +73,16 @@ export async function startMailStub(dir: string): Promise<MailStub> {
       }
       if (contactPath) {
         try {
-          const named = { id: randomUUID(), audienceId: contactPath[1] ? decodeURIComponent(contactPath[1]) : null, contact: decodeURIComponent(contactPath[2]), updatedAt: new Date().toISOString() };
+          const named = {
+            id: randomUUID(),
+            audienceId: contactPath[1] ? decodeURIComponent(contactPath[1]) : null,
+            contact: decodeURIComponent(contactPath[2]),
+            updatedAt: new Date().toISOString(),
+          };
           const body = request.method === "PATCH" ? JSON.parse(Buffer.concat(chunks).toString()) : null;
-          const update: StoredContactUpdate = body ? { ...named, unsubscribed: body.unsubscribed, firstName: body.first_name, lastName: body.last_name } : { ...named, removed: true };
+          const update: StoredContactUpdate = body
+            ? { ...named, unsubscribed: body.unsubscribed, firstName: body.first_name, lastName: body.last_name }
+            : { ...named, removed: true };
           await storeJson(contactsDir, fileName(update.updatedAt, update.id), update);
           const answer = body ? { object: "contact", id: update.id } : { object: "contact", contact: update.id, deleted: true };
           response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
@@ -85,7 +92,9 @@ export async function startMailStub(dir: string): Promise<MailStub> {
         return;
       }
       if (request.method !== "POST" || request.url !== "/emails") {
-        response.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ name: "not_found", message: "Only POST /emails and PATCH and DELETE of contacts are stubbed." }));
+        response
+          .writeHead(404, { "content-type": "application/json" })
+          .end(JSON.stringify({ name: "not_found", message: "Only POST /emails and PATCH and DELETE of contacts are stubbed." }));
         return;
       }
       try {

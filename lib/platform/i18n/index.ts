@@ -29,7 +29,12 @@ function acceptedLanguages(header: string | null | undefined): string[] {
     .slice(0, 20)
     .map((part, index) => {
       const [tag, ...params] = part.trim().split(";");
-      const q = Number(params.find((p) => p.trim().startsWith("q="))?.trim().slice(2) ?? 1);
+      const q = Number(
+        params
+          .find((p) => p.trim().startsWith("q="))
+          ?.trim()
+          .slice(2) ?? 1,
+      );
       return { tag: tag.trim(), q: Number.isFinite(q) ? q : 0, index };
     })
     .filter((entry) => entry.tag && entry.tag !== "*" && entry.q > 0)
@@ -41,7 +46,9 @@ function acceptedLanguages(header: string | null | undefined): string[] {
 export function resolveLocale(options: { contactLocale?: string | null; acceptLanguage?: string | null; workspaceDefault?: string | null }): Locale {
   return (
     matchLocale(options.contactLocale) ??
-    acceptedLanguages(options.acceptLanguage).map(matchLocale).find((locale) => locale !== null) ??
+    acceptedLanguages(options.acceptLanguage)
+      .map(matchLocale)
+      .find((locale) => locale !== null) ??
     matchLocale(options.workspaceDefault) ??
     "en"
   );
@@ -55,7 +62,10 @@ export function pageLocale(
   who: { contact: { locale: string | null }; workspace: { defaultLocale: string } },
   options: { lang?: string | null; acceptLanguage?: string | null },
 ): Locale {
-  return matchLocale(options.lang) ?? resolveLocale({ contactLocale: who.contact.locale, acceptLanguage: options.acceptLanguage, workspaceDefault: who.workspace.defaultLocale });
+  return (
+    matchLocale(options.lang) ??
+    resolveLocale({ contactLocale: who.contact.locale, acceptLanguage: options.acceptLanguage, workspaceDefault: who.workspace.defaultLocale })
+  );
 }
 
 export type Translate = (key: MessageKey, values?: Record<string, string>) => string;

@@ -16,7 +16,13 @@ export default async function ContactsPage({ params, searchParams }: { params: P
         <label htmlFor="contact-q" className="sr-only">
           Email, phone or external id
         </label>
-        <input id="contact-q" name="q" defaultValue={query} placeholder="Email, phone (+E.164) or external id" className="w-96 max-w-full rounded border border-slate-400 p-2" />
+        <input
+          id="contact-q"
+          name="q"
+          defaultValue={query}
+          placeholder="Email, phone (+E.164) or external id"
+          className="w-96 max-w-full rounded border border-slate-400 p-2"
+        />
         <button type="submit" className="rounded bg-blue-800 px-4 py-2 text-white">
           Look up
         </button>
@@ -29,9 +35,7 @@ export default async function ContactsPage({ params, searchParams }: { params: P
               <Link href={`/admin/${workspaceId}/contacts/${contact.id}`} className="text-blue-800 underline">
                 {contact.email ?? contact.phone ?? contact.externalId ?? contact.id}
               </Link>{" "}
-              <span className="text-sm text-slate-600">
-                {[contact.phone, contact.externalId, contact.locale].filter(Boolean).join(" · ")}
-              </span>
+              <span className="text-sm text-slate-600">{[contact.phone, contact.externalId, contact.locale].filter(Boolean).join(" · ")}</span>
             </li>
           ))}
         </ul>

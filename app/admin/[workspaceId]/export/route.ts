@@ -25,7 +25,17 @@ export async function GET(_request: Request, { params }: { params: Promise<{ wor
     async pull(controller) {
       const { value, done } = await rows.next();
       if (done) return controller.close();
-      const line = [value.seq, value.createdAt.toISOString(), value.contactId, value.channel, value.topic?.key, value.source, value.messageId, value.feedback?.reason, value.feedback?.comment];
+      const line = [
+        value.seq,
+        value.createdAt.toISOString(),
+        value.contactId,
+        value.channel,
+        value.topic?.key,
+        value.source,
+        value.messageId,
+        value.feedback?.reason,
+        value.feedback?.comment,
+      ];
       controller.enqueue(encoder.encode(`${line.map(cell).join(",")}\n`));
     },
   });

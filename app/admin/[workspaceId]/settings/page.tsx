@@ -69,7 +69,13 @@ function Section({ id, title, children }: { id: string; title: string; children:
 }
 
 // Topics, the embed page's origins and brand, API keys, webhooks and their deliveries, and signing keys. Owners change; viewers read.
-export default async function SettingsPage({ params, searchParams }: { params: Promise<{ workspaceId: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function SettingsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ workspaceId: string }>;
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const [{ workspaceId }, query] = await Promise.all([params, searchParams]);
   const { membership } = await requireMember(workspaceId);
   const deliveryStatus = DELIVERY_STATUSES.find((status) => status === query.deliveries);
@@ -110,7 +116,9 @@ export default async function SettingsPage({ params, searchParams }: { params: P
             Save channels
           </button>
         </form>
-        <p className="mt-2 text-xs text-slate-600">A channel enabled now is on by default only for contacts created from now on; everyone else gets it when they opt in.</p>
+        <p className="mt-2 text-xs text-slate-600">
+          A channel enabled now is on by default only for contacts created from now on; everyone else gets it when they opt in.
+        </p>
       </Section>
 
       <Section id="topics" title="Topics">
@@ -196,7 +204,12 @@ export default async function SettingsPage({ params, searchParams }: { params: P
         <form action={saveEmbedSettingsAction.bind(null, workspaceId)} className="mt-3 grid gap-4">
           <label className="text-sm">
             Allowed embed origins, one per line (https://app.example.com, or http://localhost:5173 for development)
-            <textarea name="origins" rows={3} defaultValue={embed?.allowedEmbedOrigins.join("\n")} className="mt-1 block w-full rounded border border-slate-400 p-2 font-mono" />
+            <textarea
+              name="origins"
+              rows={3}
+              defaultValue={embed?.allowedEmbedOrigins.join("\n")}
+              className="mt-1 block w-full rounded border border-slate-400 p-2 font-mono"
+            />
           </label>
           {embed && <BrandingFields initial={embed.branding} />}
           <div>
@@ -244,11 +257,12 @@ export default async function SettingsPage({ params, searchParams }: { params: P
 
       <Section id="webhooks" title="Webhook endpoints">
         <p className="mt-1 text-sm text-slate-700">
-          Every change of consent is sent as a consent.changed event to each endpoint: a POST signed with the endpoint&apos;s secret (Standard Webhooks: the webhook-id, webhook-timestamp and
-          webhook-signature headers). An endpoint that does not answer 2xx within {env().WEBHOOK_TIMEOUT_MS / 1000} seconds is tried again with growing pauses, {MAX_DELIVERY_ATTEMPTS} attempts over a
-          little more than a day; then the delivery is dead, and you can replay it below. While an endpoint is disabled its events are held, spending no attempts, and sent once it is enabled again.
-          Delivered events are kept {env().RETENTION_OUTBOX_DAYS} days; dead and held ones {env().RETENTION_DEAD_LETTER_DAYS} days. With a Resend API key and audience set for this workspace, an
-          opt-out of email also marks the contact unsubscribed in that audience.
+          Every change of consent is sent as a consent.changed event to each endpoint: a POST signed with the endpoint&apos;s secret (Standard Webhooks: the
+          webhook-id, webhook-timestamp and webhook-signature headers). An endpoint that does not answer 2xx within {env().WEBHOOK_TIMEOUT_MS / 1000} seconds is
+          tried again with growing pauses, {MAX_DELIVERY_ATTEMPTS} attempts over a little more than a day; then the delivery is dead, and you can replay it
+          below. While an endpoint is disabled its events are held, spending no attempts, and sent once it is enabled again. Delivered events are kept{" "}
+          {env().RETENTION_OUTBOX_DAYS} days; dead and held ones {env().RETENTION_DEAD_LETTER_DAYS} days. With a Resend API key and audience set for this
+          workspace, an opt-out of email also marks the contact unsubscribed in that audience.
         </p>
         <ul className="mt-3 grid gap-1 text-sm">
           {webhooks.map((endpoint) => (
@@ -306,7 +320,13 @@ export default async function SettingsPage({ params, searchParams }: { params: P
                 <tr key={delivery.id} className="border-b border-slate-100">
                   <td className="py-1">{utc(delivery.createdAt)}</td>
                   <td className="font-mono">{delivery.endpoint?.url ?? (delivery.target === "resend" ? "Resend audience" : delivery.target)}</td>
-                  <td>{delivery.status === "delivered" && delivery.deliveredAt ? `delivered ${utc(delivery.deliveredAt)}` : held(delivery) ? "held: endpoint disabled" : delivery.status}</td>
+                  <td>
+                    {delivery.status === "delivered" && delivery.deliveredAt
+                      ? `delivered ${utc(delivery.deliveredAt)}`
+                      : held(delivery)
+                        ? "held: endpoint disabled"
+                        : delivery.status}
+                  </td>
                   <td>{delivery.attempts}</td>
                   <td>{delivery.lastError ?? ""}</td>
                   <td>{held(delivery) ? "once enabled" : delivery.status === "pending" ? utc(delivery.nextAttemptAt) : ""}</td>
@@ -328,8 +348,9 @@ export default async function SettingsPage({ params, searchParams }: { params: P
 
       <Section id="integrations" title="Inbound channels and Resend sync">
         <p className="mt-1 text-sm text-slate-700">
-          People can also leave by replying STOP (or BAJA, SAIR, DISISCRIVI…) to an SMS or a WhatsApp message, or by writing to the unsubscribe address. Point your providers at these addresses; each request
-          is checked against the secret you store here. Secrets are never shown again: leave a field blank to keep it.
+          People can also leave by replying STOP (or BAJA, SAIR, DISISCRIVI…) to an SMS or a WhatsApp message, or by writing to the unsubscribe address. Point
+          your providers at these addresses; each request is checked against the secret you store here. Secrets are never shown again: leave a field blank to
+          keep it.
         </p>
         <dl className="mt-3 grid gap-1 text-sm">
           <dt className="font-semibold">SMS (Twilio incoming-message webhook)</dt>
@@ -337,7 +358,10 @@ export default async function SettingsPage({ params, searchParams }: { params: P
           <dt className="font-semibold">WhatsApp (Cloud API webhook: callback URL)</dt>
           <dd className="font-mono">{`${appUrl}/api/inbound/whatsapp/${workspaceId}`}</dd>
           <dt className="font-semibold">Email replies to the List-Unsubscribe address (for every workspace)</dt>
-          <dd className="font-mono">{`${appUrl}/api/inbound/email`}{env().INBOUND_EMAIL_SECRET ? "" : " (not set up on this server: INBOUND_EMAIL_SECRET)"}</dd>
+          <dd className="font-mono">
+            {`${appUrl}/api/inbound/email`}
+            {env().INBOUND_EMAIL_SECRET ? "" : " (not set up on this server: INBOUND_EMAIL_SECRET)"}
+          </dd>
         </dl>
         <form action={saveIntegrationsAction.bind(null, workspaceId)} className="mt-4 grid gap-2 text-sm">
           {INTEGRATION_LABELS.map(([field, label, type]) => (
@@ -349,7 +373,9 @@ export default async function SettingsPage({ params, searchParams }: { params: P
                   type={type}
                   autoComplete="off"
                   placeholder={integrations.set[field] ? (type === "password" ? "set: leave blank to keep" : "") : "not set"}
-                  defaultValue={type === "text" ? ((field === "whatsappPhoneNumberId" ? integrations.whatsappPhoneNumberId : integrations.resendAudienceId) ?? "") : ""}
+                  defaultValue={
+                    type === "text" ? ((field === "whatsappPhoneNumberId" ? integrations.whatsappPhoneNumberId : integrations.resendAudienceId) ?? "") : ""
+                  }
                   className="w-80 max-w-full rounded border border-slate-400 p-1"
                 />
               </label>
@@ -369,7 +395,9 @@ export default async function SettingsPage({ params, searchParams }: { params: P
       </Section>
 
       <Section id="signing-keys" title="Signing keys">
-        <p className="mt-1 text-sm text-slate-700">Rotating makes a new key sign new links; links signed with older keys keep working until you retire that key.</p>
+        <p className="mt-1 text-sm text-slate-700">
+          Rotating makes a new key sign new links; links signed with older keys keep working until you retire that key.
+        </p>
         <ul className="mt-3 grid gap-1 text-sm">
           {signingKeys.map((key) => (
             <li key={key.kid} className="flex flex-wrap items-center gap-3">

@@ -32,7 +32,10 @@ async function isOneClickBody(request: Request): Promise<boolean> {
   if (!form) return false;
   const body = await readBodyBytes(request, BODY_LIMITS.oneClick);
   try {
-    const values = form === "urlencoded" ? new URLSearchParams(new TextDecoder().decode(body)).getAll("List-Unsubscribe") : (await new Response(body, { headers: { "content-type": type } }).formData()).getAll("List-Unsubscribe");
+    const values =
+      form === "urlencoded"
+        ? new URLSearchParams(new TextDecoder().decode(body)).getAll("List-Unsubscribe")
+        : (await new Response(body, { headers: { "content-type": type } }).formData()).getAll("List-Unsubscribe");
     return values.length === 1 && values[0] === "One-Click";
   } catch {
     return false;

@@ -7,5 +7,9 @@ export const dynamic = "force-dynamic";
 
 /** GET /api/v1/audience?channel=&topic=&format=: everyone who may be sent to now, with the address to use. */
 export const GET = apiRoute({ scope: "read", query: streamQuerySchema }, async ({ workspaceId, request, query }) =>
-  streamRows(await audienceQuery(workspaceId, query.channel, query.topic), { filename: "audience", format: query.format, accept: request.headers.get("accept") }),
+  streamRows(await audienceQuery(workspaceId, query.channel, query.topic), {
+    filename: "audience",
+    format: query.format,
+    accept: request.headers.get("accept"),
+  }),
 );

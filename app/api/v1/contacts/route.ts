@@ -20,4 +20,6 @@ export const POST = apiRoute({ scope: "write", body: contactUpsertSchema }, asyn
 });
 
 /** GET /api/v1/contacts?cursor=&limit=: every contact, a page at a time. */
-export const GET = apiRoute({ scope: "read", query: contactListQuerySchema }, async ({ workspaceId, query: { cursor, limit } }) => noStoreJson(await listContacts(workspaceId, cursor, limit)));
+export const GET = apiRoute({ scope: "read", query: contactListQuerySchema }, async ({ workspaceId, query: { cursor, limit } }) =>
+  noStoreJson(await listContacts(workspaceId, cursor, limit)),
+);

@@ -6,4 +6,6 @@ import { linkRequestSchema } from "@/lib/api/schemas/links";
 export const dynamic = "force-dynamic";
 
 /** POST /api/v1/links: the links and List-Unsubscribe headers for one message to one contact. */
-export const POST = apiRoute({ scope: "write", body: linkRequestSchema }, async ({ workspaceId, body }) => noStoreJson(await mintLinks({ workspaceId, ...body })));
+export const POST = apiRoute({ scope: "write", body: linkRequestSchema }, async ({ workspaceId, body }) =>
+  noStoreJson(await mintLinks({ workspaceId, ...body })),
+);

@@ -7,5 +7,9 @@ export const dynamic = "force-dynamic";
 
 /** GET /api/v1/suppressions?channel=&topic=&format=: everyone who must not be sent to, and why. */
 export const GET = apiRoute({ scope: "read", query: streamQuerySchema }, async ({ workspaceId, request, query }) =>
-  streamRows(await suppressionsQuery(workspaceId, query.channel, query.topic), { filename: "suppressions", format: query.format, accept: request.headers.get("accept") }),
+  streamRows(await suppressionsQuery(workspaceId, query.channel, query.topic), {
+    filename: "suppressions",
+    format: query.format,
+    accept: request.headers.get("accept"),
+  }),
 );

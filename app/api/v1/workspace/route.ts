@@ -9,4 +9,6 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute({ scope: "read" }, async ({ workspaceId }) => noStoreJson(await getEmbedSettings(workspaceId)));
 
 /** PATCH /api/v1/workspace: the origins allowed to embed the preference page, and the brand it wears. */
-export const PATCH = apiRoute({ scope: "write", body: embedSettingsSchema }, async ({ workspaceId, body }) => noStoreJson(await updateEmbedSettings(workspaceId, body)));
+export const PATCH = apiRoute({ scope: "write", body: embedSettingsSchema }, async ({ workspaceId, body }) =>
+  noStoreJson(await updateEmbedSettings(workspaceId, body)),
+);

@@ -78,7 +78,8 @@ const en = {
   "prefs.save": "Save {channel} preferences",
   "prefs.saving": "Saving…",
   "prefs.saved": "Saved.",
-  "prefs.stale": "These preferences were changed elsewhere (perhaps in another tab) after you opened this page. This is the current state; make your change again if you still want it.",
+  "prefs.stale":
+    "These preferences were changed elsewhere (perhaps in another tab) after you opened this page. This is the current state; make your change again if you still want it.",
   "prefs.invalid": "Something in the form was not valid. Nothing was changed.",
   "prefs.stopChannel": "Stop everything by {channel}",
   "prefs.stopAll": "Stop all messages from {sender}",

@@ -79,7 +79,8 @@ const es: Catalogue = {
   "prefs.save": "Guardar preferencias de {channel}",
   "prefs.saving": "Guardando…",
   "prefs.saved": "Guardado.",
-  "prefs.stale": "Estas preferencias se cambiaron en otro lugar (quizá en otra pestaña) después de que abrieras esta página. Este es el estado actual; vuelve a hacer el cambio si todavía lo quieres.",
+  "prefs.stale":
+    "Estas preferencias se cambiaron en otro lugar (quizá en otra pestaña) después de que abrieras esta página. Este es el estado actual; vuelve a hacer el cambio si todavía lo quieres.",
   "prefs.invalid": "Algo del formulario no era válido. No se ha cambiado nada.",
   "prefs.stopChannel": "Dejar de recibir todo por {channel}",
   "prefs.stopAll": "Dejar de recibir todos los mensajes de {sender}",
@@ -98,7 +99,8 @@ const es: Catalogue = {
   "confirm.doneBody": "Gracias. Recibirás: {topics}.",
   "confirm.nothingPending": "Aquí ya no queda nada por confirmar: ya estás suscrito o la solicitud se retiró.",
   "confirm.emailSubject": "Confirma, por favor: mensajes de {sender}",
-  "confirm.emailBody": "Alguien, esperamos que tú, pidió recibir {topics} por correo electrónico de {sender}. Para confirmarlo, abre este enlace y pulsa el botón:",
+  "confirm.emailBody":
+    "Alguien, esperamos que tú, pidió recibir {topics} por correo electrónico de {sender}. Para confirmarlo, abre este enlace y pulsa el botón:",
   "confirm.emailIgnore": "Si no fuiste tú, ignora este correo: no se enviará nada. El enlace caduca en 7 días.",
 };
 

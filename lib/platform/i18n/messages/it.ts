@@ -79,7 +79,8 @@ const it: Catalogue = {
   "prefs.save": "Salva le preferenze {channel}",
   "prefs.saving": "Salvataggio…",
   "prefs.saved": "Salvato.",
-  "prefs.stale": "Queste preferenze sono state modificate altrove (forse in un'altra scheda) dopo che hai aperto questa pagina. Questo è lo stato attuale; rifai la modifica se la vuoi ancora.",
+  "prefs.stale":
+    "Queste preferenze sono state modificate altrove (forse in un'altra scheda) dopo che hai aperto questa pagina. Questo è lo stato attuale; rifai la modifica se la vuoi ancora.",
   "prefs.invalid": "Qualcosa nel modulo non era valido. Non è stato modificato nulla.",
   "prefs.stopChannel": "Non ricevere più nulla via {channel}",
   "prefs.stopAll": "Non ricevere più alcun messaggio da {sender}",

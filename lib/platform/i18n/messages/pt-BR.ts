@@ -79,7 +79,8 @@ const ptBR: Catalogue = {
   "prefs.save": "Salvar preferências de {channel}",
   "prefs.saving": "Salvando…",
   "prefs.saved": "Salvo.",
-  "prefs.stale": "Estas preferências foram alteradas em outro lugar (talvez em outra aba) depois que você abriu esta página. Este é o estado atual; faça a alteração de novo se ainda quiser.",
+  "prefs.stale":
+    "Estas preferências foram alteradas em outro lugar (talvez em outra aba) depois que você abriu esta página. Este é o estado atual; faça a alteração de novo se ainda quiser.",
   "prefs.invalid": "Algo no formulário não era válido. Nada foi alterado.",
   "prefs.stopChannel": "Parar de receber tudo por {channel}",
   "prefs.stopAll": "Parar todas as mensagens de {sender}",

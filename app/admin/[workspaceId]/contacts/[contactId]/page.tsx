@@ -32,7 +32,9 @@ export default async function ContactPage({ params }: { params: Promise<{ worksp
       <div>
         <h1 className="text-2xl font-bold">{contact.email ?? contact.phone ?? contact.externalId}</h1>
         <p className="text-sm text-slate-700">
-          {[contact.phone, contact.whatsappId && `WhatsApp ${contact.whatsappId}`, contact.externalId && `external id ${contact.externalId}`, contact.locale].filter(Boolean).join(" · ")}
+          {[contact.phone, contact.whatsappId && `WhatsApp ${contact.whatsappId}`, contact.externalId && `external id ${contact.externalId}`, contact.locale]
+            .filter(Boolean)
+            .join(" · ")}
         </p>
       </div>
       <section aria-labelledby="now">

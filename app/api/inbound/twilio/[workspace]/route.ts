@@ -38,7 +38,9 @@ export async function POST(request: Request, { params }: { params: Promise<{ wor
     }
     const reply = await answerInboundMessage(settings, "sms", from, [body], messageSid);
     const twiml = reply ? `<Response><Message>${escapeMarkup(reply)}</Message></Response>` : "<Response/>";
-    return new Response(`<?xml version="1.0" encoding="UTF-8"?>${twiml}`, { headers: { "Content-Type": "text/xml; charset=utf-8", "Cache-Control": "no-store" } });
+    return new Response(`<?xml version="1.0" encoding="UTF-8"?>${twiml}`, {
+      headers: { "Content-Type": "text/xml; charset=utf-8", "Cache-Control": "no-store" },
+    });
   } catch (error) {
     return errorResponse(error);
   }

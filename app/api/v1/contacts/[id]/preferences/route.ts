@@ -26,8 +26,11 @@ function toChange(change: PreferencesPatch["changes"][number]): PreferenceChange
  * PATCH /api/v1/contacts/{id}/preferences: changes, each with the version read (a stale one answers
  * 409 and changes nothing), and the consent evidence. All or nothing; one ledger entry per change.
  */
-export const PATCH = apiRoute({ scope: "write", params: contactPathSchema, body: preferencesPatchSchema }, async ({ workspaceId, params: { id }, body: { changes, evidence } }) => {
-  const results = await applyPreferenceChanges(workspaceId, id, changes.map(toChange), apiEvidence(evidence));
-  const state = await getContactPreferences(workspaceId, id);
-  return noStoreJson({ ...preferencesDocument(state!), results: results.map(({ changed, version }) => ({ changed, version })) });
-});
+export const PATCH = apiRoute(
+  { scope: "write", params: contactPathSchema, body: preferencesPatchSchema },
+  async ({ workspaceId, params: { id }, body: { changes, evidence } }) => {
+    const results = await applyPreferenceChanges(workspaceId, id, changes.map(toChange), apiEvidence(evidence));
+    const state = await getContactPreferences(workspaceId, id);
+    return noStoreJson({ ...preferencesDocument(state!), results: results.map(({ changed, version }) => ({ changed, version })) });
+  },
+);
