@@ -39,7 +39,7 @@ export function sourceDigest(): string {
  * per build when unset: a form rendered by one build then fails on another behind the same load
  * balancer. Unset, the key is derived from the sources, so every build of one commit names its actions
  * alike. It is then no secret: it also encrypts the values an inline action closes over, which no action
- * here does (they live in lib/actions and take bound arguments); set the variable to a secret of your
+ * here does (they are declared with ownerAction or linkAction in lib/admin and lib/pages and take bound arguments); set the variable to a secret of your
  * own (the same on every instance) should one ever need to.
  */
 export function serverActionsKey(digest: string): string {

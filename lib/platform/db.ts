@@ -5,7 +5,7 @@ import { PrismaClient } from "@/lib/generated/prisma/client";
 import { databaseUrl, env } from "@/lib/platform/env";
 import { CapacityError } from "@/lib/platform/errors";
 
-// One connection pool per process, shared by the Prisma client and by the few hot paths in lib/data
+// One connection pool per process, shared by the Prisma client and by the hot paths in the *-store.ts files
 // that speak SQL directly (a consent change is a handful of statements in one transaction; through an
 // interactive Prisma transaction it costs several times more). Both are created on first use, so that
 // `next build` never needs a database. In development Next reloads modules on every change; keeping
