@@ -2,7 +2,8 @@ import "server-only";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { assertMember } from "@/lib/admin/auth";
-import { boundUuid, parseBound } from "@/lib/platform/bound-arguments";
+import { boundUuid, parseBound, type BoundSchemas } from "@/lib/platform/bound-arguments";
+import type { FormSchema } from "@/lib/platform/form-schema";
 import { UserFacingError } from "@/lib/platform/errors";
 
 // Every dashboard action states its guard and its input here, and its body runs only once they hold,
@@ -14,9 +15,6 @@ export type FormFailure = { ok: false; message: string; fieldErrors?: Partial<Re
 
 /** What a form that answers in place shows: success (with what the action adds to it), or why not. */
 export type FormResult<Data extends object = object> = ({ ok: true } & Data) | FormFailure;
-
-type BoundSchemas = readonly z.ZodType[];
-type FormSchema = z.ZodType<unknown, FormData>;
 
 type OwnerSpec<B extends BoundSchemas, S extends FormSchema> = {
   /** What the page binds after the workspace id, in order: `[boundUuid]` for `action.bind(null, workspaceId, topic.id)`. */

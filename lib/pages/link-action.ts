@@ -4,7 +4,8 @@ import { z } from "zod";
 import { resolveContactLink, type ContactLink } from "@/lib/links/message-links";
 import type { TokenPurpose } from "@/lib/links/tokens";
 import { resolveUnsubscribeLink, type UnsubscribeLink } from "@/lib/links/unsubscribe";
-import { boundString, parseBound } from "@/lib/platform/bound-arguments";
+import { boundString, parseBound, type BoundSchemas } from "@/lib/platform/bound-arguments";
+import type { FormSchema } from "@/lib/platform/form-schema";
 
 // The recipient pages' forms carry no session: each action is bound to the token of the page it was
 // rendered on and states here the purpose that token must have. Its body runs only once the token
@@ -19,9 +20,6 @@ const RESOLVE: { [P in TokenPurpose]: (token: string) => Promise<Links[P] | null
   preferences: (token) => resolveContactLink(token, "preferences"),
   confirm: (token) => resolveContactLink(token, "confirm"),
 };
-
-type BoundSchemas = readonly z.ZodType[];
-type FormSchema = z.ZodType<unknown, FormData>;
 
 /** The token, then the rest of what the page bound. */
 type BoundTuple<B extends BoundSchemas> = z.ZodTuple<[typeof boundString, ...B], null>;

@@ -9,6 +9,9 @@ export const boundUuid = z.string().refine(isUuid);
 export const boundString = z.string();
 export const boundBoolean = z.boolean();
 
+/** The schemas of what a page binds to an action after its first argument, in order. */
+export type BoundSchemas = readonly z.ZodType[];
+
 /** The arguments a page bound to a form's action, each as its schema says; the 404 page otherwise. */
 export function parseBound<T extends z.ZodTuple>(schema: T, values: readonly unknown[]): z.output<T> {
   const parsed = schema.safeParse(values);
