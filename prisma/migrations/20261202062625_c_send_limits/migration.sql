@@ -1,0 +1,6 @@
+BEGIN;
+
+-- AlterTable
+ALTER TABLE "workspaces" ADD COLUMN     "send_limits" JSONB NOT NULL DEFAULT '{}';
+
+COMMIT;
