@@ -54,7 +54,8 @@ export async function startDoubleOptIn(workspaceId: string, request: z.infer<typ
   if (!contact) throw new NotFoundError("contact", "There is no contact with this id in this workspace.");
   if (!contact.email) throw new UserFacingError("no_address", "This contact has no email address to confirm by.", 422);
   const [email] = await checkSendability(workspaceId, "email", undefined, [contact.id]);
-  if (!email.sendable && REFUSED.includes(email.reason)) {
+  // Only consent refuses a confirmation: it is asked for, so caps and quiet hours do not hold it back.
+  if (!email.sendable && REFUSED.some((reason) => reason === email.reason)) {
     throw new UserFacingError(email.reason, `This contact must not be emailed (${email.reason}); no confirmation was sent.`, 409);
   }
   const before = (await getContactPreferences(workspaceId, contact.id))!;

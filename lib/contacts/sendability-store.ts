@@ -4,6 +4,8 @@ import { DEFAULT_JOINS } from "@/lib/consent/defaults-store";
 import { assertChannelEnabled, assertTopicOnChannel } from "@/lib/consent/scope";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import { suppressedSql } from "@/lib/contacts/suppression";
+import { DIGEST_CAPS, limitsFor, readSendLimits, sendVerdict, type LimitVerdict, type ScopeLimits } from "@/lib/contacts/send-limits";
+import type { TopicKind } from "@/lib/generated/prisma/enums";
 
 export const NOT_SENDABLE_REASONS = [
   "unknown_contact",
@@ -17,27 +19,44 @@ export const NOT_SENDABLE_REASONS = [
 ] as const;
 export type NotSendableReason = (typeof NOT_SENDABLE_REASONS)[number];
 
-export type Sendability = { contactId: string; sendable: true } | { contactId: string; sendable: false; reason: NotSendableReason };
+export type Sendability = { contactId: string } & LimitVerdict<NotSendableReason>;
 
 /** A query the streams run through a cursor (lib/api/cursor-store.ts), with the names of its columns. */
 export type RowQuery = { text: string; values: unknown[]; columns: readonly string[] };
 
 const ADDRESS_COLUMN = { email: "email", sms: "phone", whatsapp: "whatsapp_id", push: "external_id" } as const satisfies Record<Channel, string>;
 
-type SendScope = { channel: Channel; topicId: string | null };
+type SendScope = { channel: Channel; topicId: string | null; limits: ScopeLimits; transactionalTopicIds: string[]; timeZone: string };
 
-/** The channel must be enabled and the topic, when named, live and sent on it (4xx otherwise). */
-async function resolveScope(workspaceId: string, channel: Channel, topicKey: string | undefined): Promise<SendScope> {
-  const { rows } = await pool().query<{ channels: Channel[]; topic_id: string | null; topic_channels: Channel[] | null }>(
-    `SELECT w.enabled_channels::text[] AS channels, t.id AS topic_id, t.channels::text[] AS topic_channels
+/** The channel must be enabled and the topic, when named, live and sent on it (4xx otherwise); and the limits that apply. */
+export async function resolveScope(workspaceId: string, channel: Channel, topicKey: string | undefined): Promise<SendScope> {
+  const { rows } = await pool().query<{
+    channels: Channel[];
+    time_zone: string;
+    send_limits: unknown;
+    transactional: string[];
+    topic_id: string | null;
+    topic_channels: Channel[] | null;
+    topic_kind: TopicKind | null;
+  }>(
+    `SELECT w.enabled_channels::text[] AS channels, w.time_zone, w.send_limits,
+            ARRAY(SELECT x.id FROM topics x WHERE x.workspace_id = w.id AND x.kind = 'transactional') AS transactional,
+            t.id AS topic_id, t.channels::text[] AS topic_channels, t.kind AS topic_kind
      FROM workspaces w LEFT JOIN topics t ON t.workspace_id = w.id AND t.key = $2 AND t.retired_at IS NULL
      WHERE w.id = $1`,
     [workspaceId, topicKey ?? null],
   );
-  const { channels, topic_id: topicId, topic_channels: topicChannels } = rows[0];
+  const { channels, topic_id: topicId, topic_channels: topicChannels, topic_kind: topicKind } = rows[0];
   assertChannelEnabled(channels, channel);
   if (topicKey) assertTopicOnChannel(topicKey, topicId ? { channels: topicChannels! } : null, channel);
-  return { channel, topicId };
+  const topic = topicKey && topicKind ? { key: topicKey, kind: topicKind } : null;
+  return {
+    channel,
+    topicId,
+    limits: limitsFor(readSendLimits(rows[0].send_limits), channel, topic),
+    transactionalTopicIds: rows[0].transactional,
+    timeZone: rows[0].time_zone,
+  };
 }
 
 /**
@@ -68,30 +87,97 @@ const SUBSCRIPTION_JOINS = `
 
 const scopeValues = (workspaceId: string, scope: SendScope) => [workspaceId, scope.channel, scope.topicId];
 
+/**
+ * Caps and quiet hours, for contact `c` at time $4 (lib/contacts/send-limits.ts): `sl` is the send log's
+ * say, one backward range scan of (workspace, contact, channel, sent_at) per contact, and only where a
+ * cap can apply. A cap is reached when its max-th newest counted send lies inside its window; sending
+ * is allowed again when that send leaves the window. Sends of transactional topics count for nothing.
+ * Quiet hours compare the wall clock in the contact's zone (the workspace's when unknown) and end at the
+ * next local `end`, so a DST change in between moves the instant, not the hour.
+ * Parameters after the scope's: $4 now, $5 exempt, $6/$7 channel cap max/hours, $8/$9 topic cap
+ * max/hours, $10 transactional topic ids, $11/$12 quiet start/end, $13 workspace zone, $14 lookback hours.
+ */
+const DIGEST_HOURS = `CASE cs.frequency ${Object.entries(DIGEST_CAPS)
+  .map(([frequency, cap]) => `WHEN '${frequency}' THEN ${cap.windowHours}`)
+  .join(" ")} END`;
+
+const LIMIT_JOINS = `
+  LEFT JOIN LATERAL (
+    SELECT (array_agg(s.sent_at ORDER BY s.sent_at DESC) FILTER (WHERE s.sent_at > $4::timestamptz - make_interval(hours => $7::int)))[$6::int] AS channel_nth,
+           (array_agg(s.sent_at ORDER BY s.sent_at DESC) FILTER (WHERE s.topic_id = $3::uuid AND s.sent_at > $4::timestamptz - make_interval(hours => $9::int)))[$8::int] AS topic_nth,
+           max(s.sent_at) AS last_sent
+    FROM sends s
+    WHERE NOT $5::boolean AND ($6::int IS NOT NULL OR $8::int IS NOT NULL OR cs.frequency IN ('daily', 'weekly'))
+      AND s.workspace_id = $1 AND s.contact_id = c.id AND s.channel = $2
+      AND s.sent_at > $4::timestamptz - make_interval(hours => $14::int) AND s.sent_at <= $4::timestamptz
+      AND (s.topic_id IS NULL OR s.topic_id <> ALL ($10::uuid[]))
+  ) sl ON true
+  LEFT JOIN LATERAL (
+    SELECT COALESCE(c.time_zone, $13::text) AS zone, $4::timestamptz AT TIME ZONE COALESCE(c.time_zone, $13::text) AS wall
+  ) lt ON true`;
+
+const CAPPED_UNTIL_SQL = `GREATEST(
+    sl.channel_nth + make_interval(hours => $7::int),
+    sl.topic_nth + make_interval(hours => $9::int),
+    CASE WHEN sl.last_sent > $4::timestamptz - make_interval(hours => ${DIGEST_HOURS}) THEN sl.last_sent + make_interval(hours => ${DIGEST_HOURS}) END
+  )`;
+
+const QUIET_UNTIL_SQL = `CASE WHEN NOT $5::boolean AND $11::time IS NOT NULL AND CASE WHEN $11::time < $12::time
+      THEN lt.wall::time >= $11::time AND lt.wall::time < $12::time
+      ELSE lt.wall::time >= $11::time OR lt.wall::time < $12::time END
+    THEN (lt.wall::date + (lt.wall::time >= $12::time)::int + $12::time) AT TIME ZONE lt.zone END`;
+
+const limitValues = (scope: SendScope, at: Date) => {
+  const { exempt, channelCap, topicCap, quietHours, lookbackHours } = scope.limits;
+  return [
+    at,
+    exempt,
+    channelCap?.max ?? null,
+    channelCap?.windowHours ?? null,
+    topicCap?.max ?? null,
+    topicCap?.windowHours ?? null,
+    scope.transactionalTopicIds,
+    quietHours?.start ?? null,
+    quietHours?.end ?? null,
+    scope.timeZone,
+    lookbackHours,
+  ];
+};
+
 const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
-/** "May I send topic T on channel C to these people?" One query for the whole batch, in the order given. */
-export async function checkSendability(workspaceId: string, channel: Channel, topicKey: string | undefined, contactIds: string[]): Promise<Sendability[]> {
+/**
+ * "May I send topic T on channel C to these people (at `at`, now unless told)?" One query for the whole
+ * batch, in the order given.
+ */
+export async function checkSendability(
+  workspaceId: string,
+  channel: Channel,
+  topicKey: string | undefined,
+  contactIds: string[],
+  at: Date = new Date(),
+): Promise<Sendability[]> {
   const scope = await resolveScope(workspaceId, channel, topicKey);
-  const { rows } = await pool().query<{ id: string; reason: NotSendableReason | null }>(
-    `SELECT ids.id, ${reasonSql(channel)} AS reason
-     FROM unnest($4::uuid[]) WITH ORDINALITY AS ids(id, n)
+  const { rows } = await pool().query<{ id: string; reason: NotSendableReason | null; capped_until: Date | null; quiet_until: Date | null }>(
+    `SELECT ids.id, ${reasonSql(channel)} AS reason, ${CAPPED_UNTIL_SQL} AS capped_until, ${QUIET_UNTIL_SQL} AS quiet_until
+     FROM unnest($15::uuid[]) WITH ORDINALITY AS ids(id, n)
      LEFT JOIN contacts c ON c.id = ids.id AND c.workspace_id = $1 AND c.erased_at IS NULL
      ${SUBSCRIPTION_JOINS}
+     ${LIMIT_JOINS}
      ORDER BY ids.n`,
-    [...scopeValues(workspaceId, scope), contactIds],
+    [...scopeValues(workspaceId, scope), ...limitValues(scope, at), contactIds],
   );
-  return rows.map((row) => (row.reason ? { contactId: row.id, sendable: false, reason: row.reason } : { contactId: row.id, sendable: true }));
+  return rows.map((row) => ({ contactId: row.id, ...sendVerdict(row.reason, row.capped_until, row.quiet_until) }));
 }
 
-/** Every contact that may be sent topic T (if named) on channel C now, with the address to use. */
+/** Every contact that may be sent topic T (if named) on channel C now, with the address to use: not capped, not in quiet hours. */
 export async function audienceQuery(workspaceId: string, channel: Channel, topicKey: string | undefined): Promise<RowQuery> {
   const scope = await resolveScope(workspaceId, channel, topicKey);
   return {
     text: `SELECT c.id, c.external_id, c.${ADDRESS_COLUMN[channel]} AS address, c.locale
-      FROM contacts c ${SUBSCRIPTION_JOINS}
-      WHERE c.workspace_id = $1 AND c.erased_at IS NULL AND (${reasonSql(channel)}) IS NULL`,
-    values: scopeValues(workspaceId, scope),
+      FROM contacts c ${SUBSCRIPTION_JOINS} ${LIMIT_JOINS}
+      WHERE c.workspace_id = $1 AND c.erased_at IS NULL AND (${reasonSql(channel)}) IS NULL AND ${CAPPED_UNTIL_SQL} IS NULL AND (${QUIET_UNTIL_SQL}) IS NULL`,
+    values: [...scopeValues(workspaceId, scope), ...limitValues(scope, new Date())],
     columns: ["contactId", "externalId", "address", "locale"],
   };
 }
