@@ -6,6 +6,7 @@ import * as contacts from "@/app/api/v1/contacts/route";
 import * as links from "@/app/api/v1/links/route";
 import * as optin from "@/app/api/v1/optin/route";
 import * as sendability from "@/app/api/v1/sendability/route";
+import * as sends from "@/app/api/v1/sends/route";
 import * as suppressions from "@/app/api/v1/suppressions/route";
 import * as workspace from "@/app/api/v1/workspace/route";
 
@@ -33,6 +34,7 @@ const ROUTES: Record<string, RouteModule> = {
   "/api/v1/links": links,
   "/api/v1/optin": optin,
   "/api/v1/sendability": sendability,
+  "/api/v1/sends": sends,
   "/api/v1/suppressions": suppressions,
   "/api/v1/workspace": workspace,
 };
