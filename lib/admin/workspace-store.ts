@@ -3,9 +3,11 @@ import { randomBytes } from "node:crypto";
 import { GENESIS_HASH } from "@/lib/consent/chain";
 import { db } from "@/lib/platform/db";
 import { syncConsentDefaults } from "@/lib/consent/defaults-store";
+import { assertTopicOnChannel } from "@/lib/consent/scope";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import type { Workspace } from "@/lib/generated/prisma/client";
 import { readBranding, type Branding } from "@/lib/pages/branding";
+import { readSendLimits, type SendLimits } from "@/lib/contacts/send-limits";
 
 export type NewWorkspace = {
   slug: string;
@@ -60,6 +62,39 @@ export async function updateEmbedSettings(workspaceId: string, settings: Partial
     select: { allowedEmbedOrigins: true, branding: true },
   });
   return { allowedEmbedOrigins: workspace.allowedEmbedOrigins, branding: readBranding(workspace.branding) };
+}
+
+export type SendingSettings = { timeZone: string; sendLimits: SendLimits };
+
+export async function getSendingSettings(workspaceId: string): Promise<SendingSettings> {
+  const workspace = await db().workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { timeZone: true, sendLimits: true } });
+  return { timeZone: workspace.timeZone, sendLimits: readSendLimits(workspace.sendLimits) };
+}
+
+/**
+ * Saves already-validated settings (lib/contacts/send-limits.ts); what is not given stays as it is. A cap
+ * naming a topic this workspace has not (or no longer live, or not on that channel) is a 4xx.
+ */
+export async function updateSendingSettings(workspaceId: string, settings: Partial<SendingSettings>): Promise<SendingSettings> {
+  if (settings.sendLimits) await assertCapTopics(workspaceId, settings.sendLimits);
+  const workspace = await db().workspace.update({
+    where: { id: workspaceId },
+    data: {
+      ...(settings.timeZone ? { timeZone: settings.timeZone } : {}),
+      ...(settings.sendLimits ? { sendLimits: settings.sendLimits } : {}),
+    },
+    select: { timeZone: true, sendLimits: true },
+  });
+  return { timeZone: workspace.timeZone, sendLimits: readSendLimits(workspace.sendLimits) };
+}
+
+async function assertCapTopics(workspaceId: string, limits: SendLimits) {
+  const keys = [...new Set(limits.frequencyCaps.flatMap((cap) => (cap.topic ? [cap.topic] : [])))];
+  if (keys.length === 0) return;
+  const topics = await db().topic.findMany({ where: { workspaceId, key: { in: keys }, retiredAt: null }, select: { key: true, channels: true } });
+  for (const cap of limits.frequencyCaps) {
+    if (cap.topic) assertTopicOnChannel(cap.topic, topics.find((topic) => topic.key === cap.topic) ?? null, cap.channel);
+  }
 }
 
 const INTEGRATION_COLUMNS = [

@@ -12,9 +12,19 @@ import { addressHashes } from "@/lib/contacts/suppression";
 import { isUuid } from "@/lib/platform/uuid";
 import { parseStoredJson } from "@/lib/platform/stored-json";
 
-export type ContactFields = { externalId?: string; email?: string; phone?: string; whatsappId?: string; locale?: string };
+export type ContactFields = { externalId?: string; email?: string; phone?: string; whatsappId?: string; locale?: string; timeZone?: string };
 
-const PUBLIC_FIELDS = { id: true, externalId: true, email: true, phone: true, whatsappId: true, locale: true, createdAt: true, updatedAt: true } as const;
+const PUBLIC_FIELDS = {
+  id: true,
+  externalId: true,
+  email: true,
+  phone: true,
+  whatsappId: true,
+  locale: true,
+  timeZone: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
 
 const MATCH_ORDER = [
   ["externalId", "external_id"],
@@ -31,8 +41,8 @@ export async function insertContact(client: SqlClient, workspaceId: string, fiel
   const given = normalized(fields);
   const hashes = addressHashes(workspaceId, given);
   const { rows } = await client.query<{ id: string }>(
-    `INSERT INTO contacts (id, workspace_id, external_id, email, phone, whatsapp_id, locale, email_hash, phone_hash, whatsapp_hash, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now()) RETURNING id`,
+    `INSERT INTO contacts (id, workspace_id, external_id, email, phone, whatsapp_id, locale, email_hash, phone_hash, whatsapp_hash, time_zone, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now()) RETURNING id`,
     [randomUUID(), workspaceId, ...columnValues(given, hashes)],
   );
   await recordCreationDefaults(client, workspaceId, rows[0].id, source);
@@ -42,7 +52,9 @@ export async function insertContact(client: SqlClient, workspaceId: string, fiel
 const normalized = (fields: ContactFields): ContactFields => ({ ...fields, email: fields.email?.trim().toLowerCase() });
 
 const columnValues = (given: ContactFields, hashes: ReturnType<typeof addressHashes>) =>
-  [given.externalId, given.email, given.phone, given.whatsappId, given.locale, hashes.emailHash, hashes.phoneHash, hashes.whatsappHash].map((v) => v ?? null);
+  [given.externalId, given.email, given.phone, given.whatsappId, given.locale, hashes.emailHash, hashes.phoneHash, hashes.whatsappHash, given.timeZone].map(
+    (v) => v ?? null,
+  );
 
 /**
  * Finds the contact by external id, else email, else phone, else WhatsApp id, and updates it with the
@@ -72,7 +84,7 @@ export async function upsertContact(
           await client.query<{ id: string }>(
             `UPDATE contacts SET external_id = COALESCE($2, external_id), email = COALESCE($3, email), phone = COALESCE($4, phone),
                whatsapp_id = COALESCE($5, whatsapp_id), locale = COALESCE($6, locale), email_hash = COALESCE($7, email_hash),
-               phone_hash = COALESCE($8, phone_hash), whatsapp_hash = COALESCE($9, whatsapp_hash), updated_at = now()
+               phone_hash = COALESCE($8, phone_hash), whatsapp_hash = COALESCE($9, whatsapp_hash), time_zone = COALESCE($10, time_zone), updated_at = now()
              WHERE id = $1 RETURNING id`,
             [existing.id, ...columnValues(given, addressHashes(workspaceId, given))],
           )
@@ -178,6 +190,7 @@ export type NewContact = {
   phone?: string | null;
   whatsappId?: string | null;
   locale?: string | null;
+  timeZone?: string | null;
 };
 
 /** Creates a contact with its creation entry; `source` says how it arrived (an admin unless told). */

@@ -80,7 +80,7 @@ export async function eraseContact(workspaceId: string, contactId: string): Prom
       if (address) await addSuppression(client, workspaceId, channel, suppressionHash(workspaceId, channel, address), "erasure");
     }
     await client.query(
-      `UPDATE contacts SET email = NULL, phone = NULL, whatsapp_id = NULL, email_hash = NULL, phone_hash = NULL, whatsapp_hash = NULL, external_id = NULL, locale = NULL, erased_at = now(), updated_at = now()
+      `UPDATE contacts SET email = NULL, phone = NULL, whatsapp_id = NULL, email_hash = NULL, phone_hash = NULL, whatsapp_hash = NULL, external_id = NULL, locale = NULL, time_zone = NULL, erased_at = now(), updated_at = now()
        WHERE workspace_id = $1 AND id = $2`,
       [workspaceId, contactId],
     );

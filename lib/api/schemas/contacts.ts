@@ -3,6 +3,7 @@ import { isStorableText, STORABLE_TEXT } from "@/lib/platform/storable-values";
 import { isUuid } from "@/lib/platform/uuid";
 import { channelSchema, topicKeySchema } from "@/lib/consent/channels";
 import { apiEvidenceSchema } from "@/lib/api/schemas/preferences";
+import { timeZoneSchema } from "@/lib/contacts/send-limits";
 
 export const contactFieldsSchema = z.strictObject({
   externalId: z.string().trim().min(1).max(200).refine(isStorableText, STORABLE_TEXT).optional(),
@@ -19,6 +20,8 @@ export const contactFieldsSchema = z.strictObject({
     .string()
     .regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/, "must be a language tag such as es or pt-BR")
     .optional(),
+  /** For quiet hours; the workspace's time zone counts while it is not given. */
+  timeZone: timeZoneSchema.optional(),
 });
 
 export const contactUpsertSchema = contactFieldsSchema
