@@ -1,7 +1,7 @@
 import { CHANNELS } from "@/lib/consent/channels";
 import { LOCALES } from "@/lib/platform/i18n";
 
-type Topic = { names: Record<string, string>; descriptions: Record<string, string>; channels: string[]; requiresOptIn: boolean };
+type Topic = { names: Record<string, string>; descriptions: Record<string, string>; channels: string[]; requiresOptIn: boolean; kind: string };
 
 const input = "ml-1 rounded border border-slate-400 p-1";
 
@@ -29,6 +29,13 @@ export function TopicFields({ topic }: { topic?: Topic }) {
       ))}
       <label>
         <input type="checkbox" name="requiresOptIn" defaultChecked={topic?.requiresOptIn ?? true} /> Needs explicit opt-in (marketing)
+      </label>
+      <label>
+        Kind{" "}
+        <select name="kind" defaultValue={topic?.kind ?? "marketing"} className={input}>
+          <option value="marketing">marketing</option>
+          <option value="transactional">transactional (exempt from caps and quiet hours)</option>
+        </select>
       </label>
       <p className="text-xs text-[var(--muted)]">
         On by default (no opt-in, or a channel added) reaches only contacts created from now on; everyone else gets it when they opt in.

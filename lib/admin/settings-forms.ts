@@ -15,6 +15,7 @@ function topicFields(form: FormData) {
     descriptions: { en: form.get("description.en"), es: form.get("description.es"), "pt-BR": form.get("description.pt-BR"), it: form.get("description.it") },
     channels: form.getAll("channels"),
     requiresOptIn: form.get("requiresOptIn") === "on",
+    kind: form.get("kind") ?? undefined,
   };
 }
 

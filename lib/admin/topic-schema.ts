@@ -2,6 +2,9 @@ import { z } from "zod";
 import { CHANNELS } from "@/lib/consent/channels";
 import { isStorableText, STORABLE_TEXT } from "@/lib/platform/storable-values";
 import type { LocalizedText } from "@/lib/platform/i18n";
+import type { TopicKind } from "@/lib/generated/prisma/enums";
+
+export const TOPIC_KINDS = ["marketing", "transactional"] as const satisfies readonly TopicKind[];
 
 const optionalText = (max: number) =>
   z
@@ -34,4 +37,6 @@ export const topicFormSchema = z.object({
   descriptions: z.object({ en: optionalText(300), es: optionalText(300), "pt-BR": optionalText(300), it: optionalText(300) }).transform(givenTexts),
   channels: z.array(z.enum(CHANNELS)).min(1, "choose at least one channel"),
   requiresOptIn: z.boolean(),
+  /** Transactional topics (receipts, password resets) are exempt from frequency caps and quiet hours. */
+  kind: z.enum(TOPIC_KINDS, { error: "must be marketing or transactional" }).default("marketing"),
 });

@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/platform/db";
 import { syncConsentDefaults } from "@/lib/consent/defaults-store";
-import type { Channel } from "@/lib/generated/prisma/enums";
+import type { Channel, TopicKind } from "@/lib/generated/prisma/enums";
 import { readTopicTexts } from "@/lib/consent/topic-texts";
 import type { LocalizedText } from "@/lib/platform/i18n";
 
@@ -30,7 +30,7 @@ export async function moveTopic(workspaceId: string, topicId: string, direction:
   await db().$transaction(topics.map((topic, position) => db().topic.update({ where: { id: topic.id }, data: { position } })));
 }
 
-export type TopicSettings = { names: LocalizedText; descriptions: LocalizedText; channels: Channel[]; requiresOptIn: boolean };
+export type TopicSettings = { names: LocalizedText; descriptions: LocalizedText; channels: Channel[]; requiresOptIn: boolean; kind?: TopicKind };
 
 /** Turning off "needs opt-in" or adding a channel reaches only the contacts created from now on. */
 export async function updateTopic(workspaceId: string, topicId: string, input: TopicSettings) {
@@ -46,6 +46,7 @@ export type NewTopic = {
   descriptions?: LocalizedText;
   channels: Channel[];
   requiresOptIn: boolean;
+  kind?: TopicKind;
   position?: number;
 };
 
@@ -60,6 +61,7 @@ export async function createTopic(workspaceId: string, input: NewTopic) {
         descriptions: input.descriptions ?? {},
         channels: input.channels,
         requiresOptIn: input.requiresOptIn,
+        kind: input.kind,
         position: input.position ?? 0,
       },
     });

@@ -129,6 +129,7 @@ export default async function SettingsPage({
               <th scope="col">Name</th>
               <th scope="col">Channels</th>
               <th scope="col">Needs opt-in</th>
+              <th scope="col">Kind</th>
               <th scope="col">
                 <span className="sr-only">Actions</span>
               </th>
@@ -141,6 +142,7 @@ export default async function SettingsPage({
                 <td>{localizedText(topic.names, "en")}</td>
                 <td>{topic.channels.join(", ")}</td>
                 <td>{topic.requiresOptIn ? "yes" : "no"}</td>
+                <td>{topic.kind}</td>
                 <td className="flex gap-2 py-1">
                   {topic.retiredAt ? (
                     <span className="text-slate-600">retired</span>
@@ -170,6 +172,7 @@ export default async function SettingsPage({
                               descriptions: topic.descriptions,
                               channels: topic.channels,
                               requiresOptIn: topic.requiresOptIn,
+                              kind: topic.kind,
                             }}
                           />
                           <div>
