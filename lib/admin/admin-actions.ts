@@ -2,10 +2,11 @@
 
 import { z } from "zod";
 import { ownerAction, ownerStateAction, type FormResult } from "@/lib/admin/owner-action";
-import { apiKeyForm, channelsForm, embedSettingsForm, integrationsForm, newTopicForm, topicForm, webhookForm } from "@/lib/admin/settings-forms";
+import { apiKeyForm, channelsForm, embedSettingsForm, integrationsForm, newTopicForm, sendingForm, topicForm, webhookForm } from "@/lib/admin/settings-forms";
 import { createApiKey, revokeApiKey } from "@/lib/admin/api-key-store";
 import { createTopic, moveTopic, retireTopic, updateTopic } from "@/lib/admin/topic-store";
-import { setEnabledChannels, updateEmbedSettings, updateIntegrations } from "@/lib/admin/workspace-store";
+import { setEnabledChannels, updateEmbedSettings, updateIntegrations, updateSendingSettings } from "@/lib/admin/workspace-store";
+import { UserFacingError } from "@/lib/platform/errors";
 import { retireSigningKey, rotateSigningKey } from "@/lib/links/signing-key-store";
 import { boundBoolean, boundString, boundUuid } from "@/lib/platform/bound-arguments";
 import { isUniqueViolation } from "@/lib/platform/db-errors";
@@ -102,3 +103,13 @@ export const saveIntegrationsAction = ownerAction(
     await updateIntegrations(workspaceId, values, clear);
   },
 );
+
+/** The workspace's time zone, frequency caps and quiet hours; a topic retired since the page rendered is the form's message. */
+export const saveSendingAction = ownerAction({ bound: [], form: sendingForm, saved: "sending" }, async ({ bound: [workspaceId], data }) => {
+  try {
+    await updateSendingSettings(workspaceId, data);
+  } catch (error) {
+    if (error instanceof UserFacingError) return { ok: false, message: error.message };
+    throw error;
+  }
+});

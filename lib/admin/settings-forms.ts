@@ -2,6 +2,7 @@ import { z } from "zod";
 import { integrationsFormSchema, type IntegrationField } from "@/lib/admin/integrations-schema";
 import { topicFormSchema } from "@/lib/admin/topic-schema";
 import { CHANNELS } from "@/lib/consent/channels";
+import { sendLimitsSchema, timeZoneSchema } from "@/lib/contacts/send-limits";
 import { brandingSchema, embedOriginsSchema } from "@/lib/pages/branding";
 import { formSchema } from "@/lib/platform/form-schema";
 import { webhookUrlSchema } from "@/lib/webhooks/webhook-schema";
@@ -57,4 +58,31 @@ const isIntegrationField = (value: unknown): value is IntegrationField => INTEGR
 export const integrationsForm = formSchema(
   (form) => ({ ...Object.fromEntries(INTEGRATION_FIELD_NAMES.map((field) => [field, String(form.get(field) ?? "")])), clear: form.getAll("clear") }),
   integrationsFormSchema.extend({ clear: z.array(z.unknown()).transform((values) => values.filter(isIntegrationField)) }),
+);
+
+const CAP_FIELD = /^cap\.([a-z]+)(?:\.([a-z0-9_-]+))?\.max$/;
+
+/**
+ * The time zone, a cap per row whose "at most" is filled in (`cap.<channel>[.<topic>].max` and `.hours`),
+ * and quiet hours per channel whose start or end is (`quiet.<channel>.start` and `.end`); a row left
+ * blank is no limit.
+ */
+export const sendingForm = formSchema(
+  (form) => ({
+    timeZone: String(form.get("timeZone") ?? "").trim(),
+    sendLimits: {
+      frequencyCaps: [...form.keys()].flatMap((name) => {
+        const match = CAP_FIELD.exec(name);
+        const max = String(form.get(name) ?? "").trim();
+        if (!match || !max) return [];
+        const [, channel, topic] = match;
+        return [{ channel, ...(topic ? { topic } : {}), max: Number(max), windowHours: Number(form.get(name.replace(/max$/, "hours"))) }];
+      }),
+      quietHours: CHANNELS.flatMap((channel) => {
+        const [start, end] = [form.get(`quiet.${channel}.start`), form.get(`quiet.${channel}.end`)];
+        return start || end ? [{ channel, start, end }] : [];
+      }),
+    },
+  }),
+  z.object({ timeZone: timeZoneSchema, sendLimits: sendLimitsSchema }),
 );

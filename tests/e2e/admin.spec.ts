@@ -230,6 +230,39 @@ test("an admin of one workspace cannot change another's by forging an action's b
   await expect(recipient.getByText("Forged topic")).toHaveCount(0);
 });
 
+test("an owner sets the time zone, a frequency cap and quiet hours; a zone that is none is refused", async ({ browser }) => {
+  const page = await signIn(browser, "owner@globex.example");
+  await page.goto(`/admin/${globex()}/settings`);
+  const form = () => page.locator("form").filter({ hasText: "Save sending limits" });
+  await form().getByLabel("Time zone for contacts without one").fill("Mars/Olympus");
+  await form().getByRole("button", { name: "Save sending limits" }).click();
+  await expect(page.getByText("timeZone: must be an IANA time zone such as Europe/Madrid or UTC")).toBeVisible();
+
+  await form().getByLabel("Time zone for contacts without one").fill("Europe/Madrid");
+  await form().getByLabel("email: at most").fill("3");
+  await form().getByLabel("email: hours").fill("168");
+  await form().getByLabel("email quiet from").fill("21:00");
+  await form().getByLabel("email quiet to").fill("08:00");
+  await form().getByRole("button", { name: "Save sending limits" }).click();
+  await expect(page).toHaveURL(/saved=sending/);
+  await expect(page.getByText("Saved.")).toBeVisible();
+  await page.reload();
+  await expect(form().getByLabel("Time zone for contacts without one")).toHaveValue("Europe/Madrid");
+  await expect(form().getByLabel("email: at most")).toHaveValue("3");
+  await expect(form().getByLabel("email quiet from")).toHaveValue("21:00");
+  await expect(form().getByLabel("email quiet to")).toHaveValue("08:00");
+
+  // Blank rows are no limits: the workspace is left as the other tests expect it.
+  await form().getByLabel("Time zone for contacts without one").fill("UTC");
+  await form().getByLabel("email: at most").fill("");
+  await form().getByLabel("email quiet from").fill("");
+  await form().getByLabel("email quiet to").fill("");
+  await form().getByRole("button", { name: "Save sending limits" }).click();
+  await expect(page.getByText("Saved.")).toBeVisible();
+  await page.reload();
+  await expect(form().getByLabel("email: at most")).toHaveValue("");
+});
+
 test("signing in asks nothing of strangers and tells them nothing", async ({ page }) => {
   await page.goto("/admin/sign-in");
   await page.getByLabel("Email address").fill("stranger@example.com");

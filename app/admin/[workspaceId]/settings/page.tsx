@@ -1,5 +1,6 @@
 import { SecretOnceForm } from "@/components/admin/secret-once-form";
 import { TopicFields } from "@/components/admin/topic-fields";
+import { SendingLimitsForm } from "@/components/admin/sending-limits-form";
 import { BrandingFields } from "@/components/admin/branding-preview";
 import { requireMember } from "@/lib/admin/auth";
 import {
@@ -17,6 +18,7 @@ import {
   rotateSigningKeyAction,
   saveEmbedSettingsAction,
   saveIntegrationsAction,
+  saveSendingAction,
 } from "@/lib/admin/admin-actions";
 import { CHANNELS } from "@/lib/consent/channels";
 import { listSigningKeys } from "@/lib/links/signing-key-store";
@@ -24,7 +26,7 @@ import { listApiKeys } from "@/lib/admin/api-key-store";
 import { getEnabledChannels } from "@/lib/admin/workspace-store";
 import { listTopics } from "@/lib/admin/topic-store";
 import { listDeliveries } from "@/lib/webhooks/webhook-store";
-import { getEmbedSettings, getIntegrationStatus } from "@/lib/admin/workspace-store";
+import { getEmbedSettings, getIntegrationStatus, getSendingSettings } from "@/lib/admin/workspace-store";
 import { listWebhookEndpoints } from "@/lib/webhooks/webhook-store";
 import { env } from "@/lib/platform/env";
 import { localizedText } from "@/lib/platform/i18n";
@@ -80,7 +82,7 @@ export default async function SettingsPage({
   const { membership } = await requireMember(workspaceId);
   const deliveryStatus = DELIVERY_STATUSES.find((status) => status === query.deliveries);
   const appUrl = env().APP_URL;
-  const [topics, embed, apiKeys, signingKeys, webhooks, deliveries, integrations, enabledChannels] = await Promise.all([
+  const [topics, embed, apiKeys, signingKeys, webhooks, deliveries, integrations, enabledChannels, sending] = await Promise.all([
     listTopics(workspaceId),
     getEmbedSettings(workspaceId),
     listApiKeys(workspaceId),
@@ -89,6 +91,7 @@ export default async function SettingsPage({
     listDeliveries(workspaceId, { status: deliveryStatus }),
     getIntegrationStatus(workspaceId),
     getEnabledChannels(workspaceId),
+    getSendingSettings(workspaceId),
   ]);
   const owner = membership.role === "owner";
   const error = query.error === "forbidden" ? "Viewers can read but not change settings." : query.error;
@@ -201,6 +204,18 @@ export default async function SettingsPage({
             </button>
           </div>
         </form>
+      </Section>
+
+      <Section id="sending" title="Sending limits">
+        <SendingLimitsForm
+          action={saveSendingAction.bind(null, workspaceId)}
+          timeZone={sending.timeZone}
+          sendLimits={sending.sendLimits}
+          channels={enabledChannels}
+          topics={topics
+            .filter((topic) => !topic.retiredAt && topic.kind === "marketing")
+            .map((topic) => ({ key: topic.key, channels: topic.channels.filter((channel) => enabledChannels.includes(channel)) }))}
+        />
       </Section>
 
       <Section id="embed" title="Embedding and brand">
