@@ -239,8 +239,8 @@ test("an owner sets the time zone, a frequency cap and quiet hours; a zone that 
   await expect(page.getByText("timeZone: must be an IANA time zone such as Europe/Madrid or UTC")).toBeVisible();
 
   await form().getByLabel("Time zone for contacts without one").fill("Europe/Madrid");
-  await form().getByLabel("email: at most").fill("3");
-  await form().getByLabel("email: hours").fill("168");
+  await form().getByLabel("email: at most", { exact: true }).fill("3");
+  await form().getByLabel("email: hours", { exact: true }).fill("168");
   await form().getByLabel("email quiet from").fill("21:00");
   await form().getByLabel("email quiet to").fill("08:00");
   await form().getByRole("button", { name: "Save sending limits" }).click();
@@ -248,19 +248,19 @@ test("an owner sets the time zone, a frequency cap and quiet hours; a zone that 
   await expect(page.getByText("Saved.")).toBeVisible();
   await page.reload();
   await expect(form().getByLabel("Time zone for contacts without one")).toHaveValue("Europe/Madrid");
-  await expect(form().getByLabel("email: at most")).toHaveValue("3");
+  await expect(form().getByLabel("email: at most", { exact: true })).toHaveValue("3");
   await expect(form().getByLabel("email quiet from")).toHaveValue("21:00");
   await expect(form().getByLabel("email quiet to")).toHaveValue("08:00");
 
   // Blank rows are no limits: the workspace is left as the other tests expect it.
   await form().getByLabel("Time zone for contacts without one").fill("UTC");
-  await form().getByLabel("email: at most").fill("");
+  await form().getByLabel("email: at most", { exact: true }).fill("");
   await form().getByLabel("email quiet from").fill("");
   await form().getByLabel("email quiet to").fill("");
   await form().getByRole("button", { name: "Save sending limits" }).click();
   await expect(page.getByText("Saved.")).toBeVisible();
   await page.reload();
-  await expect(form().getByLabel("email: at most")).toHaveValue("");
+  await expect(form().getByLabel("email: at most", { exact: true })).toHaveValue("");
 });
 
 test("signing in asks nothing of strangers and tells them nothing", async ({ page }) => {
