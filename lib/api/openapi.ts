@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { linkRequestSchema } from "@/lib/api/schemas/links";
 import { contactListQuerySchema, contactUpsertSchema } from "@/lib/api/schemas/contacts";
-import { embedSettingsSchema } from "@/lib/pages/branding";
 import { optinRequestSchema } from "@/lib/api/schemas/optin";
 import { preferencesPatchSchema } from "@/lib/api/schemas/preferences";
 import { sendabilityRequestSchema } from "@/lib/api/schemas/sendability";
+import { sendsRequestSchema } from "@/lib/api/schemas/sends";
 import { streamQuerySchema } from "@/lib/api/schemas/streams";
+import { workspaceSettingsSchema } from "@/lib/api/schemas/workspace";
+import { LIMIT_REASONS } from "@/lib/contacts/send-limits";
 
 // The OpenAPI 3.1 document of /api/v1, built from the very zod schemas the routes validate with
 // (zod's own JSON Schema output, which is OpenAPI 3.1's dialect): it cannot drift from the code.
@@ -77,6 +79,33 @@ const stream = (summary: string, row: string) => ({
 
 const contactId = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 
+const sendabilityResults = {
+  type: "object",
+  required: ["results"],
+  properties: {
+    results: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["contactId", "sendable"],
+        properties: {
+          contactId: { type: "string", format: "uuid" },
+          sendable: { type: "boolean" },
+          reason: {
+            type: "string",
+            description: `When not sendable: the first consent reason that applies (unknown_contact, no_address, suppressed, channel_opt_out, topic_opt_out, pending_confirmation, no_consent, paused), else ${LIMIT_REASONS.join(" or ")} for a marketing send.`,
+          },
+          retryAfter: {
+            type: "string",
+            format: "date-time",
+            description: `With ${LIMIT_REASONS.join(" and ")}: when sending would be allowed (the cap lifts; quiet hours end in the contact's time zone).`,
+          },
+        },
+      },
+    },
+  },
+};
+
 export function openApiDocument(serverUrl: string) {
   return {
     openapi: "3.1.0",
@@ -143,7 +172,18 @@ export function openApiDocument(serverUrl: string) {
           ...idempotent,
           summary: "May I send? For up to 10,000 contacts, with the reason for each no",
           requestBody: body(sendabilityRequestSchema),
-          responses: { "200": ok("One result per contact, in order"), ...errors },
+          responses: {
+            "200": { description: "One result per contact, in order", content: { "application/json": { schema: sendabilityResults } } },
+            ...errors,
+          },
+        },
+      },
+      "/sends": {
+        post: {
+          ...idempotent,
+          summary: "Log a message sent to up to 10,000 contacts (what frequency caps count)",
+          requestBody: body(sendsRequestSchema),
+          responses: { "200": ok("`recorded` (contacts logged) and `unknownContactIds` (not live contacts here, logged for no one)"), ...errors },
         },
       },
       "/optin": {
@@ -168,7 +208,10 @@ export function openApiDocument(serverUrl: string) {
         },
       },
       "/audience": {
-        get: stream("Everyone who may be sent the topic on the channel now, with the address to use", "{contactId, externalId, address, locale}"),
+        get: stream(
+          "Everyone who may be sent the topic on the channel now (not frequency-capped, not in quiet hours), with the address to use",
+          "{contactId, externalId, address, locale}",
+        ),
       },
       "/suppressions": {
         get: stream(
@@ -177,10 +220,10 @@ export function openApiDocument(serverUrl: string) {
         ),
       },
       "/workspace": {
-        get: { summary: "Embed settings", responses: { "200": ok("Allowed origins and branding"), ...errors } },
+        get: { summary: "Embed settings, time zone and send limits", responses: { "200": ok("Allowed origins, branding, timeZone, sendLimits"), ...errors } },
         patch: {
-          summary: "Allowed embed origins and branding",
-          requestBody: body(embedSettingsSchema),
+          summary: "Allowed embed origins, branding, the time zone and send limits (frequency caps, quiet hours)",
+          requestBody: body(workspaceSettingsSchema),
           responses: { "200": ok("The saved settings"), ...errors },
         },
       },

@@ -16,6 +16,7 @@ describe("the OpenAPI document", () => {
       "/links",
       "/optin",
       "/sendability",
+      "/sends",
       "/suppressions",
       "/workspace",
     ]);
@@ -31,6 +32,13 @@ describe("the OpenAPI document", () => {
     expect(sendability.properties.contactIds.maxItems).toBe(10_000);
     expect(sendability.properties.channel.enum).toEqual(["email", "sms", "whatsapp", "push"]);
     expect(sendability.additionalProperties).toBe(false);
+    const sends = document.paths["/sends"].post.requestBody.content["application/json"].schema as { required: string[] };
+    expect(sends.required.sort()).toEqual(["channel", "contactIds", "messageId"]);
+    const workspace = document.paths["/workspace"].patch.requestBody.content["application/json"].schema as { properties: Record<string, object> };
+    expect(Object.keys(workspace.properties).sort()).toEqual(["allowedEmbedOrigins", "branding", "sendLimits", "timeZone"]);
+    const results = JSON.stringify(document.paths["/sendability"].post.responses["200"]);
+    expect(results).toMatch(/frequency_capped/);
+    expect(results).toMatch(/retryAfter/);
     const links = document.paths["/links"].post.requestBody.content["application/json"].schema as { required: string[] };
     expect(links.required.sort()).toEqual(["channel", "contactId"]);
   });
