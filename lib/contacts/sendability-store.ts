@@ -87,6 +87,10 @@ const SUBSCRIPTION_JOINS = `
 
 const scopeValues = (workspaceId: string, scope: SendScope) => [workspaceId, scope.channel, scope.topicId];
 
+const DIGEST_HOURS = `CASE cs.frequency ${Object.entries(DIGEST_CAPS)
+  .map(([frequency, cap]) => `WHEN '${frequency}' THEN ${cap.windowHours}`)
+  .join(" ")} END`;
+
 /**
  * Caps and quiet hours, for contact `c` at time $4 (lib/contacts/send-limits.ts): `sl` is the send log's
  * say, one backward range scan of (workspace, contact, channel, sent_at) per contact, and only where a
@@ -97,10 +101,6 @@ const scopeValues = (workspaceId: string, scope: SendScope) => [workspaceId, sco
  * Parameters after the scope's: $4 now, $5 exempt, $6/$7 channel cap max/hours, $8/$9 topic cap
  * max/hours, $10 transactional topic ids, $11/$12 quiet start/end, $13 workspace zone, $14 lookback hours.
  */
-const DIGEST_HOURS = `CASE cs.frequency ${Object.entries(DIGEST_CAPS)
-  .map(([frequency, cap]) => `WHEN '${frequency}' THEN ${cap.windowHours}`)
-  .join(" ")} END`;
-
 const LIMIT_JOINS = `
   LEFT JOIN LATERAL (
     SELECT (array_agg(s.sent_at ORDER BY s.sent_at DESC) FILTER (WHERE s.sent_at > $4::timestamptz - make_interval(hours => $7::int)))[$6::int] AS channel_nth,
