@@ -68,6 +68,8 @@ const INTEGRATION_COLUMNS = [
   "whatsappVerifyToken",
   "whatsappAccessToken",
   "whatsappPhoneNumberId",
+  "resendWebhookSecret",
+  "deliveryWebhookSecret",
   "resendApiKey",
   "resendAudienceId",
 ] as const;

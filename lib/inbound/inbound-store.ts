@@ -18,6 +18,8 @@ export type InboundSettings = {
   whatsappVerifyToken: string | null;
   whatsappAccessToken: string | null;
   whatsappPhoneNumberId: string | null;
+  resendWebhookSecret: string | null;
+  deliveryWebhookSecret: string | null;
   enabledChannels: Channel[];
 };
 
@@ -28,6 +30,7 @@ export async function findInboundSettings(workspaceId: string): Promise<InboundS
     `SELECT id, name, default_locale AS "defaultLocale", twilio_auth_token AS "twilioAuthToken",
             whatsapp_app_secret AS "whatsappAppSecret", whatsapp_verify_token AS "whatsappVerifyToken",
             whatsapp_access_token AS "whatsappAccessToken", whatsapp_phone_number_id AS "whatsappPhoneNumberId",
+            resend_webhook_secret AS "resendWebhookSecret", delivery_webhook_secret AS "deliveryWebhookSecret",
             enabled_channels::text[] AS "enabledChannels"
      FROM workspaces WHERE id = $1`,
     [workspaceId],
