@@ -8,6 +8,9 @@ import type { KeywordIntent } from "@/lib/inbound/keywords";
 import { keywordEffects, REPLAY_WINDOW_DAYS, type ContactAtAddress, type InboundChannel } from "@/lib/inbound/keyword-policy";
 import { suppressionHashIfKeyed } from "@/lib/contacts/suppression";
 import { isUuid } from "@/lib/platform/uuid";
+import { whatsappMarketingEffects } from "@/lib/inbound/delivery-policy";
+import { listMarketingTopicKeys } from "@/lib/inbound/delivery-store";
+import type { MarketingPreferenceSignal } from "@/lib/inbound/whatsapp-schema";
 
 export type InboundSettings = {
   id: string;
@@ -88,6 +91,29 @@ export async function applyKeyword(
       await applyPreferenceChangesToContactsWith(client, settings.id, contactIds, changes, evidence);
     }
     return { replayed: false, contactLocale: effects.contactLocale };
+  });
+}
+
+/**
+ * Does what a person's own WhatsApp marketing preference does (lib/inbound/delivery-policy.ts) to every
+ * contact at the WhatsApp id, once per signal: a replayed webhook finds its claim taken.
+ */
+export async function applyWhatsAppMarketingPreference(settings: InboundSettings, signal: MarketingPreferenceSignal): Promise<void> {
+  await ledgerTransaction(settings.id, async (client) => {
+    const claimed = await client.query("INSERT INTO inbound_messages (workspace_id, channel, message_id) VALUES ($1, 'whatsapp', $2) ON CONFLICT DO NOTHING", [
+      settings.id,
+      signal.claimId,
+    ]);
+    if (claimed.rowCount === 0) return;
+    const contacts = await lockContactsAt(client, settings.id, "whatsapp", signal.waId);
+    const effects = whatsappMarketingEffects({
+      enabledChannels: settings.enabledChannels,
+      optOut: signal.optOut,
+      contactIds: contacts.map((contact) => contact.id),
+      marketingTopicKeys: await listMarketingTopicKeys(client, settings.id, "whatsapp"),
+      messageId: signal.messageId,
+    });
+    if (effects) await applyPreferenceChangesToContactsWith(client, settings.id, effects.contactIds, effects.changes, effects.evidence);
   });
 }
 
