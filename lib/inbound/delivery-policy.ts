@@ -89,9 +89,12 @@ export function deliveryEffects(input: DeliveryInput): DeliveryEffects {
   };
 }
 
-/** The same status for every marketing topic on the channel. */
+/**
+ * The same status for every marketing topic on the channel. An opt-out is recorded even on a topic with
+ * no consent on record (as a link's is): it is the person's word, and holds if the topic's default changes.
+ */
 export function marketingTopicChanges(channel: Channel, topicKeys: string[], status: "subscribed" | "unsubscribed"): PreferenceChange[] {
-  return topicKeys.map((topicKey) => ({ kind: "subscription", channel, topicKey, status }));
+  return topicKeys.map((topicKey) => ({ kind: "subscription", channel, topicKey, status, ...(status === "unsubscribed" ? { evenIfDropped: true } : {}) }));
 }
 
 const WHATSAPP_PREFERENCES: ConsentSource = "whatsapp_preferences";
