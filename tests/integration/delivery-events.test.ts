@@ -190,6 +190,8 @@ describe("complaints", () => {
 
     const suppressions = await ndjson(await shop.api.get("/api/v1/suppressions?channel=email"));
     expect(suppressions.filter((row) => row.contactId === shop.contact.id).map((row) => row.reason)).toEqual(["complained"]);
+    const exported = await (await shop.api.get(`/api/v1/contacts/${shop.contact.id}/export`)).json();
+    expect(exported.deliveryEvents).toEqual([expect.objectContaining({ kind: "complaint", bounceType: null, provider: "resend", messageId: "spring-sale" })]);
     // The person choosing the topic again afterwards is their own word.
     await changeSubscription({
       workspaceId: shop.ws,
