@@ -44,6 +44,22 @@ async function findRecipient(client: SqlClient, workspaceId: string, report: Del
 }
 
 /**
+ * The soft bounces of the address in the window ending at `until`: by its keyed hash, or without
+ * SUPPRESSION_KEY by the contact (so that the third still tells, and is refused for want of the key).
+ */
+async function countSoftBounces(client: SqlClient, workspaceId: string, recipient: Recipient, until: Date): Promise<number> {
+  const [column, value] = recipient.keyedHash ? ["address_hash", recipient.keyedHash] : ["contact_id", recipient.contactId];
+  if (!value) return 0;
+  const { rows } = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM delivery_events
+     WHERE workspace_id = $1 AND ${column} = $2 AND kind = 'bounce' AND bounce_type = 'soft'
+       AND occurred_at > $3::timestamptz - make_interval(days => $4) AND occurred_at <= $3::timestamptz`,
+    [workspaceId, value, until, SOFT_BOUNCE_WINDOW_DAYS],
+  );
+  return rows[0].n;
+}
+
+/**
  * Keeps one reported bounce or complaint and does what it does (lib/inbound/delivery-policy.ts), once:
  * the same webhook id and place again finds its row taken and changes nothing. The event, the
  * suppression with its history, the opt-outs with their ledger entries and outbox events commit together.
@@ -78,16 +94,7 @@ async function recordDeliveryReport(
     );
     if (kept.rows.length === 0) return "replayed";
     const softBounces =
-      report.kind === "bounce" && report.bounceType === "soft" && recipient.keyedHash
-        ? (
-            await client.query<{ n: number }>(
-              `SELECT count(*)::int AS n FROM delivery_events
-               WHERE workspace_id = $1 AND address_hash = $2 AND kind = 'bounce' AND bounce_type = 'soft'
-                 AND occurred_at > $3::timestamptz - make_interval(days => $4) AND occurred_at <= $3::timestamptz`,
-              [settings.id, recipient.keyedHash, report.occurredAt, SOFT_BOUNCE_WINDOW_DAYS],
-            )
-          ).rows[0].n
-        : 0;
+      report.kind === "bounce" && report.bounceType === "soft" ? await countSoftBounces(client, settings.id, recipient, report.occurredAt) : 0;
     const effects = deliveryEffects({
       workspaceId: settings.id,
       enabledChannels: settings.enabledChannels,

@@ -163,3 +163,16 @@ describe("reading the two formats", () => {
     expect(genericDeliverySchema.safeParse({ events: [] }).success).toBe(false);
   });
 });
+
+describe("the delivery-event secrets in Settings", () => {
+  it("take a whsec_ secret or a blank (keep what is stored), nothing else", async () => {
+    const { INTEGRATION_FIELDS } = await import("@/lib/admin/integrations-schema");
+    const { generateWebhookSecret } = await import("@/lib/webhooks/standard-webhooks");
+    for (const field of [INTEGRATION_FIELDS.resendWebhookSecret, INTEGRATION_FIELDS.deliveryWebhookSecret]) {
+      expect(field.safeParse(generateWebhookSecret()).success).toBe(true);
+      expect(field.safeParse("").success).toBe(true);
+      expect(field.safeParse("whsec_short").success).toBe(false);
+      expect(field.safeParse("re_123456").success).toBe(false);
+    }
+  });
+});
