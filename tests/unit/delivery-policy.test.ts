@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { INTEGRATION_FIELDS } from "@/lib/admin/integrations-schema";
 import { SuppressionKeyMissingError } from "@/lib/contacts/suppression";
 import { deliveryEffects, whatsappMarketingEffects, type DeliveryInput, type DeliveryReport } from "@/lib/inbound/delivery-policy";
 import { genericDeliverySchema, genericReports, parseResendEvent } from "@/lib/inbound/delivery-schema";
 import { marketingPreferenceSignals } from "@/lib/inbound/whatsapp-schema";
+import { generateWebhookSecret } from "@/lib/webhooks/standard-webhooks";
 
 const WORKSPACE = "0b6f3a9e-1d2c-4e5f-8a7b-9c0d1e2f3a4b";
 const EVENT = "5d1c1f7e-2a3b-4c5d-8e9f-0a1b2c3d4e5f";
@@ -165,9 +167,7 @@ describe("reading the two formats", () => {
 });
 
 describe("the delivery-event secrets in Settings", () => {
-  it("take a whsec_ secret or a blank (keep what is stored), nothing else", async () => {
-    const { INTEGRATION_FIELDS } = await import("@/lib/admin/integrations-schema");
-    const { generateWebhookSecret } = await import("@/lib/webhooks/standard-webhooks");
+  it("take a whsec_ secret or a blank (keep what is stored), nothing else", () => {
     for (const field of [INTEGRATION_FIELDS.resendWebhookSecret, INTEGRATION_FIELDS.deliveryWebhookSecret]) {
       expect(field.safeParse(generateWebhookSecret()).success).toBe(true);
       expect(field.safeParse("").success).toBe(true);
