@@ -15,6 +15,7 @@ import { createTopic } from "@/lib/admin/topic-store";
 import { env } from "@/lib/platform/env";
 import { twilioSignature } from "@/lib/inbound/twilio-signature";
 import { mintLinks } from "@/lib/links/message-links";
+import { generateWebhookSecret, signWebhook } from "@/lib/webhooks/standard-webhooks";
 
 // The demo workspace: made once, kept across restarts (same id), described in .data/demo.json.
 
@@ -93,7 +94,11 @@ type DemoInbound = {
   sms: { url: string; twilioAuthToken: string; tryIt: string };
   whatsapp: { url: string; verifyToken: string; appSecret: string; tryIt: string };
   email: { url: string; secret: string | null; note: string };
+  /** Bounce and complaint webhooks (docs/api.md), each with a request signed when the server started. */
+  delivery: { resend: DemoDeliveryWebhook; generic: DemoDeliveryWebhook; note: string };
 };
+
+type DemoDeliveryWebhook = { url: string; secret: string; example: { headers: Record<string, string>; body: string }; tryIt: string };
 
 /** Demo credentials for the inbound channels, made once and kept in the workspace (as an admin would set them). */
 async function demoInboundSettings(workspaceId: string) {
@@ -106,8 +111,70 @@ async function demoInboundSettings(workspaceId: string) {
   });
 }
 
+/** The demo's delivery-event secrets, made once and kept in the workspace. */
+async function demoDeliverySecrets(workspaceId: string) {
+  const current = await db().workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { resendWebhookSecret: true, deliveryWebhookSecret: true } });
+  if (current.resendWebhookSecret && current.deliveryWebhookSecret) return current;
+  return db().workspace.update({
+    where: { id: workspaceId },
+    data: {
+      resendWebhookSecret: current.resendWebhookSecret ?? generateWebhookSecret(),
+      deliveryWebhookSecret: current.deliveryWebhookSecret ?? generateWebhookSecret(),
+    },
+    select: { resendWebhookSecret: true, deliveryWebhookSecret: true },
+  });
+}
+
+function demoDeliveryWebhook(url: string, secret: string, scheme: "svix" | "webhook", payload: unknown): DemoDeliveryWebhook {
+  const body = JSON.stringify(payload);
+  const signed = signWebhook(secret, `msg_demo_${randomBytes(8).toString("hex")}`, new Date(), body);
+  const headers = {
+    "Content-Type": "application/json",
+    [`${scheme}-id`]: signed["webhook-id"],
+    [`${scheme}-timestamp`]: signed["webhook-timestamp"],
+    [`${scheme}-signature`]: signed["webhook-signature"],
+  };
+  const flags = Object.entries(headers)
+    .map(([name, value]) => `-H '${name}: ${value}'`)
+    .join(" ");
+  return { url, secret, example: { headers, body }, tryIt: `curl -s ${url} ${flags} --data '${body}'` };
+}
+
+/**
+ * A spam complaint as Resend reports it (the second demo contact leaves every marketing email topic), and
+ * a hard bounce in the generic format (the fourth contact's address is suppressed, reason bounced).
+ */
+async function demoDelivery(workspaceId: string, baseUrl: string, contacts: { id: string; email: string | null }[]): Promise<DemoInbound["delivery"]> {
+  const secrets = await demoDeliverySecrets(workspaceId);
+  const now = new Date().toISOString();
+  const complainer = contacts.filter((c) => c.email)[1] ?? contacts[0];
+  const bouncer = contacts.filter((c) => c.email)[3] ?? contacts[0];
+  return {
+    resend: demoDeliveryWebhook(`${baseUrl}/api/inbound/resend/${workspaceId}`, secrets.resendWebhookSecret!, "svix", {
+      type: "email.complained",
+      created_at: now,
+      data: {
+        email_id: "4ef9a417-02e9-4d39-ad75-9611e0fcc33c",
+        created_at: now,
+        from: "Demo <news@example.com>",
+        to: [complainer?.email],
+        subject: "Our newsletter",
+        tags: { message_id: "demo-newsletter" },
+      },
+    }),
+    generic: demoDeliveryWebhook(`${baseUrl}/api/inbound/delivery/${workspaceId}`, secrets.deliveryWebhookSecret!, "webhook", {
+      type: "bounce",
+      bounceType: "hard",
+      contactId: bouncer?.id,
+      messageId: "demo-newsletter",
+      occurredAt: now,
+    }),
+    note: "Each example is signed when the server starts and is accepted for 5 minutes; after that, sign again with the secret (Standard Webhooks: HMAC-SHA256 of '<id>.<timestamp>.<body>'). A second send with the same id changes nothing.",
+  };
+}
+
 /** Requests signed exactly as Twilio and Meta sign theirs, so a newcomer can watch a STOP land. */
-async function demoInbound(workspaceId: string, baseUrl: string, phone: string): Promise<DemoInbound> {
+async function demoInbound(workspaceId: string, baseUrl: string, phone: string): Promise<Omit<DemoInbound, "delivery">> {
   const settings = await demoInboundSettings(workspaceId);
   const smsUrl = `${baseUrl}/api/inbound/twilio/${workspaceId}`;
   const smsForm = { From: phone, To: "+15005550006", Body: "STOP", MessageSid: "SMdemo0000000000000000000000000001" };
@@ -299,7 +366,10 @@ export async function seedDemo(dataDir: string, baseUrl: string): Promise<DemoFi
       }),
     ),
     admins: [...ADMINS.map((admin) => ({ ...admin, workspaceId: workspace.id })), { email: "owner@globex.example", role: "owner", workspaceId: globex.id }],
-    inbound: await demoInbound(workspace.id, baseUrl, contacts.find((c) => c.phone)?.phone ?? "+15005550009"),
+    inbound: {
+      ...(await demoInbound(workspace.id, baseUrl, contacts.find((c) => c.phone)?.phone ?? "+15005550009")),
+      delivery: await demoDelivery(workspace.id, baseUrl, contacts),
+    },
   };
   await writeFile(file, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
   return demo;

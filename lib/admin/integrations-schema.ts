@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isWebhookSecret } from "@/lib/webhooks/standard-webhooks";
 
 // The credentials a workspace gives us for its inbound channels and the Resend sync. A blank field keeps
 // what is stored (secrets are never shown back); "clear" removes it.
@@ -19,6 +20,12 @@ export const INTEGRATION_FIELDS = {
     .string()
     .trim()
     .regex(/^\d{0,32}$/, "the WhatsApp phone number id is digits"),
+  resendWebhookSecret: secret("the Resend webhook signing secret").refine((value) => !value || isWebhookSecret(value), {
+    message: "the Resend webhook signing secret is whsec_ followed by base64, as Resend shows it",
+  }),
+  deliveryWebhookSecret: secret("the delivery-event secret").refine((value) => !value || isWebhookSecret(value), {
+    message: "the delivery-event secret is whsec_ followed by base64 of 24 to 64 random bytes",
+  }),
   resendApiKey: secret("the Resend API key").regex(/^(re_\S+)?$/, "the Resend API key starts with re_"),
   resendAudienceId: z
     .string()

@@ -103,6 +103,8 @@ const INTEGRATION_COLUMNS = [
   "whatsappVerifyToken",
   "whatsappAccessToken",
   "whatsappPhoneNumberId",
+  "resendWebhookSecret",
+  "deliveryWebhookSecret",
   "resendApiKey",
   "resendAudienceId",
 ] as const;

@@ -8,6 +8,7 @@ import { sendsRequestSchema } from "@/lib/api/schemas/sends";
 import { streamQuerySchema } from "@/lib/api/schemas/streams";
 import { workspaceSettingsSchema } from "@/lib/api/schemas/workspace";
 import { LIMIT_REASONS } from "@/lib/contacts/send-limits";
+import { genericDeliverySchema } from "@/lib/inbound/delivery-schema";
 
 // The OpenAPI 3.1 document of /api/v1, built from the very zod schemas the routes validate with
 // (zod's own JSON Schema output, which is OpenAPI 3.1's dialect): it cannot drift from the code.
@@ -79,6 +80,9 @@ const stream = (summary: string, row: string) => ({
 
 const contactId = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 
+const SENDABILITY_REASONS =
+  "unknown_contact, no_address, suppressed, bounced, channel_opt_out, topic_opt_out, pending_confirmation, complained, no_consent, paused";
+
 const sendabilityResults = {
   type: "object",
   required: ["results"],
@@ -93,7 +97,7 @@ const sendabilityResults = {
           sendable: { type: "boolean" },
           reason: {
             type: "string",
-            description: `When not sendable: the first consent reason that applies (unknown_contact, no_address, suppressed, channel_opt_out, topic_opt_out, pending_confirmation, no_consent, paused), else ${LIMIT_REASONS.join(" or ")} for a marketing send.`,
+            description: `When not sendable: the first consent reason that applies (${SENDABILITY_REASONS}), else ${LIMIT_REASONS.join(" or ")} for a marketing send.`,
           },
           retryAfter: {
             type: "string",
@@ -105,6 +109,33 @@ const sendabilityResults = {
     },
   },
 };
+
+/** A delivery-event webhook: signed instead of an API key, at /api/inbound rather than /api/v1. */
+const deliveryWebhook = (serverUrl: string, summary: string, signature: string, requestBody: object) => ({
+  servers: [{ url: `${serverUrl}/api` }],
+  post: {
+    summary,
+    security: [],
+    parameters: [
+      { name: "workspaceId", in: "path", required: true, schema: { type: "string", format: "uuid" } },
+      ...signature.split(" ").map((name) => ({ name, in: "header", required: true, schema: { type: "string" } })),
+    ],
+    requestBody,
+    responses: {
+      "200": ok('`{results: [{outcome: "suppressed" | "opted_out" | "recorded" | "replayed" | "unknown_contact"}]}`, one per address in order'),
+      "400": errors["400"],
+      "401": {
+        description: "The signature does not match with the workspace's secret, or its timestamp is more than 5 minutes off; nothing written.",
+        content: { "application/json": { schema: errorSchema } },
+      },
+      "404": { description: "No such workspace, or its secret for this webhook is not set.", content: { "application/json": { schema: errorSchema } } },
+      "503": {
+        description: "The database is briefly unavailable, or SUPPRESSION_KEY is not set for a bounce to suppress.",
+        content: { "application/json": { schema: errorSchema } },
+      },
+    },
+  },
+});
 
 export function openApiDocument(serverUrl: string) {
   return {
@@ -197,7 +228,7 @@ export function openApiDocument(serverUrl: string) {
             ...idempotencyErrors,
             ...errors,
             "409": {
-              description: "The address must not be emailed (code `suppressed` or `channel_opt_out`), or an Idempotency-Key still running.",
+              description: "The address must not be emailed (code `suppressed`, `bounced` or `channel_opt_out`), or an Idempotency-Key still running.",
               content: { "application/json": { schema: errorSchema } },
             },
             "429": {
@@ -215,10 +246,29 @@ export function openApiDocument(serverUrl: string) {
       },
       "/suppressions": {
         get: stream(
-          "Everyone who must not be sent to on the channel (and topic): opt-outs, suppressed addresses, hashes of erased ones",
-          "{reason: channel_opt_out | topic_opt_out | suppressed, contactId, address, addressHash, since}",
+          "Everyone who must not be sent to on the channel (and topic): opt-outs, complaints, suppressed and bounced addresses, hashes of erased or unknown ones",
+          "{reason: channel_opt_out | topic_opt_out | suppressed | bounced | complained, contactId, address, addressHash, since}",
         ),
       },
+      "/inbound/resend/{workspaceId}": deliveryWebhook(
+        serverUrl,
+        "Resend's email.bounced and email.complained webhook events (Svix-signed with the workspace's Resend webhook secret)",
+        "svix-id svix-timestamp svix-signature",
+        {
+          required: true,
+          content: {
+            "application/json": {
+              schema: { type: "object", description: "Resend's webhook event: {type, created_at, data: {email_id, to, bounce?: {type}, tags?}}" },
+            },
+          },
+        },
+      ),
+      "/inbound/delivery/{workspaceId}": deliveryWebhook(
+        serverUrl,
+        "Bounces and complaints from any sender: one event or {events: [...]} (Standard Webhooks signature with the workspace's delivery-event secret)",
+        "webhook-id webhook-timestamp webhook-signature",
+        body(genericDeliverySchema),
+      ),
       "/workspace": {
         get: { summary: "Embed settings, time zone and send limits", responses: { "200": ok("Allowed origins, branding, timeZone, sendLimits"), ...errors } },
         patch: {

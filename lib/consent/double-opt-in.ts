@@ -28,7 +28,7 @@ import type { optinRequestSchema } from "@/lib/api/schemas/optin";
 // day per contact, and at most OPTIN_CONFIRMATIONS_PER_WORKSPACE_PER_DAY times a day per workspace.
 
 /** Whoever must not be emailed at all is not asked to confirm either; without consent yet is the point. */
-const REFUSED: readonly NotSendableReason[] = ["suppressed", "channel_opt_out"];
+const REFUSED: readonly NotSendableReason[] = ["suppressed", "bounced", "channel_opt_out"];
 const CONFIRMATION_PERIOD_MS = 24 * 3_600_000;
 /** A request nobody confirmed lapses to unsubscribed (housekeeping) once its link could no longer confirm it. */
 export const UNCONFIRMED_LAPSE_MS = TOKEN_LIFETIME_SECONDS.confirm * 1000;

@@ -15,6 +15,8 @@ const consentDetailsSchema = z.strictObject({
   undo: z.literal(true).optional(),
   emailMessageId: z.string().optional(),
   note: z.string().optional(),
+  /** The bounce or complaint (delivery_events) a `complaint` opt-out was made for. */
+  deliveryEventId: z.guid().optional(),
 });
 
 export type ConsentDetails = z.infer<typeof consentDetailsSchema>;

@@ -10,7 +10,7 @@ import { forgetAddressRateLimits } from "@/lib/platform/rate-limit-store";
 import { addSuppression } from "@/lib/contacts/suppression-store";
 import { suppressionHash } from "@/lib/contacts/suppression";
 
-/** Everything held about one person (GDPR Art. 15, LGPD Art. 18): the contact, the state, the ledger, the answers. */
+/** Everything held about one person (GDPR Art. 15, LGPD Art. 18): the contact, the state, the ledger, the answers, the bounces and complaints. */
 export async function exportContact(workspaceId: string, contactId: string) {
   const contact = await db().contact.findFirst({
     where: { id: contactId, workspaceId, erasedAt: null },
@@ -22,7 +22,7 @@ export async function exportContact(workspaceId: string, contactId: string) {
     },
   });
   if (!contact) return null;
-  const [ledger, feedback] = await Promise.all([
+  const [ledger, feedback, deliveryEvents] = await Promise.all([
     db().consentEvent.findMany({
       where: { workspaceId, contactId },
       orderBy: { seq: "asc" },
@@ -44,6 +44,11 @@ export async function exportContact(workspaceId: string, contactId: string) {
       },
     }),
     db().optOutFeedback.findMany({ where: { workspaceId, consentEvent: { contactId } }, select: { reason: true, comment: true, createdAt: true } }),
+    db().deliveryEvent.findMany({
+      where: { workspaceId, contactId },
+      orderBy: { occurredAt: "asc" },
+      select: { kind: true, bounceType: true, provider: true, messageId: true, occurredAt: true, receivedAt: true },
+    }),
   ]);
   const { channelSubscriptions, topicSubscriptions, workspaceId: _w, ...person } = contact;
   void _w;
@@ -53,6 +58,7 @@ export async function exportContact(workspaceId: string, contactId: string) {
     topics: topicSubscriptions.map(({ topic, ...rest }) => ({ topic: topic.key, ...rest })),
     ledger: ledger.map(({ topic, seq, ...entry }) => ({ seq: seq.toString(), topic: topic?.key ?? null, ...entry })),
     feedback,
+    deliveryEvents,
   };
 }
 

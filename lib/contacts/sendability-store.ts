@@ -2,17 +2,18 @@ import "server-only";
 import { pool } from "@/lib/platform/db";
 import { DEFAULT_JOINS } from "@/lib/consent/defaults-store";
 import { assertChannelEnabled, assertTopicOnChannel } from "@/lib/consent/scope";
-import type { Channel } from "@/lib/generated/prisma/enums";
-import { suppressedSql } from "@/lib/contacts/suppression";
+import type { Channel, TopicKind } from "@/lib/generated/prisma/enums";
+import { BOUNCED, suppressedSql } from "@/lib/contacts/suppression";
 import { DIGEST_CAPS, limitsFor, readSendLimits, sendVerdict, type LimitVerdict, type ScopeLimits } from "@/lib/contacts/send-limits";
-import type { TopicKind } from "@/lib/generated/prisma/enums";
 
 export const NOT_SENDABLE_REASONS = [
   "unknown_contact",
   "no_address",
   "suppressed",
+  "bounced",
   "channel_opt_out",
   "topic_opt_out",
+  "complained",
   "no_consent",
   "pending_confirmation",
   "paused",
@@ -26,7 +27,7 @@ export type RowQuery = { text: string; values: unknown[]; columns: readonly stri
 
 const ADDRESS_COLUMN = { email: "email", sms: "phone", whatsapp: "whatsapp_id", push: "external_id" } as const satisfies Record<Channel, string>;
 
-type SendScope = { channel: Channel; topicId: string | null; limits: ScopeLimits; transactionalTopicIds: string[]; timeZone: string };
+type SendScope = { channel: Channel; topicId: string | null; marketing: boolean; limits: ScopeLimits; transactionalTopicIds: string[]; timeZone: string };
 
 /** The channel must be enabled and the topic, when named, live and sent on it (4xx otherwise); and the limits that apply. */
 export async function resolveScope(workspaceId: string, channel: Channel, topicKey: string | undefined): Promise<SendScope> {
@@ -53,6 +54,7 @@ export async function resolveScope(workspaceId: string, channel: Channel, topicK
   return {
     channel,
     topicId,
+    marketing: topicKind !== "transactional",
     limits: limitsFor(readSendLimits(rows[0].send_limits), channel, topic),
     transactionalTopicIds: rows[0].transactional,
     timeZone: rows[0].time_zone,
@@ -60,20 +62,33 @@ export async function resolveScope(workspaceId: string, channel: Channel, topicK
 }
 
 /**
+ * A spam complaint on record (lib/inbound/delivery-policy.ts) holds for email sends that may be marketing:
+ * those naming no topic, and those of a marketing topic the contact has made no choice on since (the
+ * complaint switched off every marketing topic there was; one they chose again after it is theirs).
+ */
+function complainedSql(scope: SendScope): string {
+  if (scope.channel !== "email" || !scope.marketing) return "";
+  return `WHEN ${scope.topicId ? "ts.status IS NULL AND " : ""}EXISTS (SELECT 1 FROM delivery_events d WHERE d.workspace_id = $1 AND d.contact_id = c.id AND d.kind = 'complaint') THEN 'complained'`;
+}
+
+/**
  * The rules of "may I send?", once, in SQL: NULL when contact `c` may be sent to, else the first reason
- * that applies (the contact, an address, a suppression, the channel, the topic, then a pause). Without
- * a row of its own, a channel or topic counts only through a default that reached the contact
- * (lib/consent/defaults-store.ts), never through today's settings alone.
+ * that applies (the contact, an address, a suppression or a bounce, the channel, the topic, a complaint,
+ * then a pause). Without a row of its own, a channel or topic counts only through a default that reached
+ * the contact (lib/consent/defaults-store.ts), never through today's settings alone.
  * Parameters: $1 workspace, $2 channel, $3 topic id or NULL.
  */
-function reasonSql(channel: Channel): string {
+function reasonSql(scope: SendScope): string {
+  const { channel } = scope;
   return `CASE
     WHEN c.id IS NULL THEN 'unknown_contact'
     WHEN c.${ADDRESS_COLUMN[channel]} IS NULL THEN 'no_address'
+    WHEN ${suppressedSql(channel, "c", "$1", BOUNCED)} THEN 'bounced'
     WHEN ${suppressedSql(channel, "c", "$1")} THEN 'suppressed'
     WHEN cs.subscribed = false THEN 'channel_opt_out'
     WHEN ts.status = 'unsubscribed' THEN 'topic_opt_out'
     WHEN ts.status = 'pending' THEN 'pending_confirmation'
+    ${complainedSql(scope)}
     WHEN cs.subscribed IS NULL AND dc.channel IS NULL THEN 'no_consent'
     WHEN $3::uuid IS NOT NULL AND ts.status IS NULL AND dt.channel IS NULL THEN 'no_consent'
     WHEN cs.paused_until > now() THEN 'paused'
@@ -159,7 +174,7 @@ export async function checkSendability(
 ): Promise<Sendability[]> {
   const scope = await resolveScope(workspaceId, channel, topicKey);
   const { rows } = await pool().query<{ id: string; reason: NotSendableReason | null; capped_until: Date | null; quiet_until: Date | null }>(
-    `SELECT ids.id, ${reasonSql(channel)} AS reason, ${CAPPED_UNTIL_SQL} AS capped_until, ${QUIET_UNTIL_SQL} AS quiet_until
+    `SELECT ids.id, ${reasonSql(scope)} AS reason, ${CAPPED_UNTIL_SQL} AS capped_until, ${QUIET_UNTIL_SQL} AS quiet_until
      FROM unnest($15::uuid[]) WITH ORDINALITY AS ids(id, n)
      LEFT JOIN contacts c ON c.id = ids.id AND c.workspace_id = $1 AND c.erased_at IS NULL
      ${SUBSCRIPTION_JOINS}
@@ -176,15 +191,15 @@ export async function audienceQuery(workspaceId: string, channel: Channel, topic
   return {
     text: `SELECT c.id, c.external_id, c.${ADDRESS_COLUMN[channel]} AS address, c.locale
       FROM contacts c ${SUBSCRIPTION_JOINS} ${LIMIT_JOINS}
-      WHERE c.workspace_id = $1 AND c.erased_at IS NULL AND (${reasonSql(channel)}) IS NULL AND ${CAPPED_UNTIL_SQL} IS NULL AND (${QUIET_UNTIL_SQL}) IS NULL`,
+      WHERE c.workspace_id = $1 AND c.erased_at IS NULL AND (${reasonSql(scope)}) IS NULL AND ${CAPPED_UNTIL_SQL} IS NULL AND (${QUIET_UNTIL_SQL}) IS NULL`,
     values: [...scopeValues(workspaceId, scope), ...limitValues(scope, new Date())],
     columns: ["contactId", "externalId", "address", "locale"],
   };
 }
 
 /**
- * Everyone who must not be sent to on channel C (and topic T, if named) for good: contacts who opted out
- * or whose address is suppressed, then the keyed hashes of erased or unknown addresses (no address left
+ * Everyone who must not be sent to on channel C (and topic T, if named) for good: contacts who opted out,
+ * complained or whose address is suppressed or bounced, then the keyed hashes of erased or unknown addresses (no address left
  * to give; /sendability still matches them).
  */
 export async function suppressionsQuery(workspaceId: string, channel: Channel, topicKey: string | undefined): Promise<RowQuery> {
@@ -192,14 +207,14 @@ export async function suppressionsQuery(workspaceId: string, channel: Channel, t
   return {
     text: `SELECT x.reason, x.id, x.address, NULL AS address_hash, to_char(x.since AT TIME ZONE 'UTC', ${ISO_UTC}) AS since
       FROM (
-        SELECT c.id, c.${ADDRESS_COLUMN[channel]} AS address, ${reasonSql(channel)} AS reason,
+        SELECT c.id, c.${ADDRESS_COLUMN[channel]} AS address, ${reasonSql(scope)} AS reason,
                CASE WHEN ts.status = 'unsubscribed' AND cs.subscribed IS DISTINCT FROM false THEN ts.updated_at ELSE cs.updated_at END AS since
         FROM contacts c ${SUBSCRIPTION_JOINS}
         WHERE c.workspace_id = $1 AND c.erased_at IS NULL
       ) x
-      WHERE x.reason IN ('suppressed', 'channel_opt_out', 'topic_opt_out')
+      WHERE x.reason IN ('suppressed', 'bounced', 'channel_opt_out', 'topic_opt_out', 'complained')
       UNION ALL
-      SELECT 'suppressed', NULL, NULL, s.address_hash, to_char(s.created_at AT TIME ZONE 'UTC', ${ISO_UTC})
+      SELECT CASE WHEN s.reason = '${BOUNCED}' THEN 'bounced' ELSE 'suppressed' END, NULL, NULL, s.address_hash, to_char(s.created_at AT TIME ZONE 'UTC', ${ISO_UTC})
       FROM suppressions s WHERE s.workspace_id = $1 AND s.channel = $2`,
     values: scopeValues(workspaceId, scope),
     columns: ["reason", "contactId", "address", "addressHash", "since"],

@@ -3,6 +3,9 @@ import { UserFacingError } from "@/lib/platform/errors";
 import type { Channel } from "@/lib/generated/prisma/enums";
 import { hmacSha256Hex, sha256Hex } from "@/lib/platform/sha256";
 
+/** The reason a bounce's suppression carries (lib/inbound/delivery-policy.ts); sendability and the streams report it as `bounced`. */
+export const BOUNCED = "bounced";
+
 /** Refused where an address must be kept suppressed and SUPPRESSION_KEY is not set to hash it with. */
 export class SuppressionKeyMissingError extends UserFacingError {
   constructor() {
@@ -49,11 +52,12 @@ const HASH_COLUMN = { email: "email_hash", sms: "phone_hash", whatsapp: "whatsap
 
 /**
  * SQL that is true when the contact aliased `contact` has an address suppressed on `channel` (push
- * addresses are the business's own ids and are never suppressed). `workspaceParam` is the workspace's
- * placeholder, e.g. "$1".
+ * addresses are the business's own ids and are never suppressed), for `reason` if given (a constant of
+ * ours, never input). `workspaceParam` is the workspace's placeholder, e.g. "$1".
  */
-export function suppressedSql(channel: Channel, contact: string, workspaceParam: string): string {
+export function suppressedSql(channel: Channel, contact: string, workspaceParam: string, reason?: string): string {
   const column = HASH_COLUMN[channel];
   if (!column) return "false";
-  return `EXISTS (SELECT 1 FROM suppressions s WHERE s.workspace_id = ${workspaceParam} AND s.channel = '${channel}' AND s.address_hash = ${contact}.${column})`;
+  const forReason = reason ? ` AND s.reason = '${reason}'` : "";
+  return `EXISTS (SELECT 1 FROM suppressions s WHERE s.workspace_id = ${workspaceParam} AND s.channel = '${channel}' AND s.address_hash = ${contact}.${column}${forReason})`;
 }

@@ -8,6 +8,9 @@ import type { KeywordIntent } from "@/lib/inbound/keywords";
 import { keywordEffects, REPLAY_WINDOW_DAYS, type ContactAtAddress, type InboundChannel } from "@/lib/inbound/keyword-policy";
 import { suppressionHashIfKeyed } from "@/lib/contacts/suppression";
 import { isUuid } from "@/lib/platform/uuid";
+import { whatsappMarketingEffects } from "@/lib/inbound/delivery-policy";
+import { listMarketingTopicKeys } from "@/lib/inbound/delivery-store";
+import type { MarketingPreferenceSignal } from "@/lib/inbound/whatsapp-schema";
 
 export type InboundSettings = {
   id: string;
@@ -18,6 +21,8 @@ export type InboundSettings = {
   whatsappVerifyToken: string | null;
   whatsappAccessToken: string | null;
   whatsappPhoneNumberId: string | null;
+  resendWebhookSecret: string | null;
+  deliveryWebhookSecret: string | null;
   enabledChannels: Channel[];
 };
 
@@ -28,6 +33,7 @@ export async function findInboundSettings(workspaceId: string): Promise<InboundS
     `SELECT id, name, default_locale AS "defaultLocale", twilio_auth_token AS "twilioAuthToken",
             whatsapp_app_secret AS "whatsappAppSecret", whatsapp_verify_token AS "whatsappVerifyToken",
             whatsapp_access_token AS "whatsappAccessToken", whatsapp_phone_number_id AS "whatsappPhoneNumberId",
+            resend_webhook_secret AS "resendWebhookSecret", delivery_webhook_secret AS "deliveryWebhookSecret",
             enabled_channels::text[] AS "enabledChannels"
      FROM workspaces WHERE id = $1`,
     [workspaceId],
@@ -85,6 +91,29 @@ export async function applyKeyword(
       await applyPreferenceChangesToContactsWith(client, settings.id, contactIds, changes, evidence);
     }
     return { replayed: false, contactLocale: effects.contactLocale };
+  });
+}
+
+/**
+ * Does what a person's own WhatsApp marketing preference does (lib/inbound/delivery-policy.ts) to every
+ * contact at the WhatsApp id, once per signal: a replayed webhook finds its claim taken.
+ */
+export async function applyWhatsAppMarketingPreference(settings: InboundSettings, signal: MarketingPreferenceSignal): Promise<void> {
+  await ledgerTransaction(settings.id, async (client) => {
+    const claimed = await client.query("INSERT INTO inbound_messages (workspace_id, channel, message_id) VALUES ($1, 'whatsapp', $2) ON CONFLICT DO NOTHING", [
+      settings.id,
+      signal.claimId,
+    ]);
+    if (claimed.rowCount === 0) return;
+    const contacts = await lockContactsAt(client, settings.id, "whatsapp", signal.waId);
+    const effects = whatsappMarketingEffects({
+      enabledChannels: settings.enabledChannels,
+      optOut: signal.optOut,
+      contactIds: contacts.map((contact) => contact.id),
+      marketingTopicKeys: await listMarketingTopicKeys(client, settings.id, "whatsapp"),
+      messageId: signal.messageId,
+    });
+    if (effects) await applyPreferenceChangesToContactsWith(client, settings.id, effects.contactIds, effects.changes, effects.evidence);
   });
 }
 

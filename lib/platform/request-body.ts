@@ -15,6 +15,8 @@ export const BODY_LIMITS = {
   whatsapp: 3 * MiB,
   /** An inbound-email webhook: addresses, subject and, from some providers, the text of the mail. */
   inboundEmail: 1 * MiB,
+  /** A delivery-event webhook (bounces, complaints): at most 100 addresses with a few fields each. */
+  deliveryEvents: 256 * KiB,
   /** Auth.js's email sign-in: an address, a CSRF token and where to go next. */
   signIn: 8 * KiB,
   /** A JSON body of the business API (the largest, 10,000 contact ids to check, is about 400 KB). */

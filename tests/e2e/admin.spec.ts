@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { demoApiHeaders, preferencesOf, readDemo } from "./demo";
@@ -176,6 +176,40 @@ test("an owner stores the Twilio token in settings, and a STOP signed with it op
   expect([state.channels.sms.subscribed, state.channels.whatsapp.subscribed]).toEqual([false, true]);
   const forged = await page.request.post(url, { form, headers: { "x-twilio-signature": createHmac("sha1", "guess").update(signed).digest("base64") } });
   expect(forged.status()).toBe(403);
+});
+
+test("an owner stores a delivery-event secret in settings, and a complaint signed with it opts the person out of marketing email", async ({ browser }) => {
+  const page = await signIn(browser, "admin@example.com");
+  await page.goto(`/admin/${acme()}/settings`);
+  const inbound = page.getByRole("region", { name: "Inbound channels and Resend sync" });
+  await expect(inbound).toContainText(`/api/inbound/delivery/${acme()}`);
+  await inbound.getByLabel("Delivery-event secret (generic format)").fill("not-a-secret");
+  await inbound.getByRole("button", { name: "Save inbound and Resend settings" }).click();
+  await expect(page.getByText(/the delivery-event secret is whsec_/)).toBeVisible();
+  const key = randomBytes(24);
+  await inbound.getByLabel("Delivery-event secret (generic format)").fill(`whsec_${key.toString("base64")}`);
+  await inbound.getByRole("button", { name: "Save inbound and Resend settings" }).click();
+  await expect(page.getByText("Saved.")).toBeVisible();
+
+  // Standard Webhooks: base64 HMAC-SHA256 of "<id>.<seconds>.<body>" with the secret's bytes.
+  const contact = readDemo().contacts.find((c) => c.locale === "pt-BR")!;
+  const body = JSON.stringify({ type: "complaint", contactId: contact.id, messageId: "e2e-campaign", occurredAt: new Date().toISOString() });
+  const id = `msg_e2e_${Date.now()}`;
+  const seconds = String(Math.floor(Date.now() / 1000));
+  const sign = (secret: Buffer) => `v1,${createHmac("sha256", secret).update(`${id}.${seconds}.${body}`).digest("base64")}`;
+  const url = `${readDemo().baseUrl}/api/inbound/delivery/${acme()}`;
+  const post = (signature: string) =>
+    page.request.post(url, {
+      data: body,
+      headers: { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": seconds, "webhook-signature": signature },
+    });
+  expect((await post(sign(randomBytes(24)))).status()).toBe(401);
+  const answer = await post(sign(key));
+  expect(answer.status()).toBe(200);
+  expect(await answer.json()).toEqual({ results: [{ outcome: "opted_out" }] });
+  const state = await preferencesOf(page.request, contact.id);
+  expect(state.channels.email.topics.newsletter).toBe("unsubscribed");
+  expect(state.channels.email.subscribed).toBe(true);
 });
 
 test("a viewer reads settings but cannot change them", async ({ browser }) => {

@@ -63,7 +63,7 @@ afterAll(() => {
 // Observing the database
 
 // The tables tests/helpers/snapshot.ts compares (consent, its evidence and outbox, subscriptions, reason
-// answers, short links), plus contacts, suppressions and the ledger heads; each as the MD5 of all its rows
+// answers, short links), plus contacts, suppressions, delivery events and the ledger heads; each as the MD5 of all its rows
 // in key order, in one query. (snapshotRows() reads every row through Prisma: twice a run, hundreds of
 // runs, it would eat the time budget.) A difference names the table that changed.
 const WATCHED: Record<string, string> = {
@@ -75,6 +75,7 @@ const WATCHED: Record<string, string> = {
   short_links: "id",
   contacts: "id",
   suppressions: "id",
+  delivery_events: "id",
   ledger_heads: "workspace_id",
 };
 const FINGERPRINT = `SELECT ${Object.entries(WATCHED)

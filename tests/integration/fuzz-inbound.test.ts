@@ -1,7 +1,9 @@
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { POST as DELIVERY } from "@/app/api/inbound/delivery/[workspace]/route";
 import { POST as EMAIL } from "@/app/api/inbound/email/route";
+import { POST as RESEND } from "@/app/api/inbound/resend/[workspace]/route";
 import { POST as TWILIO } from "@/app/api/inbound/twilio/[workspace]/route";
 import { POST as WHATSAPP } from "@/app/api/inbound/whatsapp/[workspace]/route";
 import { changeSubscription } from "@/lib/consent/preference-store";
@@ -32,8 +34,8 @@ import {
 } from "@/tests/helpers/fuzz";
 import { badTokens, tokenMaterial } from "@/tests/helpers/fuzz-tokens";
 
-// Fuzzing the inbound webhooks (tests/helpers/fuzz.ts): Twilio SMS, the WhatsApp Cloud API and inbound
-// email, signed or not.
+// Fuzzing the inbound webhooks (tests/helpers/fuzz.ts): Twilio SMS, the WhatsApp Cloud API, inbound
+// email and the delivery events (bounces, complaints), signed or not.
 
 process.env.SUPPRESSION_KEY = "test-suppression-key-test-suppression-key";
 const inboundEmailSecret = generateWebhookSecret();
@@ -311,6 +313,73 @@ describe("webhook bodies", () => {
           }
         }
       }),
+      { numRuns: 200, seconds: 3 },
+    );
+  });
+  it("delivery events (Resend and generic): any body, signed or not", async () => {
+    const secrets = { resendWebhookSecret: generateWebhookSecret(), deliveryWebhookSecret: generateWebhookSecret() };
+    const events = await createTestWorkspace({ integrations: secrets });
+    const workspaceId = events.workspace.id;
+    const address = fc.oneof({ weight: 3, arbitrary: fc.constant(events.contact.email!) }, fc.emailAddress(), freeText);
+    const instant = fc.oneof(
+      { weight: 4, arbitrary: fc.integer({ min: 0, max: 60 }).map((days) => new Date(Date.now() - days * 86_400_000).toISOString()) },
+      fc.constantFrom("2999-01-01T00:00:00Z", "yesterday", "0000-01-01T00:00:00Z"),
+    );
+    const messageId: FieldSpec = { good: plausible(fc.constant("spring-sale")), bad: huge, optional: true };
+    const generic = shaped({
+      type: { good: fc.constantFrom("bounce", "complaint"), bad: fc.constantFrom("unsubscribe", "") },
+      bounceType: { good: fc.constantFrom("hard", "soft"), bad: fc.constant("medium"), optional: true },
+      email: { good: address, optional: true },
+      contactId: { good: fc.oneof(fc.constant(events.contact.id), fc.uuid()), bad: fc.constant("not-a-uuid"), optional: true },
+      messageId,
+      occurredAt: { good: instant },
+    });
+    const resend = shaped({
+      type: { good: fc.constantFrom("email.bounced", "email.complained", "email.delivered"), bad: fc.constant("") },
+      created_at: { good: instant, optional: true },
+      data: {
+        good: shaped({
+          email_id: messageId,
+          to: { good: fc.oneof(address, fc.array(address, { maxLength: 4 })), bad: fc.array(address, { minLength: 101, maxLength: 101 }) },
+          bounce: { good: shaped({ type: { good: fc.constantFrom("Permanent", "Transient", "Undetermined") } }), optional: true },
+          tags: { good: fc.oneof(fc.dictionary(fc.constantFrom("message_id", "category"), freeText)), optional: true },
+        }),
+      },
+    });
+    const target = fc.constantFrom("resend", "generic");
+    const signature = fc.oneof({ weight: 4, arbitrary: fc.constant("valid") }, fc.constantFrom("missing", "another secret", "too old", "another body"));
+    await holds(
+      "delivery events",
+      fc.asyncProperty(
+        target,
+        jsonBody(fc.oneof(generic, shaped({ events: { good: fc.array(generic, { minLength: 1, maxLength: 3 }) } }), resend), ["type", "data", "events"]),
+        signature,
+        contentType(JSON_TYPES),
+        async (which, raw, how, type) => {
+          const read = new TextDecoder().decode(bytes(raw));
+          const secret = which === "resend" ? secrets.resendWebhookSecret : secrets.deliveryWebhookSecret;
+          const now = new Date();
+          const id = `msg_${Math.random().toString(36).slice(2)}`;
+          let signed = signWebhook(secret, id, now, read);
+          if (how === "another secret") signed = signWebhook(generateWebhookSecret(), id, now, read);
+          if (how === "too old") signed = signWebhook(secret, id, new Date(now.getTime() - 301_000), read);
+          if (how === "another body") signed = signWebhook(secret, id, now, `${read} `);
+          const headers = new Headers(type === null ? {} : { "content-type": type });
+          if (how !== "missing")
+            for (const [name, value] of Object.entries(signed)) headers.set(which === "resend" ? name.replace("webhook-", "svix-") : name, value);
+          const before = await everything();
+          const request = new Request(`http://test/api/inbound/${which === "resend" ? "resend" : "delivery"}/${workspaceId}`, {
+            method: "POST",
+            headers,
+            body: bytes(raw),
+          });
+          const response = await (which === "resend" ? RESEND : DELIVERY)(request, { params: Promise.resolve({ workspace: workspaceId }) });
+          tally("delivery events", `${which} ${how === "valid" ? "signed" : "unsigned"} ${response.status}`);
+          if (bytes(raw).byteLength > BODY_LIMITS.deliveryEvents) return expectRefused(response, before, 413);
+          if (how !== "valid") return expectRefused(response, before, 401);
+          await expectAnswered(response, before);
+        },
+      ),
       { numRuns: 200, seconds: 3 },
     );
   });

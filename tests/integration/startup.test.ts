@@ -146,6 +146,16 @@ describe("npm start", () => {
     const preferences = await apiClient(demo.apiKey, { baseUrl: `http://127.0.0.1:${port}` }).get(`/api/v1/contacts/${texter.id}/preferences`);
     expect((await preferences.json()).channels).toMatchObject({ sms: { subscribed: false }, whatsapp: { subscribed: false }, email: { subscribed: true } });
     expect(demo.inbound.email.secret).toMatch(/^whsec_/);
+    // The signed delivery events work as given: the complaint and the hard bounce each take effect.
+    for (const webhook of [demo.inbound.delivery.resend, demo.inbound.delivery.generic]) {
+      expect(webhook.secret).toMatch(/^whsec_/);
+      const answer = await fetch(webhook.url.replace("localhost", "127.0.0.1"), {
+        method: "POST",
+        headers: webhook.example.headers,
+        body: webhook.example.body,
+      });
+      expect(await answer.json()).toEqual({ results: [{ outcome: webhook === demo.inbound.delivery.resend ? "opted_out" : "suppressed" }] });
+    }
 
     first.child.kill("SIGTERM");
     const stopped = await first.exited;

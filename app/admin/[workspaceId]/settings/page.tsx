@@ -46,6 +46,8 @@ const INTEGRATION_LABELS = [
   ["whatsappVerifyToken", "WhatsApp verify token", "password"],
   ["whatsappAccessToken", "WhatsApp access token (for replies)", "password"],
   ["whatsappPhoneNumberId", "WhatsApp phone number id", "text"],
+  ["resendWebhookSecret", "Resend webhook signing secret (bounces, complaints)", "password"],
+  ["deliveryWebhookSecret", "Delivery-event secret (generic format)", "password"],
   ["resendApiKey", "Resend API key", "password"],
   ["resendAudienceId", "Resend audience id", "text"],
 ] as const;
@@ -375,6 +377,10 @@ export default async function SettingsPage({
           <dd className="font-mono">{`${appUrl}/api/inbound/twilio/${workspaceId}`}</dd>
           <dt className="font-semibold">WhatsApp (Cloud API webhook: callback URL)</dt>
           <dd className="font-mono">{`${appUrl}/api/inbound/whatsapp/${workspaceId}`}</dd>
+          <dt className="font-semibold">Bounces and complaints from Resend (webhook for email.bounced, email.complained)</dt>
+          <dd className="font-mono">{`${appUrl}/api/inbound/resend/${workspaceId}`}</dd>
+          <dt className="font-semibold">Bounces and complaints from any other sender (generic format, Standard Webhooks signature)</dt>
+          <dd className="font-mono">{`${appUrl}/api/inbound/delivery/${workspaceId}`}</dd>
           <dt className="font-semibold">Email replies to the List-Unsubscribe address (for every workspace)</dt>
           <dd className="font-mono">
             {`${appUrl}/api/inbound/email`}

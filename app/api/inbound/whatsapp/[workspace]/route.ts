@@ -1,11 +1,11 @@
 import { apiError, errorResponse, parseJsonObject, validationError } from "@/lib/api/respond";
-import { findInboundSettings, type InboundSettings } from "@/lib/inbound/inbound-store";
+import { applyWhatsAppMarketingPreference, findInboundSettings, type InboundSettings } from "@/lib/inbound/inbound-store";
 import { env } from "@/lib/platform/env";
 import { answerInboundMessage } from "@/lib/inbound/answer";
 import { isValidMetaSignature } from "@/lib/inbound/meta-signature";
 import { BODY_LIMITS, readBodyText } from "@/lib/platform/request-body";
 import { safeEqualText } from "@/lib/platform/safe-equal";
-import { messageWords, whatsappWebhookSchema } from "@/lib/inbound/whatsapp-schema";
+import { marketingPreferenceSignals, messageWords, whatsappWebhookSchema } from "@/lib/inbound/whatsapp-schema";
 
 export const dynamic = "force-dynamic";
 
@@ -29,7 +29,9 @@ export async function GET(request: Request, { params }: Params) {
 
 /**
  * POST: incoming messages, signed with the app secret (X-Hub-Signature-256). A keyword, typed or from a
- * quick-reply button, acts on WhatsApp only; the confirmation goes back through the Cloud API. A change
+ * quick-reply button, acts on WhatsApp only; the confirmation goes back through the Cloud API. A person
+ * stopping or resuming marketing messages in WhatsApp itself (`user_preferences`), or a marketing message
+ * refused for that (status error 131050), switches every marketing topic on WhatsApp off or on. A change
  * for a phone number id other than the workspace's is ignored (200, nothing changed).
  */
 export async function POST(request: Request, { params }: Params) {
@@ -49,6 +51,7 @@ export async function POST(request: Request, { params }: Params) {
         const reply = await answerInboundMessage(settings, "whatsapp", message.from, messageWords(message), message.id);
         if (reply) await sendReply(settings, change.value.metadata?.phone_number_id, message.from, reply);
       }
+      for (const signal of marketingPreferenceSignals(change.value)) await applyWhatsAppMarketingPreference(settings, signal);
     }
     return Response.json({ received: true }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
