@@ -23,3 +23,14 @@ export function memoryRateLimiter(limit: number, windowSeconds: number, maxKeys 
     return { allowed: count <= limit, retryAfterSeconds };
   };
 }
+
+const globalForLimits = globalThis as unknown as { pageViews?: ReturnType<typeof memoryRateLimiter> };
+
+/**
+ * The per-address limit on page views, one counter per process: proxy.ts (inside Next's bundle) and the
+ * web server's fast landing path (scripts/web-server.ts, its own copy of this module) count together.
+ */
+export function pageViewLimiter(limitPerMinute: number) {
+  globalForLimits.pageViews ??= memoryRateLimiter(limitPerMinute, 60);
+  return globalForLimits.pageViews;
+}
