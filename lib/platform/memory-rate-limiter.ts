@@ -8,7 +8,8 @@ export function memoryRateLimiter(limit: number, windowSeconds: number, maxKeys 
   const windowMs = windowSeconds * 1000;
   let currentWindow = -1;
   const counts = new Map<string, number>();
-  return (key: string): { allowed: boolean; retryAfterSeconds: number } => {
+  /** `release` takes the request back out of the count (it is handed on to where it is counted again). */
+  return (key: string): { allowed: boolean; retryAfterSeconds: number; release: () => void } => {
     const now = Date.now();
     const window = Math.floor(now / windowMs);
     if (window !== currentWindow) {
@@ -20,7 +21,11 @@ export function memoryRateLimiter(limit: number, windowSeconds: number, maxKeys 
     const count = (counts.get(key) ?? 0) + 1;
     // Beyond maxKeys distinct keys in one window, new keys are not tracked rather than memory growing.
     if (counts.has(key) || counts.size < maxKeys) counts.set(key, count);
-    return { allowed: count <= limit, retryAfterSeconds };
+    const release = () => {
+      const counted = counts.get(key);
+      if (window === currentWindow && counted) counts.set(key, counted - 1);
+    };
+    return { allowed: count <= limit, retryAfterSeconds, release };
   };
 }
 
