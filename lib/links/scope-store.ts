@@ -68,20 +68,6 @@ function shapeScope(
 
 export type ScopeState = { status: SubscriptionStatus; version: number };
 
-/**
- * The state of the scope a link names — the topic on the channel, or the channel's overall switch —
- * with the version a change must name; a scope never chosen reads as its default reached the contact
- * (lib/consent/defaults-store.ts). Null when the contact is gone. What the landing page shows.
- */
-export async function readScopeState(workspaceId: string, contactId: string, channel: Channel, topicKey?: string): Promise<ScopeState | null> {
-  const { rows } = await pool().query<ScopeState>(
-    `SELECT ${STATE_COLUMNS(topicKey)} FROM contacts c ${topicKey ? "JOIN topics t ON t.workspace_id = c.workspace_id AND t.key = $4" : ""} ${STATE_JOINS(topicKey)}
-     WHERE c.workspace_id = $1 AND c.id = $2 AND c.erased_at IS NULL`,
-    topicKey ? [workspaceId, contactId, channel, topicKey] : [workspaceId, contactId, channel],
-  );
-  return rows[0] ?? null;
-}
-
 // The scope's state for contact `c` (and topic `t`), channel $3: its row, else its default reaching the contact.
 const STATE_COLUMNS = (topicKey?: string) =>
   topicKey
@@ -101,8 +87,10 @@ const STATE_JOINS = (topicKey?: string) =>
 export type LandingState = { scope: LinkScope; state: ScopeState; latestOptOut: { id: string; reasonGiven: boolean } | null };
 
 /**
- * findLinkScope (even if dropped), readScopeState and the latest opt-out in one query: the landing page
- * is what every mail scanner opens. Null when the contact is gone or the topic unknown.
+ * What a landing-page link names, in one query (the landing page is what every mail scanner opens): its
+ * scope as findLinkScope finds it even if dropped; the scope's state — its row, or the default that
+ * reached the contact (lib/consent/defaults-store.ts) — with the version a change must name; and its
+ * latest opt-out. Null when the contact is gone or the topic unknown.
  */
 export async function readLandingState(workspaceId: string, contactId: string, channel: Channel, topicKey?: string): Promise<LandingState | null> {
   const { rows } = await pool().query<{
