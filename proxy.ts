@@ -4,12 +4,10 @@ import { contentSecurityPolicy } from "@/lib/platform/csp";
 import { frameAncestorsFor } from "@/lib/pages/embed-framing";
 import { env } from "@/lib/platform/env";
 import { PAGE_URL_HEADER } from "@/lib/pages/page-language";
-import { memoryRateLimiter } from "@/lib/platform/memory-rate-limiter";
+import { pageViewLimiter } from "@/lib/platform/memory-rate-limiter";
 import { clientIp } from "@/lib/platform/request-info";
 
 const OAUTH_FORM_TARGETS = { AUTH_GITHUB_ID: "https://github.com", AUTH_GOOGLE_ID: "https://accounts.google.com" } as const;
-
-let pageViews: ReturnType<typeof memoryRateLimiter> | undefined;
 
 /** The origins a page's form posts and server actions may come from: this service's own. */
 function isOwnOrigin(request: NextRequest, appUrl: string): boolean {
@@ -26,8 +24,7 @@ function isOwnOrigin(request: NextRequest, appUrl: string): boolean {
  */
 export async function proxy(request: NextRequest) {
   const settings = env();
-  pageViews ??= memoryRateLimiter(settings.PUBLIC_RATE_LIMIT_PER_MINUTE, 60);
-  const { allowed, retryAfterSeconds } = pageViews(clientIp(request.headers) ?? "unknown");
+  const { allowed, retryAfterSeconds } = pageViewLimiter(settings.PUBLIC_RATE_LIMIT_PER_MINUTE)(clientIp(request.headers) ?? "unknown");
   if (!allowed) {
     return new NextResponse("Too many requests; try again shortly.", {
       status: 429,

@@ -37,7 +37,7 @@ export async function publish(name: string, markdown: string) {
 }
 
 /** The build, served as `npm start` serves it (scripts/web-server.ts), as an argument list for BenchContext.serve. */
-export const APP_SERVER = ["--import", "tsx", "scripts/web-server.ts"];
+export const APP_SERVER = ["--import", "tsx", "--conditions=react-server", "scripts/web-server.ts"];
 
 export async function withBenchEnvironment(run: (context: BenchContext) => Promise<void>) {
   buildIfStale();

@@ -1,32 +1,66 @@
-// The reference for the one-click benchmark: the same token check (lib/links/signing-key-store → lib/links/tokens) and the same
-// transaction (lib/consent/preference-store over pg) behind a bare node:http server, without Next.js. The
-// ratio between the two is what the framework costs. Run by bench/oneclick.ts; listens on PORT against
-// DATABASE_URL.
+// The reference for the one-click benchmark: the physical limit of an RFC 8058 opt-out, a bare node:http
+// server over `pg` doing only the essential work. The HS256 check with jose (the key read once per kid),
+// the form checked, then one statement: one UPDATE (the workspace's ledger head moves on) and one
+// INSERT (the opt-out's ledger row, chained to the one before). Run by bench/oneclick.ts; listens on
+// PORT against DATABASE_URL.
 import http from "node:http";
-import { env } from "@/lib/platform/env";
-import { verifyLinkToken } from "@/lib/links/signing-key-store";
-import { InvalidTokenError } from "@/lib/links/tokens";
-import { unsubscribeByLink } from "@/lib/links/unsubscribe";
+import { jwtVerify } from "jose";
+import pg from "pg";
+
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+const keys = new Map<string, Promise<{ workspaceId: string; secret: Uint8Array } | null>>();
+
+function key(kid: string) {
+  if (!keys.has(kid)) {
+    keys.set(
+      kid,
+      pool
+        .query<{ workspace_id: string; secret: Buffer }>("SELECT workspace_id, secret FROM signing_keys WHERE kid = $1 AND status <> 'retired'", [kid])
+        .then(({ rows }) => (rows[0] ? { workspaceId: rows[0].workspace_id, secret: new Uint8Array(rows[0].secret) } : null)),
+    );
+  }
+  return keys.get(kid)!;
+}
+
+async function optOut(token: string, form: string, contentType: string, response: http.ServerResponse) {
+  let workspaceId = "";
+  const { payload } = await jwtVerify(
+    token,
+    async (header) => {
+      const found = await key(String(header.kid));
+      if (!found) throw new Error("unknown key");
+      workspaceId = found.workspaceId;
+      return found.secret;
+    },
+    { algorithms: ["HS256"] },
+  );
+  if (payload.aud !== workspaceId || payload.pur !== "unsubscribe") return void response.writeHead(404).end();
+  if (!contentType.startsWith("application/x-www-form-urlencoded") || new URLSearchParams(form).get("List-Unsubscribe") !== "One-Click") {
+    return void response.writeHead(400).end();
+  }
+  await pool.query(
+    `WITH head AS (UPDATE ledger_heads SET seq = seq + 1 WHERE workspace_id = $1 RETURNING seq, hash AS prev_hash)
+     INSERT INTO consent_events (id, workspace_id, seq, contact_id, channel, action, source, new_status, pii_digest, token_id, prev_hash, hash)
+     SELECT gen_random_uuid(), $1, head.seq, $2, $3, 'unsubscribe', 'one_click', 'unsubscribed', '', $4, head.prev_hash,
+       encode(sha256(convert_to(head.prev_hash || head.seq || $5::text, 'UTF8')), 'hex')
+     FROM head`,
+    [workspaceId, payload.sub, payload.ch, payload.jti, `${payload.sub}|${payload.ch}|${payload.jti}`],
+  );
+  response.writeHead(200, { "Cache-Control": "no-store" }).end();
+}
 
 const server = http.createServer((request, response) => {
   const chunks: Buffer[] = [];
   request.on("data", (chunk: Buffer) => chunks.push(chunk));
-  request.on("end", async () => {
-    try {
-      const match = /^\/api\/unsubscribe\/([^/?]+)$/.exec(request.url ?? "");
-      if (request.method !== "POST" || !match) return void response.writeHead(404).end();
-      const claims = await verifyLinkToken(match[1], ["unsubscribe"]);
-      const body = new URLSearchParams(Buffer.concat(chunks).toString());
-      if (!/^application\/x-www-form-urlencoded/.test(request.headers["content-type"] ?? "") || body.get("List-Unsubscribe") !== "One-Click") {
-        return void response.writeHead(400).end();
-      }
-      await unsubscribeByLink(claims, { source: "one_click", ip: request.socket.remoteAddress ?? null, userAgent: request.headers["user-agent"] ?? null });
-      response.writeHead(200, { "Cache-Control": "no-store" }).end();
-    } catch (error) {
-      response.writeHead(error instanceof InvalidTokenError ? 404 : 503).end();
-    }
+  request.on("end", () => {
+    const match = /^\/api\/unsubscribe\/([^/?]+)$/.exec(request.url ?? "");
+    if (request.method !== "POST" || !match) return void response.writeHead(request.url === "/" ? 200 : 404).end();
+    optOut(match[1], Buffer.concat(chunks).toString(), request.headers["content-type"] ?? "", response).catch(() => {
+      if (!response.headersSent) response.writeHead(404);
+      response.end();
+    });
   });
 });
 
-server.listen(env().PORT, "127.0.0.1");
-process.on("SIGTERM", () => server.close(() => process.exit(0)));
+server.listen(Number(process.env.PORT), "127.0.0.1");
+process.on("SIGTERM", () => server.close(() => void pool.end().finally(() => process.exit(0))));

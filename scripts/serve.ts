@@ -143,7 +143,7 @@ async function main() {
   // socket); development runs `next dev`, where the address is whatever the browser on this machine sends.
   const server =
     mode === "start"
-      ? spawn(process.execPath, ["--import", "tsx", path.join("scripts", "web-server.ts")], {
+      ? spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", path.join("scripts", "web-server.ts")], {
           stdio: ["ignore", "inherit", "inherit"],
           env: { ...process.env, NODE_ENV: "production", PORT: String(env.PORT), HOSTNAME: env.HOSTNAME, NEXT_TELEMETRY_DISABLED: "1" },
         })

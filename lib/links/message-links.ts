@@ -2,7 +2,7 @@ import "server-only";
 import { cache } from "react";
 import { env } from "@/lib/platform/env";
 import { findLinkScope, type LinkScope } from "@/lib/links/scope-store";
-import { createShortLink } from "@/lib/links/short-link-store";
+import { createShortLink, findShortLink } from "@/lib/links/short-link-store";
 import { getContactPreferences, type ContactPreferences } from "@/lib/consent/preference-store";
 import { findActiveSigningKey, verifyLinkToken } from "@/lib/links/signing-key-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
@@ -74,6 +74,27 @@ export async function mintLinks(request: LinkRequest): Promise<MintedLinks> {
     preferencesUrl,
     headers: { "List-Unsubscribe": `<${oneClickUrl}>, <${mailto}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
   };
+}
+
+/**
+ * Where a short link from an SMS or WhatsApp message leads: its page, with a token signed for the same
+ * claims, issued when the message was sent (opening an old message must not give it a fresh lifetime).
+ * Null for an unknown, expired or confirmation short id. Reads only.
+ */
+export async function resolveShortLink(id: string): Promise<string | null> {
+  const link = await findShortLink(id);
+  if (!link || link.purpose === "confirm") return null;
+  const token = await signLinkToken({
+    workspaceId: link.workspaceId,
+    contactId: link.contactId,
+    channel: link.channel,
+    topic: link.topicKey ?? undefined,
+    messageId: link.messageId ?? undefined,
+    purpose: link.purpose,
+    tokenId: link.tokenId,
+    now: link.createdAt,
+  });
+  return link.purpose === "unsubscribe" ? unsubscribePagePath(token) : preferencesPagePath(token);
 }
 
 /** A verified link, with its contact's whole state. */

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { db } from "@/lib/platform/db";
+import { db, pool } from "@/lib/platform/db";
 import type { Channel, TokenPurpose } from "@/lib/generated/prisma/enums";
 
 const SHORT_ID_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -34,10 +34,15 @@ export async function createShortLink(claims: Omit<ShortLinkClaims, "topicKey" |
   return id;
 }
 
+/** The link behind a short id, unexpired, with its topic's key: one query, since every scanner opens it. */
 export async function findShortLink(id: string): Promise<ShortLinkClaims | null> {
   if (!SHORT_ID_PATTERN.test(id)) return null;
-  const link = await db().shortLink.findUnique({ where: { id } });
-  if (!link || link.expiresAt.getTime() <= Date.now()) return null;
-  const topic = link.topicId ? await db().topic.findUnique({ where: { id: link.topicId }, select: { key: true } }) : null;
-  return { ...link, topicKey: topic?.key ?? null };
+  const { rows } = await pool().query<ShortLinkClaims>(
+    `SELECT s.workspace_id AS "workspaceId", s.contact_id AS "contactId", s.purpose, s.channel, s.topic_id AS "topicId", t.key AS "topicKey",
+       s.message_id AS "messageId", s.token_id AS "tokenId", s.created_at AS "createdAt", s.expires_at AS "expiresAt"
+     FROM short_links s LEFT JOIN topics t ON t.workspace_id = s.workspace_id AND t.id = s.topic_id
+     WHERE s.id = $1 AND s.expires_at > now()`,
+    [id],
+  );
+  return rows[0] ?? null;
 }

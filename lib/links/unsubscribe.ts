@@ -59,15 +59,26 @@ export type UnsubscribeLink = { claims: LinkClaims; scope: LinkScope };
  * (its opt-out still counts); null for every kind of bad link. Once per render, as resolveContactLink.
  */
 export const resolveUnsubscribeLink = cache(async (token: string): Promise<UnsubscribeLink | null> => {
+  const claims = await verifyUnsubscribeToken(token);
+  if (!claims) return null;
   try {
-    const claims = await verifyLinkToken(token, ["unsubscribe"]);
     const scope = await findLinkScope(claims.workspaceId, claims.contactId, claims.channel, claims.topic, { evenIfDropped: true });
     return { claims, scope };
   } catch (error) {
-    if (error instanceof InvalidTokenError || error instanceof UserFacingError) return null;
+    if (error instanceof UserFacingError) return null;
     throw error;
   }
 });
+
+/** A landing-page token's claims once it verifies; null for every kind of bad link. */
+export async function verifyUnsubscribeToken(token: string): Promise<LinkClaims | null> {
+  try {
+    return await verifyLinkToken(token, ["unsubscribe"]);
+  } catch (error) {
+    if (error instanceof InvalidTokenError) return null;
+    throw error;
+  }
+}
 
 /** Whether the Undo may subscribe this scope again: it is still sent, and the message is young enough. */
 export function canUndoByLink({ claims, scope }: UnsubscribeLink, now = new Date()): boolean {

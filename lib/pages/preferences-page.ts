@@ -9,6 +9,7 @@ import { resolveContactLink } from "@/lib/links/message-links";
 import { alternativesFor, type OptOutScope, type SeenVersions } from "@/lib/pages/preference-changes";
 import { type Alternative } from "@/lib/consent/choices";
 import { noteVisit } from "@/lib/links/visits";
+import { userAgent } from "@/lib/platform/request-info";
 import { alternativesWording, describeScope, preferencesWording, type Wording } from "@/lib/consent/wording";
 
 export function scopeLabel(state: ContactPreferences, t: Translate, locale: Locale, scope: OptOutScope): string {
@@ -59,7 +60,7 @@ export async function loadPreferencesPage({ params, searchParams }: PreferencesP
   const [{ token }, query, requestHeaders] = await Promise.all([params, searchParams, headers()]);
   const link = await resolveContactLink(token, "preferences");
   if (!link) notFound();
-  await noteVisit(link.claims);
+  noteVisit(link.claims, userAgent(requestHeaders));
   const one = (name: string) => (typeof query[name] === "string" ? (query[name] as string) : undefined);
   const locale = pageLocale(link.state, { lang: one("lang"), acceptLanguage: requestHeaders.get("accept-language") });
   const surveyId = one("survey");

@@ -1,12 +1,11 @@
 import "server-only";
-import { readScopeState } from "@/lib/links/scope-store";
-import { findLatestOptOut } from "@/lib/pages/feedback-store";
+import { readLandingState } from "@/lib/links/scope-store";
+import { sha256Hex } from "@/lib/platform/sha256";
 import { pageLocale, type Locale } from "@/lib/platform/i18n";
 import { preferencesPagePath, signLinkToken } from "@/lib/links/message-links";
-import { addsConsentUntil } from "@/lib/links/tokens";
+import { addsConsentUntil, type LinkClaims } from "@/lib/links/tokens";
 import type { Branding } from "@/lib/pages/branding";
-import { noteVisit } from "@/lib/links/visits";
-import { canUndoByLink, resolveUnsubscribeLink } from "@/lib/links/unsubscribe";
+import { canUndoByLink, verifyUnsubscribeToken } from "@/lib/links/unsubscribe";
 import { landingWording, type LandingWording } from "@/lib/consent/wording";
 
 export type UnsubscribeView = {
@@ -29,25 +28,37 @@ export type UnsubscribeView = {
   preferencesPath: string | null;
 };
 
-/** Everything the landing page shows. Reads only: opening a link never changes anything. */
-export async function loadUnsubscribeView(token: string, acceptLanguage: string | null): Promise<UnsubscribeView | null> {
-  const link = await resolveUnsubscribeLink(token);
-  if (!link) return null;
-  const { claims, scope } = link;
-  await noteVisit(claims);
-  const locale = pageLocale(scope, { acceptLanguage });
-  const addsConsent = new Date() < addsConsentUntil(claims);
-  const [state, latestOptOut, preferencesToken] = await Promise.all([
-    readScopeState(claims.workspaceId, claims.contactId, claims.channel, claims.topic),
-    findLatestOptOut(scope),
-    // Issued as of the message, so it expires with the message's right to add consent, not a view's.
-    addsConsent
-      ? signLinkToken({ workspaceId: claims.workspaceId, contactId: claims.contactId, channel: claims.channel, purpose: "preferences", now: claims.issuedAt })
-      : null,
-  ]);
-  if (!state) return null;
+/** What a landing request brings that the page depends on. */
+export type LandingRequest = { acceptLanguage: string | null };
+
+/**
+ * Everything the landing page shows, in one query once the token verifies, with the verified claims (for
+ * noteVisit). Reads only: opening a link never changes anything. The page renders it, and the web
+ * server's fast path for scanner bursts (lib/pages/landing-fast-path.ts) keys the page it already
+ * rendered by it, which is why it depends on nothing but its arguments.
+ */
+export async function loadUnsubscribeView(token: string, request: LandingRequest): Promise<{ claims: LinkClaims; view: UnsubscribeView } | null> {
+  const claims = await verifyUnsubscribeToken(token);
+  if (!claims) return null;
+  const landing = await readLandingState(claims.workspaceId, claims.contactId, claims.channel, claims.topic);
+  if (!landing) return null;
+  const { scope, state, latestOptOut } = landing;
+  const locale = pageLocale(scope, { acceptLanguage: request.acceptLanguage });
+  const preferencesToken =
+    new Date() < addsConsentUntil(claims)
+      ? // Issued as of the message, so it expires with the message's right to add consent, not a view's;
+        // and the same for every view of it, so that the page is the same page each time.
+        await signLinkToken({
+          workspaceId: claims.workspaceId,
+          contactId: claims.contactId,
+          channel: claims.channel,
+          purpose: "preferences",
+          now: claims.issuedAt,
+          tokenId: sha256Hex(`preferences:${claims.tokenId}`).slice(0, 24),
+        })
+      : null;
   const subscribed = state.status === "subscribed";
-  return {
+  const view: UnsubscribeView = {
     locale,
     sender: scope.workspace.name,
     branding: scope.workspace.branding,
@@ -55,9 +66,10 @@ export async function loadUnsubscribeView(token: string, acceptLanguage: string 
     subscribed,
     version: state.version,
     current: scope.current,
-    canUndo: !subscribed && canUndoByLink(link),
-    reasonGiven: Boolean(latestOptOut?.feedback),
+    canUndo: !subscribed && canUndoByLink({ claims, scope }),
+    reasonGiven: Boolean(latestOptOut?.reasonGiven),
     canGiveReason: !subscribed && latestOptOut !== null,
     preferencesPath: preferencesToken ? preferencesPagePath(preferencesToken) : null,
   };
+  return { claims, view };
 }

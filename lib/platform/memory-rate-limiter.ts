@@ -8,7 +8,8 @@ export function memoryRateLimiter(limit: number, windowSeconds: number, maxKeys 
   const windowMs = windowSeconds * 1000;
   let currentWindow = -1;
   const counts = new Map<string, number>();
-  return (key: string): { allowed: boolean; retryAfterSeconds: number } => {
+  /** `release` takes the request back out of the count (it is handed on to where it is counted again). */
+  return (key: string): { allowed: boolean; retryAfterSeconds: number; release: () => void } => {
     const now = Date.now();
     const window = Math.floor(now / windowMs);
     if (window !== currentWindow) {
@@ -20,6 +21,21 @@ export function memoryRateLimiter(limit: number, windowSeconds: number, maxKeys 
     const count = (counts.get(key) ?? 0) + 1;
     // Beyond maxKeys distinct keys in one window, new keys are not tracked rather than memory growing.
     if (counts.has(key) || counts.size < maxKeys) counts.set(key, count);
-    return { allowed: count <= limit, retryAfterSeconds };
+    const release = () => {
+      const counted = counts.get(key);
+      if (window === currentWindow && counted) counts.set(key, counted - 1);
+    };
+    return { allowed: count <= limit, retryAfterSeconds, release };
   };
+}
+
+const globalForLimits = globalThis as unknown as { pageViews?: ReturnType<typeof memoryRateLimiter> };
+
+/**
+ * The per-address limit on page views, one counter per process: proxy.ts (inside Next's bundle) and the
+ * web server's fast landing path (scripts/web-server.ts, its own copy of this module) count together.
+ */
+export function pageViewLimiter(limitPerMinute: number) {
+  globalForLimits.pageViews ??= memoryRateLimiter(limitPerMinute, 60);
+  return globalForLimits.pageViews;
 }

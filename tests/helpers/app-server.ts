@@ -15,7 +15,7 @@ export async function startAppServer(extraEnv: Record<string, string> = {}, { cw
   if (!existsSync(path.join(cwd, ".next/BUILD_ID"))) throw new Error("No build: run `npm run build` before the integration tests.");
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/web-server.ts"], {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/web-server.ts"], {
     env: {
       ...process.env,
       NODE_ENV: "production",

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { pool } from "@/lib/platform/db";
 import { contactTimeline } from "@/lib/contacts/contact-store";
 import { verifyLedgerChain } from "@/lib/consent/ledger-store";
-import { readScopeState } from "@/lib/links/scope-store";
+import { readLandingState } from "@/lib/links/scope-store";
 import { getContactPreferences } from "@/lib/consent/preference-store";
 import { checkSendability } from "@/lib/contacts/sendability-store";
 import { createContact } from "@/lib/contacts/contact-store";
@@ -87,10 +87,10 @@ describe("a contact created while defaults hold", () => {
     expect((await checkSendability(ws, "email", "reminders", [id]))[0]).toMatchObject({ sendable: false, reason: "no_consent" });
     const preferences = await getContactPreferences(ws, id);
     expect(preferences!.channels.every((c) => !c.subscribed && c.topics.every((t) => t.status === "unsubscribed"))).toBe(true);
-    expect((await readScopeState(ws, id, "email"))!.status).toBe("unsubscribed");
-    expect((await readScopeState(ws, id, "email", "reminders"))!.status).toBe("unsubscribed");
+    expect((await readLandingState(ws, id, "email"))!.state.status).toBe("unsubscribed");
+    expect((await readLandingState(ws, id, "email", "reminders"))!.state.status).toBe("unsubscribed");
     // The fixture's contact, created with its entry, reads subscribed everywhere its defaults reach.
-    expect((await readScopeState(ws, shop.contact.id, "email", "reminders"))!.status).toBe("subscribed");
+    expect((await readLandingState(ws, shop.contact.id, "email", "reminders"))!.state.status).toBe("subscribed");
   });
 
   it("a contact written without its entry gets it from the backfill, flagged and chained", async () => {

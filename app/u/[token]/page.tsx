@@ -9,6 +9,8 @@ import { confirmUnsubscribe, saveOptOutReason, undoUnsubscribe } from "@/lib/pag
 import { translator } from "@/lib/platform/i18n";
 import { reasonSurveyLabels } from "@/lib/pages/reason-labels";
 import { loadUnsubscribeView } from "@/lib/pages/unsubscribe-page";
+import { userAgent } from "@/lib/platform/request-info";
+import { noteVisit } from "@/lib/links/visits";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { robots: { index: false, follow: false }, referrer: "same-origin" };
@@ -27,8 +29,10 @@ function StaleNotice({ text }: { text: string }) {
 // link. The button posts a server action bound to this token.
 export default async function UnsubscribePage({ params, searchParams }: Props) {
   const [{ token }, query, requestHeaders] = await Promise.all([params, searchParams, headers()]);
-  const view = await loadUnsubscribeView(token, requestHeaders.get("accept-language"));
-  if (!view) notFound();
+  const loaded = await loadUnsubscribeView(token, { acceptLanguage: requestHeaders.get("accept-language") });
+  if (!loaded) notFound();
+  const { claims, view } = loaded;
+  noteVisit(claims, userAgent(requestHeaders));
   const t = translator(view.locale);
   const { confirm, undo } = view.wording;
 
