@@ -14,6 +14,7 @@ describe("the OpenAPI document", () => {
       "/contacts/{id}/export",
       "/contacts/{id}/preferences",
       "/links",
+      "/links/batch",
       "/optin",
       "/sendability",
       "/suppressions",
@@ -33,6 +34,12 @@ describe("the OpenAPI document", () => {
     expect(sendability.additionalProperties).toBe(false);
     const links = document.paths["/links"].post.requestBody.content["application/json"].schema as { required: string[] };
     expect(links.required.sort()).toEqual(["channel", "contactId"]);
+    const batch = document.paths["/links/batch"].post.requestBody.content["application/json"].schema as {
+      properties: Record<string, { maxItems?: number }>;
+      required: string[];
+    };
+    expect(batch.required.sort()).toEqual(["channel", "contactIds"]);
+    expect(batch.properties.contactIds.maxItems).toBe(10_000);
   });
 
   it("gives the streams their query parameters and formats, and the POSTs their Idempotency-Key", () => {
