@@ -2,7 +2,7 @@ import "server-only";
 import { hashApiKey, generateApiKey } from "@/lib/admin/api-keys";
 import { db } from "@/lib/platform/db";
 
-export type ApiKeyIdentity = { id: string; workspaceId: string; scopes: string[]; rateLimitPerMinute: number };
+export type ApiKeyIdentity = { id: string; workspaceId: string; scopes: string[]; rateLimitPerMinute: number; itemRateLimitPerMinute: number };
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -13,7 +13,13 @@ export async function findApiKey(key: string): Promise<ApiKeyIdentity | null> {
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db().apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
   }
-  return { id: row.id, workspaceId: row.workspaceId, scopes: row.scopes, rateLimitPerMinute: row.rateLimitPerMinute };
+  return {
+    id: row.id,
+    workspaceId: row.workspaceId,
+    scopes: row.scopes,
+    rateLimitPerMinute: row.rateLimitPerMinute,
+    itemRateLimitPerMinute: row.itemRateLimitPerMinute,
+  };
 }
 
 export async function listApiKeys(workspaceId: string) {

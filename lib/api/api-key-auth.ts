@@ -1,6 +1,6 @@
 import "server-only";
 import { findApiKey, type ApiKeyIdentity } from "@/lib/admin/api-key-store";
-import { consumeRateLimit } from "@/lib/platform/rate-limit-store";
+import { consumeRateLimit, consumeRateLimitItems } from "@/lib/platform/rate-limit-store";
 import { RateLimitedError, UserFacingError } from "@/lib/platform/errors";
 
 const BEARER = /^Bearer\s+(pck_[a-z0-9]{8}_[A-Za-z0-9_-]{32})\s*$/;
@@ -31,4 +31,20 @@ export async function authenticateApiKey(request: Request, scope: ApiScope): Pro
   if (!allowed)
     throw new RateLimitedError(retryAfterSeconds, `This API key may make ${key.rateLimitPerMinute} requests a minute; try again in ${retryAfterSeconds} s.`);
   return key;
+}
+
+/**
+ * A batch route's items (one per contact it names) against the key's item budget, beside the one
+ * request it counts as: all of them within the minute, or a 429 with Retry-After that costs none. A
+ * batch larger than the whole budget could never pass, so it is refused as too large instead.
+ */
+export async function consumeItemBudget(key: ApiKeyIdentity, items: number): Promise<void> {
+  const limit = key.itemRateLimitPerMinute;
+  if (items > limit) {
+    throw new UserFacingError("batch_over_budget", `This API key may name ${limit} contacts a minute; send at most that many in one request.`, 422, { limit });
+  }
+  const { allowed, retryAfterSeconds } = await consumeRateLimitItems(`api-key-items:${key.id}`, items, limit, 60);
+  if (!allowed) {
+    throw new RateLimitedError(retryAfterSeconds, `This API key may name ${limit} contacts a minute in batches; try again in ${retryAfterSeconds} s.`);
+  }
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { authenticateApiKey, type ApiScope } from "@/lib/api/api-key-auth";
+import type { ApiKeyIdentity } from "@/lib/admin/api-key-store";
 import { apiError, errorResponse, parseJsonObject, validationError } from "@/lib/api/respond";
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from "@/lib/api/idempotency-store";
 import { BODY_LIMITS, readBodyText } from "@/lib/platform/request-body";
@@ -9,15 +10,24 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** What a route may take from the request, each part with its schema: the path's segments, the query, a JSON body. */
 type Declared = { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
-type RouteOptions<D extends Declared> = { scope: ApiScope } & D;
+type RouteOptions<D extends Declared> = {
+  scope: ApiScope;
+  /** False for a route whose answers are too large to keep for replays: an Idempotency-Key is refused. */
+  replays?: false;
+} & D;
 
 /** A route's declaration, taken apart: the scope its key needs, and one schema for the parts it takes. */
-function routeGuard<D extends Declared>({ scope, ...parts }: RouteOptions<D>) {
-  return { scope, input: z.object(parts) };
+function routeGuard<D extends Declared>({ scope, replays, ...parts }: RouteOptions<D>) {
+  return { scope, replays, input: z.object(parts) };
 }
 
-/** What a handler receives: the key's workspace, the request, and each part it declared, parsed. */
-export type RouteInput<D extends Declared> = { workspaceId: string; request: Request } & z.output<ReturnType<typeof routeGuard<D>>["input"]>;
+/**
+ * What a handler receives: the key's workspace, the key itself (a batch route counts its items with
+ * consumeItemBudget), the request, and each part it declared, parsed.
+ */
+export type RouteInput<D extends Declared> = { workspaceId: string; key: ApiKeyIdentity; request: Request } & z.output<
+  ReturnType<typeof routeGuard<D>>["input"]
+>;
 
 /** Next's second argument to a route handler: the dynamic segments of its path. */
 type RouteContext = { params: Promise<unknown> };
@@ -30,10 +40,10 @@ type RouteContext = { params: Promise<unknown> };
  * the first answer back. Every error, expected or not, is answered in the one error shape.
  */
 export function apiRoute<const D extends Declared>(options: RouteOptions<D>, handle: (input: RouteInput<D>) => Promise<Response>) {
-  const { scope, input: schema } = routeGuard(options);
+  const { scope, replays, input: schema } = routeGuard(options);
   return async (request: Request, context?: RouteContext): Promise<Response> => {
     try {
-      const { workspaceId } = await authenticateApiKey(request, scope);
+      const key = await authenticateApiKey(request, scope);
       const parts: { params?: unknown; query?: unknown; body?: unknown } = {};
       if (options.params) {
         parts.params = await context?.params;
@@ -45,12 +55,16 @@ export function apiRoute<const D extends Declared>(options: RouteOptions<D>, han
       if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
         return apiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 visible ASCII characters, such as a UUID.");
       }
+      if (idempotencyKey !== null && replays === false) {
+        return apiError(400, "idempotency_not_supported", "This route takes no Idempotency-Key: its answers are not kept; a retry answers afresh.");
+      }
       const text = options.body ? await readBodyText(request, BODY_LIMITS.api) : "";
       if (options.body) parts.body = parseJsonObject(request.headers.get("content-type"), text);
       const input = schema.safeParse(parts);
       // Each issue names its field within its part ("email", not "body.email").
       if (!input.success) return validationError(new z.ZodError(input.error.issues.map((issue) => ({ ...issue, path: issue.path.slice(1) }))));
-      const run = () => handle({ workspaceId, request, ...input.data });
+      const { workspaceId } = key;
+      const run = () => handle({ workspaceId, key, request, ...input.data });
       if (idempotencyKey === null) return await run();
       return await once(workspaceId, idempotencyKey, `${request.method} ${new URL(request.url).pathname}\n${text}`, run);
     } catch (error) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { linkRequestSchema } from "@/lib/api/schemas/links";
+import { linkBatchRequestSchema, linkRequestSchema } from "@/lib/api/schemas/links";
 import { contactListQuerySchema, contactUpsertSchema } from "@/lib/api/schemas/contacts";
 import { optinRequestSchema } from "@/lib/api/schemas/optin";
 import { preferencesPatchSchema } from "@/lib/api/schemas/preferences";
@@ -155,6 +155,39 @@ export function openApiDocument(serverUrl: string) {
           summary: "Links and List-Unsubscribe headers for one message",
           requestBody: body(linkRequestSchema),
           responses: { "200": ok("The three URLs and two headers"), ...errors },
+        },
+      },
+      "/links/batch": {
+        post: {
+          summary: "Links and List-Unsubscribe headers for one message to each of up to 10,000 contacts",
+          description:
+            "One entry per contact id, in the order given: the single route's URLs and headers with its `contactId`, or `{contactId, error: {code, message}}` for an id that is no contact of this workspace (or an erased one), with the single route's code (`contact_not_found`). A repeated id gets links of its own. Counts one request and one item per contact id against the key's item budget (`item_rate_limit_per_minute`, 300,000 by default). Takes no Idempotency-Key (400 `idempotency_not_supported`): a retry mints fresh links, each as valid.",
+          parameters: [
+            {
+              name: "Accept",
+              in: "header",
+              required: false,
+              description: "`application/x-ndjson` for one entry per line instead of one JSON object.",
+              schema: { type: "string" },
+            },
+          ],
+          requestBody: body(linkBatchRequestSchema),
+          responses: {
+            "200": {
+              description: "`{links: [entry, …]}` in the order given; as NDJSON, one entry per line",
+              content: { "application/json": { schema: { type: "object" } }, "application/x-ndjson": { schema: { type: "string" } } },
+            },
+            ...errors,
+            "422": {
+              description:
+                "A channel the workspace has not enabled or a topic not sent on it (`invalid_scope`), or more contacts than the key's whole item budget (`batch_over_budget`).",
+              content: { "application/json": { schema: errorSchema } },
+            },
+            "429": {
+              description: "Beyond the key's requests or items (contacts named in batches) per minute; see Retry-After. A refused batch costs no items.",
+              content: { "application/json": { schema: errorSchema } },
+            },
+          },
         },
       },
       "/contacts": {

@@ -1,12 +1,14 @@
 import "server-only";
 import { cache } from "react";
 import { env } from "@/lib/platform/env";
-import { findLinkScope, type LinkScope } from "@/lib/links/scope-store";
-import { createShortLink, findShortLink } from "@/lib/links/short-link-store";
+import { findShortLink } from "@/lib/links/short-link-store";
+import { resolveLinkBatch } from "@/lib/links/link-batch-store";
+import { assertChannelEnabled, assertTopicOnChannel } from "@/lib/consent/scope";
+import { NotFoundError } from "@/lib/platform/errors";
 import { getContactPreferences, type ContactPreferences } from "@/lib/consent/preference-store";
 import { findActiveSigningKey, verifyLinkToken } from "@/lib/links/signing-key-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
-import { InvalidTokenError, newTokenId, signToken, TOKEN_LIFETIME_SECONDS, type LinkClaims, type TokenPurpose } from "@/lib/links/tokens";
+import { InvalidTokenError, signToken, TOKEN_LIFETIME_SECONDS, type LinkClaims, type SigningKeyMaterial, type TokenPurpose } from "@/lib/links/tokens";
 
 // Minting the links that go into messages, and reading a contact's state through one. The signature of
 // a token is checked before anything else is read (lib/links/signing-key-store.ts verifyLinkToken).
@@ -25,9 +27,13 @@ const SHORT_LINK_CHANNELS: readonly Channel[] = ["sms", "whatsapp"];
 
 /** `now` backdates the issue (and so the expiry) to when the message was sent. */
 export async function signLinkToken(request: LinkRequest & { purpose: TokenPurpose; tokenId?: string; now?: Date }): Promise<string> {
-  const key = await findActiveSigningKey(request.workspaceId);
-  if (!key) throw new Error(`workspace ${request.workspaceId} has no active signing key`);
-  return signToken(request, key);
+  return signToken(request, await activeSigningKey(request.workspaceId));
+}
+
+async function activeSigningKey(workspaceId: string): Promise<SigningKeyMaterial> {
+  const key = await findActiveSigningKey(workspaceId);
+  if (!key) throw new Error(`workspace ${workspaceId} has no active signing key`);
+  return key;
 }
 
 // Encoded, so that whatever arrives where a token should be can only ever name a path on this site.
@@ -40,40 +46,71 @@ export function preferencesPagePath(token: string) {
   return `/p/${encodeURIComponent(token.toWellFormed())}`;
 }
 
-async function shortUrl(scope: LinkScope, request: LinkRequest, purpose: TokenPurpose): Promise<string> {
-  const id = await createShortLink({
-    workspaceId: request.workspaceId,
-    contactId: request.contactId,
-    purpose,
-    channel: request.channel,
-    // A preferences link opens the whole page; only an unsubscribe link is scoped to a topic.
-    topicId: purpose === "unsubscribe" ? (scope.topic?.id ?? null) : null,
-    messageId: request.messageId ?? null,
-    tokenId: newTokenId(),
-    expiresAt: new Date(Date.now() + TOKEN_LIFETIME_SECONDS[purpose] * 1000),
-  });
-  return `${env().APP_URL}/s/${id}`;
+export type LinkBatchRequest = Omit<LinkRequest, "contactId"> & { contactIds: readonly string[] };
+
+export type LinkBatchEntry = ({ contactId: string } & MintedLinks) | { contactId: string; error: { code: string; message: string } };
+
+const unknownContact = () => new NotFoundError("contact", "There is no contact with this id in this workspace.");
+
+/**
+ * The links and List-Unsubscribe headers for one message to each of these contacts, in the order
+ * given; an id that is no contact of the workspace (or an erased one) gets an error entry instead. A
+ * channel not enabled or a topic not sent on it refuses the whole batch. One database round trip for
+ * the batch (lib/links/link-batch-store.ts), the signing key from its cache, the tokens signed together.
+ */
+export async function mintLinkBatch(request: LinkBatchRequest): Promise<LinkBatchEntry[]> {
+  const { workspaceId, channel, topic, messageId, contactIds } = request;
+  const short = SHORT_LINK_CHANNELS.includes(channel);
+  const now = Date.now();
+  const expiry = (purpose: TokenPurpose) => new Date(now + TOKEN_LIFETIME_SECONDS[purpose] * 1000);
+  const [batch, key] = await Promise.all([
+    resolveLinkBatch({
+      workspaceId,
+      channel,
+      topicKey: topic,
+      messageId,
+      contactIds,
+      // A preferences link opens the whole page; only an unsubscribe link is scoped to a topic.
+      shortLinks: short
+        ? [
+            { purpose: "unsubscribe", topicScoped: true, expiresAt: expiry("unsubscribe") },
+            { purpose: "preferences", topicScoped: false, expiresAt: expiry("preferences") },
+          ]
+        : [],
+    }),
+    activeSigningKey(workspaceId),
+  ]);
+  assertChannelEnabled(batch.enabledChannels, channel);
+  if (topic) assertTopicOnChannel(topic, batch.topic, channel);
+  const { APP_URL, UNSUBSCRIBE_MAILTO } = env();
+  const issuedAt = new Date(now);
+  const sign = (contactId: string, purpose: TokenPurpose) =>
+    signToken({ workspaceId, contactId, channel, topic: purpose === "unsubscribe" ? topic : undefined, messageId, purpose, now: issuedAt }, key);
+  const unknown = unknownContact();
+  return Promise.all(
+    contactIds.map(async (contactId, i): Promise<LinkBatchEntry> => {
+      if (!batch.found[i]) return { contactId, error: { code: unknown.code, message: unknown.message } };
+      const [unsubscribeToken, preferencesToken] = await Promise.all([sign(contactId, "unsubscribe"), short ? null : sign(contactId, "preferences")]);
+      const oneClickUrl = `${APP_URL}/api/unsubscribe/${unsubscribeToken}`;
+      // RFC 2369: a mailto with the token in the subject (an address's local part is too short for a JWS).
+      const mailto = `mailto:${UNSUBSCRIBE_MAILTO}?subject=${encodeURIComponent(`unsubscribe ${unsubscribeToken}`)}`;
+      return {
+        contactId,
+        unsubscribeUrl: short ? `${APP_URL}/s/${batch.shortLinkIds[0][i]}` : `${APP_URL}${unsubscribePagePath(unsubscribeToken)}`,
+        oneClickUrl,
+        preferencesUrl: preferencesToken === null ? `${APP_URL}/s/${batch.shortLinkIds[1][i]}` : `${APP_URL}${preferencesPagePath(preferencesToken)}`,
+        headers: { "List-Unsubscribe": `<${oneClickUrl}>, <${mailto}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+      };
+    }),
+  );
 }
 
-/** The links and List-Unsubscribe headers for one message to one contact. */
+/** The links and List-Unsubscribe headers for one message to one contact: a batch of one. */
 export async function mintLinks(request: LinkRequest): Promise<MintedLinks> {
-  const scope = await findLinkScope(request.workspaceId, request.contactId, request.channel, request.topic);
-  const { APP_URL, UNSUBSCRIBE_MAILTO } = env();
-  const unsubscribeToken = await signLinkToken({ ...request, purpose: "unsubscribe" });
-  const oneClickUrl = `${APP_URL}/api/unsubscribe/${unsubscribeToken}`;
-  const short = SHORT_LINK_CHANNELS.includes(request.channel);
-  const unsubscribeUrl = short ? await shortUrl(scope, request, "unsubscribe") : `${APP_URL}${unsubscribePagePath(unsubscribeToken)}`;
-  const preferencesUrl = short
-    ? await shortUrl(scope, request, "preferences")
-    : `${APP_URL}${preferencesPagePath(await signLinkToken({ ...request, topic: undefined, purpose: "preferences" }))}`;
-  // RFC 2369: a mailto with the token in the subject (an address's local part is too short for a JWS).
-  const mailto = `mailto:${UNSUBSCRIBE_MAILTO}?subject=${encodeURIComponent(`unsubscribe ${unsubscribeToken}`)}`;
-  return {
-    unsubscribeUrl,
-    oneClickUrl,
-    preferencesUrl,
-    headers: { "List-Unsubscribe": `<${oneClickUrl}>, <${mailto}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
-  };
+  const [entry] = await mintLinkBatch({ ...request, contactIds: [request.contactId] });
+  if ("error" in entry) throw unknownContact();
+  const { unsubscribeUrl, oneClickUrl, preferencesUrl, headers } = entry;
+  return { unsubscribeUrl, oneClickUrl, preferencesUrl, headers };
 }
 
 /**

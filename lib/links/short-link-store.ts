@@ -1,12 +1,13 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { db, pool } from "@/lib/platform/db";
+import { pool } from "@/lib/platform/db";
 import type { Channel, TokenPurpose } from "@/lib/generated/prisma/enums";
 
 const SHORT_ID_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const SHORT_ID_LENGTH = 12;
 
-function shortId(): string {
+/** A fresh short link id: 12 characters an SMS keeps as they are, about 70 bits of chance. */
+export function newShortLinkId(): string {
   const bytes = randomBytes(SHORT_ID_LENGTH);
   return Array.from(bytes, (b) => SHORT_ID_ALPHABET[b % SHORT_ID_ALPHABET.length]).join("");
 }
@@ -26,13 +27,6 @@ export type ShortLinkClaims = {
   createdAt: Date;
   expiresAt: Date;
 };
-
-/** A short link for SMS and WhatsApp, where a JWS is too long: a random id kept server-side. */
-export async function createShortLink(claims: Omit<ShortLinkClaims, "topicKey" | "createdAt">): Promise<string> {
-  const id = shortId();
-  await db().shortLink.create({ data: { id, ...claims } });
-  return id;
-}
 
 /** The link behind a short id, unexpired, with its topic's key: one query, since every scanner opens it. */
 export async function findShortLink(id: string): Promise<ShortLinkClaims | null> {

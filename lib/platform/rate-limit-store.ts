@@ -26,22 +26,48 @@ export function rateLimitKey(counter: string, value: string): string {
   return `${counter}:${hmacSha256Hex(counterKey(), value)}`;
 }
 
+function currentWindow(windowSeconds: number) {
+  const now = Date.now();
+  const windowStart = new Date(now - (now % (windowSeconds * 1000)));
+  return { windowStart, retryAfterSeconds: Math.ceil((windowStart.getTime() + windowSeconds * 1000 - now) / 1000) };
+}
+
 /**
  * Counts one hit against `key` in the current fixed window and says whether it is within `limit`.
  * Kept in PostgreSQL, so every app instance shares the count. Keys must carry no personal data
  * (rateLimitKey for addresses).
  */
 export async function consumeRateLimit(key: string, limit: number, windowSeconds: number): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
-  const now = Date.now();
-  const windowStart = new Date(now - (now % (windowSeconds * 1000)));
+  const { windowStart, retryAfterSeconds } = currentWindow(windowSeconds);
   const { rows } = await pool().query<{ count: number }>(
     `INSERT INTO rate_limit_buckets (key, window_start, count) VALUES ($1, $2, 1)
      ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_buckets.count + 1
      RETURNING count`,
     [key, windowStart],
   );
-  const retryAfterSeconds = Math.ceil((windowStart.getTime() + windowSeconds * 1000 - now) / 1000);
   return { allowed: rows[0].count <= limit, retryAfterSeconds };
+}
+
+/**
+ * Takes `items` at once from `key`'s budget of `limit` per window, or none of them: a refused batch
+ * costs nothing, so a client that waits Retry-After and sends it again gets it through. Like
+ * consumeRateLimit, counted in PostgreSQL across instances.
+ */
+export async function consumeRateLimitItems(
+  key: string,
+  items: number,
+  limit: number,
+  windowSeconds: number,
+): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
+  const { windowStart, retryAfterSeconds } = currentWindow(windowSeconds);
+  if (items > limit) return { allowed: false, retryAfterSeconds };
+  const { rowCount } = await pool().query(
+    `INSERT INTO rate_limit_buckets (key, window_start, count) VALUES ($1, $2, $3)
+     ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_buckets.count + $3
+     WHERE rate_limit_buckets.count + $3 <= $4`,
+    [key, windowStart, items, limit],
+  );
+  return { allowed: rowCount === 1, retryAfterSeconds };
 }
 
 /** Erasure: the counts kept for an email address go with it. */

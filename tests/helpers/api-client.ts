@@ -4,6 +4,7 @@ import * as contactExport from "@/app/api/v1/contacts/[id]/export/route";
 import * as contactPreferences from "@/app/api/v1/contacts/[id]/preferences/route";
 import * as contacts from "@/app/api/v1/contacts/route";
 import * as links from "@/app/api/v1/links/route";
+import * as linkBatch from "@/app/api/v1/links/batch/route";
 import * as optin from "@/app/api/v1/optin/route";
 import * as sendability from "@/app/api/v1/sendability/route";
 import * as sends from "@/app/api/v1/sends/route";
@@ -32,6 +33,7 @@ const ROUTES: Record<string, RouteModule> = {
   "/api/v1/contacts/[id]/export": contactExport,
   "/api/v1/contacts/[id]/preferences": contactPreferences,
   "/api/v1/links": links,
+  "/api/v1/links/batch": linkBatch,
   "/api/v1/optin": optin,
   "/api/v1/sendability": sendability,
   "/api/v1/sends": sends,

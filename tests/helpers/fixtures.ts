@@ -64,14 +64,17 @@ export type TestApiKeyOptions = {
   /** Read and write unless told. */
   scopes?: ApiScope[];
   rateLimitPerMinute?: number;
+  itemRateLimitPerMinute?: number;
   /** Where the client sends its calls: a running app server; its route handlers in this process unless told. */
   baseUrl?: string;
 };
 
 /** An API key of the workspace, and a client that calls the API with it. */
-export async function createTestApiKey(workspaceId: string, { scopes, rateLimitPerMinute, baseUrl }: TestApiKeyOptions = {}) {
+export async function createTestApiKey(workspaceId: string, { scopes, rateLimitPerMinute, itemRateLimitPerMinute, baseUrl }: TestApiKeyOptions = {}) {
   const { id, key } = await createApiKey(workspaceId, "test", scopes);
-  if (rateLimitPerMinute !== undefined) await db().apiKey.update({ where: { id }, data: { rateLimitPerMinute } });
+  if (rateLimitPerMinute !== undefined || itemRateLimitPerMinute !== undefined) {
+    await db().apiKey.update({ where: { id }, data: { rateLimitPerMinute, itemRateLimitPerMinute } });
+  }
   return { id, key, api: apiClient(key, { baseUrl }) };
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { retireTopic } from "@/lib/admin/topic-store";
 import { runHousekeeping } from "@/lib/platform/housekeeping-store";
 import { changeSubscription } from "@/lib/consent/preference-store";
-import { createShortLink } from "@/lib/links/short-link-store";
+import { newShortLinkId } from "@/lib/links/short-link-store";
 import { createWebhookEndpoint, setWebhookEndpointEnabled } from "@/lib/webhooks/webhook-store";
 import { db, pool } from "@/lib/platform/db";
 import { createTestWorkspace, type TestWorkspace } from "@/tests/helpers/fixtures";
@@ -91,16 +91,21 @@ describe("housekeeping", () => {
   it("purges short links a week past their expiry", async () => {
     const shop = await createTestWorkspace();
     const shortLink = (expiresAt: Date) =>
-      createShortLink({
-        workspaceId: shop.workspace.id,
-        contactId: shop.contact.id,
-        purpose: "unsubscribe",
-        channel: "sms",
-        topicId: null,
-        messageId: null,
-        tokenId: randomBytes(8).toString("hex"),
-        expiresAt,
-      });
+      db()
+        .shortLink.create({
+          data: {
+            id: newShortLinkId(),
+            workspaceId: shop.workspace.id,
+            contactId: shop.contact.id,
+            purpose: "unsubscribe",
+            channel: "sms",
+            topicId: null,
+            messageId: null,
+            tokenId: randomBytes(8).toString("hex"),
+            expiresAt,
+          },
+        })
+        .then((link) => link.id);
     const longExpired = await shortLink(daysAgo(10));
     const justExpired = await shortLink(daysAgo(2));
     const live = await shortLink(daysAgo(-30));

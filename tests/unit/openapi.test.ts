@@ -16,6 +16,7 @@ describe("the OpenAPI document", () => {
       "/inbound/delivery/{workspaceId}",
       "/inbound/resend/{workspaceId}",
       "/links",
+      "/links/batch",
       "/optin",
       "/sendability",
       "/sends",
@@ -43,6 +44,12 @@ describe("the OpenAPI document", () => {
     expect(results).toMatch(/retryAfter/);
     const links = document.paths["/links"].post.requestBody.content["application/json"].schema as { required: string[] };
     expect(links.required.sort()).toEqual(["channel", "contactId"]);
+    const batch = document.paths["/links/batch"].post.requestBody.content["application/json"].schema as {
+      properties: Record<string, { maxItems?: number }>;
+      required: string[];
+    };
+    expect(batch.required.sort()).toEqual(["channel", "contactIds"]);
+    expect(batch.properties.contactIds.maxItems).toBe(10_000);
   });
 
   it("gives the streams their query parameters and formats, and the POSTs their Idempotency-Key", () => {
