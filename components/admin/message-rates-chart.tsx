@@ -22,7 +22,7 @@ export function MessageRatesChart({ points, complaintLimit, label }: { points: R
             ifOverflow="extendDomain"
             stroke="#b91c1c"
             strokeDasharray="6 4"
-            label={{ value: `Gmail's complaint limit: ${complaintLimit / 10}% (${complaintLimit} per 1,000)`, position: "insideTopRight", fill: "#991b1b" }}
+            label={{ value: `Gmail's complaint limit: ${complaintLimit / 10}% (${complaintLimit} per 1,000)`, position: "insideBottomRight", fill: "#991b1b" }}
           />
         </LineChart>
       </ResponsiveContainer>
