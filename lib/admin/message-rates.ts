@@ -32,3 +32,12 @@ export function readMessageSort(value: string | undefined): MessageSort {
 export function readPeriodDays(value: string | undefined): 7 | 30 | 90 {
   return value === "90" ? 90 : value === "7" ? 7 : 30;
 }
+
+/** The message id from its path segment, which Next hands over still URL-encoded; null when malformed. */
+export function readMessageIdSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}

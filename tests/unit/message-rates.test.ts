@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatPerThousand, overComplaintLimit, perThousand, readMessageSort, readPeriodDays } from "@/lib/admin/message-rates";
+import { formatPerThousand, overComplaintLimit, perThousand, readMessageIdSegment, readMessageSort, readPeriodDays } from "@/lib/admin/message-rates";
 
 describe("rates per message", () => {
   it("are per 1,000 sent, and undefined when nothing was sent", () => {
@@ -28,5 +28,10 @@ describe("rates per message", () => {
     expect(readMessageSort("; DROP TABLE sends")).toBe("opt_outs");
     expect(readMessageSort(undefined)).toBe("opt_outs");
     expect([readPeriodDays("7"), readPeriodDays("90"), readPeriodDays("30"), readPeriodDays("365"), readPeriodDays(undefined)]).toEqual([7, 90, 30, 30, 30]);
+  });
+
+  it("read a message id back from its encoded path segment, and refuse a malformed one", () => {
+    for (const id of ["weekly tips #12", "black-friday/early-access", "50% off?", "ünïcode"]) expect(readMessageIdSegment(encodeURIComponent(id))).toBe(id);
+    expect(readMessageIdSegment("%E0%A4%A")).toBeNull();
   });
 });

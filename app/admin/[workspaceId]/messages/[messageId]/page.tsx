@@ -1,8 +1,9 @@
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { BreakdownTable } from "@/components/admin/breakdown-table";
 import { requireMember } from "@/lib/admin/auth";
 import { lastDays } from "@/lib/admin/analytics-store";
-import { formatPerThousand, overComplaintLimit, perThousand, readPeriodDays } from "@/lib/admin/message-rates";
+import { formatPerThousand, overComplaintLimit, perThousand, readMessageIdSegment, readPeriodDays } from "@/lib/admin/message-rates";
 import { countMessage, listMessageOptOuts, messageReasons } from "@/lib/admin/message-rates-store";
 
 export const dynamic = "force-dynamic";
@@ -11,8 +12,10 @@ type Props = { params: Promise<{ workspaceId: string; messageId: string }>; sear
 
 // One message: how many got it, who left or complained through it, and why.
 export default async function MessagePage({ params, searchParams }: Props) {
-  const [{ workspaceId, messageId }, query] = await Promise.all([params, searchParams]);
+  const [{ workspaceId, messageId: segment }, query] = await Promise.all([params, searchParams]);
   await requireMember(workspaceId);
+  const messageId = readMessageIdSegment(segment);
+  if (messageId === null) notFound();
   const days = readPeriodDays(query.days);
   const range = lastDays(days);
   const [counts, reasons, optOuts] = await Promise.all([
