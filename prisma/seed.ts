@@ -257,6 +257,76 @@ const LEAVERS = [
   },
 ];
 
+// Messages as the send log records them (POST /api/v1/sends), with who left or complained through
+// each: so the messages view ranks something on day one. The audience got them all today.
+const AUDIENCE_SIZE = 60;
+const MESSAGES = [
+  {
+    messageId: "black-friday/early-access",
+    topic: "offers",
+    audience: AUDIENCE_SIZE,
+    leavers: [
+      { reason: "too_frequent" as const, comment: "Four emails about one sale." },
+      { reason: "never_signed_up" as const, comment: null },
+    ],
+    complaints: 1,
+  },
+  { messageId: "weekly tips #12", topic: "newsletter", audience: 40, leavers: [{ reason: "not_relevant" as const, comment: "Not for me." }], complaints: 0 },
+];
+
+/** The demo's sends and the opt-outs and complaints that came of them, once. */
+async function seedDemoMessages(workspaceId: string) {
+  if (await db().send.findFirst({ where: { workspaceId }, select: { id: true } })) return;
+  const audience: string[] = [];
+  for (let i = 1; i <= AUDIENCE_SIZE; i++) {
+    const n = String(i).padStart(2, "0");
+    const { id } = await createContact(workspaceId, { externalId: `demo-audience-${n}`, email: `audience-${n}@example.com`, locale: "en" }, "import");
+    audience.push(id);
+  }
+  const topics = await db().topic.findMany({ where: { workspaceId }, select: { id: true, key: true } });
+  const earlier = await db().contact.findMany({
+    where: { workspaceId, externalId: { in: [...CONTACTS, ...LEAVERS].map((c) => c.externalId) } },
+    select: { id: true },
+  });
+  const sends = [
+    ...[...earlier.map((c) => c.id), ...audience].map((contactId) => ({ contactId, messageId: "demo-newsletter", topic: "newsletter" })),
+    ...MESSAGES.flatMap((message) =>
+      audience.slice(0, message.audience).map((contactId) => ({ contactId, messageId: message.messageId, topic: message.topic })),
+    ),
+  ];
+  await db().send.createMany({
+    data: sends.map((send) => ({
+      workspaceId,
+      contactId: send.contactId,
+      channel: "email" as const,
+      topicId: topics.find((t) => t.key === send.topic)?.id ?? null,
+      messageId: send.messageId,
+    })),
+  });
+  // Each message's first recipients left through it, the next ones complained.
+  for (const message of MESSAGES) {
+    for (const [i, leaver] of message.leavers.entries()) {
+      const scope = { workspaceId, contactId: audience[i], channel: "email" as const, topicKey: message.topic };
+      await changeSubscription({ ...scope, status: "subscribed", evidence: { source: "import" } });
+      const { consentEventId } = await changeSubscription({
+        ...scope,
+        status: "unsubscribed",
+        evidence: { source: "one_click", messageId: message.messageId },
+      });
+      await recordFeedbackForEvent(workspaceId, audience[i], consentEventId!, leaver.reason, leaver.comment);
+    }
+    for (let i = message.leavers.length; i < message.leavers.length + message.complaints; i++) {
+      await changeSubscription({
+        workspaceId,
+        contactId: audience[i],
+        channel: "email",
+        status: "unsubscribed",
+        evidence: { source: "complaint", messageId: message.messageId },
+      });
+    }
+  }
+}
+
 /** A second business, so that a newcomer sees one admin never reaches another workspace. */
 async function seedOtherWorkspace() {
   const existing = await findWorkspaceBySlug("globex");
@@ -337,6 +407,7 @@ export async function seedDemo(dataDir: string, baseUrl: string): Promise<DemoFi
     }
   }
 
+  await seedDemoMessages(workspace.id);
   for (const admin of ADMINS) await addAdmin(workspace.id, admin.email, admin.role);
   const globex = await seedOtherWorkspace();
 

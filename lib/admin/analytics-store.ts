@@ -70,11 +70,6 @@ export async function optOutBreakdowns(
   };
 }
 
-/** How many contacts the workspace has: the denominator of the opt-out rate. */
-export async function countContacts(workspaceId: string): Promise<number> {
-  return db().contact.count({ where: { workspaceId, erasedAt: null } });
-}
-
 export async function reasonBreakdown(workspaceId: string, range: Range): Promise<Breakdown> {
   const rows = await db().optOutFeedback.groupBy({
     by: ["reason"],

@@ -56,6 +56,60 @@ test("an admin signs in by magic link and reads why people leave", async ({ brow
   expect(await csv.text()).toContain('"too_frequent","Three emails a week is too many."');
 });
 
+test("an admin ranks messages by opt-out and complaint rate, sees Gmail's line, and reads a message's opt-outs and reasons", async ({ browser }) => {
+  const page = await signIn(browser, "admin@example.com");
+  // The headline rate is opt-outs per message sent in the period; the demo logged 168 sends today.
+  expect(Number(await page.getByTestId("stat-Sent").textContent())).toBeGreaterThanOrEqual(168);
+  await expect(page.getByTestId("stat-Opt-out rate")).toContainText("per 1,000");
+  await expect(page.getByTestId("stat-Contacts")).toHaveCount(0);
+
+  await page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Messages" }).click();
+  await expect(page.getByRole("heading", { name: "Messages", level: 1 })).toBeVisible();
+  const ranking = page.getByRole("table", { name: "Messages by rate" });
+  const row = (messageId: string) => ranking.getByRole("row").filter({ has: page.getByRole("rowheader", { name: messageId, exact: true }) });
+  await expect(row("black-friday/early-access").getByRole("cell")).toHaveText([
+    "60",
+    "3",
+    "50.0 per 1,000 (5.00%)",
+    "1",
+    "16.7 per 1,000 (1.67%) — over Gmail's 0.3%",
+  ]);
+  await expect(row("weekly tips #12").getByRole("cell")).toHaveText(["40", "1", "25.0 per 1,000 (2.50%)", "0", "0.0 per 1,000 (0.00%)"]);
+  const order = await ranking.getByRole("rowheader").allTextContents();
+  expect(order.indexOf("black-friday/early-access")).toBeLessThan(order.indexOf("weekly tips #12"));
+
+  const chart = page.getByRole("img", { name: "Opt-out and complaint rates over time" });
+  // A horizontal line has no height, so Playwright never calls it visible: its label is, and it sits at 3.
+  await expect(chart.locator(".recharts-reference-line-line")).toHaveAttribute("y", "3");
+  await expect(chart.getByText("Gmail's complaint limit: 0.3% (3 per 1,000)")).toBeVisible();
+  await expect(chart.locator(".recharts-line-dot").first()).toBeVisible();
+
+  await page.getByLabel("Rank by").selectOption("complaints");
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(ranking.getByRole("rowheader").first()).toHaveText("black-friday/early-access");
+
+  // The id travels encoded in the link (its "#" would otherwise end the path) and reads back whole.
+  await row("weekly tips #12").getByRole("link").click();
+  await expect(page).toHaveURL(new RegExp(`/admin/${acme()}/messages/weekly%20tips%20%2312\\?days=30$`));
+  await expect(page.getByRole("heading", { name: "Message weekly tips #12", level: 1 })).toBeVisible();
+  await expect(page.getByTestId("stat-Sent")).toHaveText("40");
+  await expect(page.getByTestId("stat-Opt-out rate")).toHaveText("25.0 per 1,000 (2.50%)");
+  const optOuts = page.getByRole("table", { name: "Opt-outs and complaints" });
+  await expect(optOuts.getByRole("row")).toHaveCount(2);
+  await expect(optOuts).toContainText("unsubscribe email / newsletter");
+  await expect(optOuts).toContainText("not_relevant: “Not for me.”");
+
+  await page.getByRole("link", { name: "All messages" }).click();
+  await row("black-friday/early-access").getByRole("link").click();
+  await expect(page.getByRole("heading", { name: "Message black-friday/early-access", level: 1 })).toBeVisible();
+  await expect(page.getByRole("status")).toContainText("over Gmail's 0.3% line");
+  await expect(optOuts.getByRole("row")).toHaveCount(4);
+  await expect(optOuts).toContainText("too_frequent: “Four emails about one sale.”");
+  await expect(optOuts).toContainText("never_signed_up");
+  await expect(optOuts.getByRole("row").filter({ hasText: "complaint" })).toContainText("unsubscribe email");
+  await expect(page.getByRole("table", { name: "Answers by reason" })).toContainText("too_frequent");
+});
+
 test("an admin looks up a contact and reads their consent timeline", async ({ browser }) => {
   const page = await signIn(browser, "admin@example.com");
   await page.goto(`/admin/${acme()}/contacts`);

@@ -9,6 +9,7 @@ export default async function WorkspaceLayout({ children, params }: { children: 
   const { email, membership } = await requireMember(workspaceId);
   const links = [
     ["Dashboard", `/admin/${workspaceId}`],
+    ["Messages", `/admin/${workspaceId}/messages`],
     ["Contacts", `/admin/${workspaceId}/contacts`],
     ["Settings", `/admin/${workspaceId}/settings`],
     ["Ledger", `/admin/${workspaceId}/ledger`],

@@ -1,16 +1,9 @@
 import { BreakdownTable } from "@/components/admin/breakdown-table";
 import { OptOutChart } from "@/components/admin/opt-out-chart";
 import { requireMember } from "@/lib/admin/auth";
-import {
-  countContacts,
-  lastDays,
-  listFeedback,
-  optOutBreakdowns,
-  optOutsOverTime,
-  reasonBreakdown,
-  type Bucket,
-  type Split,
-} from "@/lib/admin/analytics-store";
+import { lastDays, listFeedback, optOutBreakdowns, optOutsOverTime, reasonBreakdown, type Bucket, type Split } from "@/lib/admin/analytics-store";
+import { formatPerThousand, perThousand, readPeriodDays } from "@/lib/admin/message-rates";
+import { ratesOverTime } from "@/lib/admin/message-rates-store";
 import { linkVisitStats } from "@/lib/links/visit-store";
 import { OPT_OUT_REASONS } from "@/lib/pages/opt-out-reason-schema";
 
@@ -18,27 +11,28 @@ export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ workspaceId: string }>; searchParams: Promise<Record<string, string | undefined>> };
 
-// Why people leave: the opt-out rate over time by channel, topic and source; the reasons; the answers.
+// Why people leave: opt-outs per message sent, opt-outs over time by channel, topic and source; the reasons; the answers.
 export default async function DashboardPage({ params, searchParams }: Props) {
   const [{ workspaceId }, query] = await Promise.all([params, searchParams]);
   await requireMember(workspaceId);
-  const days = query.days === "90" ? 90 : query.days === "7" ? 7 : 30;
+  const days = readPeriodDays(query.days);
   const bucket: Bucket = query.bucket === "week" ? "week" : "day";
   const split: Split = query.split === "topic" ? "topic" : query.split === "source" ? "source" : "channel";
   const reason = (OPT_OUT_REASONS as readonly string[]).includes(query.reason ?? "") ? (query.reason as (typeof OPT_OUT_REASONS)[number]) : undefined;
   const search = query.q?.trim().slice(0, 100) || undefined;
   const range = lastDays(days);
 
-  const [points, breakdowns, contacts, reasons, answers, visits] = await Promise.all([
+  const [points, breakdowns, rates, reasons, answers, visits] = await Promise.all([
     optOutsOverTime(workspaceId, range, bucket, split),
     optOutBreakdowns(workspaceId, range),
-    countContacts(workspaceId),
+    ratesOverTime(workspaceId, range, bucket),
     reasonBreakdown(workspaceId, range),
     listFeedback(workspaceId, { reason, search }),
     linkVisitStats(workspaceId, range),
   ]);
   const series = [...new Set(points.flatMap((point) => Object.keys(point.bySeries)))].sort();
-  const rate = contacts > 0 ? (breakdowns.total / contacts) * 100 : 0;
+  const sentIn = new Map(rates.map((point) => [point.period, point.sent]));
+  const sent = rates.reduce((total, point) => total + point.sent, 0);
 
   return (
     <div className="grid gap-8">
@@ -74,14 +68,17 @@ export default async function DashboardPage({ params, searchParams }: Props) {
           <a href={`/admin/${workspaceId}/export`} className="text-blue-800 underline">
             Export opt-outs (CSV)
           </a>
+          <a href={`/admin/${workspaceId}/messages?days=${days}`} className="text-blue-800 underline">
+            Rates per message
+          </a>
         </form>
       </div>
 
       <dl className="grid grid-cols-3 gap-4">
         {[
           ["Opt-outs", String(breakdowns.total)],
-          ["Contacts", String(contacts)],
-          ["Opt-out rate", `${rate.toFixed(1)}%`],
+          ["Sent", String(sent)],
+          ["Opt-out rate", formatPerThousand(perThousand(breakdowns.total, sent))],
         ].map(([label, value]) => (
           <div key={label} className="rounded-lg border border-slate-200 bg-white p-4">
             <dt className="text-sm text-slate-700">{label}</dt>
@@ -104,7 +101,8 @@ export default async function DashboardPage({ params, searchParams }: Props) {
               <tr>
                 <th scope="col">Period</th>
                 <th scope="col">Opt-outs</th>
-                <th scope="col">Rate (of {contacts} contacts)</th>
+                <th scope="col">Sent</th>
+                <th scope="col">Opt-out rate</th>
               </tr>
             </thead>
             <tbody>
@@ -112,7 +110,8 @@ export default async function DashboardPage({ params, searchParams }: Props) {
                 <tr key={point.period}>
                   <td>{point.period}</td>
                   <td className="tabular-nums">{point.optOuts}</td>
-                  <td className="tabular-nums">{contacts ? ((point.optOuts / contacts) * 100).toFixed(2) : "0.00"}%</td>
+                  <td className="tabular-nums">{sentIn.get(point.period) ?? 0}</td>
+                  <td className="tabular-nums">{formatPerThousand(perThousand(point.optOuts, sentIn.get(point.period) ?? 0))}</td>
                 </tr>
               ))}
             </tbody>
