@@ -59,23 +59,7 @@ export function ledgerTransaction<T>(workspaceId: string, fn: (client: SqlClient
  */
 export async function appendConsentEvent(client: SqlClient, input: LedgerEntryInput): Promise<void> {
   const { workspaceId, evidence } = input;
-  const entry: ChainedEntry = {
-    workspaceId,
-    contactId: input.contactId,
-    channel: input.channel,
-    topicId: input.topicId,
-    action: input.action,
-    source: evidence.source,
-    previousStatus: input.previousStatus,
-    newStatus: input.newStatus,
-    piiDigest: piiDigest(evidence.ip, evidence.userAgent),
-    messageId: evidence.messageId ?? null,
-    tokenId: evidence.tokenId ?? null,
-    wordingHash: evidence.wordingHash ?? null,
-    locale: evidence.locale ?? null,
-    details: evidence.details ?? null,
-    createdAt: input.createdAt,
-  };
+  const entry = chainedEntry(input);
   const appended = await client.query(
     `WITH head AS (
        SELECT seq + 1 AS seq, hash AS prev_hash FROM ledger_heads WHERE workspace_id = $1 FOR UPDATE
@@ -111,6 +95,104 @@ export async function appendConsentEvent(client: SqlClient, input: LedgerEntryIn
     ],
   );
   if (appended.rowCount !== 1) throw new Error(`workspace ${workspaceId} has no ledger head`);
+}
+
+/** The entry as the chain covers it: personal fields only through their digest. */
+function chainedEntry(input: LedgerEntryInput): ChainedEntry {
+  const { evidence } = input;
+  return {
+    workspaceId: input.workspaceId,
+    contactId: input.contactId,
+    channel: input.channel,
+    topicId: input.topicId,
+    action: input.action,
+    source: evidence.source,
+    previousStatus: input.previousStatus,
+    newStatus: input.newStatus,
+    piiDigest: piiDigest(evidence.ip, evidence.userAgent),
+    messageId: evidence.messageId ?? null,
+    tokenId: evidence.tokenId ?? null,
+    wordingHash: evidence.wordingHash ?? null,
+    locale: evidence.locale ?? null,
+    details: evidence.details ?? null,
+    createdAt: input.createdAt,
+  };
+}
+
+/**
+ * Appends many entries of one workspace, in the order given, inside the caller's ledgerTransaction, in
+ * three statements however many there are (a bulk import's chunk): locks the chain head, hashes each
+ * entry onto the one before it here (chainHash, which the database's sha256 in appendConsentEvent
+ * matches), inserts them all in one statement and moves the head. Like appendConsentEvent, call it
+ * last: the head stays locked until the commit.
+ */
+export async function appendConsentEvents(client: SqlClient, workspaceId: string, inputs: LedgerEntryInput[]): Promise<void> {
+  if (inputs.length === 0) return;
+  const { rows } = await client.query<{ seq: string; hash: string }>("SELECT seq, hash FROM ledger_heads WHERE workspace_id = $1 FOR UPDATE", [workspaceId]);
+  if (!rows[0]) throw new Error(`workspace ${workspaceId} has no ledger head`);
+  let seq = BigInt(rows[0].seq);
+  let prevHash = rows[0].hash;
+  const columns = {
+    id: [] as string[],
+    seq: [] as string[],
+    contactId: [] as string[],
+    channel: [] as (string | null)[],
+    topicId: [] as (string | null)[],
+    action: [] as string[],
+    source: [] as string[],
+    previousStatus: [] as (string | null)[],
+    newStatus: [] as (string | null)[],
+    ip: [] as (string | null)[],
+    userAgent: [] as (string | null)[],
+    piiDigest: [] as string[],
+    messageId: [] as (string | null)[],
+    tokenId: [] as (string | null)[],
+    wordingHash: [] as (string | null)[],
+    locale: [] as (string | null)[],
+    details: [] as (string | null)[],
+    prevHash: [] as string[],
+    hash: [] as string[],
+    createdAt: [] as Date[],
+  };
+  for (const input of inputs) {
+    if (input.workspaceId !== workspaceId) throw new Error("appendConsentEvents appends to one workspace's chain");
+    const entry = chainedEntry(input);
+    seq += 1n;
+    const hash = chainHash(prevHash, seq, entry);
+    columns.id.push(input.id);
+    columns.seq.push(seq.toString());
+    columns.contactId.push(entry.contactId);
+    columns.channel.push(entry.channel);
+    columns.topicId.push(entry.topicId);
+    columns.action.push(entry.action);
+    columns.source.push(entry.source);
+    columns.previousStatus.push(entry.previousStatus);
+    columns.newStatus.push(entry.newStatus);
+    columns.ip.push(input.evidence.ip ?? null);
+    columns.userAgent.push(input.evidence.userAgent ?? null);
+    columns.piiDigest.push(entry.piiDigest);
+    columns.messageId.push(entry.messageId);
+    columns.tokenId.push(entry.tokenId);
+    columns.wordingHash.push(entry.wordingHash);
+    columns.locale.push(entry.locale);
+    columns.details.push(entry.details === null ? null : JSON.stringify(entry.details));
+    columns.prevHash.push(prevHash);
+    columns.hash.push(hash);
+    columns.createdAt.push(entry.createdAt);
+    prevHash = hash;
+  }
+  await client.query(
+    `INSERT INTO consent_events (id, workspace_id, seq, contact_id, channel, topic_id, action, source, previous_status,
+       new_status, ip, user_agent, pii_digest, message_id, token_id, wording_hash, locale, details, prev_hash, hash, created_at)
+     SELECT e.id, $1, e.seq, e.contact_id, e.channel::"Channel", e.topic_id, e.action::"ConsentAction", e.source::"ConsentSource", e.previous_status,
+       e.new_status, e.ip, e.user_agent, e.pii_digest, e.message_id, e.token_id, e.wording_hash, e.locale, e.details::jsonb, e.prev_hash, e.hash, e.created_at
+     FROM unnest($2::uuid[], $3::bigint[], $4::uuid[], $5::text[], $6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+       $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::timestamptz[])
+       AS e(id, seq, contact_id, channel, topic_id, action, source, previous_status, new_status, ip, user_agent, pii_digest, message_id,
+         token_id, wording_hash, locale, details, prev_hash, hash, created_at)`,
+    [workspaceId, ...Object.values(columns)],
+  );
+  await client.query("UPDATE ledger_heads SET seq = $2, hash = $3 WHERE workspace_id = $1", [workspaceId, seq.toString(), prevHash]);
 }
 
 export type ChainVerification = {
