@@ -227,6 +227,16 @@ function importsLane(signal: AbortSignal) {
   };
 }
 
+/** Only the imports lane, for a process that delivers no webhooks (RUN_WORKER=0 with RUN_IMPORTS on). */
+export async function startImportWorker({ intervalMs = 1_000, signal }: { intervalMs?: number; signal: AbortSignal }): Promise<void> {
+  const imports = importsLane(signal);
+  while (!signal.aborted) {
+    imports.tick();
+    await pause(intervalMs, signal, []);
+  }
+  await imports.settled();
+}
+
 /**
  * Runs until `signal` aborts: claims due deliveries whenever it has room (WEBHOOK_CONCURRENCY attempts at
  * once, DELIVERIES_PER_LANE per lane), without waiting for the slow ones of an earlier claim; looks again

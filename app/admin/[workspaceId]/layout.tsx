@@ -10,6 +10,7 @@ export default async function WorkspaceLayout({ children, params }: { children: 
   const links = [
     ["Dashboard", `/admin/${workspaceId}`],
     ["Contacts", `/admin/${workspaceId}/contacts`],
+    ["Imports", `/admin/${workspaceId}/imports`],
     ["Settings", `/admin/${workspaceId}/settings`],
     ["Ledger", `/admin/${workspaceId}/ledger`],
   ];
