@@ -55,7 +55,7 @@ export async function stageImport(workspaceId: string, format: ImportFormat, lin
       if (staged.length > 0) {
         await client.query(
           `INSERT INTO import_rows (import_id, workspace_id, line, data) SELECT $1, $2, r.line, r.data
-           FROM unnest($3::int[], $4::jsonb[]) AS r(line, data)`,
+           FROM unnest($3::int[], $4::json[]) AS r(line, data)`,
           [id, workspaceId, staged.map((s) => s.line), staged.map((s) => JSON.stringify(s.row))],
         );
       }

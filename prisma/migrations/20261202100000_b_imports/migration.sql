@@ -26,7 +26,7 @@ CREATE TABLE "import_rows" (
     "import_id" UUID NOT NULL,
     "workspace_id" UUID NOT NULL,
     "line" INTEGER NOT NULL,
-    "data" JSONB NOT NULL,
+    "data" JSON NOT NULL,
 
     CONSTRAINT "import_rows_pkey" PRIMARY KEY ("import_id","line")
 );
