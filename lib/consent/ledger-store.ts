@@ -97,8 +97,8 @@ export async function appendConsentEvent(client: SqlClient, input: LedgerEntryIn
   if (appended.rowCount !== 1) throw new Error(`workspace ${workspaceId} has no ledger head`);
 }
 
-/** The entry as the chain covers it: personal fields only through their digest. */
-function chainedEntry(input: LedgerEntryInput): ChainedEntry {
+/** The entry as the chain covers it: personal fields only through their digest (`digest`: a cached piiDigest). */
+function chainedEntry(input: LedgerEntryInput, digest = piiDigest): ChainedEntry {
   const { evidence } = input;
   return {
     workspaceId: input.workspaceId,
@@ -109,7 +109,7 @@ function chainedEntry(input: LedgerEntryInput): ChainedEntry {
     source: evidence.source,
     previousStatus: input.previousStatus,
     newStatus: input.newStatus,
-    piiDigest: piiDigest(evidence.ip, evidence.userAgent),
+    piiDigest: digest(evidence.ip, evidence.userAgent),
     messageId: evidence.messageId ?? null,
     tokenId: evidence.tokenId ?? null,
     wordingHash: evidence.wordingHash ?? null,
@@ -132,6 +132,14 @@ export async function appendConsentEvents(client: SqlClient, workspaceId: string
   if (!rows[0]) throw new Error(`workspace ${workspaceId} has no ledger head`);
   let seq = BigInt(rows[0].seq);
   let prevHash = rows[0].hash;
+  // The entries of one person share their IP: its digest is worked out once.
+  const digests = new Map<string, string>();
+  const digest = (ip: string | null | undefined, userAgent: string | null | undefined) => {
+    const key = canonicalJson([ip ?? null, userAgent ?? null]);
+    let known = digests.get(key);
+    if (known === undefined) digests.set(key, (known = piiDigest(ip, userAgent)));
+    return known;
+  };
   const columns = {
     id: [] as string[],
     seq: [] as string[],
@@ -156,7 +164,7 @@ export async function appendConsentEvents(client: SqlClient, workspaceId: string
   };
   for (const input of inputs) {
     if (input.workspaceId !== workspaceId) throw new Error("appendConsentEvents appends to one workspace's chain");
-    const entry = chainedEntry(input);
+    const entry = chainedEntry(input, digest);
     seq += 1n;
     const hash = chainHash(prevHash, seq, entry);
     columns.id.push(input.id);
