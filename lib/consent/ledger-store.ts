@@ -1,5 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { from as copyFrom } from "pg-copy-streams";
 import { pool, snapshot, transaction, type SqlClient } from "@/lib/platform/db";
 import { canonicalJson, chainHash, GENESIS_HASH, piiDigest, type ChainedEntry } from "@/lib/consent/chain";
 import { env } from "@/lib/platform/env";
@@ -119,12 +122,17 @@ function chainedEntry(input: LedgerEntryInput, digest = piiDigest): ChainedEntry
   };
 }
 
+// COPY's text format: a row is its values separated by tabs, NULL as \N, these characters escaped.
+const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+const copyValue = (value: string | null) => (value === null ? "\\N" : value.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]));
+const COPY_ROWS_PER_WRITE = 500;
+
 /**
- * Appends many entries of one workspace, in the order given, inside the caller's ledgerTransaction, in
- * three statements however many there are (a bulk import's chunk): locks the chain head, hashes each
- * entry onto the one before it here (chainHash, which the database's sha256 in appendConsentEvent
- * matches), inserts them all in one statement and moves the head. Like appendConsentEvent, call it
- * last: the head stays locked until the commit.
+ * Appends many entries of one workspace, in the order given, inside the caller's ledgerTransaction (a
+ * bulk import's chunk): locks the chain head, hashes each entry onto the one before it here (chainHash,
+ * which the database's sha256 in appendConsentEvent matches), streams them all in with one COPY (the
+ * hashing of the next rows overlaps the database storing the last ones) and moves the head. Like
+ * appendConsentEvent, call it last: the head stays locked until the commit.
  */
 export async function appendConsentEvents(client: SqlClient, workspaceId: string, inputs: LedgerEntryInput[]): Promise<void> {
   if (inputs.length === 0) return;
@@ -140,65 +148,52 @@ export async function appendConsentEvents(client: SqlClient, workspaceId: string
     if (known === undefined) digests.set(key, (known = piiDigest(ip, userAgent)));
     return known;
   };
-  const columns = {
-    id: [] as string[],
-    seq: [] as string[],
-    contactId: [] as string[],
-    channel: [] as (string | null)[],
-    topicId: [] as (string | null)[],
-    action: [] as string[],
-    source: [] as string[],
-    previousStatus: [] as (string | null)[],
-    newStatus: [] as (string | null)[],
-    ip: [] as (string | null)[],
-    userAgent: [] as (string | null)[],
-    piiDigest: [] as string[],
-    messageId: [] as (string | null)[],
-    tokenId: [] as (string | null)[],
-    wordingHash: [] as (string | null)[],
-    locale: [] as (string | null)[],
-    details: [] as (string | null)[],
-    prevHash: [] as string[],
-    hash: [] as string[],
-    createdAt: [] as Date[],
-  };
-  for (const input of inputs) {
+  const copyRow = (input: LedgerEntryInput) => {
     if (input.workspaceId !== workspaceId) throw new Error("appendConsentEvents appends to one workspace's chain");
     const entry = chainedEntry(input, digest);
     seq += 1n;
     const hash = chainHash(prevHash, seq, entry);
-    columns.id.push(input.id);
-    columns.seq.push(seq.toString());
-    columns.contactId.push(entry.contactId);
-    columns.channel.push(entry.channel);
-    columns.topicId.push(entry.topicId);
-    columns.action.push(entry.action);
-    columns.source.push(entry.source);
-    columns.previousStatus.push(entry.previousStatus);
-    columns.newStatus.push(entry.newStatus);
-    columns.ip.push(input.evidence.ip ?? null);
-    columns.userAgent.push(input.evidence.userAgent ?? null);
-    columns.piiDigest.push(entry.piiDigest);
-    columns.messageId.push(entry.messageId);
-    columns.tokenId.push(entry.tokenId);
-    columns.wordingHash.push(entry.wordingHash);
-    columns.locale.push(entry.locale);
-    columns.details.push(entry.details === null ? null : JSON.stringify(entry.details));
-    columns.prevHash.push(prevHash);
-    columns.hash.push(hash);
-    columns.createdAt.push(entry.createdAt);
+    const values = [
+      input.id,
+      workspaceId,
+      seq.toString(),
+      entry.contactId,
+      entry.channel,
+      entry.topicId,
+      entry.action,
+      entry.source,
+      entry.previousStatus,
+      entry.newStatus,
+      input.evidence.ip ?? null,
+      input.evidence.userAgent ?? null,
+      entry.piiDigest,
+      entry.messageId,
+      entry.tokenId,
+      entry.wordingHash,
+      entry.locale,
+      entry.details === null ? null : JSON.stringify(entry.details),
+      prevHash,
+      hash,
+      entry.createdAt.toISOString(),
+    ];
     prevHash = hash;
-  }
-  await client.query(
-    `INSERT INTO consent_events (id, workspace_id, seq, contact_id, channel, topic_id, action, source, previous_status,
-       new_status, ip, user_agent, pii_digest, message_id, token_id, wording_hash, locale, details, prev_hash, hash, created_at)
-     SELECT e.id, $1, e.seq, e.contact_id, e.channel::"Channel", e.topic_id, e.action::"ConsentAction", e.source::"ConsentSource", e.previous_status,
-       e.new_status, e.ip, e.user_agent, e.pii_digest, e.message_id, e.token_id, e.wording_hash, e.locale, e.details::jsonb, e.prev_hash, e.hash, e.created_at
-     FROM unnest($2::uuid[], $3::bigint[], $4::uuid[], $5::text[], $6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
-       $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::timestamptz[])
-       AS e(id, seq, contact_id, channel, topic_id, action, source, previous_status, new_status, ip, user_agent, pii_digest, message_id,
-         token_id, wording_hash, locale, details, prev_hash, hash, created_at)`,
-    [workspaceId, ...Object.values(columns)],
+    return `${values.map(copyValue).join("\t")}\n`;
+  };
+  await pipeline(
+    Readable.from(
+      (function* () {
+        for (let start = 0; start < inputs.length; start += COPY_ROWS_PER_WRITE) {
+          yield inputs
+            .slice(start, start + COPY_ROWS_PER_WRITE)
+            .map(copyRow)
+            .join("");
+        }
+      })(),
+    ),
+    client.query(
+      copyFrom(`COPY consent_events (id, workspace_id, seq, contact_id, channel, topic_id, action, source, previous_status, new_status, ip,
+        user_agent, pii_digest, message_id, token_id, wording_hash, locale, details, prev_hash, hash, created_at) FROM STDIN`),
+    ),
   );
   await client.query("UPDATE ledger_heads SET seq = $2, hash = $3 WHERE workspace_id = $1", [workspaceId, seq.toString(), prevHash]);
 }

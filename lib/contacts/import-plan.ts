@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { timeOrderedUuid } from "@/lib/platform/time-ordered-uuid";
 import type { Channel, SubscriptionStatus } from "@/lib/generated/prisma/enums";
 import type { ContactDefaults } from "@/lib/consent/defaults-store";
 import type { LedgerEntryInput } from "@/lib/consent/ledger-store";
@@ -94,7 +94,7 @@ export function planImportChunk(context: ChunkContext, rows: { line: number; row
   const topicRows = new Map<string, { contact: KnownContact; channel: Channel; topicId: string }>();
 
   const entry = (contact: KnownContact, fields: Pick<LedgerEntryInput, "channel" | "topicId" | "action" | "previousStatus" | "newStatus" | "evidence">) =>
-    plan.ledger.push({ id: randomUUID(), createdAt: now, workspaceId, contactId: contact.id, ...fields });
+    plan.ledger.push({ id: timeOrderedUuid(), createdAt: now, workspaceId, contactId: contact.id, ...fields });
 
   for (const { line, row } of rows) {
     const reject = (code: string, message: string) => {
@@ -151,7 +151,7 @@ export function planImportChunk(context: ChunkContext, rows: { line: number; row
       target = contact;
     } else {
       target = {
-        id: randomUUID(),
+        id: timeOrderedUuid(),
         externalId: null,
         email: null,
         phone: null,
