@@ -8,6 +8,7 @@ const DATABASE_CLIENTS = [
   { name: "@/lib/platform/db", message: NOT_HERE },
   { name: "pg", message: NOT_HERE },
   { name: "pg-cursor", message: NOT_HERE },
+  { name: "pg-copy-streams", message: NOT_HERE },
   { name: "@/lib/generated/prisma/client", allowTypeImports: true, message: NOT_HERE },
 ];
 const UI_MODULES = [{ group: ["@/components/*", "@/app/*"], message: "lib/ never imports from components/ or app/: move the shared piece into lib/." }];

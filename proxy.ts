@@ -5,15 +5,9 @@ import { frameAncestorsFor } from "@/lib/pages/embed-framing";
 import { env } from "@/lib/platform/env";
 import { PAGE_URL_HEADER } from "@/lib/pages/page-language";
 import { pageViewLimiter } from "@/lib/platform/memory-rate-limiter";
-import { clientIp } from "@/lib/platform/request-info";
+import { clientIp, isOwnOrigin } from "@/lib/platform/request-info";
 
 const OAUTH_FORM_TARGETS = { AUTH_GITHUB_ID: "https://github.com", AUTH_GOOGLE_ID: "https://accounts.google.com" } as const;
-
-/** The origins a page's form posts and server actions may come from: this service's own. */
-function isOwnOrigin(request: NextRequest, appUrl: string): boolean {
-  const origin = request.headers.get("origin");
-  return origin !== null && (origin === new URL(appUrl).origin || origin === request.nextUrl.origin);
-}
 
 /**
  * Every page passes here first: a per-IP rate limit (429 with Retry-After); a NUL character in the address
@@ -40,7 +34,7 @@ export async function proxy(request: NextRequest) {
     });
   }
 
-  if (request.method === "POST" && !isOwnOrigin(request, settings.APP_URL)) {
+  if (request.method === "POST" && !isOwnOrigin(request.headers, request.nextUrl.origin, settings.APP_URL)) {
     return new NextResponse("Form posts are only taken from this site's own pages.", {
       status: 403,
       headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },

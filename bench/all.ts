@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { machine } from "./harness";
 
-const BENCHMARKS = ["oneclick", "pages", "scanner", "api", "links", "sendability"];
+const BENCHMARKS = ["oneclick", "pages", "scanner", "api", "links", "sendability", "imports"];
 
 const dir = await mkdtemp(path.join(os.tmpdir(), "pc-bench-report-"));
 try {

@@ -153,6 +153,7 @@ async function main() {
         });
 
   // The outbox worker (RUN_WORKER) runs in this process once the app answers; stopping waits for its deliveries in flight.
+  // Without it, staged imports are still applied here (RUN_IMPORTS).
   const stopWorker = new AbortController();
   let workerStopped: Promise<void> = Promise.resolve();
 
@@ -189,6 +190,10 @@ async function main() {
       const { startWorker } = await import("@/lib/webhooks/worker");
       const { closeDatabaseConnections } = await import("@/lib/platform/health-store");
       workerStopped = startWorker({ intervalMs: 1_000, signal: stopWorker.signal }).then(closeDatabaseConnections);
+    } else if (env.RUN_IMPORTS && !stopping) {
+      const { startImportWorker } = await import("@/lib/webhooks/worker");
+      const { closeDatabaseConnections } = await import("@/lib/platform/health-store");
+      workerStopped = startImportWorker({ intervalMs: 1_000, signal: stopWorker.signal }).then(closeDatabaseConnections);
     }
   } catch (error) {
     console.error(`\nCannot start: ${(error as Error).message}`);

@@ -10,15 +10,16 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** What a route may take from the request, each part with its schema: the path's segments, the query, a JSON body. */
 type Declared = { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
-type RouteOptions<D extends Declared> = {
-  scope: ApiScope;
-  /** False for a route whose answers are too large to keep for replays: an Idempotency-Key is refused. */
-  replays?: false;
-} & D;
+/**
+ * `replays: false`: a route whose answers are too large to keep for replays; an Idempotency-Key is refused.
+ * `streamedBody`: the handler reads the body itself, as a stream (an import's file, far larger than any
+ * JSON body); an Idempotency-Key then names the upload (method, path and content type), not its bytes.
+ */
+type RouteOptions<D extends Declared> = { scope: ApiScope; replays?: false; streamedBody?: true } & D;
 
 /** A route's declaration, taken apart: the scope its key needs, and one schema for the parts it takes. */
-function routeGuard<D extends Declared>({ scope, replays, ...parts }: RouteOptions<D>) {
-  return { scope, replays, input: z.object(parts) };
+function routeGuard<D extends Declared>({ scope, replays, streamedBody, ...parts }: RouteOptions<D>) {
+  return { scope, replays, streamedBody, input: z.object(parts) };
 }
 
 /**
@@ -40,7 +41,7 @@ type RouteContext = { params: Promise<unknown> };
  * the first answer back. Every error, expected or not, is answered in the one error shape.
  */
 export function apiRoute<const D extends Declared>(options: RouteOptions<D>, handle: (input: RouteInput<D>) => Promise<Response>) {
-  const { scope, replays, input: schema } = routeGuard(options);
+  const { scope, replays, streamedBody, input: schema } = routeGuard(options);
   return async (request: Request, context?: RouteContext): Promise<Response> => {
     try {
       const key = await authenticateApiKey(request, scope);
@@ -51,7 +52,7 @@ export function apiRoute<const D extends Declared>(options: RouteOptions<D>, han
         if (!params.success) return validationError(params.error);
       }
       if (options.query) parts.query = Object.fromEntries(new URL(request.url).searchParams);
-      const idempotencyKey = options.body && request.method === "POST" ? request.headers.get("idempotency-key") : null;
+      const idempotencyKey = (options.body || streamedBody) && request.method === "POST" ? request.headers.get("idempotency-key") : null;
       if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
         return apiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 visible ASCII characters, such as a UUID.");
       }
@@ -66,7 +67,8 @@ export function apiRoute<const D extends Declared>(options: RouteOptions<D>, han
       const { workspaceId } = key;
       const run = () => handle({ workspaceId, key, request, ...input.data });
       if (idempotencyKey === null) return await run();
-      return await once(workspaceId, idempotencyKey, `${request.method} ${new URL(request.url).pathname}\n${text}`, run);
+      const identity = streamedBody ? (request.headers.get("content-type") ?? "") : text;
+      return await once(workspaceId, idempotencyKey, `${request.method} ${new URL(request.url).pathname}\n${identity}`, run);
     } catch (error) {
       return errorResponse(error);
     }

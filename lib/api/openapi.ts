@@ -9,6 +9,7 @@ import { streamQuerySchema } from "@/lib/api/schemas/streams";
 import { workspaceSettingsSchema } from "@/lib/api/schemas/workspace";
 import { LIMIT_REASONS } from "@/lib/contacts/send-limits";
 import { genericDeliverySchema } from "@/lib/inbound/delivery-schema";
+import { CSV_COLUMNS, importRowSchema } from "@/lib/contacts/import-rows";
 
 // The OpenAPI 3.1 document of /api/v1, built from the very zod schemas the routes validate with
 // (zod's own JSON Schema output, which is OpenAPI 3.1's dialect): it cannot drift from the code.
@@ -230,6 +231,44 @@ export function openApiDocument(serverUrl: string) {
       },
       "/contacts/{id}/export": {
         get: { summary: "Everything held about the person, the ledger included", parameters: [contactId], responses: { "200": ok("The export"), ...errors } },
+      },
+      "/imports": {
+        post: {
+          ...idempotent,
+          summary: "Import contacts with their subscriptions and consent evidence from a CSV or NDJSON file of any size",
+          requestBody: {
+            required: true,
+            content: {
+              "application/x-ndjson": {
+                schema: { type: "string", description: "One JSON object a line, each as `itemSchema` says" },
+                itemSchema: json(importRowSchema),
+              },
+              "text/csv": {
+                schema: {
+                  type: "string",
+                  description: `A header naming some of ${CSV_COLUMNS.join(", ")}; one contact a row; subscriptions as channel or channel:topic separated by ;`,
+                },
+              },
+            },
+          },
+          responses: {
+            "202": ok("The file is staged: `id`, to follow with GET /imports/{id}"),
+            "413": {
+              description: "A row longer than 65,536 characters, or more than 5,000,000 rows: nothing imported",
+              content: { "application/json": { schema: errorSchema } },
+            },
+            "415": { description: "Not text/csv or application/x-ndjson", content: { "application/json": { schema: errorSchema } } },
+            ...idempotencyErrors,
+            ...errors,
+          },
+        },
+      },
+      "/imports/{id}": {
+        get: {
+          summary: "An import's status, counts (rows read, created, updated, unchanged, rejected) and first 1,000 rejections by line",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+          responses: { "200": ok("The import's report"), ...errors },
+        },
       },
       "/sendability": {
         post: {

@@ -63,16 +63,48 @@ const HELD_AT_CREATION = `
 
 /** Reads the defaults that reach the contact (none for an unknown one, or one its creation entry does not list). */
 export async function loadContactDefaults(client: Pick<SqlClient, "query">, workspaceId: string, contactId: string): Promise<ContactDefaults> {
-  const { rows } = await client.query<{ channel: Channel; topic_id: string | null }>(
-    `SELECT d.channel, d.topic_id FROM (${HELD_AT_CREATION}) d
-     JOIN contacts c ON c.workspace_id = $1 AND c.id = $2 ${CREATION_ENTRY_JOIN}
-     WHERE ${listed("d.channel", "d.topic_id")}`,
-    [workspaceId, contactId],
+  return (await loadDefaultsOfContacts(client, workspaceId, [contactId])).get(contactId) ?? noDefaults();
+}
+
+const noDefaults = (): ContactDefaults => ({ channels: new Set(), topics: new Set() });
+
+/** The same for many contacts of the workspace in one query (an import's chunk); a contact no default reaches is left out. */
+export async function loadDefaultsOfContacts(
+  client: Pick<SqlClient, "query">,
+  workspaceId: string,
+  contactIds: string[],
+): Promise<Map<string, ContactDefaults>> {
+  const { rows } = await client.query<{ contact_id: string; channel: Channel; topic_id: string | null }>(
+    `SELECT c.id AS contact_id, d.channel, d.topic_id FROM contacts c
+     JOIN (
+       SELECT workspace_id, channel::text AS channel, NULL::uuid AS topic_id, since FROM channel_defaults WHERE workspace_id = $1
+       UNION ALL
+       SELECT workspace_id, channel::text, topic_id, since FROM topic_defaults WHERE workspace_id = $1
+     ) d ON d.workspace_id = c.workspace_id AND d.since <= c.created_at
+     ${CREATION_ENTRY_JOIN}
+     WHERE c.workspace_id = $1 AND c.id = ANY ($2::uuid[]) AND ${listed("d.channel", "d.topic_id")}`,
+    [workspaceId, contactIds],
   );
-  return {
-    channels: new Set(rows.filter((row) => !row.topic_id).map((row) => row.channel)),
-    topics: new Set(rows.filter((row) => row.topic_id).map((row) => topicDefaultKey(row.channel, row.topic_id!))),
-  };
+  const defaults = new Map<string, ContactDefaults>();
+  for (const row of rows) {
+    let held = defaults.get(row.contact_id);
+    if (!held) defaults.set(row.contact_id, (held = noDefaults()));
+    if (row.topic_id) held.topics.add(topicDefaultKey(row.channel, row.topic_id));
+    else held.channels.add(row.channel);
+  }
+  return defaults;
+}
+
+/** The defaults a contact created at `at` receives (those that hold since before then): what its creation entry lists. */
+export async function defaultsHeldAt(client: Pick<SqlClient, "query">, workspaceId: string, at: Date): Promise<{ channel: Channel; topic: string | null }[]> {
+  const { rows } = await client.query<{ channel: Channel; topic_id: string | null }>(
+    `SELECT channel::text AS channel, NULL::uuid AS topic_id FROM channel_defaults WHERE workspace_id = $1 AND since <= $2
+     UNION ALL
+     SELECT channel::text, topic_id FROM topic_defaults WHERE workspace_id = $1 AND since <= $2
+     ORDER BY 1, 2 NULLS FIRST`,
+    [workspaceId, at],
+  );
+  return rows.map((row) => ({ channel: row.channel, topic: row.topic_id }));
 }
 
 /**

@@ -5,7 +5,8 @@ import { CHANNELS } from "@/lib/consent/channels";
  * What a ledger entry's `details` may say, beside its columns: a contact's creation entry lists the
  * defaults it received (lib/consent/defaults-store.ts; `backfilled` when a migration wrote it); a lapsed
  * double opt-in is `expired`; a landing page's Undo is `undo`; a `mailto:` opt-out keeps the email's
- * Message-ID; the demo seed (prisma/seed.ts) leaves a `note`. Every entry ever written must still parse:
+ * Message-ID; the demo seed (prisma/seed.ts) leaves a `note`; an entry written by an import names it and the
+ * evidence of the consent as it was collected elsewhere (when, where; the wording is the entry's hash). Every entry ever written must still parse:
  * the ledger is kept for good.
  */
 const consentDetailsSchema = z.strictObject({
@@ -17,6 +18,7 @@ const consentDetailsSchema = z.strictObject({
   note: z.string().optional(),
   /** The bounce or complaint (delivery_events) a `complaint` opt-out was made for. */
   deliveryEventId: z.guid().optional(),
+  import: z.strictObject({ id: z.guid(), consentedAt: z.iso.datetime().optional(), collectionPoint: z.string().optional() }).optional(),
 });
 
 export type ConsentDetails = z.infer<typeof consentDetailsSchema>;

@@ -1,5 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { from as copyFrom } from "pg-copy-streams";
 import { pool, snapshot, transaction, type SqlClient } from "@/lib/platform/db";
 import { canonicalJson, chainHash, GENESIS_HASH, piiDigest, type ChainedEntry } from "@/lib/consent/chain";
 import { env } from "@/lib/platform/env";
@@ -59,23 +62,7 @@ export function ledgerTransaction<T>(workspaceId: string, fn: (client: SqlClient
  */
 export async function appendConsentEvent(client: SqlClient, input: LedgerEntryInput): Promise<void> {
   const { workspaceId, evidence } = input;
-  const entry: ChainedEntry = {
-    workspaceId,
-    contactId: input.contactId,
-    channel: input.channel,
-    topicId: input.topicId,
-    action: input.action,
-    source: evidence.source,
-    previousStatus: input.previousStatus,
-    newStatus: input.newStatus,
-    piiDigest: piiDigest(evidence.ip, evidence.userAgent),
-    messageId: evidence.messageId ?? null,
-    tokenId: evidence.tokenId ?? null,
-    wordingHash: evidence.wordingHash ?? null,
-    locale: evidence.locale ?? null,
-    details: evidence.details ?? null,
-    createdAt: input.createdAt,
-  };
+  const entry = chainedEntry(input);
   const appended = await client.query(
     `WITH head AS (
        SELECT seq + 1 AS seq, hash AS prev_hash FROM ledger_heads WHERE workspace_id = $1 FOR UPDATE
@@ -111,6 +98,104 @@ export async function appendConsentEvent(client: SqlClient, input: LedgerEntryIn
     ],
   );
   if (appended.rowCount !== 1) throw new Error(`workspace ${workspaceId} has no ledger head`);
+}
+
+/** The entry as the chain covers it: personal fields only through their digest (`digest`: a cached piiDigest). */
+function chainedEntry(input: LedgerEntryInput, digest = piiDigest): ChainedEntry {
+  const { evidence } = input;
+  return {
+    workspaceId: input.workspaceId,
+    contactId: input.contactId,
+    channel: input.channel,
+    topicId: input.topicId,
+    action: input.action,
+    source: evidence.source,
+    previousStatus: input.previousStatus,
+    newStatus: input.newStatus,
+    piiDigest: digest(evidence.ip, evidence.userAgent),
+    messageId: evidence.messageId ?? null,
+    tokenId: evidence.tokenId ?? null,
+    wordingHash: evidence.wordingHash ?? null,
+    locale: evidence.locale ?? null,
+    details: evidence.details ?? null,
+    createdAt: input.createdAt,
+  };
+}
+
+// COPY's text format: a row is its values separated by tabs, NULL as \N, these characters escaped.
+const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+const copyValue = (value: string | null) => (value === null ? "\\N" : value.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]));
+const COPY_ROWS_PER_WRITE = 500;
+
+/**
+ * Appends many entries of one workspace, in the order given, inside the caller's ledgerTransaction (a
+ * bulk import's chunk): locks the chain head, hashes each entry onto the one before it here (chainHash,
+ * which the database's sha256 in appendConsentEvent matches), streams them all in with one COPY (the
+ * hashing of the next rows overlaps the database storing the last ones) and moves the head. Like
+ * appendConsentEvent, call it last: the head stays locked until the commit.
+ */
+export async function appendConsentEvents(client: SqlClient, workspaceId: string, inputs: LedgerEntryInput[]): Promise<void> {
+  if (inputs.length === 0) return;
+  const { rows } = await client.query<{ seq: string; hash: string }>("SELECT seq, hash FROM ledger_heads WHERE workspace_id = $1 FOR UPDATE", [workspaceId]);
+  if (!rows[0]) throw new Error(`workspace ${workspaceId} has no ledger head`);
+  let seq = BigInt(rows[0].seq);
+  let prevHash = rows[0].hash;
+  // The entries of one person share their IP: its digest is worked out once.
+  const digests = new Map<string, string>();
+  const digest = (ip: string | null | undefined, userAgent: string | null | undefined) => {
+    const key = canonicalJson([ip ?? null, userAgent ?? null]);
+    let known = digests.get(key);
+    if (known === undefined) digests.set(key, (known = piiDigest(ip, userAgent)));
+    return known;
+  };
+  const copyRow = (input: LedgerEntryInput) => {
+    if (input.workspaceId !== workspaceId) throw new Error("appendConsentEvents appends to one workspace's chain");
+    const entry = chainedEntry(input, digest);
+    seq += 1n;
+    const hash = chainHash(prevHash, seq, entry);
+    const values = [
+      input.id,
+      workspaceId,
+      seq.toString(),
+      entry.contactId,
+      entry.channel,
+      entry.topicId,
+      entry.action,
+      entry.source,
+      entry.previousStatus,
+      entry.newStatus,
+      input.evidence.ip ?? null,
+      input.evidence.userAgent ?? null,
+      entry.piiDigest,
+      entry.messageId,
+      entry.tokenId,
+      entry.wordingHash,
+      entry.locale,
+      entry.details === null ? null : JSON.stringify(entry.details),
+      prevHash,
+      hash,
+      entry.createdAt.toISOString(),
+    ];
+    prevHash = hash;
+    return `${values.map(copyValue).join("\t")}\n`;
+  };
+  await pipeline(
+    Readable.from(
+      (function* () {
+        for (let start = 0; start < inputs.length; start += COPY_ROWS_PER_WRITE) {
+          yield inputs
+            .slice(start, start + COPY_ROWS_PER_WRITE)
+            .map(copyRow)
+            .join("");
+        }
+      })(),
+    ),
+    client.query(
+      copyFrom(`COPY consent_events (id, workspace_id, seq, contact_id, channel, topic_id, action, source, previous_status, new_status, ip,
+        user_agent, pii_digest, message_id, token_id, wording_hash, locale, details, prev_hash, hash, created_at) FROM STDIN`),
+    ),
+  );
+  await client.query("UPDATE ledger_heads SET seq = $2, hash = $3 WHERE workspace_id = $1", [workspaceId, seq.toString(), prevHash]);
 }
 
 export type ChainVerification = {

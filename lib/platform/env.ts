@@ -59,6 +59,8 @@ const envSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanFlag.optional(),
   /** Whether `npm start` also runs the webhook worker in its process (run `npm run worker` apart to scale it alone). */
   RUN_WORKER: booleanFlag.default(true),
+  /** Whether `npm start` applies staged imports in its process: with the worker when RUN_WORKER is on, on their own when it is off. */
+  RUN_IMPORTS: booleanFlag.default(true),
   /** How long one webhook or Resend attempt may take; well under the 60-second lease of a claimed delivery. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(30_000).default(10_000),
   /** Attempts one worker runs at once, across all endpoints (each endpoint, and each Resend sync, gets at most 4 of them). */

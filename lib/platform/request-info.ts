@@ -27,3 +27,13 @@ export function clientIp(headers: Headers): string | null {
 export function userAgent(headers: Headers): string | null {
   return headers.get("user-agent")?.slice(0, 512) ?? null;
 }
+
+/**
+ * Whether a post comes from this service's own pages: its Origin is APP_URL's or the request's own
+ * (foreign, `null` or missing is not). proxy.ts asks it of every page post; the dashboard's upload,
+ * which is a route under /api that the proxy does not see, asks it itself.
+ */
+export function isOwnOrigin(headers: Headers, requestOrigin: string, appUrl: string): boolean {
+  const origin = headers.get("origin");
+  return origin !== null && (origin === new URL(appUrl).origin || origin === requestOrigin);
+}

@@ -1,5 +1,6 @@
 import "server-only";
 import { runHousekeeping } from "@/lib/platform/housekeeping-store";
+import { applyWaitingImports } from "@/lib/contacts/import-store";
 import {
   claimDueDeliveries,
   contactEmailForSync,
@@ -22,7 +23,8 @@ import type { ConsentChangedPayload } from "@/lib/consent/outbox-payload";
 //
 // Each endpoint, and each workspace's Resend sync, is a lane: a worker runs at most DELIVERIES_PER_LANE
 // attempts of one lane at once, so an endpoint that hangs until the timeout holds up only its own
-// deliveries, never another workspace's. The worker also runs the hourly housekeeping, beside them.
+// deliveries, never another workspace's. The worker also runs the hourly housekeeping, and applies staged
+// imports (lib/contacts/import-store.ts) a chunk at a time, each in its own lane beside them.
 
 const DISPATCH_BATCH_SIZE = 100;
 /** Attempts of one lane that one worker runs at once. */
@@ -210,16 +212,42 @@ function housekeepingLane(signal: AbortSignal) {
   };
 }
 
+/** Staged imports, in their own lane: a pass applies chunks until none waits; the next tick looks again. */
+function importsLane(signal: AbortSignal) {
+  let pass: Promise<void> | null = null;
+  return {
+    tick() {
+      if (pass) return;
+      pass = applyWaitingImports(signal)
+        .then(() => undefined)
+        .catch((error: unknown) => console.warn(`imports: ${(error as Error).message}`))
+        .finally(() => (pass = null));
+    },
+    settled: () => pass ?? Promise.resolve(),
+  };
+}
+
+/** Only the imports lane, for a process that delivers no webhooks (RUN_WORKER=0 with RUN_IMPORTS on). */
+export async function startImportWorker({ intervalMs = 1_000, signal }: { intervalMs?: number; signal: AbortSignal }): Promise<void> {
+  const imports = importsLane(signal);
+  while (!signal.aborted) {
+    imports.tick();
+    await pause(intervalMs, signal, []);
+  }
+  await imports.settled();
+}
+
 /**
  * Runs until `signal` aborts: claims due deliveries whenever it has room (WEBHOOK_CONCURRENCY attempts at
  * once, DELIVERIES_PER_LANE per lane), without waiting for the slow ones of an earlier claim; looks again
  * every `intervalMs`, as soon as an attempt ends, or at once while events wait to be fanned out. The
- * promise settles once the attempts in flight, and a housekeeping pass under way, have finished.
+ * promise settles once the attempts in flight, and a housekeeping or import pass under way, have finished.
  */
 export async function startWorker({ intervalMs = 1_000, signal }: { intervalMs?: number; signal: AbortSignal }): Promise<void> {
   const running = new Set<Promise<Outcome>>();
   const perLane = new Map<string, number>();
   const housekeeping = housekeepingLane(signal);
+  const imports = importsLane(signal);
   const start = (delivery: ClaimedDelivery) => {
     perLane.set(delivery.lane, (perLane.get(delivery.lane) ?? 0) + 1);
     const attempted: Promise<Outcome> = attempt(delivery).finally(() => {
@@ -232,6 +260,7 @@ export async function startWorker({ intervalMs = 1_000, signal }: { intervalMs?:
   };
   while (!signal.aborted) {
     housekeeping.tick();
+    imports.tick();
     let wait = intervalMs;
     try {
       const dispatched = await dispatchOutbox(DISPATCH_BATCH_SIZE);
@@ -245,5 +274,5 @@ export async function startWorker({ intervalMs = 1_000, signal }: { intervalMs?:
     }
     if (wait > 0) await pause(wait, signal, running);
   }
-  await Promise.all([...running, housekeeping.settled()]);
+  await Promise.all([...running, housekeeping.settled(), imports.settled()]);
 }

@@ -1,32 +1,10 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { latestMailTo, signIn } from "./sign-in";
 import { demoApiHeaders, preferencesOf, readDemo } from "./demo";
 
 // The dashboard as its admins use it: signing in through the magic link that arrives by email (the
 // local Resend stub keeps each message as a file), reading why people leave, changing settings.
-
-function latestMailTo(address: string): { text: string } | undefined {
-  const dir = ".tmp/e2e/mail";
-  return readdirSync(dir)
-    .sort()
-    .map((file) => JSON.parse(readFileSync(`${dir}/${file}`, "utf8")))
-    .filter((message) => message.to.includes(address) && /sign-in link/.test(message.subject))
-    .at(-1);
-}
-
-async function signIn(browser: Browser, email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  const before = latestMailTo(email)?.text;
-  await page.goto("/admin/sign-in");
-  await page.getByLabel("Email address").fill(email);
-  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
-  await expect(page.getByText("Check your inbox")).toBeVisible();
-  await expect.poll(() => latestMailTo(email)?.text).not.toBe(before);
-  const link = /http:\/\/localhost:\d+\/api\/auth\/callback\/resend\?\S+/.exec(latestMailTo(email)!.text)![0];
-  await page.goto(link);
-  return page;
-}
 
 // Sign-ins read "the latest link to this address": one at a time.
 test.describe.configure({ mode: "serial" });

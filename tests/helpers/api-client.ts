@@ -3,6 +3,8 @@ import * as contact from "@/app/api/v1/contacts/[id]/route";
 import * as contactExport from "@/app/api/v1/contacts/[id]/export/route";
 import * as contactPreferences from "@/app/api/v1/contacts/[id]/preferences/route";
 import * as contacts from "@/app/api/v1/contacts/route";
+import * as importStatus from "@/app/api/v1/imports/[id]/route";
+import * as imports from "@/app/api/v1/imports/route";
 import * as links from "@/app/api/v1/links/route";
 import * as linkBatch from "@/app/api/v1/links/batch/route";
 import * as optin from "@/app/api/v1/optin/route";
@@ -32,6 +34,8 @@ const ROUTES: Record<string, RouteModule> = {
   "/api/v1/contacts/[id]": contact,
   "/api/v1/contacts/[id]/export": contactExport,
   "/api/v1/contacts/[id]/preferences": contactPreferences,
+  "/api/v1/imports": imports,
+  "/api/v1/imports/[id]": importStatus,
   "/api/v1/links": links,
   "/api/v1/links/batch": linkBatch,
   "/api/v1/optin": optin,

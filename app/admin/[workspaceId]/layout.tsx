@@ -11,6 +11,7 @@ export default async function WorkspaceLayout({ children, params }: { children: 
     ["Dashboard", `/admin/${workspaceId}`],
     ["Messages", `/admin/${workspaceId}/messages`],
     ["Contacts", `/admin/${workspaceId}/contacts`],
+    ["Imports", `/admin/${workspaceId}/imports`],
     ["Settings", `/admin/${workspaceId}/settings`],
     ["Ledger", `/admin/${workspaceId}/ledger`],
   ];

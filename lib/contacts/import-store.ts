@@ -1,0 +1,322 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { pool, transaction, type SqlClient } from "@/lib/platform/db";
+import { appendConsentEvents, ledgerTransaction } from "@/lib/consent/ledger-store";
+import { defaultsHeldAt, loadDefaultsOfContacts } from "@/lib/consent/defaults-store";
+import { addressHashes, suppressionHashIfKeyed } from "@/lib/contacts/suppression";
+import { planImportChunk, type KnownContact } from "@/lib/contacts/import-plan";
+import { stagedRowSchema, type ImportFormat, type ImportRow, type ReadLine, type Rejection } from "@/lib/contacts/import-rows";
+import { parseStoredJson } from "@/lib/platform/stored-json";
+import type { Channel, SubscriptionStatus } from "@/lib/generated/prisma/enums";
+
+// Imports in two steps. The request stages the file: every valid row into import_rows, every invalid one
+// counted (the first REJECTIONS_KEPT kept with their line), all in one transaction, so that a file
+// refused half-way (a row too long, broken CSV) leaves nothing behind. The worker then applies it
+// CHUNK_ROWS rows at a time, each chunk in one transaction of a few statements whatever its size: it
+// reads the contacts the rows may match, decides (lib/contacts/import-plan.ts), writes, appends the
+// ledger entries and moves the import's counts and processed_line. A crash loses at most the chunk under
+// way, which the next pass does again.
+//
+// An import announces no consent.changed webhooks: its changes are the business's own records, sent by
+// the business; GET /api/v1/imports/{id} reports them.
+
+const STAGE_BATCH_ROWS = 5_000;
+const CHUNK_ROWS = 5_000;
+export const REJECTIONS_KEPT = 1_000;
+
+async function keepRejections(client: SqlClient, importId: string, workspaceId: string, rejections: { line: number; rejection: Rejection }[]) {
+  if (rejections.length === 0) return;
+  await client.query(
+    `INSERT INTO import_rejections (import_id, workspace_id, line, code, message)
+     SELECT $1, $2, r.line, r.code, r.message FROM unnest($3::int[], $4::text[], $5::text[]) AS r(line, code, message)
+     ORDER BY r.line
+     LIMIT GREATEST(0, $6 - (SELECT count(*) FROM import_rejections WHERE import_id = $1))`,
+    [
+      importId,
+      workspaceId,
+      rejections.map((r) => r.line),
+      rejections.map((r) => r.rejection.code),
+      rejections.map((r) => r.rejection.message),
+      REJECTIONS_KEPT,
+    ],
+  );
+}
+
+/** Stages the file's rows as they are read and answers the import's id once all are in, committed. */
+export async function stageImport(workspaceId: string, format: ImportFormat, lines: AsyncIterable<ReadLine>): Promise<string> {
+  const id = randomUUID();
+  await transaction(async (client) => {
+    await client.query("INSERT INTO imports (id, workspace_id, format) VALUES ($1, $2, $3)", [id, workspaceId, format]);
+    let rowsRead = 0;
+    let rejected = 0;
+    let staged: { line: number; row: ImportRow }[] = [];
+    let rejections: { line: number; rejection: Rejection }[] = [];
+    const flush = async () => {
+      if (staged.length > 0) {
+        await client.query(
+          `INSERT INTO import_rows (import_id, workspace_id, line, data) SELECT $1, $2, r.line, r.data
+           FROM unnest($3::int[], $4::json[]) AS r(line, data)`,
+          [id, workspaceId, staged.map((s) => s.line), staged.map((s) => JSON.stringify(s.row))],
+        );
+      }
+      await keepRejections(client, id, workspaceId, rejections);
+      staged = [];
+      rejections = [];
+    };
+    for await (const read of lines) {
+      rowsRead += 1;
+      if ("row" in read) staged.push(read);
+      else {
+        rejected += 1;
+        if (rejected <= REJECTIONS_KEPT) rejections.push(read);
+      }
+      if (staged.length >= STAGE_BATCH_ROWS) await flush();
+    }
+    await flush();
+    await client.query("UPDATE imports SET rows_read = $2, rejected = $3 WHERE id = $1", [id, rowsRead, rejected]);
+  });
+  return id;
+}
+
+type ImportRecord = {
+  id: string;
+  format: string;
+  status: "staged" | "processing" | "done";
+  rowsRead: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  createdAt: Date;
+  finishedAt: Date | null;
+  rejections: { line: number; code: string; message: string }[];
+};
+
+/** An import of this workspace with its counts and the first rejections by line; null for another workspace's. */
+export async function findImport(workspaceId: string, importId: string): Promise<ImportRecord | null> {
+  const { rows } = await pool().query<Omit<ImportRecord, "rejections">>(
+    `SELECT id, format, status::text AS status, rows_read AS "rowsRead", created, updated, unchanged, rejected, created_at AS "createdAt",
+       finished_at AS "finishedAt"
+     FROM imports WHERE workspace_id = $1 AND id = $2`,
+    [workspaceId, importId],
+  );
+  if (!rows[0]) return null;
+  const rejections = await pool().query<{ line: number; code: string; message: string }>(
+    "SELECT line, code, message FROM import_rejections WHERE workspace_id = $1 AND import_id = $2 ORDER BY line LIMIT $3",
+    [workspaceId, importId, REJECTIONS_KEPT],
+  );
+  return { ...rows[0], rejections: rejections.rows };
+}
+
+/** The workspace's latest imports, newest first, for the dashboard. */
+export async function listImports(workspaceId: string, limit = 20): Promise<Omit<ImportRecord, "rejections">[]> {
+  const { rows } = await pool().query<Omit<ImportRecord, "rejections">>(
+    `SELECT id, format, status::text AS status, rows_read AS "rowsRead", created, updated, unchanged, rejected, created_at AS "createdAt",
+       finished_at AS "finishedAt"
+     FROM imports WHERE workspace_id = $1 ORDER BY created_at DESC LIMIT $2`,
+    [workspaceId, limit],
+  );
+  return rows;
+}
+
+/**
+ * Applies the next chunk of one import that is waiting, if any: true when it did (there may be more).
+ * Imports are taken oldest first; a chunk locks its import's row, so workers in several processes
+ * share the imports without applying a chunk twice.
+ */
+export async function applyNextImportChunk(): Promise<boolean> {
+  const { rows } = await pool().query<{ id: string; workspace_id: string }>(
+    "SELECT id, workspace_id FROM imports WHERE status IN ('staged', 'processing') ORDER BY created_at LIMIT 10",
+  );
+  for (const candidate of rows) {
+    if (await ledgerTransaction(candidate.workspace_id, (client) => applyChunk(client, candidate.id, candidate.workspace_id))) return true;
+  }
+  return false;
+}
+
+/** Applies chunks until no import waits (or `signal` aborts): how many it applied. */
+export async function applyWaitingImports(signal?: AbortSignal): Promise<number> {
+  let applied = 0;
+  while (!signal?.aborted && (await applyNextImportChunk())) applied += 1;
+  return applied;
+}
+
+type ContactRow = {
+  id: string;
+  external_id: string | null;
+  email: string | null;
+  phone: string | null;
+  whatsapp_id: string | null;
+  locale: string | null;
+  time_zone: string | null;
+};
+
+async function applyChunk(client: SqlClient, importId: string, workspaceId: string): Promise<boolean> {
+  const locked = await client.query<{ processed_line: number }>(
+    "SELECT processed_line FROM imports WHERE id = $1 AND workspace_id = $2 AND status IN ('staged', 'processing') FOR UPDATE SKIP LOCKED",
+    [importId, workspaceId],
+  );
+  if (!locked.rows[0]) return false;
+  const staged = await client.query<{ line: number; data: unknown }>(
+    "SELECT line, data FROM import_rows WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT $3",
+    [importId, locked.rows[0].processed_line, CHUNK_ROWS],
+  );
+  if (staged.rows.length === 0) {
+    await client.query("UPDATE imports SET status = 'done', finished_at = now() WHERE id = $1", [importId]);
+    return true;
+  }
+  const rows = staged.rows.map(({ line, data }) => ({ line, row: parseStoredJson(stagedRowSchema, data, `row ${line} of import ${importId}`) }));
+
+  const [{ now }] = (await client.query<{ now: Date }>("SELECT date_trunc('milliseconds', clock_timestamp()) AS now")).rows;
+  const settings = await client.query<{ channels: Channel[] }>("SELECT enabled_channels::text[] AS channels FROM workspaces WHERE id = $1", [workspaceId]);
+  const topics = await client.query<{ id: string; key: string; channels: Channel[]; live: boolean }>(
+    "SELECT id, key, channels::text[] AS channels, retired_at IS NULL AS live FROM topics WHERE workspace_id = $1",
+    [workspaceId],
+  );
+  const values = (field: keyof ImportRow) => [...new Set(rows.flatMap(({ row }) => (typeof row[field] === "string" ? [row[field]] : [])))];
+  // Locked in id order, as every change to a contact locks it, and before the chain head (appended last).
+  const matched = await client.query<ContactRow>(
+    `SELECT id, external_id, email, phone, whatsapp_id, locale, time_zone FROM contacts
+     WHERE workspace_id = $1 AND erased_at IS NULL
+       AND (external_id = ANY ($2::text[]) OR email = ANY ($3::text[]) OR phone = ANY ($4::text[]) OR whatsapp_id = ANY ($5::text[]))
+     ORDER BY id FOR UPDATE`,
+    [workspaceId, values("externalId"), values("email"), values("phone"), values("whatsappId")],
+  );
+  const ids = matched.rows.map((contact) => contact.id);
+  const [channelRows, topicRows, defaults] = [
+    await client.query<{ contact_id: string; channel: Channel; subscribed: boolean }>(
+      "SELECT contact_id, channel::text AS channel, subscribed FROM channel_subscriptions WHERE workspace_id = $1 AND contact_id = ANY ($2::uuid[])",
+      [workspaceId, ids],
+    ),
+    await client.query<{ contact_id: string; channel: Channel; topic_id: string; status: SubscriptionStatus }>(
+      "SELECT contact_id, channel::text AS channel, topic_id, status::text AS status FROM topic_subscriptions WHERE workspace_id = $1 AND contact_id = ANY ($2::uuid[])",
+      [workspaceId, ids],
+    ),
+    await loadDefaultsOfContacts(client, workspaceId, ids),
+  ];
+  const contacts = new Map<string, KnownContact>(
+    matched.rows.map((c) => [
+      c.id,
+      {
+        id: c.id,
+        externalId: c.external_id,
+        email: c.email,
+        phone: c.phone,
+        whatsappId: c.whatsapp_id,
+        locale: c.locale,
+        timeZone: c.time_zone,
+        channels: new Map(),
+        topics: new Map(),
+        defaults: defaults.get(c.id) ?? { channels: new Set(), topics: new Set() },
+      },
+    ]),
+  );
+  for (const row of channelRows.rows) contacts.get(row.contact_id)!.channels.set(row.channel, row.subscribed);
+  for (const row of topicRows.rows) contacts.get(row.contact_id)!.topics.set(`${row.channel}:${row.topic_id}`, row.status);
+
+  // Each address hashed once (an HMAC): for the lookup, then for the plan's question.
+  const hashed = new Map<string, string | null>();
+  const hashOf = (channel: Channel, address: string) => {
+    const key = `${channel}:${address}`;
+    if (!hashed.has(key)) hashed.set(key, suppressionHashIfKeyed(workspaceId, channel, address));
+    return hashed.get(key)!;
+  };
+  const hashes = rows.flatMap(({ row }) =>
+    [row.email && hashOf("email", row.email), row.phone && hashOf("sms", row.phone), row.whatsappId && hashOf("whatsapp", row.whatsappId)].filter(
+      (hash): hash is string => typeof hash === "string",
+    ),
+  );
+  const suppressed = await client.query<{ channel: Channel; address_hash: string }>(
+    "SELECT channel::text AS channel, address_hash FROM suppressions WHERE workspace_id = $1 AND address_hash = ANY ($2::text[])",
+    [workspaceId, hashes],
+  );
+  const suppressedKeys = new Set(suppressed.rows.map((row) => `${row.channel}:${row.address_hash}`));
+
+  const plan = planImportChunk(
+    {
+      importId,
+      workspaceId,
+      now,
+      enabledChannels: settings.rows[0].channels,
+      topics: new Map(topics.rows.map((t) => [t.key, t])),
+      contacts: [...contacts.values()],
+      defaultsNow: await defaultsHeldAt(client, workspaceId, now),
+      isSuppressed: (channel, address) => {
+        const hash = hashOf(channel, address);
+        return hash !== null && suppressedKeys.has(`${channel}:${hash}`);
+      },
+    },
+    rows,
+  );
+
+  await writeContacts(client, workspaceId, plan.newContacts, now, "insert");
+  await writeContacts(client, workspaceId, plan.updatedContacts, now, "update");
+  if (plan.channelRows.length > 0) {
+    await client.query(
+      `INSERT INTO channel_subscriptions (workspace_id, contact_id, channel, subscribed, version, updated_at)
+       SELECT $1, r.contact_id, r.channel::"Channel", r.subscribed, 1, now() FROM unnest($2::uuid[], $3::text[], $4::bool[]) AS r(contact_id, channel, subscribed)
+       ON CONFLICT (contact_id, channel) DO UPDATE SET subscribed = EXCLUDED.subscribed, version = channel_subscriptions.version + 1, updated_at = now()`,
+      [workspaceId, plan.channelRows.map((r) => r.contactId), plan.channelRows.map((r) => r.channel), plan.channelRows.map((r) => r.subscribed)],
+    );
+  }
+  if (plan.topicRows.length > 0) {
+    await client.query(
+      `INSERT INTO topic_subscriptions (workspace_id, contact_id, channel, topic_id, status, version, updated_at)
+       SELECT $1, r.contact_id, r.channel::"Channel", r.topic_id, r.status::"SubscriptionStatus", 1, now()
+       FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::text[]) AS r(contact_id, channel, topic_id, status)
+       ON CONFLICT (contact_id, channel, topic_id) DO UPDATE SET status = EXCLUDED.status, version = topic_subscriptions.version + 1, updated_at = now()`,
+      [
+        workspaceId,
+        plan.topicRows.map((r) => r.contactId),
+        plan.topicRows.map((r) => r.channel),
+        plan.topicRows.map((r) => r.topicId),
+        plan.topicRows.map((r) => r.status),
+      ],
+    );
+  }
+  await keepRejections(client, importId, workspaceId, plan.rejections);
+  const lastLine = rows[rows.length - 1].line;
+  const { created, updated, unchanged, rejected } = plan.outcomes;
+  await client.query(
+    `UPDATE imports SET status = 'processing', processed_line = $2, created = created + $3, updated = updated + $4, unchanged = unchanged + $5,
+       rejected = rejected + $6 WHERE id = $1`,
+    [importId, lastLine, created, updated, unchanged, rejected],
+  );
+  await client.query("DELETE FROM import_rows WHERE import_id = $1 AND line <= $2", [importId, lastLine]);
+  // Last: the chain head stays locked from here to the commit.
+  await appendConsentEvents(client, workspaceId, plan.ledger);
+  return true;
+}
+
+async function writeContacts(client: SqlClient, workspaceId: string, contacts: KnownContact[], now: Date, mode: "insert" | "update") {
+  if (contacts.length === 0) return;
+  const hashes = contacts.map((c) => addressHashes(workspaceId, c));
+  const columns = [
+    contacts.map((c) => c.id),
+    contacts.map((c) => c.externalId),
+    contacts.map((c) => c.email),
+    contacts.map((c) => c.phone),
+    contacts.map((c) => c.whatsappId),
+    contacts.map((c) => c.locale),
+    contacts.map((c) => c.timeZone),
+    hashes.map((h) => h.emailHash ?? null),
+    hashes.map((h) => h.phoneHash ?? null),
+    hashes.map((h) => h.whatsappHash ?? null),
+  ];
+  const given = `unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+    AS g(id, external_id, email, phone, whatsapp_id, locale, time_zone, email_hash, phone_hash, whatsapp_hash)`;
+  if (mode === "insert") {
+    await client.query(
+      `INSERT INTO contacts (id, workspace_id, external_id, email, phone, whatsapp_id, locale, time_zone, email_hash, phone_hash, whatsapp_hash, created_at, updated_at)
+       SELECT g.id, $1, g.external_id, g.email, g.phone, g.whatsapp_id, g.locale, g.time_zone, g.email_hash, g.phone_hash, g.whatsapp_hash, $12, $12 FROM ${given}`,
+      [workspaceId, ...columns, now],
+    );
+  } else {
+    await client.query(
+      `UPDATE contacts c SET external_id = g.external_id, email = g.email, phone = g.phone, whatsapp_id = g.whatsapp_id, locale = g.locale,
+         time_zone = g.time_zone, email_hash = g.email_hash, phone_hash = g.phone_hash, whatsapp_hash = g.whatsapp_hash, updated_at = $12
+       FROM ${given} WHERE c.workspace_id = $1 AND c.id = g.id`,
+      [workspaceId, ...columns, now],
+    );
+  }
+}

@@ -1,0 +1,200 @@
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/platform/db";
+import { applyNextImportChunk, applyWaitingImports } from "@/lib/contacts/import-store";
+import { verifyLedgerChain } from "@/lib/consent/ledger-store";
+import { eraseContact } from "@/lib/contacts/gdpr-store";
+import { sha256Hex } from "@/lib/platform/sha256";
+import { createTestApiKey, createTestWorkspace } from "@/tests/helpers/fixtures";
+
+process.env.SUPPRESSION_KEY = "test-suppression-key-test-suppression-key";
+
+const NDJSON = { "content-type": "application/x-ndjson" };
+const CSV = { "content-type": "text/csv" };
+
+async function setup() {
+  const shop = await createTestWorkspace();
+  const { api } = await createTestApiKey(shop.workspace.id);
+  const upload = (body: string, headers: Record<string, string>) => api.post("/api/v1/imports", body, { headers });
+  /** Uploads the file, lets the worker apply it, and answers the import's report. */
+  const importFile = async (body: string, headers: Record<string, string>) => {
+    const posted = await upload(body, headers);
+    expect(posted.status).toBe(202);
+    const { id } = await posted.json();
+    await applyWaitingImports();
+    const report = await api.get(`/api/v1/imports/${id}`);
+    expect(report.status).toBe(200);
+    return report.json();
+  };
+  const ledger = () => db().consentEvent.findMany({ where: { workspaceId: shop.workspace.id }, orderBy: { seq: "asc" } });
+  return { shop, api, upload, importFile, ledger };
+}
+
+const ndjson = (...rows: unknown[]) => rows.map((row) => JSON.stringify(row)).join("\n") + "\n";
+
+const consent = { consentedAt: "2024-03-01T10:00:00Z", collectionPoint: "checkout form", wording: "Send me offers.", ip: "198.51.100.7" };
+
+describe("POST /api/v1/imports", () => {
+  it("imports NDJSON: contacts, subscriptions and ledger entries that carry the import and the original consent", async () => {
+    const { shop, importFile, ledger } = await setup();
+    const before = (await ledger()).length;
+    const report = await importFile(
+      ndjson(
+        {
+          externalId: "crm-1",
+          email: "Ana@Example.com",
+          phone: "+34600000001",
+          timeZone: "Europe/Madrid",
+          locale: "es",
+          subscriptions: [
+            { channel: "email", topic: "offers", status: "subscribed", ...consent },
+            { channel: "sms", topic: "offers", status: "subscribed", ...consent },
+          ],
+        },
+        { externalId: "crm-2", email: "bo@example.com", timeZone: "Mars/Olympus" },
+        { email: shop.contact.email, locale: "pt-BR" },
+        {
+          email: "cy@example.com",
+          subscriptions: [{ channel: "email", topic: "offers", status: "subscribed", consentedAt: "2999-01-01T00:00:00Z", collectionPoint: "x" }],
+        },
+      ),
+      NDJSON,
+    );
+    expect(report).toMatchObject({ status: "done", rowsRead: 4, created: 1, updated: 1, unchanged: 0, rejected: 2, progress: 1 });
+    expect(report.rejections).toEqual([
+      { line: 2, code: "invalid_row", message: "timeZone: must be an IANA time zone such as Europe/Madrid" },
+      { line: 4, code: "invalid_row", message: "subscriptions.0.consentedAt: must be in the past" },
+    ]);
+    const ana = await db().contact.findFirstOrThrow({ where: { workspaceId: shop.workspace.id, externalId: "crm-1" } });
+    expect(ana).toMatchObject({ email: "ana@example.com", phone: "+34600000001", timeZone: "Europe/Madrid", locale: "es" });
+    expect((await db().contact.findUniqueOrThrow({ where: { id: shop.contact.id } })).locale).toBe("pt-BR");
+    expect(await db().topicSubscription.findMany({ where: { contactId: ana.id }, select: { channel: true, status: true } })).toEqual(
+      expect.arrayContaining([
+        { channel: "email", status: "subscribed" },
+        { channel: "sms", status: "subscribed" },
+      ]),
+    );
+
+    const entries = (await ledger()).slice(before);
+    expect(entries.map((e) => [e.contactId, e.action, e.channel, e.source])).toEqual([
+      [ana.id, "subscribe", null, "import"], // its creation entry, with the defaults it received
+      [ana.id, "subscribe", "email", "import"],
+      [ana.id, "subscribe", "sms", "import"],
+    ]);
+    expect(entries[0].details).toMatchObject({ defaults: expect.any(Array), import: { id: report.id } });
+    expect(entries[1]).toMatchObject({
+      topicId: shop.topics.offers.id,
+      previousStatus: "unsubscribed",
+      newStatus: "subscribed",
+      ip: "198.51.100.7",
+      wordingHash: sha256Hex("Send me offers."),
+      details: { import: { id: report.id, consentedAt: "2024-03-01T10:00:00.000Z", collectionPoint: "checkout form" } },
+    });
+    expect(await verifyLedgerChain(shop.workspace.id, { full: true })).toMatchObject({ intact: true });
+  });
+
+  it("imports CSV, one contact per row, reports rejected rows by line, and a second run of the same file changes nothing", async () => {
+    const { shop, importFile, ledger } = await setup();
+    const file = [
+      "email,external_id,time_zone,subscriptions,status,consented_at,collection_point,wording,ip",
+      `new@example.com,n-1,America/Sao_Paulo,email:offers;sms,subscribed,2023-05-01T08:00:00-03:00,in-store tablet,"Yes, send me offers",203.0.113.4`,
+      `${shop.contact.email},,,email:offers,subscribed,2023-05-01T08:00:00Z,newsletter form,,`,
+      `bad@example.com,n-3,,email:nosuchtopic,subscribed,2023-05-01T08:00:00Z,newsletter form,,`,
+      `not-an-email,n-4,,,,,,,`,
+    ].join("\r\n");
+    const first = await importFile(file, CSV);
+    expect(first).toMatchObject({ status: "done", rowsRead: 4, created: 1, updated: 1, unchanged: 0, rejected: 2 });
+    expect(first.rejections).toEqual([
+      { line: 4, code: "invalid_scope", message: "there is no topic nosuchtopic" },
+      { line: 5, code: "invalid_row", message: "email: must be an email address" },
+    ]);
+    const created = await db().contact.findFirstOrThrow({ where: { workspaceId: shop.workspace.id, externalId: "n-1" } });
+    expect(created.timeZone).toBe("America/Sao_Paulo");
+    const entries = await ledger();
+    expect(await verifyLedgerChain(shop.workspace.id, { full: true })).toMatchObject({ intact: true });
+
+    const second = await importFile(file, CSV);
+    expect(second).toMatchObject({ status: "done", rowsRead: 4, created: 0, updated: 0, unchanged: 2, rejected: 2 });
+    expect(second.id).not.toBe(first.id);
+    expect(await ledger()).toHaveLength(entries.length);
+    expect(await db().contact.count({ where: { workspaceId: shop.workspace.id } })).toBe(2);
+  });
+
+  it("never undoes an opt-out recorded here, and leaves suppressed and erased addresses alone", async () => {
+    const { shop, api, importFile } = await setup();
+    for (const status of ["subscribed", "unsubscribed"]) {
+      const changed = await api.patch(`/api/v1/contacts/${shop.contact.id}/preferences`, { changes: [{ channel: "email", topic: "offers", status }] });
+      expect(changed.status).toBe(200);
+    }
+    const erased = await api.post("/api/v1/contacts", { externalId: "gone", email: "gone@example.com" });
+    const erasedId = (await erased.json()).id;
+    await eraseContact(shop.workspace.id, erasedId);
+
+    const report = await importFile(
+      ndjson(
+        { email: shop.contact.email, subscriptions: [{ channel: "email", topic: "offers", status: "subscribed", ...consent }] },
+        { externalId: "gone", email: "gone@example.com", subscriptions: [{ channel: "email", topic: "offers", status: "subscribed", ...consent }] },
+        { email: shop.contact.email, subscriptions: [{ channel: "email", topic: "offers", status: "unsubscribed", ...consent }] },
+      ),
+      NDJSON,
+    );
+    expect(report).toMatchObject({ created: 0, updated: 0, unchanged: 1, rejected: 2 });
+    expect(report.rejections.map((r: { line: number; code: string }) => [r.line, r.code])).toEqual([
+      [1, "opted_out"],
+      [2, "suppressed"],
+    ]);
+    const status = await db().topicSubscription.findUniqueOrThrow({
+      where: { contactId_channel_topicId: { contactId: shop.contact.id, channel: "email", topicId: shop.topics.offers.id } },
+    });
+    expect(status.status).toBe("unsubscribed");
+    expect(await db().contact.count({ where: { workspaceId: shop.workspace.id, OR: [{ externalId: "gone" }, { email: "gone@example.com" }] } })).toBe(0);
+    expect(await db().contact.findUniqueOrThrow({ where: { id: erasedId } })).toMatchObject({ email: null, externalId: null, erasedAt: expect.any(Date) });
+  });
+
+  it("refuses what is not an import file with a 4xx, and stages nothing of it", async () => {
+    const { shop, upload } = await setup();
+    const wrongType = await upload(ndjson({ email: "a@example.com" }), { "content-type": "application/json" });
+    expect(wrongType.status).toBe(415);
+    const badHeader = await upload("email,first_name\na@example.com,Ana\n", CSV);
+    expect(badHeader.status).toBe(400);
+    expect((await badHeader.json()).error).toMatchObject({ code: "invalid_header", message: expect.stringContaining("first_name") });
+    const tooLong = await upload(ndjson({ email: "a@example.com" }) + JSON.stringify({ email: "b@example.com", locale: "x".repeat(70_000) }) + "\n", NDJSON);
+    expect(tooLong.status).toBe(413);
+    expect((await tooLong.json()).error).toMatchObject({ code: "row_too_large", details: { line: 2 } });
+    const brokenCsv = await upload('email,locale\n"a@example.com,es\n', CSV);
+    expect(brokenCsv.status).toBe(400);
+    expect(await db().import.count({ where: { workspaceId: shop.workspace.id } })).toBe(0);
+    expect(await db().importRow.count({ where: { workspaceId: shop.workspace.id } })).toBe(0);
+  });
+
+  it("answers a repeated Idempotency-Key with the first import, and another workspace's import is a 404", async () => {
+    const { upload, api } = await setup();
+    const other = await setup();
+    const headers = { ...NDJSON, "idempotency-key": "import-2024-05" };
+    const first = await (await upload(ndjson({ email: "a@example.com" }), headers)).json();
+    const again = await upload(ndjson({ email: "a@example.com" }), headers);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect((await again.json()).id).toBe(first.id);
+    expect((await other.api.get(`/api/v1/imports/${first.id}`)).status).toBe(404);
+    expect((await api.get(`/api/v1/imports/${first.id}`)).status).toBe(200);
+    expect((await api.get("/api/v1/imports/not-a-uuid")).status).toBe(400);
+  });
+
+  it("applies a large file a chunk at a time, each committed with its counts, so a crash resumes where it stopped", async () => {
+    const { shop, upload, api } = await setup();
+    await applyWaitingImports();
+    const rows = Array.from({ length: 6_000 }, (_, i) => ({
+      externalId: `bulk-${i}`,
+      email: `bulk-${i}@example.com`,
+      subscriptions: [{ channel: "email", topic: "offers", status: "subscribed", ...consent }],
+    }));
+    const { id } = await (await upload(ndjson(...rows), NDJSON)).json();
+    expect(await applyNextImportChunk()).toBe(true);
+    const midway = await (await api.get(`/api/v1/imports/${id}`)).json();
+    expect(midway).toMatchObject({ status: "processing", rowsRead: 6_000, created: 5_000, processed: 5_000 });
+    expect(await db().importRow.count({ where: { importId: id } })).toBe(1_000);
+    await applyWaitingImports();
+    expect(await (await api.get(`/api/v1/imports/${id}`)).json()).toMatchObject({ status: "done", created: 6_000, progress: 1 });
+    expect(await db().contact.count({ where: { workspaceId: shop.workspace.id } })).toBe(6_001);
+    expect(await verifyLedgerChain(shop.workspace.id, { full: true })).toMatchObject({ intact: true, entries: 12_001 });
+  });
+});
