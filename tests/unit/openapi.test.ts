@@ -13,6 +13,8 @@ describe("the OpenAPI document", () => {
       "/contacts/{id}",
       "/contacts/{id}/export",
       "/contacts/{id}/preferences",
+      "/imports",
+      "/imports/{id}",
       "/inbound/delivery/{workspaceId}",
       "/inbound/resend/{workspaceId}",
       "/links",
