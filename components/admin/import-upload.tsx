@@ -1,17 +1,10 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import type { ImportReport } from "@/lib/contacts/imports";
 
-type Report = {
-  status: "staged" | "processing" | "done";
-  rowsRead: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  progress: number;
-  rejections: { line: number; code: string; message: string }[];
-};
+/** As JSON: its dates are strings. */
+type Report = Omit<ImportReport, "createdAt" | "finishedAt">;
 
 const POLL_MS = 700;
 

@@ -18,6 +18,8 @@ export async function importUpload(workspaceId: string, request: Request): Promi
   }
 }
 
+export type ImportReport = NonNullable<Awaited<ReturnType<typeof importReport>>>;
+
 /** What GET /api/v1/imports/{id} and the dashboard show: where the import is, its counts, its first rejections. */
 export async function importReport(workspaceId: string, importId: string) {
   const found = await findImport(workspaceId, importId);
