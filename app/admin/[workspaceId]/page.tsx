@@ -6,6 +6,7 @@ import { formatPerThousand, perThousand, readPeriodDays } from "@/lib/admin/mess
 import { ratesOverTime } from "@/lib/admin/message-rates-store";
 import { linkVisitStats } from "@/lib/links/visit-store";
 import { OPT_OUT_REASONS } from "@/lib/pages/opt-out-reason-schema";
+import { PeriodControls } from "@/components/admin/period-controls";
 
 export const dynamic = "force-dynamic";
 
@@ -38,22 +39,20 @@ export default async function DashboardPage({ params, searchParams }: Props) {
     <div className="grid gap-8">
       <div className="flex flex-wrap items-end justify-between gap-4">
         <h1 className="text-2xl font-bold">Opt-outs</h1>
-        <form className="flex flex-wrap items-end gap-3 text-sm" method="get">
-          <label>
-            Period{" "}
-            <select name="days" defaultValue={String(days)} className="rounded border border-slate-400 p-1">
-              <option value="7">7 days</option>
-              <option value="30">30 days</option>
-              <option value="90">90 days</option>
-            </select>
-          </label>
-          <label>
-            Per{" "}
-            <select name="bucket" defaultValue={bucket} className="rounded border border-slate-400 p-1">
-              <option value="day">day</option>
-              <option value="week">week</option>
-            </select>
-          </label>
+        <PeriodControls
+          days={days}
+          bucket={bucket}
+          after={
+            <>
+              <a href={`/admin/${workspaceId}/export`} className="text-blue-800 underline">
+                Export opt-outs (CSV)
+              </a>
+              <a href={`/admin/${workspaceId}/messages?days=${days}`} className="text-blue-800 underline">
+                Rates per message
+              </a>
+            </>
+          }
+        >
           <label>
             Split by{" "}
             <select name="split" defaultValue={split} className="rounded border border-slate-400 p-1">
@@ -62,16 +61,7 @@ export default async function DashboardPage({ params, searchParams }: Props) {
               <option value="source">source</option>
             </select>
           </label>
-          <button type="submit" className="rounded bg-blue-800 px-3 py-1 text-white">
-            Show
-          </button>
-          <a href={`/admin/${workspaceId}/export`} className="text-blue-800 underline">
-            Export opt-outs (CSV)
-          </a>
-          <a href={`/admin/${workspaceId}/messages?days=${days}`} className="text-blue-800 underline">
-            Rates per message
-          </a>
-        </form>
+        </PeriodControls>
       </div>
 
       <dl className="grid grid-cols-3 gap-4">

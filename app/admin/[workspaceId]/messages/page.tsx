@@ -11,6 +11,7 @@ import {
   readPeriodDays,
 } from "@/lib/admin/message-rates";
 import { rankMessages, ratesOverTime } from "@/lib/admin/message-rates-store";
+import { PeriodControls } from "@/components/admin/period-controls";
 
 export const dynamic = "force-dynamic";
 
@@ -30,22 +31,7 @@ export default async function MessagesPage({ params, searchParams }: Props) {
     <div className="grid gap-8">
       <div className="flex flex-wrap items-end justify-between gap-4">
         <h1 className="text-2xl font-bold">Messages</h1>
-        <form className="flex flex-wrap items-end gap-3 text-sm" method="get">
-          <label>
-            Period{" "}
-            <select name="days" defaultValue={String(days)} className="rounded border border-slate-400 p-1">
-              <option value="7">7 days</option>
-              <option value="30">30 days</option>
-              <option value="90">90 days</option>
-            </select>
-          </label>
-          <label>
-            Per{" "}
-            <select name="bucket" defaultValue={bucket} className="rounded border border-slate-400 p-1">
-              <option value="day">day</option>
-              <option value="week">week</option>
-            </select>
-          </label>
+        <PeriodControls days={days} bucket={bucket}>
           <label>
             Rank by{" "}
             <select name="sort" defaultValue={sort} className="rounded border border-slate-400 p-1">
@@ -53,10 +39,7 @@ export default async function MessagesPage({ params, searchParams }: Props) {
               <option value="complaints">complaint rate</option>
             </select>
           </label>
-          <button type="submit" className="rounded bg-blue-800 px-3 py-1 text-white">
-            Show
-          </button>
-        </form>
+        </PeriodControls>
       </div>
 
       <section aria-labelledby="rates-over-time" className="rounded-lg border border-slate-200 bg-white p-4">
