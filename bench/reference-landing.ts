@@ -4,39 +4,15 @@
 // page. GET or HEAD of /s/<id>: one SELECT of the short link, the token signed, a 303. Run by
 // bench/scanner.ts; listens on PORT against DATABASE_URL.
 import http from "node:http";
-import { jwtVerify, SignJWT } from "jose";
-import pg from "pg";
-
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
-const keys = new Map<string, Promise<{ workspaceId: string; secret: Uint8Array } | null>>();
-
-function key(kid: string) {
-  if (!keys.has(kid)) {
-    keys.set(
-      kid,
-      pool
-        .query<{ workspace_id: string; secret: Buffer }>("SELECT workspace_id, secret FROM signing_keys WHERE kid = $1 AND status <> 'retired'", [kid])
-        .then(({ rows }) => (rows[0] ? { workspaceId: rows[0].workspace_id, secret: new Uint8Array(rows[0].secret) } : null)),
-    );
-  }
-  return keys.get(kid)!;
-}
+import { SignJWT } from "jose";
+import { pool, verifyUnsubscribeToken } from "./bare-server";
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 async function landing(token: string, headOnly: boolean, userAgent: string, response: http.ServerResponse) {
-  let workspaceId = "";
-  const { payload } = await jwtVerify(
-    token,
-    async (header) => {
-      const found = await key(String(header.kid));
-      if (!found) throw new Error("unknown key");
-      workspaceId = found.workspaceId;
-      return found.secret;
-    },
-    { algorithms: ["HS256"] },
-  );
-  if (payload.aud !== workspaceId || payload.pur !== "unsubscribe") return void response.writeHead(404).end();
+  const verified = await verifyUnsubscribeToken(token);
+  if (!verified) return void response.writeHead(404).end();
+  const { workspaceId, payload } = verified;
   const { rows } = await pool.query<{ name: string; locale: string | null; topic: string; subscribed: boolean }>(
     `SELECT w.name, c.locale, t.names->>'en' AS topic, COALESCE(ts.status = 'subscribed', true) AS subscribed
      FROM contacts c JOIN workspaces w ON w.id = c.workspace_id JOIN topics t ON t.workspace_id = c.workspace_id AND t.key = $3

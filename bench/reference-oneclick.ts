@@ -4,37 +4,12 @@
 // INSERT (the opt-out's ledger row, chained to the one before). Run by bench/oneclick.ts; listens on
 // PORT against DATABASE_URL.
 import http from "node:http";
-import { jwtVerify } from "jose";
-import pg from "pg";
-
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
-const keys = new Map<string, Promise<{ workspaceId: string; secret: Uint8Array } | null>>();
-
-function key(kid: string) {
-  if (!keys.has(kid)) {
-    keys.set(
-      kid,
-      pool
-        .query<{ workspace_id: string; secret: Buffer }>("SELECT workspace_id, secret FROM signing_keys WHERE kid = $1 AND status <> 'retired'", [kid])
-        .then(({ rows }) => (rows[0] ? { workspaceId: rows[0].workspace_id, secret: new Uint8Array(rows[0].secret) } : null)),
-    );
-  }
-  return keys.get(kid)!;
-}
+import { pool, verifyUnsubscribeToken } from "./bare-server";
 
 async function optOut(token: string, form: string, contentType: string, response: http.ServerResponse) {
-  let workspaceId = "";
-  const { payload } = await jwtVerify(
-    token,
-    async (header) => {
-      const found = await key(String(header.kid));
-      if (!found) throw new Error("unknown key");
-      workspaceId = found.workspaceId;
-      return found.secret;
-    },
-    { algorithms: ["HS256"] },
-  );
-  if (payload.aud !== workspaceId || payload.pur !== "unsubscribe") return void response.writeHead(404).end();
+  const verified = await verifyUnsubscribeToken(token);
+  if (!verified) return void response.writeHead(404).end();
+  const { workspaceId, payload } = verified;
   if (!contentType.startsWith("application/x-www-form-urlencoded") || new URLSearchParams(form).get("List-Unsubscribe") !== "One-Click") {
     return void response.writeHead(400).end();
   }
