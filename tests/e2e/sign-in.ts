@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { expect, type Browser, type Page } from "@playwright/test";
+import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
 
 // Signing in to the dashboard as its admins do: through the magic link that arrives by email (the local
 // Resend stub keeps each message as a file).
@@ -13,7 +13,19 @@ export function latestMailTo(address: string): { text: string } | undefined {
     .at(-1);
 }
 
+type Session = Awaited<ReturnType<BrowserContext["storageState"]>>;
+
+// Each address signs in through its email once per worker, then its session is reused: the product
+// sends an address at most 5 sign-in links an hour (lib/admin/auth.ts), fewer than the tests that sign in.
+const sessions = new Map<string, Session>();
+
 export async function signIn(browser: Browser, email: string): Promise<Page> {
+  const session = sessions.get(email);
+  if (session) {
+    const page = await (await browser.newContext({ storageState: session })).newPage();
+    await page.goto("/admin");
+    return page;
+  }
   const page = await (await browser.newContext()).newPage();
   const before = latestMailTo(email)?.text;
   await page.goto("/admin/sign-in");
@@ -23,5 +35,6 @@ export async function signIn(browser: Browser, email: string): Promise<Page> {
   await expect.poll(() => latestMailTo(email)?.text).not.toBe(before);
   const link = /http:\/\/localhost:\d+\/api\/auth\/callback\/resend\?\S+/.exec(latestMailTo(email)!.text)![0];
   await page.goto(link);
+  sessions.set(email, await page.context().storageState());
   return page;
 }
