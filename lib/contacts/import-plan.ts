@@ -178,7 +178,9 @@ export function planImportChunk(context: ChunkContext, rows: { line: number; row
       const value = row[name];
       if (value === undefined || target[name] === value) continue;
       const previous = target[name];
-      if (previous !== null && name !== "locale" && name !== "timeZone" && index[name].get(previous) === target) index[name].delete(previous);
+      // Phone numbers and WhatsApp ids may be shared; an email or external id a contact gives up stays
+      // its own for the rest of the chunk, since new contacts are written before changed ones.
+      if (previous !== null && (name === "phone" || name === "whatsappId") && index[name].get(previous) === target) index[name].delete(previous);
       target[name] = value;
       changed = true;
     }

@@ -122,14 +122,20 @@ export async function listImports(workspaceId: string, limit = 20): Promise<Omit
 /**
  * Applies the next chunk of one import that is waiting, if any: true when it did (there may be more).
  * Imports are taken oldest first; a chunk locks its import's row, so workers in several processes
- * share the imports without applying a chunk twice.
+ * share the imports without applying a chunk twice. A chunk that fails is left to the next pass, and the
+ * imports after it go on.
  */
 export async function applyNextImportChunk(): Promise<boolean> {
   const { rows } = await pool().query<{ id: string; workspace_id: string }>(
     "SELECT id, workspace_id FROM imports WHERE status IN ('staged', 'processing') ORDER BY created_at LIMIT 10",
   );
   for (const candidate of rows) {
-    if (await ledgerTransaction(candidate.workspace_id, (client) => applyChunk(client, candidate.id, candidate.workspace_id))) return true;
+    try {
+      if (await ledgerTransaction(candidate.workspace_id, (client) => applyChunk(client, candidate.id, candidate.workspace_id))) return true;
+    } catch (error) {
+      // The chunk rolled back; the imports after this one (other workspaces' too) must not wait on it.
+      console.warn(`imports: import ${candidate.id}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   return false;
 }

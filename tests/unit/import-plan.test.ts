@@ -56,6 +56,22 @@ describe("planImportChunk", () => {
     expect(plan.ledger.map((e) => e.evidence.details)).toEqual([{ defaults: [{ channel: "email", topic: null }], import: { id: context().importId } }]);
   });
 
+  it("an email or external id a contact gives up in a chunk stays its own until the chunk is written: a later row taking it is a conflict", () => {
+    // Written as it is planned, the new contact would take ana@example.com before crm-1's change frees it,
+    // breaking the unique index and failing the whole chunk over and over.
+    const plan = planImportChunk(
+      context([known()]),
+      rows(
+        { externalId: "crm-1", email: "ana.new@example.com", subscriptions: [] },
+        { externalId: "crm-2", email: "ana@example.com", subscriptions: [] },
+        { externalId: "crm-1", email: "ana.new@example.com", subscriptions: [] },
+      ),
+    );
+    expect(plan.outcomes).toMatchObject({ updated: 1, created: 0, rejected: 1, unchanged: 1 });
+    expect(plan.rejections.map((r) => [r.line, r.rejection.code])).toEqual([[2, "conflict"]]);
+    expect(plan.newContacts).toEqual([]);
+  });
+
   it("rejects an opt-out undone, an address of another contact, a suppressed address, a topic not on the channel", () => {
     const ana = known({ topics: new Map([[`email:${OFFERS}`, "unsubscribed"]]), channels: new Map([["sms", false]]) });
     const plan = planImportChunk(
