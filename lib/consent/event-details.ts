@@ -6,7 +6,8 @@ import { CHANNELS } from "@/lib/consent/channels";
  * defaults it received (lib/consent/defaults-store.ts; `backfilled` when a migration wrote it); a lapsed
  * double opt-in is `expired`; a landing page's Undo is `undo`; a `mailto:` opt-out keeps the email's
  * Message-ID; the demo seed (prisma/seed.ts) leaves a `note`; an entry written by an import names it and the
- * evidence of the consent as it was collected elsewhere (when, where; the wording is the entry's hash). Every entry ever written must still parse:
+ * evidence of the consent as it was collected elsewhere (when, where; the wording is the entry's hash); a
+ * sign-up form's entry names the form, its version and the page it was embedded on. Every entry ever written must still parse:
  * the ledger is kept for good.
  */
 const consentDetailsSchema = z.strictObject({
@@ -19,6 +20,8 @@ const consentDetailsSchema = z.strictObject({
   /** The bounce or complaint (delivery_events) a `complaint` opt-out was made for. */
   deliveryEventId: z.guid().optional(),
   import: z.strictObject({ id: z.guid(), consentedAt: z.iso.datetime().optional(), collectionPoint: z.string().optional() }).optional(),
+  /** The sign-up form and its version a consent was given on, and the page that embedded it (checked against the form's origins). */
+  form: z.strictObject({ id: z.guid(), version: z.number().int().positive(), embeddedOn: z.string().optional() }).optional(),
 });
 
 export type ConsentDetails = z.infer<typeof consentDetailsSchema>;
