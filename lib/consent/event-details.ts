@@ -20,8 +20,11 @@ const consentDetailsSchema = z.strictObject({
   /** The bounce or complaint (delivery_events) a `complaint` opt-out was made for. */
   deliveryEventId: z.guid().optional(),
   import: z.strictObject({ id: z.guid(), consentedAt: z.iso.datetime().optional(), collectionPoint: z.string().optional() }).optional(),
-  /** The sign-up form and its version a consent was given on, and the page that embedded it (checked against the form's origins). */
-  form: z.strictObject({ id: z.guid(), version: z.number().int().positive(), embeddedOn: z.string().optional() }).optional(),
+  /**
+   * The sign-up form and its version a consent was given on, the submission (one id for all its entries)
+   * and the page that embedded it (checked against the form's origins).
+   */
+  form: z.strictObject({ id: z.guid(), version: z.number().int().positive(), submissionId: z.guid(), embeddedOn: z.string().optional() }).optional(),
 });
 
 export type ConsentDetails = z.infer<typeof consentDetailsSchema>;
