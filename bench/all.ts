@@ -1,5 +1,7 @@
 // `npm run bench`: every benchmark, one after the other (never at once: they would measure each other),
 // then docs/benchmarks.md put together from the sections they publish. Nothing in it is written by hand.
+// `npm run bench -- imports links` runs only those; with BENCH_REPORT_DIR set, the sections of earlier
+// runs kept there fill in the others, so one benchmark can be run again without all of them.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -8,9 +10,13 @@ import { machine } from "./harness";
 
 const BENCHMARKS = ["oneclick", "pages", "scanner", "api", "links", "sendability", "imports"];
 
-const dir = await mkdtemp(path.join(os.tmpdir(), "pc-bench-report-"));
+const chosen = process.argv.slice(2);
+const unknown = chosen.filter((name) => !BENCHMARKS.includes(name));
+if (unknown.length > 0) throw new Error(`no such benchmark: ${unknown.join(", ")} (there are ${BENCHMARKS.join(", ")})`);
+const kept = process.env.BENCH_REPORT_DIR;
+const dir = kept ?? (await mkdtemp(path.join(os.tmpdir(), "pc-bench-report-")));
 try {
-  for (const name of BENCHMARKS) {
+  for (const name of chosen.length > 0 ? chosen : BENCHMARKS) {
     console.log(`\n=== bench:${name} ===`);
     const run = spawnSync(process.execPath, ["--import", "tsx", "--conditions=react-server", `bench/${name}.ts`], {
       stdio: "inherit",
@@ -19,7 +25,13 @@ try {
     if (run.status !== 0) throw new Error(`bench:${name} failed (exit ${run.status})`);
   }
   const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"]).toString().trim();
-  const sections = await Promise.all(BENCHMARKS.map((name) => readFile(path.join(dir, `${name}.md`), "utf8")));
+  const sections = await Promise.all(
+    BENCHMARKS.map((name) =>
+      readFile(path.join(dir, `${name}.md`), "utf8").catch(() => {
+        throw new Error(`bench:${name} has not run: run it, or all of them, to write docs/benchmarks.md`);
+      }),
+    ),
+  );
   const report = [
     "# Benchmarks",
     "",
@@ -30,5 +42,5 @@ try {
   await writeFile("docs/benchmarks.md", report);
   console.log("\nwrote docs/benchmarks.md");
 } finally {
-  await rm(dir, { recursive: true, force: true });
+  if (!kept) await rm(dir, { recursive: true, force: true });
 }
