@@ -44,6 +44,7 @@ export async function withBenchEnvironment(run: (context: BenchContext) => Promi
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "pc-bench-"));
   const database = await startEmbeddedDatabase({ dataDir, durable: true });
   const children: ChildProcess[] = [];
+  let stopping = false;
   let client: pg.Client | undefined;
   try {
     const url = new URL(database.url);
@@ -63,8 +64,14 @@ export async function withBenchEnvironment(run: (context: BenchContext) => Promi
     };
     const serve = async (args: string[], probePath: string) => {
       const port = await freePort();
-      const child = spawn(process.execPath, args, { env: { ...env, PORT: String(port), HOSTNAME: "127.0.0.1" }, stdio: "ignore" });
+      const child = spawn(process.execPath, args, { env: { ...env, PORT: String(port), HOSTNAME: "127.0.0.1" }, stdio: ["ignore", "ignore", "pipe"] });
       children.push(child);
+      // A server that dies mid-run says why, instead of leaving a benchmark to fail on its missing pid.
+      let stderr = "";
+      child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+      child.once("exit", (code, signal) => {
+        if (!stopping) console.error(`${args.at(-1)} exited (code ${code}, signal ${signal}) during the benchmark:\n${stderr}`);
+      });
       const base = `http://127.0.0.1:${port}`;
       for (let i = 0; i < 600; i++) {
         if (child.exitCode !== null) throw new Error(`${args.join(" ")} exited`);
@@ -79,6 +86,7 @@ export async function withBenchEnvironment(run: (context: BenchContext) => Promi
     };
     await run({ databaseUrl, client, serve });
   } finally {
+    stopping = true;
     for (const child of children) child.kill("SIGTERM");
     await new Promise((resolve) => setTimeout(resolve, 500));
     await client?.end().catch(() => undefined);
