@@ -9,6 +9,7 @@ const it: Catalogue = {
   "inbound.optedOut": "{sender}: non riceverai più messaggi via {channel}. Rispondi ISCRIVIMI per tornare.",
   "inbound.optedIn": "{sender}: riceverai di nuovo messaggi via {channel}. Rispondi DISISCRIVI per uscire.",
   "inbound.help": "{sender}: rispondi DISISCRIVI per non ricevere più messaggi via {channel}, ISCRIVIMI per tornare.",
+  "inbound.confirmed": "{sender}: grazie, la tua iscrizione via {channel} è confermata. Rispondi DISISCRIVI per annullarla quando vuoi.",
 
   "unsubscribe.pageTitle": "Annulla l'iscrizione",
   "unsubscribe.scopeTopic": "{topic} via {channel} da {sender}",
@@ -101,6 +102,13 @@ const it: Catalogue = {
   "confirm.emailSubject": "Conferma, per favore: messaggi da {sender}",
   "confirm.emailBody": "Qualcuno, speriamo tu, ha chiesto di ricevere {topics} via email da {sender}. Per confermare, apri questo link e premi il pulsante:",
   "confirm.emailIgnore": "Se non sei stato tu, ignora questa email: non ti invieremo nulla. Il link scade tra 7 giorni.",
+
+  "optin.smsConfirm": "{sender}: rispondi SÌ per confermare che vuoi ricevere {topics} via SMS. {frequency}. Potrebbero essere applicati costi per messaggi e dati. Rispondi AIUTO per assistenza, DISISCRIVI per annullare.",
+  "optin.frequencyVaries": "La frequenza dei messaggi varia",
+  "optin.frequencyPerDay": "Fino a {max} messaggi al giorno",
+  "optin.frequencyPerWeek": "Fino a {max} messaggi a settimana",
+  "optin.frequencyDays": "Fino a {max} messaggi ogni {count} giorni",
+  "optin.frequencyHours": "Fino a {max} messaggi ogni {count} ore",
 };
 
 export default it;
