@@ -46,7 +46,11 @@ function twilioAccount(settings: InboundSettings | null): TwilioAccount {
 
 function whatsappNumber(settings: InboundSettings | null): string {
   if (!settings?.whatsappDisplayNumber) {
-    throw new UserFacingError("whatsapp_not_configured", "Set the WhatsApp business number in Settings before asking for WhatsApp confirmations; nothing was changed.", 422);
+    throw new UserFacingError(
+      "whatsapp_not_configured",
+      "Set the WhatsApp business number in Settings before asking for WhatsApp confirmations; nothing was changed.",
+      422,
+    );
   }
   return settings.whatsappDisplayNumber;
 }

@@ -51,7 +51,10 @@ async function admitWorkspaceConfirmation(workspaceId: string, channel: Confirma
   const key = channel === "email" ? `optin-confirmations:${workspaceId}` : `optin-confirmations:${channel}:${workspaceId}`;
   const { allowed, retryAfterSeconds } = await consumeRateLimit(key, cap, DAY_SECONDS);
   if (!allowed) {
-    throw new RateLimitedError(retryAfterSeconds, `This workspace may send ${cap} ${CHANNEL_WORDS[channel].messages} a day; try again in ${retryAfterSeconds} s.`);
+    throw new RateLimitedError(
+      retryAfterSeconds,
+      `This workspace may send ${cap} ${CHANNEL_WORDS[channel].messages} a day; try again in ${retryAfterSeconds} s.`,
+    );
   }
 }
 

@@ -104,7 +104,8 @@ const es: Catalogue = {
     "Alguien, esperamos que tú, pidió recibir {topics} por correo electrónico de {sender}. Para confirmarlo, abre este enlace y pulsa el botón:",
   "confirm.emailIgnore": "Si no fuiste tú, ignora este correo: no se enviará nada. El enlace caduca en 7 días.",
 
-  "optin.smsConfirm": "{sender}: responde SÍ para confirmar que quieres recibir {topics} por SMS. {frequency}. Pueden aplicarse tarifas de mensajes y datos. Responde AYUDA para obtener ayuda, BAJA para cancelar.",
+  "optin.smsConfirm":
+    "{sender}: responde SÍ para confirmar que quieres recibir {topics} por SMS. {frequency}. Pueden aplicarse tarifas de mensajes y datos. Responde AYUDA para obtener ayuda, BAJA para cancelar.",
   "optin.frequencyVaries": "La frecuencia de los mensajes varía",
   "optin.frequencyPerDay": "Hasta {max} mensajes al día",
   "optin.frequencyPerWeek": "Hasta {max} mensajes a la semana",

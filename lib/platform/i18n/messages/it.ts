@@ -103,7 +103,8 @@ const it: Catalogue = {
   "confirm.emailBody": "Qualcuno, speriamo tu, ha chiesto di ricevere {topics} via email da {sender}. Per confermare, apri questo link e premi il pulsante:",
   "confirm.emailIgnore": "Se non sei stato tu, ignora questa email: non ti invieremo nulla. Il link scade tra 7 giorni.",
 
-  "optin.smsConfirm": "{sender}: rispondi SÌ per confermare che vuoi ricevere {topics} via SMS. {frequency}. Potrebbero essere applicati costi per messaggi e dati. Rispondi AIUTO per assistenza, DISISCRIVI per annullare.",
+  "optin.smsConfirm":
+    "{sender}: rispondi SÌ per confermare che vuoi ricevere {topics} via SMS. {frequency}. Potrebbero essere applicati costi per messaggi e dati. Rispondi AIUTO per assistenza, DISISCRIVI per annullare.",
   "optin.frequencyVaries": "La frequenza dei messaggi varia",
   "optin.frequencyPerDay": "Fino a {max} messaggi al giorno",
   "optin.frequencyPerWeek": "Fino a {max} messaggi a settimana",

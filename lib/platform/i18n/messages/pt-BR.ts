@@ -103,7 +103,8 @@ const ptBR: Catalogue = {
   "confirm.emailBody": "Alguém, esperamos que você, pediu para receber {topics} por e-mail de {sender}. Para confirmar, abra este link e toque no botão:",
   "confirm.emailIgnore": "Se não foi você, ignore este e-mail: nada será enviado. O link expira em 7 dias.",
 
-  "optin.smsConfirm": "{sender}: responda SIM para confirmar que deseja receber {topics} por SMS. {frequency}. Podem ser cobradas tarifas de mensagens e dados. Responda AJUDA para obter ajuda, SAIR para cancelar.",
+  "optin.smsConfirm":
+    "{sender}: responda SIM para confirmar que deseja receber {topics} por SMS. {frequency}. Podem ser cobradas tarifas de mensagens e dados. Responda AJUDA para obter ajuda, SAIR para cancelar.",
   "optin.frequencyVaries": "A frequência das mensagens varia",
   "optin.frequencyPerDay": "Até {max} mensagens por dia",
   "optin.frequencyPerWeek": "Até {max} mensagens por semana",
