@@ -4,13 +4,13 @@ import { ledgerTransaction } from "@/lib/consent/ledger-store";
 import { applyPreferenceChangesToContactsWith, applyPreferenceChangesWith } from "@/lib/consent/preference-store";
 import { changeSuppression } from "@/lib/contacts/suppression-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
-import type { KeywordIntent } from "@/lib/inbound/keywords";
 import {
   confirmationEffects,
   keywordEffects,
   REPLAY_WINDOW_DAYS,
   type ContactAtAddress,
   type InboundChannel,
+  type StandingIntent,
   type WaitingTopic,
 } from "@/lib/inbound/keyword-policy";
 import { suppressedSql, suppressionHashIfKeyed } from "@/lib/contacts/suppression";
@@ -84,7 +84,7 @@ export async function applyKeyword(
   settings: InboundSettings,
   channel: InboundChannel,
   address: string,
-  intent: KeywordIntent,
+  intent: StandingIntent,
   message: { text: string; messageId: string | null },
 ): Promise<KeywordOutcome> {
   // Through the workspace's ledger queue: a burst of STOPs waits without holding connections others need.

@@ -23,11 +23,14 @@ export const REPLAY_WINDOW_DAYS = 30;
 /** The ledger's source for a keyword on each channel; a keyword's suppressions carry it as their reason. */
 const KEYWORD_SOURCE = { sms: "sms_keyword", whatsapp: "whatsapp_keyword" } as const satisfies Record<InboundChannel, ConsentSource>;
 
+/** The keywords that act on a number whatever is pending; a confirmation acts only on what is (confirmationEffects). */
+export type StandingIntent = Exclude<KeywordIntent, "confirm">;
+
 export type KeywordInput = {
   workspaceId: string;
   enabledChannels: readonly Channel[];
   channel: InboundChannel;
-  intent: KeywordIntent;
+  intent: StandingIntent;
   contacts: ContactAtAddress[];
   /** The address's keyed hash on the channel; null without SUPPRESSION_KEY. */
   keyedHash: string | null;
