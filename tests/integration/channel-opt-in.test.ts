@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { getContactPreferences } from "@/lib/consent/preference-store";
+import { channelWording } from "@/lib/consent/wording";
 import { checkSendability } from "@/lib/contacts/sendability-store";
 import { createContact } from "@/lib/contacts/contact-store";
 import { suppressionHashIfKeyed } from "@/lib/contacts/suppression";
@@ -54,6 +55,9 @@ describe("SMS double opt-in", () => {
     expect(await topicStatus(ws, contact.id, "sms")).toBe("pending");
     expect(await topicStatus(ws, contact.id, "email")).toBe("unsubscribed");
     expect(await sendability(ws, contact.id, "sms")).toEqual({ contactId: contact.id, sendable: false, reason: "pending_confirmation" });
+    // The preference page says how this one is confirmed.
+    const sms = (await getContactPreferences(ws, contact.id))!.channels.find((c) => c.channel === "sms")!;
+    expect(channelWording(sms, "es").topics.offers.description).toBe("Esperando tu confirmación: responde SÍ a nuestro SMS.");
     const [request] = await changes(contact.id);
     expect(request).toMatchObject({
       channel: "sms",

@@ -65,6 +65,8 @@ const en = {
   "prefs.noAddress": "We have no {channel} address for you, so nothing is sent this way.",
   "prefs.topicsLegend": "Topics by {channel}",
   "prefs.pending": "Waiting for your confirmation: check your inbox.",
+  "prefs.pendingSms": "Waiting for your confirmation: reply YES to our text.",
+  "prefs.pendingWhatsapp": "Waiting for your confirmation: send us YES on WhatsApp.",
   "prefs.frequencyLegend": "How often",
   "prefs.frequency.immediate": "As it happens",
   "prefs.frequency.daily": "Daily digest",

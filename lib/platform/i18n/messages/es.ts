@@ -66,6 +66,8 @@ const es: Catalogue = {
   "prefs.noAddress": "No tenemos tu dirección de {channel}, así que no se envía nada por esta vía.",
   "prefs.topicsLegend": "Temas por {channel}",
   "prefs.pending": "Pendiente de tu confirmación: revisa tu bandeja de entrada.",
+  "prefs.pendingSms": "Esperando tu confirmación: responde SÍ a nuestro SMS.",
+  "prefs.pendingWhatsapp": "Esperando tu confirmación: envíanos SÍ por WhatsApp.",
   "prefs.frequencyLegend": "Con qué frecuencia",
   "prefs.frequency.immediate": "En el momento",
   "prefs.frequency.daily": "Resumen diario",

@@ -66,6 +66,8 @@ const it: Catalogue = {
   "prefs.noAddress": "Non abbiamo un tuo recapito {channel}, quindi su questo canale non inviamo nulla.",
   "prefs.topicsLegend": "Argomenti via {channel}",
   "prefs.pending": "In attesa della tua conferma: controlla la posta in arrivo.",
+  "prefs.pendingSms": "In attesa della tua conferma: rispondi SÌ al nostro SMS.",
+  "prefs.pendingWhatsapp": "In attesa della tua conferma: inviaci SÌ su WhatsApp.",
   "prefs.frequencyLegend": "Con quale frequenza",
   "prefs.frequency.immediate": "Subito",
   "prefs.frequency.daily": "Riepilogo giornaliero",

@@ -66,6 +66,8 @@ const ptBR: Catalogue = {
   "prefs.noAddress": "Não temos seu endereço de {channel}, então nada é enviado por aqui.",
   "prefs.topicsLegend": "Assuntos por {channel}",
   "prefs.pending": "Aguardando sua confirmação: confira sua caixa de entrada.",
+  "prefs.pendingSms": "Aguardando sua confirmação: responda SIM ao nosso SMS.",
+  "prefs.pendingWhatsapp": "Aguardando sua confirmação: envie SIM para nós no WhatsApp.",
   "prefs.frequencyLegend": "Com que frequência",
   "prefs.frequency.immediate": "Na hora",
   "prefs.frequency.daily": "Resumo diário",
