@@ -6,6 +6,7 @@ import { checkSendability } from "@/lib/contacts/sendability-store";
 import { createContact } from "@/lib/contacts/contact-store";
 import { suppressionHashIfKeyed } from "@/lib/contacts/suppression";
 import { db } from "@/lib/platform/db";
+import { INVALID_TO_NUMBER } from "@/lib/platform/dev/messaging-stub";
 import { runHousekeeping } from "@/lib/platform/housekeeping-store";
 import { sha256Hex } from "@/lib/platform/sha256";
 import { CHANGES, createTestApiKey, createTestWorkspace, INBOUND_SECRETS } from "@/tests/helpers/fixtures";
@@ -195,6 +196,18 @@ describe("SMS double opt-in", () => {
     expect(await (await signedSms(ws, number, "YES", { to: SENDER })).text()).toContain("<Response/>");
     expect(await topicStatus(ws, contact.id, "sms")).toBe("pending");
     expect(await sendability(ws, contact.id, "sms")).toMatchObject({ sendable: false, reason: "suppressed" });
+  });
+
+  it("answers 502 when Twilio refuses the text, and gives the day's claim back so that asking again sends one", async () => {
+    const { ws, optin } = await setup("en");
+    const refusedNumber = await createContact(ws, { email: null, phone: INVALID_TO_NUMBER, locale: "en" });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const response = await optin({ channel: "sms", contactId: refusedNumber.id });
+      expect(response.status).toBe(502);
+      expect((await response.json()).error.code).toBe("sms_not_sent");
+    }
+    expect(await topicStatus(ws, refusedNumber.id, "sms")).toBe("pending");
+    expect(await textsTo(INVALID_TO_NUMBER)).toHaveLength(0);
   });
 
   it("refuses before writing anything when the workspace has no Twilio account, and a contact without a phone", async () => {

@@ -34,6 +34,9 @@ export type MessagingStub = {
   stop: () => Promise<void>;
 };
 
+/** Twilio's magic test number for a "To" it refuses as invalid (error 21211), as its test credentials do. */
+export const INVALID_TO_NUMBER = "+15005550001";
+
 const TWILIO_MESSAGES = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\.json$/;
 const CLOUD_API_MESSAGES = /^\/v\d+\.\d+\/(\d+)\/messages$/;
 
@@ -63,6 +66,7 @@ async function twilioMessage(dir: string, accountSid: string, request: http.Inco
   const to = form.get("To");
   const body = form.get("Body");
   if (!to) return twilioError(400, 21604, "A 'To' phone number is required.");
+  if (to === INVALID_TO_NUMBER) return twilioError(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
   if (!form.get("From") && !form.get("MessagingServiceSid")) return twilioError(400, 21603, "A 'From' phone number is required.");
   if (!body) return twilioError(400, 21602, "Message body is required.");
   const sms: StoredSms = {
