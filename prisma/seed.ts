@@ -103,11 +103,21 @@ type DemoDeliveryWebhook = { url: string; secret: string; example: { headers: Re
 /** Demo credentials for the inbound channels, made once and kept in the workspace (as an admin would set them). */
 async function demoInboundSettings(workspaceId: string) {
   const current = await db().workspace.findUniqueOrThrow({ where: { id: workspaceId } });
-  if (current.twilioAuthToken && current.whatsappAppSecret && current.whatsappVerifyToken) return current;
+  if (current.twilioAuthToken && current.whatsappAppSecret && current.whatsappVerifyToken && current.twilioAccountSid) return current;
   const secret = () => randomBytes(16).toString("hex");
   return db().workspace.update({
     where: { id: workspaceId },
-    data: { twilioAuthToken: secret(), whatsappAppSecret: secret(), whatsappVerifyToken: secret(), whatsappPhoneNumberId: "100000000000001" },
+    data: {
+      twilioAuthToken: current.twilioAuthToken ?? secret(),
+      whatsappAppSecret: current.whatsappAppSecret ?? secret(),
+      whatsappVerifyToken: current.whatsappVerifyToken ?? secret(),
+      whatsappPhoneNumberId: current.whatsappPhoneNumberId ?? "100000000000001",
+      // What SMS and WhatsApp opt-in confirmations go out with, to the local stand-in in demo mode.
+      twilioAccountSid: `AC${secret()}`,
+      twilioSender: "+15005550006",
+      whatsappAccessToken: current.whatsappAccessToken ?? secret(),
+      whatsappDisplayNumber: "+15550100001",
+    },
   });
 }
 

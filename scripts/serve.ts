@@ -10,6 +10,7 @@ import path from "node:path";
 import { ConfigError, parseEnv, type Env } from "@/lib/platform/env";
 import { bootDatabase, type BootedDatabase } from "@/lib/platform/database/boot";
 import { startMailStub, type MailStub } from "@/lib/platform/dev/mail-stub";
+import { startMessagingStub, type MessagingStub } from "@/lib/platform/dev/messaging-stub";
 import { generateWebhookSecret } from "@/lib/webhooks/standard-webhooks";
 import type { DemoFile } from "@/prisma/seed";
 import { buildIfStale } from "./build-if-stale";
@@ -59,13 +60,14 @@ async function waitForHealth(baseUrl: string, child: ChildProcess): Promise<void
   throw new Error("the web server did not answer /api/health within a minute");
 }
 
-function printBanner(env: Env, database: BootedDatabase, localUrl: string, mail: MailStub | null, demo: DemoFile | null) {
+function printBanner(env: Env, database: BootedDatabase, localUrl: string, mail: MailStub | null, messaging: MessagingStub | null, demo: DemoFile | null) {
   const lines = [
     "",
     `Preference center ${mode === "dev" ? "(development) " : ""}ready at ${env.APP_URL}`,
     `  health       ${localUrl}/api/health`,
     `  database     ${database.description}`,
     `  email        ${mail ? `not sent: the local Resend stub keeps each message in ${mail.dir}/` : env.RESEND_API_KEY ? "through Resend" : "off (set RESEND_API_KEY)"}`,
+    `  SMS/WhatsApp ${messaging ? `not sent: the local Twilio and Cloud API stub keeps each message in ${messaging.dir}/` : "through each workspace's Twilio and WhatsApp settings"}`,
   ];
   if (demo) {
     lines.push(`  demo         ${path.join(env.DATA_DIR, "demo.json")} (API key, workspace id, contacts and their links, inbound webhooks to try)`);
@@ -126,6 +128,13 @@ async function main() {
     process.env.RESEND_BASE_URL = mail.url;
   }
 
+  // Demo mode without a Twilio address texts (and answers on WhatsApp) through a local stand-in; messages are files.
+  const messaging = env.DEMO_MODE && !env.TWILIO_BASE_URL ? await startMessagingStub(path.join(env.DATA_DIR, "messages")) : null;
+  if (messaging) {
+    process.env.TWILIO_BASE_URL = messaging.url;
+    process.env.WHATSAPP_API_BASE_URL ??= messaging.whatsappBaseUrl;
+  }
+
   // The demo is seeded (demo.json written) before the web server listens: /api/health answering 200 means ready.
   let demo: DemoFile | null = null;
   if (env.DEMO_MODE) {
@@ -134,6 +143,7 @@ async function main() {
       demo = await seedDemo(env.DATA_DIR, env.APP_URL);
     } catch (error) {
       await mail?.stop();
+      await messaging?.stop();
       await database.stop();
       fail(`the demo workspace could not be seeded: ${(error as Error).message}`);
     }
@@ -170,6 +180,7 @@ async function main() {
     }
     await workerStopped;
     await mail?.stop();
+    await messaging?.stop();
     await database.stop();
     process.exit(code);
   };
@@ -185,7 +196,7 @@ async function main() {
   const localUrl = `http://127.0.0.1:${env.PORT}`;
   try {
     await waitForHealth(localUrl, server);
-    printBanner(env, database, localUrl, mail, demo);
+    printBanner(env, database, localUrl, mail, messaging, demo);
     if (env.RUN_WORKER && !stopping) {
       const { startWorker } = await import("@/lib/webhooks/worker");
       const { closeDatabaseConnections } = await import("@/lib/platform/health-store");

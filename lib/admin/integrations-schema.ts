@@ -13,6 +13,14 @@ const secret = (what: string) =>
 
 export const INTEGRATION_FIELDS = {
   twilioAuthToken: secret("the Twilio auth token"),
+  twilioAccountSid: z
+    .string()
+    .trim()
+    .regex(/^(AC[0-9a-f]{32})?$/, "the Twilio account SID is AC followed by 32 hexadecimal digits"),
+  twilioSender: z
+    .string()
+    .trim()
+    .regex(/^(\+[1-9]\d{6,14}|MG[0-9a-f]{32})?$/, "the Twilio sender is a phone number in E.164 form (+14155550100) or a Messaging Service SID (MG…)"),
   whatsappAppSecret: secret("the WhatsApp app secret"),
   whatsappVerifyToken: secret("the WhatsApp verify token"),
   whatsappAccessToken: secret("the WhatsApp access token"),
@@ -20,6 +28,10 @@ export const INTEGRATION_FIELDS = {
     .string()
     .trim()
     .regex(/^\d{0,32}$/, "the WhatsApp phone number id is digits"),
+  whatsappDisplayNumber: z
+    .string()
+    .trim()
+    .regex(/^(\+[1-9]\d{6,14})?$/, "the WhatsApp business number is a phone number in E.164 form (+14155550100)"),
   resendWebhookSecret: secret("the Resend webhook signing secret").refine((value) => !value || isWebhookSecret(value), {
     message: "the Resend webhook signing secret is whsec_ followed by base64, as Resend shows it",
   }),

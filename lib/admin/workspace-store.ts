@@ -99,10 +99,13 @@ async function assertCapTopics(workspaceId: string, limits: SendLimits) {
 
 const INTEGRATION_COLUMNS = [
   "twilioAuthToken",
+  "twilioAccountSid",
+  "twilioSender",
   "whatsappAppSecret",
   "whatsappVerifyToken",
   "whatsappAccessToken",
   "whatsappPhoneNumberId",
+  "whatsappDisplayNumber",
   "resendWebhookSecret",
   "deliveryWebhookSecret",
   "resendApiKey",
@@ -110,16 +113,22 @@ const INTEGRATION_COLUMNS = [
 ] as const;
 type IntegrationColumn = (typeof INTEGRATION_COLUMNS)[number];
 
-/** Which integration settings are set, never their values (the phone number and audience ids are not secret). */
+/** Which integration settings are set, never the secrets' values (the ids and numbers are not secret: `shown`). */
 export async function getIntegrationStatus(workspaceId: string) {
   const row = await db().workspace.findUniqueOrThrow({
     where: { id: workspaceId },
     select: Object.fromEntries(INTEGRATION_COLUMNS.map((c) => [c, true])) as Record<IntegrationColumn, true>,
   });
+  const shown: Partial<Record<IntegrationColumn, string | null>> = {
+    twilioAccountSid: row.twilioAccountSid,
+    twilioSender: row.twilioSender,
+    whatsappPhoneNumberId: row.whatsappPhoneNumberId,
+    whatsappDisplayNumber: row.whatsappDisplayNumber,
+    resendAudienceId: row.resendAudienceId,
+  };
   return {
     set: Object.fromEntries(INTEGRATION_COLUMNS.map((column) => [column, row[column] !== null])) as Record<IntegrationColumn, boolean>,
-    whatsappPhoneNumberId: row.whatsappPhoneNumberId,
-    resendAudienceId: row.resendAudienceId,
+    shown,
   };
 }
 

@@ -292,19 +292,31 @@ export function openApiDocument(serverUrl: string) {
       "/optin": {
         post: {
           ...idempotent,
-          summary: "Double opt-in by email",
+          summary: "Double opt-in by email (default), SMS or WhatsApp: the topics wait in pending until the person confirms",
           requestBody: body(optinRequestSchema),
           responses: {
-            "202": ok("The topics now pending; the confirmation email was sent"),
-            "200": ok("A confirmation went to this contact in the last 24 hours: `alreadySent`, nothing sent or changed"),
+            "202": ok(
+              "The topics now pending; the confirmation email or text was sent (WhatsApp: `chatUrl`, the click-to-chat link whose prefilled keyword confirms)",
+            ),
+            "200": ok("A confirmation went to this contact on this channel in the last 24 hours: `alreadySent`, nothing sent or changed"),
             ...idempotencyErrors,
             ...errors,
             "409": {
-              description: "The address must not be emailed (code `suppressed`, `bounced` or `channel_opt_out`), or an Idempotency-Key still running.",
+              description:
+                "The address must not be messaged on the channel (code `suppressed`, `bounced` or `channel_opt_out`), or an Idempotency-Key still running.",
+              content: { "application/json": { schema: errorSchema } },
+            },
+            "422": {
+              description:
+                "The contact has no address on the channel (`no_address`), or the workspace lacks its Twilio or WhatsApp settings (`sms_not_configured`, `whatsapp_not_configured`); nothing written.",
               content: { "application/json": { schema: errorSchema } },
             },
             "429": {
-              description: "Beyond the key's requests per minute, or the workspace's confirmation emails per day; see Retry-After.",
+              description: "Beyond the key's requests per minute, or the workspace's confirmations per day on the channel; see Retry-After.",
+              content: { "application/json": { schema: errorSchema } },
+            },
+            "502": {
+              description: "Twilio did not take the confirmation text (`sms_not_sent`); the topics stay pending and asking again sends one.",
               content: { "application/json": { schema: errorSchema } },
             },
           },

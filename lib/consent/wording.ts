@@ -1,6 +1,6 @@
 import "server-only";
 import { type LinkScope } from "@/lib/links/scope-store";
-import { translator, type Locale, localizedText, type Translate } from "@/lib/platform/i18n";
+import { translator, type Locale, localizedText, type MessageKey, type Translate } from "@/lib/platform/i18n";
 import { sha256Hex } from "@/lib/platform/sha256";
 import type { ChannelState, ContactPreferences } from "@/lib/consent/preference-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
@@ -59,6 +59,12 @@ function pauseLabel(choice: (typeof PAUSE_CHOICES)[number], t: Translate): strin
   }
 }
 
+/** How a topic waiting for confirmation is confirmed, as the channel asks for it. */
+const PENDING_HINT = { email: "prefs.pending", sms: "prefs.pendingSms", whatsapp: "prefs.pendingWhatsapp", push: "prefs.pending" } as const satisfies Record<
+  Channel,
+  MessageKey
+>;
+
 /** One channel of the preference page: its switch, each topic (under their legend), how often, a pause, its stop button. */
 export function channelWording(channel: ChannelState, locale: Locale) {
   const t = translator(locale);
@@ -71,7 +77,9 @@ export function channelWording(channel: ChannelState, locale: Locale) {
     topicsLegend,
     topics: Object.fromEntries(
       channel.topics.map((topic) => {
-        const description = [localizedText(topic.descriptions, locale), topic.status === "pending" ? t("prefs.pending") : ""].filter(Boolean).join(" ");
+        const description = [localizedText(topic.descriptions, locale), topic.status === "pending" ? t(PENDING_HINT[channel.channel]) : ""]
+          .filter(Boolean)
+          .join(" ");
         return [topic.key, worded({ label: localizedText(topic.names, locale), description }, [topicsLegend])];
       }),
     ),

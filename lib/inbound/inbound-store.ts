@@ -1,12 +1,19 @@
 import "server-only";
 import { pool, type SqlClient } from "@/lib/platform/db";
 import { ledgerTransaction } from "@/lib/consent/ledger-store";
-import { applyPreferenceChangesToContactsWith } from "@/lib/consent/preference-store";
+import { applyPreferenceChangesToContactsWith, applyPreferenceChangesWith } from "@/lib/consent/preference-store";
 import { changeSuppression } from "@/lib/contacts/suppression-store";
 import type { Channel } from "@/lib/generated/prisma/enums";
-import type { KeywordIntent } from "@/lib/inbound/keywords";
-import { keywordEffects, REPLAY_WINDOW_DAYS, type ContactAtAddress, type InboundChannel } from "@/lib/inbound/keyword-policy";
-import { suppressionHashIfKeyed } from "@/lib/contacts/suppression";
+import {
+  confirmationEffects,
+  keywordEffects,
+  REPLAY_WINDOW_DAYS,
+  type ContactAtAddress,
+  type InboundChannel,
+  type StandingIntent,
+  type WaitingTopic,
+} from "@/lib/inbound/keyword-policy";
+import { suppressedSql, suppressionHashIfKeyed } from "@/lib/contacts/suppression";
 import { isUuid } from "@/lib/platform/uuid";
 import { whatsappMarketingEffects } from "@/lib/inbound/delivery-policy";
 import { listMarketingTopicKeys } from "@/lib/inbound/delivery-store";
@@ -17,22 +24,30 @@ export type InboundSettings = {
   name: string;
   defaultLocale: string;
   twilioAuthToken: string | null;
+  twilioAccountSid: string | null;
+  twilioSender: string | null;
   whatsappAppSecret: string | null;
   whatsappVerifyToken: string | null;
   whatsappAccessToken: string | null;
   whatsappPhoneNumberId: string | null;
+  whatsappDisplayNumber: string | null;
   resendWebhookSecret: string | null;
   deliveryWebhookSecret: string | null;
   enabledChannels: Channel[];
 };
 
-/** The workspace an inbound webhook URL names, with the secrets its signature is checked with; null if none. */
+/**
+ * The workspace an inbound webhook URL names, with the secrets its signature is checked with (and the
+ * SMS and WhatsApp numbers an opt-in confirmation goes out from); null if none.
+ */
 export async function findInboundSettings(workspaceId: string): Promise<InboundSettings | null> {
   if (!isUuid(workspaceId)) return null;
   const { rows } = await pool().query<InboundSettings>(
     `SELECT id, name, default_locale AS "defaultLocale", twilio_auth_token AS "twilioAuthToken",
+            twilio_account_sid AS "twilioAccountSid", twilio_sender AS "twilioSender",
             whatsapp_app_secret AS "whatsappAppSecret", whatsapp_verify_token AS "whatsappVerifyToken",
             whatsapp_access_token AS "whatsappAccessToken", whatsapp_phone_number_id AS "whatsappPhoneNumberId",
+            whatsapp_display_number AS "whatsappDisplayNumber",
             resend_webhook_secret AS "resendWebhookSecret", delivery_webhook_secret AS "deliveryWebhookSecret",
             enabled_channels::text[] AS "enabledChannels"
      FROM workspaces WHERE id = $1`,
@@ -69,19 +84,12 @@ export async function applyKeyword(
   settings: InboundSettings,
   channel: InboundChannel,
   address: string,
-  intent: KeywordIntent,
+  intent: StandingIntent,
   message: { text: string; messageId: string | null },
 ): Promise<KeywordOutcome> {
   // Through the workspace's ledger queue: a burst of STOPs waits without holding connections others need.
   return ledgerTransaction(settings.id, async (client) => {
-    if (message.messageId) {
-      const claimed = await client.query("INSERT INTO inbound_messages (workspace_id, channel, message_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [
-        settings.id,
-        channel,
-        message.messageId,
-      ]);
-      if (claimed.rowCount === 0) return { replayed: true };
-    }
+    if (message.messageId && !(await claimMessage(client, settings.id, channel, message.messageId))) return { replayed: true };
     const contacts = await lockContactsAt(client, settings.id, channel, address);
     const keyedHash = suppressionHashIfKeyed(settings.id, channel, address);
     const effects = keywordEffects({ workspaceId: settings.id, enabledChannels: settings.enabledChannels, channel, intent, contacts, keyedHash, message });
@@ -94,17 +102,64 @@ export async function applyKeyword(
   });
 }
 
+/** Claims the message id for this workspace and channel: false when it was claimed before (a replayed webhook). */
+async function claimMessage(client: SqlClient, workspaceId: string, channel: InboundChannel, messageId: string): Promise<boolean> {
+  const claimed = await client.query("INSERT INTO inbound_messages (workspace_id, channel, message_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [
+    workspaceId,
+    channel,
+    messageId,
+  ]);
+  return claimed.rowCount !== 0;
+}
+
+/**
+ * YES (SÍ, SIM, SÌ) from `address`: the topics pending on the channel for the contacts at it become
+ * subscribed (lib/inbound/keyword-policy.ts), once per message id, together with their ledger entries.
+ * A contact whose address is suppressed (whyever: STOP, a bounce, an admin, an erasure) or whose channel
+ * is switched off has nothing waiting: a confirmation never overrides those. Nothing waiting, nothing is
+ * written (not even the message id), as for any other message that is not a keyword.
+ */
+export async function confirmByKeyword(
+  settings: InboundSettings,
+  channel: InboundChannel,
+  address: string,
+  message: { text: string; messageId: string | null; locale: string },
+): Promise<{ confirmed: false } | { confirmed: true; contactLocale: string | null }> {
+  if (!settings.enabledChannels.includes(channel)) return { confirmed: false };
+  return ledgerTransaction(settings.id, async (client) => {
+    const contacts = await lockContactsAt(client, settings.id, channel, address);
+    if (contacts.length === 0) return { confirmed: false };
+    const { rows: waiting } = await client.query<WaitingTopic>(
+      `SELECT ts.contact_id AS "contactId", t.key AS "topicKey", ts.version
+       FROM topic_subscriptions ts
+       JOIN topics t ON t.workspace_id = ts.workspace_id AND t.id = ts.topic_id AND t.retired_at IS NULL AND ts.channel = ANY (t.channels)
+       JOIN contacts c ON c.workspace_id = ts.workspace_id AND c.id = ts.contact_id
+       LEFT JOIN channel_subscriptions cs ON cs.workspace_id = ts.workspace_id AND cs.contact_id = ts.contact_id AND cs.channel = ts.channel
+       WHERE ts.workspace_id = $1 AND ts.contact_id = ANY ($2::uuid[]) AND ts.channel = $3 AND ts.status = 'pending'
+         AND cs.subscribed IS DISTINCT FROM false AND NOT ${suppressedSql(channel, "c", "$1")}
+         AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.workspace_id = $1 AND s.channel = $3 AND s.address_hash = $4)
+       ORDER BY ts.contact_id, t.key`,
+      // The address written to, too: a WhatsApp id suppressed by its own hash may belong to a contact found by phone.
+      [settings.id, contacts.map((c) => c.id), channel, suppressionHashIfKeyed(settings.id, channel, address)],
+    );
+    if (waiting.length === 0) return { confirmed: false };
+    if (message.messageId && !(await claimMessage(client, settings.id, channel, message.messageId))) return { confirmed: false };
+    for (const { contactId, changes, evidence } of confirmationEffects(channel, waiting, message)) {
+      await applyPreferenceChangesWith(client, settings.id, contactId, changes, evidence);
+    }
+    const confirmedIds = new Set(waiting.map((topic) => topic.contactId));
+    const confirmed = contacts.filter((c) => confirmedIds.has(c.id));
+    return { confirmed: true, contactLocale: (confirmed.find((c) => c.direct && c.locale) ?? confirmed.find((c) => c.locale))?.locale ?? null };
+  });
+}
+
 /**
  * Does what a person's own WhatsApp marketing preference does (lib/inbound/delivery-policy.ts) to every
  * contact at the WhatsApp id, once per signal: a replayed webhook finds its claim taken.
  */
 export async function applyWhatsAppMarketingPreference(settings: InboundSettings, signal: MarketingPreferenceSignal): Promise<void> {
   await ledgerTransaction(settings.id, async (client) => {
-    const claimed = await client.query("INSERT INTO inbound_messages (workspace_id, channel, message_id) VALUES ($1, 'whatsapp', $2) ON CONFLICT DO NOTHING", [
-      settings.id,
-      signal.claimId,
-    ]);
-    if (claimed.rowCount === 0) return;
+    if (!(await claimMessage(client, settings.id, "whatsapp", signal.claimId))) return;
     const contacts = await lockContactsAt(client, settings.id, "whatsapp", signal.waId);
     const effects = whatsappMarketingEffects({
       enabledChannels: settings.enabledChannels,

@@ -23,11 +23,14 @@ export const REPLAY_WINDOW_DAYS = 30;
 /** The ledger's source for a keyword on each channel; a keyword's suppressions carry it as their reason. */
 const KEYWORD_SOURCE = { sms: "sms_keyword", whatsapp: "whatsapp_keyword" } as const satisfies Record<InboundChannel, ConsentSource>;
 
+/** The keywords that act on a number whatever is pending; a confirmation acts only on what is (confirmationEffects). */
+export type StandingIntent = Exclude<KeywordIntent, "confirm">;
+
 export type KeywordInput = {
   workspaceId: string;
   enabledChannels: readonly Channel[];
   channel: InboundChannel;
-  intent: KeywordIntent;
+  intent: StandingIntent;
   contacts: ContactAtAddress[];
   /** The address's keyed hash on the channel; null without SUPPRESSION_KEY. */
   keyedHash: string | null;
@@ -74,4 +77,45 @@ export function keywordEffects({ workspaceId, enabledChannels, channel, intent, 
           }
         : null,
   };
+}
+
+/** A topic waiting for the person's confirmation on the channel, for a contact at the address. */
+export type WaitingTopic = { contactId: string; topicKey: string; version: number };
+
+export type ConfirmationEffects = { contactId: string; changes: PreferenceChange[]; evidence: ConsentEvidence }[];
+
+/**
+ * YES (SÍ, SIM, SÌ) confirms what is waiting for a confirmation on the channel: each pending topic of
+ * each contact at the address becomes subscribed, at the version it was read at, with the message as
+ * evidence. It lifts no suppression and switches no channel on (START does that, for a keyword's own
+ * suppression only), so a number suppressed or switched off is never among the waiting topics
+ * (lib/inbound/inbound-store.ts leaves those out).
+ */
+export function confirmationEffects(
+  channel: InboundChannel,
+  waiting: WaitingTopic[],
+  message: { text: string; messageId: string | null; locale: string },
+): ConfirmationEffects {
+  const byContact = new Map<string, WaitingTopic[]>();
+  for (const topic of waiting) byContact.set(topic.contactId, [...(byContact.get(topic.contactId) ?? []), topic]);
+  const evidence: ConsentEvidence = {
+    source: KEYWORD_SOURCE[channel],
+    messageId: message.messageId,
+    wordingHash: sha256Hex(message.text),
+    locale: message.locale,
+  };
+  return [...byContact].map(([contactId, topics]) => ({
+    contactId,
+    changes: topics.map((topic) => ({ kind: "subscription", channel, topicKey: topic.topicKey, status: "subscribed", expectedVersion: topic.version })),
+    evidence,
+  }));
+}
+
+/**
+ * Whether an SMS sent to `to` reached the workspace's own sending number. Only a number can be
+ * compared: with a Messaging Service (MG…) as sender, or none set, any of the account's numbers is.
+ */
+export function isOwnSmsNumber(sender: string | null, to: string | null): boolean {
+  if (!sender?.startsWith("+")) return true;
+  return to === sender;
 }

@@ -2,9 +2,11 @@ import type { Locale } from "@/lib/platform/i18n";
 
 // Keywords a person texts to an SMS or WhatsApp number to leave, come back or ask for help. Only a
 // message that is nothing but one keyword counts: "please don't stop sending" must not unsubscribe
-// anyone. The locale is a hint for the language of the reply, not a fact about the sender.
+// anyone. The locale is a hint for the language of the reply, not a fact about the sender. `confirm`
+// (YES, SÍ, SIM, SÌ) answers an opt-in confirmation and does nothing when none is waiting; every
+// language's confirm word is accepted whatever the contact's language.
 
-export const KEYWORD_INTENTS = ["opt_out", "opt_in", "help"] as const;
+export const KEYWORD_INTENTS = ["opt_out", "opt_in", "help", "confirm"] as const;
 export type KeywordIntent = (typeof KEYWORD_INTENTS)[number];
 
 export type KeywordMatch = { intent: KeywordIntent; locale: Locale };
@@ -32,6 +34,13 @@ export const KEYWORDS: Record<KeywordIntent, Record<Locale, readonly string[]>> 
     es: ["AYUDA"],
     "pt-BR": ["AJUDA"],
     it: ["AIUTO"],
+  },
+  // The first of each is the word the confirmation asks for (and a WhatsApp click-to-chat link prefills).
+  confirm: {
+    en: ["YES", "Y"],
+    es: ["SÍ", "SI"],
+    "pt-BR": ["SIM"],
+    it: ["SÌ"],
   },
 };
 

@@ -51,6 +51,11 @@ const envSchema = z.object({
   AUTH_GOOGLE_SECRET: z.string().min(1).optional(),
   /** Keys the hashes that keep erased addresses suppressed. Never rotate it: old hashes would stop matching. */
   SUPPRESSION_KEY: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
+  /** Where Twilio's REST API is reached, for SMS opt-in confirmations; Twilio's own when unset (demo mode: a local stub). */
+  TWILIO_BASE_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .transform((value) => value.replace(/\/+$/, ""))
+    .optional(),
   /** Where the WhatsApp Cloud API is reached, for the confirmation replies (a local stub in tests). */
   WHATSAPP_API_BASE_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).default("https://graph.facebook.com/v21.0"),
   /** The whsec_ secret the inbound-email webhook (mailto unsubscribes) is signed with (Standard Webhooks / Svix). */
@@ -75,7 +80,7 @@ const envSchema = z.object({
   RETENTION_SHORT_LINK_GRACE_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
   /** Page views (and their form posts) one client address may make a minute, per app instance. */
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
-  /** Double opt-in confirmation emails one workspace may have sent per UTC day (all instances together). */
+  /** Double opt-in confirmations (emails, and SMS texts apart) one workspace may have sent per UTC day (all instances together). */
   OPTIN_CONFIRMATIONS_PER_WORKSPACE_PER_DAY: z.coerce.number().int().min(1).max(10_000_000).default(1000),
   /**
    * Next's key for server actions: it salts their ids and encrypts what inline actions close over. Give

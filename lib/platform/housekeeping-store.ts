@@ -5,7 +5,7 @@ import { purgeExpiredVerificationTokens } from "@/lib/admin/membership-store";
 import { purgeIdempotencyRecords } from "@/lib/api/idempotency-store";
 import { purgeProcessedInboundMessages } from "@/lib/inbound/inbound-store";
 import { expireUnconfirmed } from "@/lib/consent/preference-store";
-import { UNCONFIRMED_LAPSE_MS } from "@/lib/consent/double-opt-in";
+import { UNCONFIRMED_LAPSE_MS } from "@/lib/consent/opt-in-request";
 import { purgeRateLimitBuckets } from "@/lib/platform/rate-limit-store";
 
 /** Rows one statement deletes: short locks, whatever the backlog. */
@@ -60,8 +60,8 @@ async function purgeOld({ table, age, where, keepDays }: Purge, signal?: AbortSi
 }
 
 /**
- * The hourly chores, run by the worker (lib/webhooks/worker.ts): unconfirmed double opt-ins lapse once
- * their confirmation link has expired (lib/consent/double-opt-in.ts); delivered webhooks and their
+ * The hourly chores, run by the worker (lib/webhooks/worker.ts): unconfirmed double opt-ins (by email,
+ * SMS or WhatsApp) lapse once an email's confirmation link would have expired (lib/consent/opt-in-request.ts); delivered webhooks and their
  * outbox events go after RETENTION_OUTBOX_DAYS, dead letters (and deliveries held that long for a
  * disabled endpoint) after RETENTION_DEAD_LETTER_DAYS, link visits after RETENTION_LINK_VISIT_DAYS,
  * short links RETENTION_SHORT_LINK_GRACE_DAYS past their expiry; spent rate-limit windows, old

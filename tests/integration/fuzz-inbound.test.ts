@@ -58,6 +58,12 @@ const keywords = fc.constantFrom(
   "STOP STOP",
   "STOPALL",
   "UNSUBSCRIBE",
+  "YES",
+  "y",
+  "Sí.",
+  "SIM",
+  "sì",
+  "si\u0301",
 );
 
 describe("webhook bodies", () => {
@@ -67,15 +73,15 @@ describe("webhook bodies", () => {
     shop = await createTestWorkspace({ integrations: INBOUND_SECRETS });
   });
 
-  /** Puts a channel switch where the run wants it before it starts, so that a keyword has something to change. */
-  const setChannel = (channel: Channel, subscribed: boolean) =>
-    changeSubscription({
-      workspaceId: shop.workspace.id,
-      contactId: shop.contact.id,
-      channel,
-      status: subscribed ? "subscribed" : "unsubscribed",
-      evidence: { source: "api" },
-    });
+  /**
+   * Puts a channel switch where the run wants it before it starts, and an opt-in waiting on the channel,
+   * so that a keyword (a YES among them) has something to change.
+   */
+  const setChannel = async (channel: Channel, subscribed: boolean) => {
+    const change = { workspaceId: shop.workspace.id, contactId: shop.contact.id, channel, evidence: { source: "api" as const } };
+    await changeSubscription({ ...change, status: subscribed ? "subscribed" : "unsubscribed" });
+    await changeSubscription({ ...change, topicKey: "offers", status: "pending" });
+  };
 
   async function expectRefused(response: Response, before: Record<string, string>, status = 403) {
     expect(response.status).toBe(status);

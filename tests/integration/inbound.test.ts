@@ -1,10 +1,9 @@
-import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { POST as EMAIL } from "@/app/api/inbound/email/route";
-import { POST as TWILIO } from "@/app/api/inbound/twilio/[workspace]/route";
-import { GET as WHATSAPP_VERIFY, POST as WHATSAPP } from "@/app/api/inbound/whatsapp/[workspace]/route";
+import { GET as WHATSAPP_VERIFY } from "@/app/api/inbound/whatsapp/[workspace]/route";
 import { db } from "@/lib/platform/db";
 import { runHousekeeping } from "@/lib/platform/housekeeping-store";
 import { getContactPreferences } from "@/lib/consent/preference-store";
@@ -14,6 +13,7 @@ import { env } from "@/lib/platform/env";
 import { twilioSignature } from "@/lib/inbound/twilio-signature";
 import { mintLinks } from "@/lib/links/message-links";
 import { generateWebhookSecret, signWebhook } from "@/lib/webhooks/standard-webhooks";
+import { signedSms as sms, signedWhatsApp as whatsapp, twimlMessage } from "@/tests/helpers/inbound";
 import { CHANGES, createTestApiKey, createTestWorkspace, INBOUND_SECRETS } from "@/tests/helpers/fixtures";
 
 // A stand-in for the WhatsApp Cloud API: records every message sent through it.
@@ -34,52 +34,12 @@ process.env.INBOUND_EMAIL_SECRET = inboundEmailSecret;
 
 afterAll(() => new Promise((resolve) => cloudApi.close(resolve)));
 
-const { twilioAuthToken: TWILIO_TOKEN, whatsappAppSecret: APP_SECRET } = INBOUND_SECRETS;
-
 const inboundWorkspace = () =>
   createTestWorkspace({
     integrations: { ...INBOUND_SECRETS, whatsappVerifyToken: "verify-me", whatsappAccessToken: "wa-access", whatsappPhoneNumberId: "106540352242922" },
   });
 
 const phone = () => `+1415${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
-
-/** A POST exactly as Twilio sends an incoming SMS, signed as Twilio signs it (or not). */
-function sms(workspaceId: string, from: string, text: string, options: { signature?: string; messageSid?: string } = {}) {
-  const form = {
-    ToCountry: "US",
-    ToState: "CA",
-    SmsMessageSid: `SM${randomBytes(16).toString("hex")}`,
-    NumMedia: "0",
-    ToCity: "SAN FRANCISCO",
-    FromZip: "94105",
-    SmsSid: `SM${randomBytes(16).toString("hex")}`,
-    FromState: "CA",
-    SmsStatus: "received",
-    FromCity: "SAN FRANCISCO",
-    Body: text,
-    FromCountry: "US",
-    To: "+14155238886",
-    ToZip: "94105",
-    NumSegments: "1",
-    MessageSid: options.messageSid ?? `SM${randomBytes(16).toString("hex")}`,
-    AccountSid: `AC${randomBytes(16).toString("hex")}`,
-    From: from,
-    ApiVersion: "2010-04-01",
-  };
-  const path = `/api/inbound/twilio/${workspaceId}`;
-  const signature = options.signature ?? twilioSignature(TWILIO_TOKEN, `${env().APP_URL}${path}`, form);
-  return TWILIO(
-    new Request(`http://internal:3000${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature, "user-agent": "TwilioProxy/1.1" },
-      body: new URLSearchParams(form).toString(),
-    }),
-    { params: Promise.resolve({ workspace: workspaceId }) },
-  );
-}
-
-const twimlMessage = async (response: Response) =>
-  /<Message>([^<]*)<\/Message>/.exec(await response.text())?.[1]?.replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code))) ?? null;
 
 const channelState = async (workspaceId: string, contactId: string) => {
   const state = await getContactPreferences(workspaceId, contactId);
@@ -153,44 +113,6 @@ describe("SMS keywords (Twilio)", () => {
     expect((await sms(unconfigured.workspace.id, from, "STOP")).status).toBe(404);
   });
 });
-
-/** A POST exactly as the WhatsApp Cloud API sends an incoming message, signed with the app secret. */
-function whatsapp(workspaceId: string, message: Record<string, unknown>, options: { secret?: string; raw?: string; phoneNumberId?: string } = {}) {
-  const body =
-    options.raw ??
-    JSON.stringify({
-      object: "whatsapp_business_account",
-      entry: [
-        {
-          id: "102290129340398",
-          changes: [
-            {
-              value: {
-                messaging_product: "whatsapp",
-                metadata: { display_phone_number: "15550783881", phone_number_id: options.phoneNumberId ?? "106540352242922" },
-                contacts: [{ profile: { name: "Sheena Nelson" }, wa_id: message.from }],
-                messages: [{ id: `wamid.${randomBytes(12).toString("hex")}`, timestamp: "1749416383", ...message }],
-              },
-              field: "messages",
-            },
-          ],
-        },
-      ],
-    });
-  const signature = `sha256=${createHmac("sha256", options.secret ?? APP_SECRET)
-    .update(body)
-    .digest("hex")}`;
-  return WHATSAPP(
-    new Request(`http://test/api/inbound/whatsapp/${workspaceId}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-hub-signature-256": signature },
-      body,
-    }),
-    {
-      params: Promise.resolve({ workspace: workspaceId }),
-    },
-  );
-}
 
 describe("WhatsApp keywords (Cloud API)", () => {
   it("answers the verification handshake only with the right verify token", async () => {

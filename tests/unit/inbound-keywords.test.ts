@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyKeyword, KEYWORD_INTENTS, KEYWORDS, normalizeKeyword } from "@/lib/inbound/keywords";
+import { LOCALES } from "@/lib/platform/i18n";
 
 describe("inbound keywords", () => {
   it("recognises every listed keyword as typed, and lower-cased", () => {
@@ -92,9 +93,25 @@ describe("inbound keywords", () => {
   });
 
   it("does not know words left out on purpose or never listed", () => {
-    for (const body of ["yes", "si", "sí", "no", "ok", "Báixa", "baixa", "alt", "", "   ", "!!!", "?"]) {
+    for (const body of ["no", "ok", "yeah", "sure", "Báixa", "baixa", "alt", "", "   ", "!!!", "?"]) {
       expect(classifyKeyword(body), body).toBeNull();
     }
+  });
+
+  it("reads YES, Y, SI, SÍ, SIM and SÌ as a confirmation in any case and accent, never as an opt-in", () => {
+    for (const body of ["YES", "yes", "Y", "y", "Yes!", "SI", "si", "SÍ", "sí", "Sí.", "SIM", "sim", "SÌ", "sì", "si\u0301", "\u200bSIM"]) {
+      expect(classifyKeyword(body)?.intent, body).toBe("confirm");
+    }
+    expect(classifyKeyword("yes")?.locale).toBe("en");
+    expect(classifyKeyword("sí")?.locale).toBe("es");
+    expect(classifyKeyword("sim")?.locale).toBe("pt-BR");
+    // SÌ and SÍ are one word without accents: the first language listed for it answers.
+    expect(classifyKeyword("sì")?.locale).toBe("es");
+    for (const body of ["yes please", "si no", "YESS", "S I M", "yes stop"]) expect(classifyKeyword(body), body).toBeNull();
+  });
+
+  it("asks for the first confirm word of each language", () => {
+    expect(Object.fromEntries(LOCALES.map((locale) => [locale, KEYWORDS.confirm[locale][0]]))).toEqual({ en: "YES", es: "SÍ", "pt-BR": "SIM", it: "SÌ" });
   });
 
   it("refuses long messages without looking at them", () => {

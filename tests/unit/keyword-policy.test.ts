@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SuppressionKeyMissingError } from "@/lib/contacts/suppression";
-import { keywordEffects, type KeywordInput } from "@/lib/inbound/keyword-policy";
+import { confirmationEffects, isOwnSmsNumber, keywordEffects, type KeywordInput } from "@/lib/inbound/keyword-policy";
 import { sha256Hex } from "@/lib/platform/sha256";
 
 const WORKSPACE = "0b6f3a9e-1d2c-4e5f-8a7b-9c0d1e2f3a4b";
@@ -119,5 +119,36 @@ describe("what a keyword does", () => {
     expect(keywordEffects(input({ contacts: [onPhoneOnly, at("c2", "it")] })).contactLocale).toBe("it");
     expect(keywordEffects(input({ contacts: [at("c2", null), onPhoneOnly] })).contactLocale).toBe("pt-BR");
     expect(keywordEffects(input({ contacts: [at("c1", null)] })).contactLocale).toBeNull();
+  });
+});
+
+describe("what a YES does", () => {
+  it("confirms each waiting topic of each contact, at the version read, with the message as evidence, and nothing else", () => {
+    const waiting = [
+      { contactId: "c1", topicKey: "offers", version: 2 },
+      { contactId: "c1", topicKey: "news", version: 1 },
+      { contactId: "c2", topicKey: "offers", version: 5 },
+    ];
+    const evidence = { source: "whatsapp_keyword", messageId: "wamid.1", wordingHash: sha256Hex("SÍ"), locale: "es" };
+    expect(confirmationEffects("whatsapp", waiting, { text: "SÍ", messageId: "wamid.1", locale: "es" })).toEqual([
+      {
+        contactId: "c1",
+        changes: [
+          { kind: "subscription", channel: "whatsapp", topicKey: "offers", status: "subscribed", expectedVersion: 2 },
+          { kind: "subscription", channel: "whatsapp", topicKey: "news", status: "subscribed", expectedVersion: 1 },
+        ],
+        evidence,
+      },
+      { contactId: "c2", changes: [{ kind: "subscription", channel: "whatsapp", topicKey: "offers", status: "subscribed", expectedVersion: 5 }], evidence },
+    ]);
+    expect(confirmationEffects("sms", [], { text: "YES", messageId: null, locale: "en" })).toEqual([]);
+  });
+
+  it("counts an SMS only when it reached the workspace's sending number, if the sender is a number", () => {
+    expect(isOwnSmsNumber("+14155238886", "+14155238886")).toBe(true);
+    expect(isOwnSmsNumber("+14155238886", "+14155550999")).toBe(false);
+    expect(isOwnSmsNumber("+14155238886", null)).toBe(false);
+    expect(isOwnSmsNumber(`MG${"0".repeat(32)}`, "+14155550999")).toBe(true);
+    expect(isOwnSmsNumber(null, "+14155550999")).toBe(true);
   });
 });

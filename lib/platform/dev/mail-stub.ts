@@ -37,19 +37,19 @@ export type MailStub = {
 // The paths resend.contacts.update (PATCH) and .remove (DELETE) use: /audiences/{audience}/contacts/{email or id}, or /contacts/{email or id}.
 const CONTACT_UPDATE_PATH = /^(?:\/audiences\/([^/]+))?\/contacts\/([^/?]+)$/;
 
-const fileName = (at: string, id: string) => `${at.replace(/[:.]/g, "-")}-${id}.json`;
+export const fileName = (at: string, id: string) => `${at.replace(/[:.]/g, "-")}-${id}.json`;
 
 /**
  * Readers list the directory and parse every file, so a message appears whole or not at all: it is
  * written beside the directory (the same file system) and renamed in.
  */
-async function storeJson(dir: string, name: string, value: unknown): Promise<void> {
+export async function storeJson(dir: string, name: string, value: unknown): Promise<void> {
   const partial = path.join(path.dirname(dir), `.${path.basename(dir)}-${name}.partial`);
   await writeFile(partial, JSON.stringify(value, null, 2));
   await rename(partial, path.join(dir, name));
 }
 
-async function readJsonFiles<T>(dir: string): Promise<T[]> {
+export async function readJsonFiles<T>(dir: string): Promise<T[]> {
   const files = (await readdir(dir)).filter((f) => f.endsWith(".json")).sort();
   return Promise.all(files.map(async (f) => JSON.parse(await readFile(path.join(dir, f), "utf8")) as T));
 }

@@ -42,10 +42,13 @@ const DELIVERY_STATUSES = Object.values(DeliveryStatus);
 
 const INTEGRATION_LABELS = [
   ["twilioAuthToken", "Twilio auth token", "password"],
+  ["twilioAccountSid", "Twilio account SID (AC…, for SMS opt-in texts)", "text"],
+  ["twilioSender", "Twilio sender: number (+1…) or Messaging Service SID (MG…)", "text"],
   ["whatsappAppSecret", "WhatsApp app secret", "password"],
   ["whatsappVerifyToken", "WhatsApp verify token", "password"],
   ["whatsappAccessToken", "WhatsApp access token (for replies)", "password"],
   ["whatsappPhoneNumberId", "WhatsApp phone number id", "text"],
+  ["whatsappDisplayNumber", "WhatsApp business number (+1…, for click-to-chat opt-in)", "text"],
   ["resendWebhookSecret", "Resend webhook signing secret (bounces, complaints)", "password"],
   ["deliveryWebhookSecret", "Delivery-event secret (generic format)", "password"],
   ["resendApiKey", "Resend API key", "password"],
@@ -368,9 +371,10 @@ export default async function SettingsPage({
 
       <Section id="integrations" title="Inbound channels and Resend sync">
         <p className="mt-1 text-sm text-slate-700">
-          People can also leave by replying STOP (or BAJA, SAIR, DISISCRIVI…) to an SMS or a WhatsApp message, or by writing to the unsubscribe address. Point
-          your providers at these addresses; each request is checked against the secret you store here. Secrets are never shown again: leave a field blank to
-          keep it.
+          People can also leave by replying STOP (or BAJA, SAIR, DISISCRIVI…) to an SMS or a WhatsApp message, or by writing to the unsubscribe address, and
+          confirm an SMS or WhatsApp opt-in by replying YES (SÍ, SIM, SÌ): the SMS confirmation is texted through your Twilio account (SID, auth token, sender),
+          the WhatsApp one starts from a click-to-chat link to your business number. Point your providers at these addresses; each request is checked against
+          the secret you store here. Secrets are never shown again: leave a field blank to keep it.
         </p>
         <dl className="mt-3 grid gap-1 text-sm">
           <dt className="font-semibold">SMS (Twilio incoming-message webhook)</dt>
@@ -397,9 +401,7 @@ export default async function SettingsPage({
                   type={type}
                   autoComplete="off"
                   placeholder={integrations.set[field] ? (type === "password" ? "set: leave blank to keep" : "") : "not set"}
-                  defaultValue={
-                    type === "text" ? ((field === "whatsappPhoneNumberId" ? integrations.whatsappPhoneNumberId : integrations.resendAudienceId) ?? "") : ""
-                  }
+                  defaultValue={type === "text" ? (integrations.shown[field] ?? "") : ""}
                   className="w-80 max-w-full rounded border border-slate-400 p-1"
                 />
               </label>

@@ -8,6 +8,7 @@ const en = {
   "inbound.optedOut": "{sender}: you will receive no more {channel} messages. Reply START to come back.",
   "inbound.optedIn": "{sender}: you are subscribed to {channel} messages again. Reply STOP to leave.",
   "inbound.help": "{sender}: reply STOP to stop {channel} messages, START to come back.",
+  "inbound.confirmed": "{sender}: thank you, your {channel} subscription is confirmed. Reply STOP to cancel at any time.",
 
   "unsubscribe.pageTitle": "Unsubscribe",
   "unsubscribe.scopeTopic": "{topic} by {channel} from {sender}",
@@ -64,6 +65,8 @@ const en = {
   "prefs.noAddress": "We have no {channel} address for you, so nothing is sent this way.",
   "prefs.topicsLegend": "Topics by {channel}",
   "prefs.pending": "Waiting for your confirmation: check your inbox.",
+  "prefs.pendingSms": "Waiting for your confirmation: reply YES to our text.",
+  "prefs.pendingWhatsapp": "Waiting for your confirmation: send us YES on WhatsApp.",
   "prefs.frequencyLegend": "How often",
   "prefs.frequency.immediate": "As it happens",
   "prefs.frequency.daily": "Daily digest",
@@ -100,6 +103,13 @@ const en = {
   "confirm.emailSubject": "Please confirm: messages from {sender}",
   "confirm.emailBody": "Someone, hopefully you, asked to receive {topics} by email from {sender}. To confirm, open this link and press the button:",
   "confirm.emailIgnore": "If it was not you, ignore this email: nothing will be sent. The link expires in 7 days.",
+
+  "optin.smsConfirm": "{sender}: reply YES to confirm you want {topics} by SMS. {frequency}. Msg & data rates may apply. Reply HELP for help, STOP to cancel.",
+  "optin.frequencyVaries": "Msg frequency varies",
+  "optin.frequencyPerDay": "Up to {max} msgs a day",
+  "optin.frequencyPerWeek": "Up to {max} msgs a week",
+  "optin.frequencyDays": "Up to {max} msgs every {count} days",
+  "optin.frequencyHours": "Up to {max} msgs every {count} hours",
 } as const;
 
 export default en;

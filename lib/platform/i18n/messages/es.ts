@@ -9,6 +9,7 @@ const es: Catalogue = {
   "inbound.optedOut": "{sender}: no recibirás más mensajes por {channel}. Responde ALTA para volver.",
   "inbound.optedIn": "{sender}: vuelves a recibir mensajes por {channel}. Responde BAJA para salir.",
   "inbound.help": "{sender}: responde BAJA para dejar de recibir mensajes por {channel}, ALTA para volver.",
+  "inbound.confirmed": "{sender}: gracias, tu suscripción por {channel} está confirmada. Responde BAJA para cancelarla cuando quieras.",
 
   "unsubscribe.pageTitle": "Darse de baja",
   "unsubscribe.scopeTopic": "{topic} por {channel} de {sender}",
@@ -65,6 +66,8 @@ const es: Catalogue = {
   "prefs.noAddress": "No tenemos tu dirección de {channel}, así que no se envía nada por esta vía.",
   "prefs.topicsLegend": "Temas por {channel}",
   "prefs.pending": "Pendiente de tu confirmación: revisa tu bandeja de entrada.",
+  "prefs.pendingSms": "Esperando tu confirmación: responde SÍ a nuestro SMS.",
+  "prefs.pendingWhatsapp": "Esperando tu confirmación: envíanos SÍ por WhatsApp.",
   "prefs.frequencyLegend": "Con qué frecuencia",
   "prefs.frequency.immediate": "En el momento",
   "prefs.frequency.daily": "Resumen diario",
@@ -102,6 +105,14 @@ const es: Catalogue = {
   "confirm.emailBody":
     "Alguien, esperamos que tú, pidió recibir {topics} por correo electrónico de {sender}. Para confirmarlo, abre este enlace y pulsa el botón:",
   "confirm.emailIgnore": "Si no fuiste tú, ignora este correo: no se enviará nada. El enlace caduca en 7 días.",
+
+  "optin.smsConfirm":
+    "{sender}: responde SÍ para confirmar que quieres recibir {topics} por SMS. {frequency}. Pueden aplicarse tarifas de mensajes y datos. Responde AYUDA para obtener ayuda, BAJA para cancelar.",
+  "optin.frequencyVaries": "La frecuencia de los mensajes varía",
+  "optin.frequencyPerDay": "Hasta {max} mensajes al día",
+  "optin.frequencyPerWeek": "Hasta {max} mensajes a la semana",
+  "optin.frequencyDays": "Hasta {max} mensajes cada {count} días",
+  "optin.frequencyHours": "Hasta {max} mensajes cada {count} horas",
 };
 
 export default es;

@@ -9,6 +9,7 @@ const it: Catalogue = {
   "inbound.optedOut": "{sender}: non riceverai più messaggi via {channel}. Rispondi ISCRIVIMI per tornare.",
   "inbound.optedIn": "{sender}: riceverai di nuovo messaggi via {channel}. Rispondi DISISCRIVI per uscire.",
   "inbound.help": "{sender}: rispondi DISISCRIVI per non ricevere più messaggi via {channel}, ISCRIVIMI per tornare.",
+  "inbound.confirmed": "{sender}: grazie, la tua iscrizione via {channel} è confermata. Rispondi DISISCRIVI per annullarla quando vuoi.",
 
   "unsubscribe.pageTitle": "Annulla l'iscrizione",
   "unsubscribe.scopeTopic": "{topic} via {channel} da {sender}",
@@ -65,6 +66,8 @@ const it: Catalogue = {
   "prefs.noAddress": "Non abbiamo un tuo recapito {channel}, quindi su questo canale non inviamo nulla.",
   "prefs.topicsLegend": "Argomenti via {channel}",
   "prefs.pending": "In attesa della tua conferma: controlla la posta in arrivo.",
+  "prefs.pendingSms": "In attesa della tua conferma: rispondi SÌ al nostro SMS.",
+  "prefs.pendingWhatsapp": "In attesa della tua conferma: inviaci SÌ su WhatsApp.",
   "prefs.frequencyLegend": "Con quale frequenza",
   "prefs.frequency.immediate": "Subito",
   "prefs.frequency.daily": "Riepilogo giornaliero",
@@ -101,6 +104,14 @@ const it: Catalogue = {
   "confirm.emailSubject": "Conferma, per favore: messaggi da {sender}",
   "confirm.emailBody": "Qualcuno, speriamo tu, ha chiesto di ricevere {topics} via email da {sender}. Per confermare, apri questo link e premi il pulsante:",
   "confirm.emailIgnore": "Se non sei stato tu, ignora questa email: non ti invieremo nulla. Il link scade tra 7 giorni.",
+
+  "optin.smsConfirm":
+    "{sender}: rispondi SÌ per confermare che vuoi ricevere {topics} via SMS. {frequency}. Potrebbero essere applicati costi per messaggi e dati. Rispondi AIUTO per assistenza, DISISCRIVI per annullare.",
+  "optin.frequencyVaries": "La frequenza dei messaggi varia",
+  "optin.frequencyPerDay": "Fino a {max} messaggi al giorno",
+  "optin.frequencyPerWeek": "Fino a {max} messaggi a settimana",
+  "optin.frequencyDays": "Fino a {max} messaggi ogni {count} giorni",
+  "optin.frequencyHours": "Fino a {max} messaggi ogni {count} ore",
 };
 
 export default it;

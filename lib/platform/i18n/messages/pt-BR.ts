@@ -9,6 +9,7 @@ const ptBR: Catalogue = {
   "inbound.optedOut": "{sender}: você não receberá mais mensagens por {channel}. Responda VOLTAR para voltar.",
   "inbound.optedIn": "{sender}: você voltou a receber mensagens por {channel}. Responda SAIR para sair.",
   "inbound.help": "{sender}: responda SAIR para parar as mensagens por {channel}, VOLTAR para voltar.",
+  "inbound.confirmed": "{sender}: obrigado, sua inscrição por {channel} está confirmada. Responda SAIR para cancelar quando quiser.",
 
   "unsubscribe.pageTitle": "Cancelar inscrição",
   "unsubscribe.scopeTopic": "{topic} por {channel} de {sender}",
@@ -65,6 +66,8 @@ const ptBR: Catalogue = {
   "prefs.noAddress": "Não temos seu endereço de {channel}, então nada é enviado por aqui.",
   "prefs.topicsLegend": "Assuntos por {channel}",
   "prefs.pending": "Aguardando sua confirmação: confira sua caixa de entrada.",
+  "prefs.pendingSms": "Aguardando sua confirmação: responda SIM ao nosso SMS.",
+  "prefs.pendingWhatsapp": "Aguardando sua confirmação: envie SIM para nós no WhatsApp.",
   "prefs.frequencyLegend": "Com que frequência",
   "prefs.frequency.immediate": "Na hora",
   "prefs.frequency.daily": "Resumo diário",
@@ -101,6 +104,14 @@ const ptBR: Catalogue = {
   "confirm.emailSubject": "Confirme, por favor: mensagens de {sender}",
   "confirm.emailBody": "Alguém, esperamos que você, pediu para receber {topics} por e-mail de {sender}. Para confirmar, abra este link e toque no botão:",
   "confirm.emailIgnore": "Se não foi você, ignore este e-mail: nada será enviado. O link expira em 7 dias.",
+
+  "optin.smsConfirm":
+    "{sender}: responda SIM para confirmar que deseja receber {topics} por SMS. {frequency}. Podem ser cobradas tarifas de mensagens e dados. Responda AJUDA para obter ajuda, SAIR para cancelar.",
+  "optin.frequencyVaries": "A frequência das mensagens varia",
+  "optin.frequencyPerDay": "Até {max} mensagens por dia",
+  "optin.frequencyPerWeek": "Até {max} mensagens por semana",
+  "optin.frequencyDays": "Até {max} mensagens a cada {count} dias",
+  "optin.frequencyHours": "Até {max} mensagens a cada {count} horas",
 };
 
 export default ptBR;

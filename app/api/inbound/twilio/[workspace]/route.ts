@@ -36,7 +36,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ wor
     if (messageSid !== null && (messageSid.length > MAX_MESSAGE_SID || !isStorableText(messageSid))) {
       return apiError(400, "invalid_request", `MessageSid: must be at most ${MAX_MESSAGE_SID} characters, without the NUL character (U+0000).`);
     }
-    const reply = await answerInboundMessage(settings, "sms", from, [body], messageSid);
+    const reply = await answerInboundMessage(settings, "sms", from, [body], messageSid, form.get("To"));
     const twiml = reply ? `<Response><Message>${escapeMarkup(reply)}</Message></Response>` : "<Response/>";
     return new Response(`<?xml version="1.0" encoding="UTF-8"?>${twiml}`, {
       headers: { "Content-Type": "text/xml; charset=utf-8", "Cache-Control": "no-store" },
