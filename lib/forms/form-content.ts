@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LOCALES, type Locale } from "@/lib/platform/i18n";
+import { UserFacingError } from "@/lib/platform/errors";
 import { sha256Hex } from "@/lib/platform/sha256";
 
 // What one version of a sign-up form offers and says (signup_form_versions.content). A version is never
@@ -64,4 +65,38 @@ export function formLocale(content: FormContent, wanted: Locale | null): Locale 
 export function channelConsent(content: FormContent, locale: Locale, channel: FormChannel): { text: string; hash: string } {
   const consent = content.wording[locale]?.consent[channel] ?? content.wording[content.defaultLocale]!.consent[channel]!;
   return { text: consent, hash: sha256Hex(consent) };
+}
+
+/** A topic as the workspace has it, for checking what a form offers. */
+export type FormTopicScope = { key: string; channels: readonly string[]; retired: boolean };
+
+/**
+ * What a form may offer in this workspace: enabled channels only, and on each the live topics that are
+ * sent on it. Each problem names the field it is about (`channels.<channel>`), as a form shows it.
+ */
+export function formScopeProblems(
+  content: FormContent,
+  workspace: { enabledChannels: readonly string[]; topics: readonly FormTopicScope[] },
+): Record<string, string[]> {
+  const problems: Record<string, string[]> = {};
+  const add = (field: string, message: string) => (problems[field] ??= []).push(message);
+  for (const { channel, topics } of content.channels) {
+    const field = `channels.${channel}`;
+    if (!workspace.enabledChannels.includes(channel)) add(field, `${channel} is not enabled for this workspace (Settings, Channels).`);
+    if (new Set(topics).size !== topics.length) add(field, "Each topic is offered once.");
+    for (const key of topics) {
+      const topic = workspace.topics.find((t) => t.key === key);
+      if (!topic) add(field, `There is no topic "${key}".`);
+      else if (topic.retired) add(field, `The topic "${key}" is retired.`);
+      else if (!topic.channels.includes(channel)) add(field, `The topic "${key}" is not sent by ${channel}.`);
+    }
+  }
+  return problems;
+}
+
+/** A form offering what the workspace does not (422): per field, what is wrong; nothing was written. */
+export class FormScopeError extends UserFacingError {
+  constructor(readonly fieldErrors: Record<string, string[]>) {
+    super("invalid_form", Object.entries(fieldErrors).map(([field, messages]) => `${field}: ${messages.join(" ")}`).join(" "), 422, { fieldErrors });
+  }
 }
