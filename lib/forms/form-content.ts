@@ -97,6 +97,13 @@ export function formScopeProblems(
 /** A form offering what the workspace does not (422): per field, what is wrong; nothing was written. */
 export class FormScopeError extends UserFacingError {
   constructor(readonly fieldErrors: Record<string, string[]>) {
-    super("invalid_form", Object.entries(fieldErrors).map(([field, messages]) => `${field}: ${messages.join(" ")}`).join(" "), 422, { fieldErrors });
+    super(
+      "invalid_form",
+      Object.entries(fieldErrors)
+        .map(([field, messages]) => `${field}: ${messages.join(" ")}`)
+        .join(" "),
+      422,
+      { fieldErrors },
+    );
   }
 }

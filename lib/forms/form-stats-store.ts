@@ -53,17 +53,18 @@ const FORM_VIEWS = `
 export async function formTotals(workspaceId: string, formId: string, range: Range): Promise<FormTotals> {
   const params = [workspaceId, [formId], range.from, range.to];
   const [views, submissions, byChannel] = await Promise.all([
-    pool().query<{ views: number }>(
-      `SELECT COALESCE(sum(views), 0)::int AS views FROM (${FORM_VIEWS}) shown`,
-      params,
-    ),
+    pool().query<{ views: number }>(`SELECT COALESCE(sum(views), 0)::int AS views FROM (${FORM_VIEWS}) shown`, params),
     pool().query<{ submissions: number }>(`SELECT count(DISTINCT submission)::int AS submissions FROM (${FORM_ENTRIES}) entries`, params),
     pool().query<{ channel: string; consents: number; at_once: number; pending: number; confirmed: number }>(
       `SELECT channel, ${COUNT_COLUMNS} FROM (${FORM_ENTRIES}) entries GROUP BY channel ORDER BY channel`,
       params,
     ),
   ]);
-  return { views: views.rows[0].views, submissions: submissions.rows[0].submissions, byChannel: byChannel.rows.map((row) => ({ channel: row.channel, ...counts(row) })) };
+  return {
+    views: views.rows[0].views,
+    submissions: submissions.rows[0].submissions,
+    byChannel: byChannel.rows.map((row) => ({ channel: row.channel, ...counts(row) })),
+  };
 }
 
 /** Several forms' views, submissions, confirmations asked and given, in the range at once (the forms list). */

@@ -45,16 +45,25 @@ export async function createForm(workspaceId: string, settings: FormSettings, cr
  * one (the same content writes no version). The form's row is locked first, so two edits at once
  * number their versions one after the other.
  */
-export async function saveForm(workspaceId: string, formId: string, settings: FormSettings, createdBy: string | null): Promise<{ version: number; created: boolean }> {
+export async function saveForm(
+  workspaceId: string,
+  formId: string,
+  settings: FormSettings,
+  createdBy: string | null,
+): Promise<{ version: number; created: boolean }> {
   return db().$transaction(async (tx) => {
     const locked = await tx.signupForm.updateMany({
       where: { id: formId, workspaceId, archivedAt: null },
       data: { name: settings.name, allowedOrigins: settings.allowedOrigins },
     });
     if (locked.count === 0) throw new NotFoundError("form", "There is no such form (or it is archived).");
-    const { currentVersion } = await tx.signupForm.findUniqueOrThrow({ where: { workspaceId_id: { workspaceId, id: formId } }, select: { currentVersion: true } });
+    const { currentVersion } = await tx.signupForm.findUniqueOrThrow({
+      where: { workspaceId_id: { workspaceId, id: formId } },
+      select: { currentVersion: true },
+    });
     const current = await tx.signupFormVersion.findUniqueOrThrow({ where: { formId_version: { formId, version: currentVersion } }, select: { content: true } });
-    if (canonicalJson(readContent(current.content, formId, currentVersion)) === canonicalJson(settings.content)) return { version: currentVersion, created: false };
+    if (canonicalJson(readContent(current.content, formId, currentVersion)) === canonicalJson(settings.content))
+      return { version: currentVersion, created: false };
     await assertOffered(tx, workspaceId, settings.content);
     const version = currentVersion + 1;
     await tx.signupFormVersion.create({ data: { workspaceId, formId, version, content: settings.content, createdBy } });
@@ -104,9 +113,10 @@ export async function listFormVersions(workspaceId: string, formId: string) {
 
 /** The named versions of the workspace's forms (a ledger's form entries), with each form's name: for the timeline and the export. */
 export async function findFormVersions(workspaceId: string, wanted: readonly { id: string; version: number }[]) {
-  if (wanted.length === 0) return [];
+  const distinct = [...new Map(wanted.map(({ id, version }) => [`${id}/${version}`, { formId: id, version }])).values()];
+  if (distinct.length === 0) return [];
   const versions = await db().signupFormVersion.findMany({
-    where: { workspaceId, OR: wanted.map(({ id, version }) => ({ formId: id, version })) },
+    where: { workspaceId, OR: distinct },
     select: { formId: true, version: true, content: true, form: { select: { name: true } } },
   });
   return versions.map(({ formId, version, content, form }) => ({ formId, version, name: form.name, content: readContent(content, formId, version) }));

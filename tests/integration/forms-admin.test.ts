@@ -27,9 +27,9 @@ describe("sign-up forms in the dashboard", () => {
     reworded.wording.en!.consent.email = "Email me offers, at most weekly. Unsubscribe any time.";
     expect(await saveForm(workspace.id, id, testFormSettings({ content: reworded }), "user-2")).toEqual({ version: 2, created: true });
     // Renaming and new origins alone write no version.
-    expect(await saveForm(workspace.id, id, testFormSettings({ name: "Footer", allowedOrigins: ["http://localhost:5173"], content: reworded }), "user-2")).toEqual(
-      { version: 2, created: false },
-    );
+    expect(
+      await saveForm(workspace.id, id, testFormSettings({ name: "Footer", allowedOrigins: ["http://localhost:5173"], content: reworded }), "user-2"),
+    ).toEqual({ version: 2, created: false });
     const third = testFormContent({ channels: [{ channel: "email", topics: ["offers"], doubleOptIn: false }] });
     for (const wording of Object.values(third.wording)) delete wording!.consent.sms;
     expect(await saveForm(workspace.id, id, testFormSettings({ content: third }), "user-2")).toEqual({ version: 3, created: true });
