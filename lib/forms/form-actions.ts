@@ -1,5 +1,6 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { requireAdmin } from "@/lib/admin/auth";
 import { ownerStateAction, type FormResult } from "@/lib/admin/owner-action";
@@ -40,7 +41,10 @@ export const saveFormAction = ownerStateAction(
   { bound: [boundUuid], form: formEditorForm, invalid: describeFormIssue },
   async ({ bound: [workspaceId, formId], data }): Promise<SavedForm> => {
     try {
-      return { ok: true, ...(await saveForm(workspaceId, formId, data, (await requireAdmin()).userId)) };
+      const saved = await saveForm(workspaceId, formId, data, (await requireAdmin()).userId);
+      // The page's figures and versions list show the new version at once.
+      revalidatePath(`/admin/${workspaceId}/forms/${formId}`);
+      return { ok: true, ...saved };
     } catch (error) {
       if (error instanceof UserFacingError) return refused(error);
       throw error;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FORM_CHANNELS, formContentSchema, type FormChannel, type FormContent } from "@/lib/forms/form-content";
+import { FORM_CHANNELS, formContentSchema, type FormChannel, type FormContent } from "@/lib/forms/form-content-schema";
 import { embedOriginsSchema } from "@/lib/pages/branding";
 import { LOCALES, type Locale } from "@/lib/platform/i18n";
 import { formSchema } from "@/lib/platform/form-schema";
