@@ -41,6 +41,11 @@ describe("sign-up forms in the dashboard", () => {
     expect(versions[0].content).toEqual(testFormContent());
     expect(versions[1].content).toEqual(reworded);
     expect((await getForm(workspace.id, id))?.content).toEqual(third);
+    // Not even SQL can change or remove a version.
+    await expect(db().signupFormVersion.update({ where: { formId_version: { formId: id, version: 1 } }, data: { content: third } })).rejects.toThrow(
+      /never changed/,
+    );
+    await expect(db().signupFormVersion.deleteMany({ where: { formId: id } })).rejects.toThrow(/never changed/);
     expect((await listFormVersions(workspace.id, id)).map((v) => [v.version, v.content.wording.en?.consent.email])).toEqual([
       [3, "Email me offers. Unsubscribe any time."],
       [2, "Email me offers, at most weekly. Unsubscribe any time."],
