@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useState, useTransition } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, type Path } from "react-hook-form";
 import type { FormResult } from "@/lib/admin/owner-action";
 import type { SavedForm } from "@/lib/forms/form-actions";
 import { formEditorSchema, describeFormIssue, type FormEditorValues } from "@/lib/forms/form-editor";
@@ -19,6 +19,11 @@ type Props = {
   readOnly?: boolean;
 };
 
+/** The value at a dotted field name (`wording.es.title`). */
+function valueAt(values: unknown, name: string): unknown {
+  return name.split(".").reduce<unknown>((value, key) => (value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined), values);
+}
+
 const input = "mt-1 block w-full rounded border border-slate-400 p-1";
 const LOCALE_NAMES: Record<string, string> = { en: "English", es: "Spanish", "pt-BR": "Portuguese (Brazil)", it: "Italian" };
 
@@ -32,10 +37,14 @@ export function FormEditor({ action, defaultValues, channels, topics, submitLabe
   const [, startTransition] = useTransition();
   const [issues, setIssues] = useState<string[]>([]);
   const { register, getValues } = useForm<FormEditorValues>({ defaultValues });
+  // The values are in the HTML too, so that the form posts as it reads before (and without) JavaScript.
+  const text = (name: Path<FormEditorValues>) => ({ ...register(name), defaultValue: String(valueAt(defaultValues, name) ?? "") });
+  const box = (name: Path<FormEditorValues>) => ({ ...register(name), defaultChecked: valueAt(defaultValues, name) === true });
   const failures = state?.ok === false ? [state.message, ...Object.entries(state.fieldErrors ?? {}).flatMap(([, messages]) => messages ?? [])] : issues;
 
   return (
     <form
+      action={formAction}
       onSubmit={(event) => {
         event.preventDefault();
         const parsed = formEditorSchema.safeParse(getValues());
@@ -54,15 +63,15 @@ export function FormEditor({ action, defaultValues, channels, topics, submitLabe
       <fieldset disabled={readOnly} className="grid gap-5">
         <label>
           Name (for you; visitors never see it)
-          <input className={input} {...register("name")} />
+          <input className={input} {...text("name")} />
         </label>
         <label>
           Sites allowed to embed it, one origin per line (https://shop.example, or http://localhost:5173 for development)
-          <textarea rows={3} className={`${input} font-mono`} {...register("origins")} />
+          <textarea rows={3} className={`${input} font-mono`} {...text("origins")} />
         </label>
         <label>
           Privacy policy (https link shown beside the consent)
-          <input type="url" className={input} {...register("privacyPolicyUrl")} />
+          <input type="url" className={input} {...text("privacyPolicyUrl")} />
         </label>
 
         <fieldset className="grid gap-3">
@@ -72,18 +81,18 @@ export function FormEditor({ action, defaultValues, channels, topics, submitLabe
             <fieldset key={channel} className="rounded border border-slate-200 p-3">
               <legend className="px-1 font-medium">{channel}</legend>
               <label className="mr-4">
-                <input type="checkbox" {...register(`channels.${channel}.offered`)} /> Offer {channel}
+                <input type="checkbox" {...box(`channels.${channel}.offered`)} /> Offer {channel}
               </label>
               <label>
-                <input type="checkbox" {...register(`channels.${channel}.doubleOptIn`)} /> Ask to confirm (double opt-in) by {channel}
+                <input type="checkbox" {...box(`channels.${channel}.doubleOptIn`)} /> Ask to confirm (double opt-in) by {channel}
               </label>
               <div className="mt-2 flex flex-wrap gap-4">
                 {topics
                   .filter((topic) => topic.channels.includes(channel))
                   .map((topic) => (
                     <label key={topic.key}>
-                      <input type="checkbox" {...register(`channels.${channel}.topic.${topic.key}`)} /> {topic.name}{" "}
-                      <span className="font-mono">({topic.key})</span> by {channel}
+                      <input type="checkbox" {...box(`channels.${channel}.topic.${topic.key}`)} /> {topic.name} <span className="font-mono">({topic.key})</span>{" "}
+                      by {channel}
                     </label>
                   ))}
               </div>
@@ -99,7 +108,7 @@ export function FormEditor({ action, defaultValues, channels, topics, submitLabe
           </p>
           <label>
             Default language{" "}
-            <select className="rounded border border-slate-400 p-1" {...register("defaultLocale")}>
+            <select className="rounded border border-slate-400 p-1" {...text("defaultLocale")}>
               {LOCALES.map((locale) => (
                 <option key={locale} value={locale}>
                   {LOCALE_NAMES[locale]}
@@ -112,20 +121,20 @@ export function FormEditor({ action, defaultValues, channels, topics, submitLabe
               <legend className="px-1 font-medium">{LOCALE_NAMES[locale]}</legend>
               <label>
                 Title ({locale})
-                <input className={input} {...register(`wording.${locale}.title`)} />
+                <input className={input} {...text(`wording.${locale}.title`)} />
               </label>
               <label>
                 Button ({locale})
-                <input className={input} {...register(`wording.${locale}.submit`)} />
+                <input className={input} {...text(`wording.${locale}.submit`)} />
               </label>
               <label className="md:col-span-2">
                 Introduction ({locale}, optional)
-                <textarea rows={2} className={input} {...register(`wording.${locale}.intro`)} />
+                <textarea rows={2} className={input} {...text(`wording.${locale}.intro`)} />
               </label>
               {channels.map((channel) => (
                 <label key={channel} className="md:col-span-2">
                   Consent statement for {channel} ({locale})
-                  <textarea rows={2} className={input} {...register(`wording.${locale}.consent.${channel}`)} />
+                  <textarea rows={2} className={input} {...text(`wording.${locale}.consent.${channel}`)} />
                 </label>
               ))}
             </fieldset>
