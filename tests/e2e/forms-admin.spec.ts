@@ -5,15 +5,15 @@ import { readDemo } from "./demo";
 // An owner sets up a sign-up form in the dashboard and rewords it: each edit is a new version, the old
 // one kept word for word; a viewer reads the form but cannot change it.
 
-// Sign-ins read "the latest link to this address": one at a time.
+// Sign-ins read "the latest link to this address": one at a time, and with addresses no other file signs in as.
 test.describe.configure({ mode: "serial" });
 
-const acme = () => readDemo().admins.find((a) => a.email === "admin@example.com")!.workspaceId;
+const acme = () => readDemo().admins.find((a) => a.email === "marketing@example.com")!.workspaceId;
 const FIRST = "Email me the Acme newsletter. Unsubscribe any time.";
 const SECOND = "Email me the Acme newsletter, once a week. Unsubscribe any time.";
 
 test("an owner creates a form, rewords it, and finds version 2 and version 1 both listed with their wording", async ({ browser }) => {
-  const page = await signIn(browser, "admin@example.com");
+  const page = await signIn(browser, "marketing@example.com");
   await page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Forms" }).click();
   await expect(page.getByRole("heading", { name: "Sign-up forms", level: 1 })).toBeVisible();
   await page.getByRole("link", { name: "New form" }).click();
@@ -52,7 +52,7 @@ test("an owner creates a form, rewords it, and finds version 2 and version 1 bot
   await expect(page.locator("#version-1")).toContainText(FIRST);
   await expect(page.locator("#version-1")).not.toContainText(SECOND);
 
-  const viewer = await signIn(browser, "viewer@example.com");
+  const viewer = await signIn(browser, "analyst@example.com");
   await viewer.goto(`/admin/${acme()}/forms`);
   await expect(viewer.getByRole("link", { name })).toBeVisible();
   await expect(viewer.getByRole("link", { name: "New form" })).toHaveCount(0);
