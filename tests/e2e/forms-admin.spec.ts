@@ -7,6 +7,8 @@ import { readDemo } from "./demo";
 
 // Sign-ins read "the latest link to this address": one at a time, and with addresses no other file signs in as.
 test.describe.configure({ mode: "serial" });
+// Two sign-ins, two saves and four pages: longer than the default 30 s on a busy machine.
+test.setTimeout(60_000);
 
 const acme = () => readDemo().admins.find((a) => a.email === "marketing@example.com")!.workspaceId;
 const FIRST = "Email me the Acme newsletter. Unsubscribe any time.";
