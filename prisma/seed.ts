@@ -234,6 +234,9 @@ async function demoInbound(workspaceId: string, baseUrl: string, phone: string):
 const ADMINS = [
   { email: "admin@example.com", role: "owner" as const },
   { email: "viewer@example.com", role: "viewer" as const },
+  // Who looks after the sign-up forms (and whom their browser test signs in as, apart from the others').
+  { email: "marketing@example.com", role: "owner" as const },
+  { email: "analyst@example.com", role: "viewer" as const },
 ];
 
 // People who left, and said why: so the dashboard has something to show on day one.

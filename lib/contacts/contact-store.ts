@@ -11,6 +11,7 @@ import type { ConsentSource } from "@/lib/generated/prisma/enums";
 import { addressHashes } from "@/lib/contacts/suppression";
 import { isUuid } from "@/lib/platform/uuid";
 import { parseStoredJson } from "@/lib/platform/stored-json";
+import { findFormVersions } from "@/lib/forms/form-store";
 
 export type ContactFields = { externalId?: string; email?: string; phone?: string; whatsappId?: string; locale?: string; timeZone?: string };
 
@@ -178,10 +179,20 @@ export async function contactTimeline(workspaceId: string, contactId: string) {
     db().topic.findMany({ where: { workspaceId }, select: { id: true, key: true } }),
   ]);
   const keys = new Map(topics.map((topic) => [topic.id, topic.key]));
-  return entries.map(({ details, ...entry }) => {
-    const { defaults } = parseStoredJson(storedConsentDetailsSchema, details, `the details of ledger entry ${entry.id}`) ?? {};
-    return { ...entry, defaults: defaults?.map((d) => (d.topic ? `${d.channel} / ${keys.get(d.topic) ?? d.topic}` : d.channel)) ?? null };
-  });
+  const parsed = entries.map(({ details, ...entry }) => ({
+    entry,
+    details: parseStoredJson(storedConsentDetailsSchema, details, `the details of ledger entry ${entry.id}`) ?? {},
+  }));
+  const forms = await findFormVersions(
+    workspaceId,
+    parsed.flatMap(({ details }) => (details.form ? [details.form] : [])),
+  );
+  return parsed.map(({ entry, details: { defaults, form } }) => ({
+    ...entry,
+    defaults: defaults?.map((d) => (d.topic ? `${d.channel} / ${keys.get(d.topic) ?? d.topic}` : d.channel)) ?? null,
+    /** The sign-up form and the version whose wording the person was shown. */
+    form: form ? { id: form.id, version: form.version, name: forms.find((f) => f.formId === form.id)?.name ?? null } : null,
+  }));
 }
 
 export type NewContact = {

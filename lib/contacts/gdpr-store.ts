@@ -9,6 +9,12 @@ import { enqueueOutboxEvent } from "@/lib/consent/ledger-store";
 import { forgetAddressRateLimits } from "@/lib/platform/rate-limit-store";
 import { addSuppression } from "@/lib/contacts/suppression-store";
 import { suppressionHash } from "@/lib/contacts/suppression";
+import { storedConsentDetailsSchema } from "@/lib/consent/event-details";
+import { channelConsent, FORM_CHANNELS, formLocale } from "@/lib/forms/form-content";
+import { findFormVersions } from "@/lib/forms/form-store";
+import type { Channel } from "@/lib/generated/prisma/enums";
+import { matchLocale } from "@/lib/platform/i18n";
+import { parseStoredJson } from "@/lib/platform/stored-json";
 
 /** Everything held about one person (GDPR Art. 15, LGPD Art. 18): the contact, the state, the ledger, the answers, the bounces and complaints. */
 export async function exportContact(workspaceId: string, contactId: string) {
@@ -39,6 +45,7 @@ export async function exportContact(workspaceId: string, contactId: string) {
         messageId: true,
         locale: true,
         wordingHash: true,
+        details: true,
         hash: true,
         topic: { select: { key: true } },
       },
@@ -56,10 +63,42 @@ export async function exportContact(workspaceId: string, contactId: string) {
     contact: person,
     channels: channelSubscriptions,
     topics: topicSubscriptions.map(({ topic, ...rest }) => ({ topic: topic.key, ...rest })),
-    ledger: ledger.map(({ topic, seq, ...entry }) => ({ seq: seq.toString(), topic: topic?.key ?? null, ...entry })),
+    ledger: await withFormWording(workspaceId, ledger),
     feedback,
     deliveryEvents,
   };
+}
+
+type ExportedEntry = { seq: bigint; topic: { key: string } | null; channel: Channel | null; locale: string | null; details: unknown };
+
+/**
+ * The ledger as exported: a sign-up form's entry names the form, its version, and the exact consent
+ * statement that version showed on the entry's channel in the entry's language (what its wording hash is of).
+ */
+async function withFormWording<E extends ExportedEntry>(workspaceId: string, ledger: E[]) {
+  const forms = ledger.map((entry) => parseStoredJson(storedConsentDetailsSchema, entry.details, `the details of ledger entry ${entry.seq}`)?.form);
+  const versions = await findFormVersions(
+    workspaceId,
+    forms.filter((form) => form !== undefined),
+  );
+  return ledger.map(({ topic, seq, details: _details, ...entry }, i) => {
+    void _details;
+    const form = forms[i];
+    const version = form && versions.find((v) => v.formId === form.id && v.version === form.version);
+    const channel = FORM_CHANNELS.find((c) => c === entry.channel);
+    return {
+      seq: seq.toString(),
+      topic: topic?.key ?? null,
+      ...entry,
+      ...(form && {
+        form: {
+          ...form,
+          name: version?.name ?? null,
+          wording: version && channel ? channelConsent(version.content, formLocale(version.content, matchLocale(entry.locale)), channel).text : null,
+        },
+      }),
+    };
+  });
 }
 
 /**

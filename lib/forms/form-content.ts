@@ -1,64 +1,11 @@
-import { z } from "zod";
-import { LOCALES, type Locale } from "@/lib/platform/i18n";
 import { sha256Hex } from "@/lib/platform/sha256";
+import type { Locale } from "@/lib/platform/i18n";
+import type { FormChannel, FormContent } from "@/lib/forms/form-content-schema";
 
-// What one version of a sign-up form offers and says (signup_form_versions.content). A version is never
-// changed once written: an edit writes the next one, so every consent names the exact wording it was
-// given on. The consent line of a channel is hashed exactly as the form shows it.
+// A sign-up form's content (the schema and its rules: lib/forms/form-content-schema.ts) and the exact
+// consent line of a channel, hashed as the form shows it: what the ledger's wording_hash is of.
 
-export const FORM_CHANNELS = ["email", "sms", "whatsapp"] as const;
-export type FormChannel = (typeof FORM_CHANNELS)[number];
-
-const text = (max: number) => z.string().trim().min(1).max(max);
-
-/** The texts of one locale. `consent` is the statement shown above a channel's topic boxes. */
-export const formWordingSchema = z.strictObject({
-  title: text(120),
-  intro: z.string().trim().max(500).default(""),
-  consent: z.partialRecord(z.enum(FORM_CHANNELS), text(1000)),
-  submit: text(40),
-});
-
-export const formContentSchema = z
-  .strictObject({
-    /** Each offered channel, its topics (keys, each its own unticked box) and whether it asks for confirmation. */
-    channels: z
-      .array(
-        z.strictObject({
-          channel: z.enum(FORM_CHANNELS),
-          topics: z.array(z.string().min(1).max(64)).min(1).max(20),
-          doubleOptIn: z.boolean(),
-        }),
-      )
-      .min(1)
-      .max(FORM_CHANNELS.length),
-    privacyPolicyUrl: z.url({ protocol: /^https$/ }).max(500),
-    defaultLocale: z.enum(LOCALES),
-    wording: z.partialRecord(z.enum(LOCALES), formWordingSchema),
-  })
-  .superRefine((content, ctx) => {
-    if (new Set(content.channels.map((c) => c.channel)).size !== content.channels.length) {
-      ctx.addIssue({ code: "custom", path: ["channels"], message: "Each channel is offered once." });
-    }
-    if (!content.wording[content.defaultLocale]) {
-      ctx.addIssue({ code: "custom", path: ["wording", content.defaultLocale], message: "The default locale needs its wording." });
-    }
-    for (const [locale, wording] of Object.entries(content.wording)) {
-      for (const { channel } of content.channels) {
-        if (!wording?.consent[channel]) {
-          ctx.addIssue({ code: "custom", path: ["wording", locale, "consent", channel], message: `The ${channel} consent statement is missing.` });
-        }
-      }
-    }
-  });
-
-export type FormContent = z.infer<typeof formContentSchema>;
-export type FormWording = z.infer<typeof formWordingSchema>;
-
-/** The locale a visitor reads the form in: theirs when the form has it, else the form's default. */
-export function formLocale(content: FormContent, wanted: Locale | null): Locale {
-  return wanted && content.wording[wanted] ? wanted : content.defaultLocale;
-}
+export * from "@/lib/forms/form-content-schema";
 
 /** The consent statement of a channel as shown in `locale`, and its SHA-256 for the ledger. */
 export function channelConsent(content: FormContent, locale: Locale, channel: FormChannel): { text: string; hash: string } {

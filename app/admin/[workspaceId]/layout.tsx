@@ -12,6 +12,7 @@ export default async function WorkspaceLayout({ children, params }: { children: 
     ["Messages", `/admin/${workspaceId}/messages`],
     ["Contacts", `/admin/${workspaceId}/contacts`],
     ["Imports", `/admin/${workspaceId}/imports`],
+    ["Forms", `/admin/${workspaceId}/forms`],
     ["Settings", `/admin/${workspaceId}/settings`],
     ["Ledger", `/admin/${workspaceId}/ledger`],
   ];

@@ -1,4 +1,6 @@
+import Link from "next/link";
 import { notFound } from "next/navigation";
+import { formVersionHref } from "@/lib/forms/form-paths";
 import { requireMember } from "@/lib/admin/auth";
 import { contactTimeline, findContact } from "@/lib/contacts/contact-store";
 import { getContactPreferences } from "@/lib/consent/preference-store";
@@ -17,6 +19,7 @@ const SOURCE_LABELS: Record<string, string> = {
   admin: "admin",
   import: "import",
   double_opt_in: "double opt-in",
+  form: "sign-up form",
 };
 
 // One contact: where they stand now, and every change of consent that led there.
@@ -90,6 +93,14 @@ export default async function ContactPage({ params }: { params: Promise<{ worksp
                 </td>
                 <td className="py-1">
                   {SOURCE_LABELS[entry.source] ?? entry.source}
+                  {entry.form && (
+                    <>
+                      {" "}
+                      <Link href={formVersionHref(workspaceId, entry.form.id, entry.form.version)} className="text-blue-800 underline">
+                        {entry.form.name ?? "form"}, version {entry.form.version}
+                      </Link>
+                    </>
+                  )}
                   {entry.locale ? `, ${entry.locale}` : ""}
                 </td>
                 <td className="py-1">{entry.messageId ?? ""}</td>
