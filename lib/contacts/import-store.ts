@@ -227,8 +227,9 @@ async function applyChunk(client: SqlClient, importId: string, workspaceId: stri
     if (!hashed.has(key)) hashed.set(key, suppressionHashIfKeyed(workspaceId, channel, address));
     return hashed.get(key)!;
   };
-  const hashes = rows.flatMap(({ row }) =>
-    [row.email && hashOf("email", row.email), row.phone && hashOf("sms", row.phone), row.whatsappId && hashOf("whatsapp", row.whatsappId)].filter(
+  // The rows' addresses and those the matched contacts already have (the plan asks about both).
+  const hashes = [...rows.map(({ row }) => row), ...contacts.values()].flatMap((a) =>
+    [a.email && hashOf("email", a.email), a.phone && hashOf("sms", a.phone), a.whatsappId && hashOf("whatsapp", a.whatsappId)].filter(
       (hash): hash is string => typeof hash === "string",
     ),
   );

@@ -3,6 +3,8 @@ import { db } from "@/lib/platform/db";
 import { applyNextImportChunk, applyWaitingImports } from "@/lib/contacts/import-store";
 import { verifyLedgerChain } from "@/lib/consent/ledger-store";
 import { eraseContact } from "@/lib/contacts/gdpr-store";
+import { findInboundSettings } from "@/lib/inbound/inbound-store";
+import { recordDeliveryReports } from "@/lib/inbound/delivery-store";
 import { sha256Hex } from "@/lib/platform/sha256";
 import { createTestApiKey, createTestWorkspace } from "@/tests/helpers/fixtures";
 
@@ -148,6 +150,41 @@ describe("POST /api/v1/imports", () => {
     expect(status.status).toBe("unsubscribed");
     expect(await db().contact.count({ where: { workspaceId: shop.workspace.id, OR: [{ externalId: "gone" }, { email: "gone@example.com" }] } })).toBe(0);
     expect(await db().contact.findUniqueOrThrow({ where: { id: erasedId } })).toMatchObject({ email: null, externalId: null, erasedAt: expect.any(Date) });
+  });
+
+  it("never subscribes a matched contact on a channel where the address it already has is suppressed", async () => {
+    const { shop, api, importFile } = await setup();
+    // The phone is shared with a twin who was erased: the number stays suppressed for SMS.
+    const twin = await api.post("/api/v1/contacts", { externalId: "twin", phone: shop.contact.phone });
+    await eraseContact(shop.workspace.id, (await twin.json()).id);
+    // The stored email hard-bounced.
+    const settings = await findInboundSettings(shop.workspace.id);
+    await recordDeliveryReports(settings!, "generic", "msg-bounce-1", [
+      { kind: "bounce", bounceType: "hard", recipient: { email: shop.contact.email!.toLowerCase() }, messageId: null, occurredAt: new Date() },
+    ]);
+    const externalId = shop.contact.externalId;
+
+    const report = await importFile(
+      ndjson(
+        { externalId, subscriptions: [{ channel: "sms", topic: "offers", status: "subscribed", ...consent }] },
+        {
+          externalId,
+          subscriptions: [
+            { channel: "email", status: "subscribed", ...consent },
+            { channel: "email", topic: "offers", status: "subscribed", ...consent },
+          ],
+        },
+        { externalId, locale: "es", subscriptions: [{ channel: "whatsapp", topic: "offers", status: "subscribed", ...consent }] },
+      ),
+      NDJSON,
+    );
+    expect(report.rejections.map((r: { line: number; code: string }) => [r.line, r.code])).toEqual([
+      [1, "suppressed"],
+      [2, "suppressed"],
+    ]);
+    expect(report).toMatchObject({ updated: 1, rejected: 2 });
+    const subscriptions = await db().topicSubscription.findMany({ where: { contactId: shop.contact.id, status: "subscribed" }, select: { channel: true } });
+    expect(subscriptions).toEqual([{ channel: "whatsapp" }]);
   });
 
   it("refuses what is not an import file with a 4xx, and stages nothing of it", async () => {
