@@ -265,7 +265,8 @@ export function openApiDocument(serverUrl: string) {
       },
       "/imports/{id}": {
         get: {
-          summary: "An import's status, counts (rows read, created, updated, unchanged, rejected) and first 1,000 rejections by line",
+          summary:
+            "An import's status (staged, processing, done or failed, with `failure` saying where and why), counts (rows read, created, updated, unchanged, rejected) and first 1,000 rejections by line",
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
           responses: { "200": ok("The import's report"), ...errors },
         },
