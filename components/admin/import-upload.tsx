@@ -8,6 +8,8 @@ type Report = Omit<ImportReport, "createdAt" | "finishedAt">;
 
 const POLL_MS = 700;
 
+const STATUS_LABELS: Record<Report["status"], string> = { staged: "Waiting to start", processing: "Importing", done: "Done", failed: "Failed" };
+
 /** The file's type as the import reads it: by the browser's guess, else by its extension. */
 function contentTypeOf(file: File): string {
   if (/\.(ndjson|jsonl)$/i.test(file.name)) return "application/x-ndjson";
@@ -34,7 +36,7 @@ export function ImportUpload({ workspaceId, canUpload }: { workspaceId: string; 
       }
       const next: Report = await response.json();
       setReport(next);
-      if (next.status !== "done") setTimeout(poll, POLL_MS);
+      if (next.status !== "done" && next.status !== "failed") setTimeout(poll, POLL_MS);
     };
     void poll();
     return () => {
@@ -86,10 +88,11 @@ export function ImportUpload({ workspaceId, canUpload }: { workspaceId: string; 
         <section aria-label="Import progress" className="space-y-3">
           <progress max={100} value={percent} aria-label="Import progress" className="h-3 w-full" />
           <p role="status" className="text-sm">
-            {report.status === "done" ? "Done" : report.status === "staged" ? "Waiting to start" : "Importing"}: {percent}% · {report.rowsRead} rows read ·{" "}
-            {report.created} created · {report.updated} updated · {report.unchanged} unchanged · {report.rejected} rejected
+            {STATUS_LABELS[report.status]}: {percent}% · {report.rowsRead} rows read · {report.created} created · {report.updated} updated · {report.unchanged}{" "}
+            unchanged · {report.rejected} rejected
           </p>
-          {report.status === "done" && report.rejections.length > 0 && (
+          {report.failure && <p className="text-sm text-red-800">{report.failure}</p>}
+          {(report.status === "done" || report.status === "failed") && report.rejections.length > 0 && (
             <table className="w-full text-left text-sm" aria-label="Rejected rows">
               <thead>
                 <tr>

@@ -162,7 +162,7 @@ export function openApiDocument(serverUrl: string) {
         post: {
           summary: "Links and List-Unsubscribe headers for one message to each of up to 10,000 contacts",
           description:
-            "One entry per contact id, in the order given: the single route's URLs and headers with its `contactId`, or `{contactId, error: {code, message}}` for an id that is no contact of this workspace (or an erased one), with the single route's code (`contact_not_found`). A repeated id gets links of its own. Counts one request and one item per contact id against the key's item budget (`item_rate_limit_per_minute`, 300,000 by default). Takes no Idempotency-Key (400 `idempotency_not_supported`): a retry mints fresh links, each as valid.",
+            "One entry per contact id, in the order given: the single route's URLs and headers with its `contactId`, or `{contactId, error: {code, message}}` for an id that is no contact of this workspace (or an erased one), with the single route's code (`contact_not_found`). A repeated id gets links of its own. Counts one request and one item per contact id against the key's item budget (`item_rate_limit_per_minute`, 300,000 by default), spent only once the channel and topic are known to be right: a refused batch costs no items. Takes no Idempotency-Key (400 `idempotency_not_supported`): a retry mints fresh links, each as valid.",
           parameters: [
             {
               name: "Accept",
@@ -265,7 +265,8 @@ export function openApiDocument(serverUrl: string) {
       },
       "/imports/{id}": {
         get: {
-          summary: "An import's status, counts (rows read, created, updated, unchanged, rejected) and first 1,000 rejections by line",
+          summary:
+            "An import's status (staged, processing, done or failed, with `failure` saying where and why), counts (rows read, created, updated, unchanged, rejected) and first 1,000 rejections by line",
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
           responses: { "200": ok("The import's report"), ...errors },
         },

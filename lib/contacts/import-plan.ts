@@ -9,7 +9,8 @@ import type { ImportRow, Rejection } from "@/lib/contacts/import-rows";
 // the rules of POST /api/v1/contacts: matched by external id, else email, phone, WhatsApp id; an address
 // of another contact is a conflict; a subscription already in place changes nothing and writes no
 // ledger entry, so a second run of the same file changes nothing. Beyond them, an import never undoes an
-// opt-out recorded here, and never touches a suppressed address: such a row is rejected, with why.
+// opt-out recorded here, and never touches a suppressed address (one the row gives, or one the contact
+// has where the row subscribes it): such a row is rejected, with why.
 
 export type KnownContact = {
   id: string;
@@ -111,7 +112,12 @@ export function planImportChunk(context: ChunkContext, rows: { line: number; row
       reject("conflict", `the ${taken === "email" ? "email address" : "external id"} belongs to another contact in this workspace`);
       continue;
     }
-    const suppressed = ADDRESS_CHANNELS.find(([name, channel]) => row[name] !== undefined && context.isSuppressed(channel, row[name]));
+    // The row's own addresses, and those the contact keeps where the row subscribes it: a row matched by
+    // its external id alone must not subscribe an email address that bounced or a number that was stopped.
+    const suppressed = ADDRESS_CHANNELS.find(([name, channel]) => {
+      const address = row[name] ?? (row.subscriptions.some((s) => s.channel === channel && s.status === "subscribed") ? contact?.[name] : null);
+      return typeof address === "string" && context.isSuppressed(channel, address);
+    });
     if (suppressed) {
       reject(
         "suppressed",

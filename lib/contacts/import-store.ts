@@ -7,6 +7,7 @@ import { addressHashes, suppressionHashIfKeyed } from "@/lib/contacts/suppressio
 import { planImportChunk, type KnownContact } from "@/lib/contacts/import-plan";
 import { stagedRowSchema, type ImportFormat, type ImportRow, type ReadLine, type Rejection } from "@/lib/contacts/import-rows";
 import { parseStoredJson } from "@/lib/platform/stored-json";
+import { isDatabaseUnavailable } from "@/lib/platform/db-errors";
 import type { Channel, SubscriptionStatus } from "@/lib/generated/prisma/enums";
 
 // Imports in two steps. The request stages the file: every valid row into import_rows, every invalid one
@@ -23,6 +24,9 @@ import type { Channel, SubscriptionStatus } from "@/lib/generated/prisma/enums";
 const STAGE_BATCH_ROWS = 5_000;
 const CHUNK_ROWS = 5_000;
 export const REJECTIONS_KEPT = 1_000;
+/** A chunk that fails this many times in a row fails its import; the waits between the attempts, in seconds. */
+export const IMPORT_MAX_ATTEMPTS = 5;
+const RETRY_AFTER_SECONDS = [2, 10, 30, 60];
 
 async function keepRejections(client: SqlClient, importId: string, workspaceId: string, rejections: { line: number; rejection: Rejection }[]) {
   if (rejections.length === 0) return;
@@ -81,7 +85,7 @@ export async function stageImport(workspaceId: string, format: ImportFormat, lin
 type ImportRecord = {
   id: string;
   format: string;
-  status: "staged" | "processing" | "done";
+  status: "staged" | "processing" | "done" | "failed";
   rowsRead: number;
   created: number;
   updated: number;
@@ -89,6 +93,7 @@ type ImportRecord = {
   rejected: number;
   createdAt: Date;
   finishedAt: Date | null;
+  failure: string | null;
   rejections: { line: number; code: string; message: string }[];
 };
 
@@ -96,7 +101,7 @@ type ImportRecord = {
 export async function findImport(workspaceId: string, importId: string): Promise<ImportRecord | null> {
   const { rows } = await pool().query<Omit<ImportRecord, "rejections">>(
     `SELECT id, format, status::text AS status, rows_read AS "rowsRead", created, updated, unchanged, rejected, created_at AS "createdAt",
-       finished_at AS "finishedAt"
+       finished_at AS "finishedAt", failure
      FROM imports WHERE workspace_id = $1 AND id = $2`,
     [workspaceId, importId],
   );
@@ -112,7 +117,7 @@ export async function findImport(workspaceId: string, importId: string): Promise
 export async function listImports(workspaceId: string, limit = 20): Promise<Omit<ImportRecord, "rejections">[]> {
   const { rows } = await pool().query<Omit<ImportRecord, "rejections">>(
     `SELECT id, format, status::text AS status, rows_read AS "rowsRead", created, updated, unchanged, rejected, created_at AS "createdAt",
-       finished_at AS "finishedAt"
+       finished_at AS "finishedAt", failure
      FROM imports WHERE workspace_id = $1 ORDER BY created_at DESC LIMIT $2`,
     [workspaceId, limit],
   );
@@ -122,12 +127,14 @@ export async function listImports(workspaceId: string, limit = 20): Promise<Omit
 /**
  * Applies the next chunk of one import that is waiting, if any: true when it did (there may be more).
  * Imports are taken oldest first; a chunk locks its import's row, so workers in several processes
- * share the imports without applying a chunk twice. A chunk that fails is left to the next pass, and the
- * imports after it go on.
+ * share the imports without applying a chunk twice. A chunk that fails rolls back and is tried again
+ * after a wait, while the imports after it go on; after IMPORT_MAX_ATTEMPTS failures in a row its
+ * import fails (an unreachable database counts none: it is no fault of the import).
  */
 export async function applyNextImportChunk(): Promise<boolean> {
   const { rows } = await pool().query<{ id: string; workspace_id: string }>(
-    "SELECT id, workspace_id FROM imports WHERE status IN ('staged', 'processing') ORDER BY created_at LIMIT 10",
+    `SELECT id, workspace_id FROM imports WHERE status IN ('staged', 'processing') AND (retry_at IS NULL OR retry_at <= now())
+     ORDER BY created_at LIMIT 10`,
   );
   for (const candidate of rows) {
     try {
@@ -135,9 +142,37 @@ export async function applyNextImportChunk(): Promise<boolean> {
     } catch (error) {
       // The chunk rolled back; the imports after this one (other workspaces' too) must not wait on it.
       console.warn(`imports: import ${candidate.id}: ${error instanceof Error ? error.message : String(error)}`);
+      if (!isDatabaseUnavailable(error)) await recordFailedAttempt(candidate.id, error);
     }
   }
   return false;
+}
+
+/** The cause of a failure as the report may say it: PostgreSQL's SQLSTATE and constraint, never a message (it may quote row data). */
+function failureCause(error: unknown): string {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  if (typeof code !== "string" || !/^[0-9A-Z]{5}$/.test(code)) return "an internal error";
+  return `database error ${code}${typeof constraint === "string" ? ` on ${constraint}` : ""}`;
+}
+
+async function recordFailedAttempt(importId: string, error: unknown) {
+  await transaction(async (client) => {
+    const { rows } = await client.query<{ status: string }>(
+      `UPDATE imports SET attempts = attempts + 1,
+         retry_at = now() + make_interval(secs => ($2::int[])[LEAST(attempts + 1, cardinality($2::int[]))]),
+         status = CASE WHEN attempts + 1 >= $3 THEN 'failed'::"ImportStatus" ELSE status END,
+         finished_at = CASE WHEN attempts + 1 >= $3 THEN now() END,
+         failure = CASE WHEN attempts + 1 >= $3
+           THEN format('The rows from line %s on could not be applied (%s; tried %s times): the rows before them were imported, they and the rest were not.',
+             processed_line + 1, $4::text, attempts + 1)
+         END
+       WHERE id = $1 AND status IN ('staged', 'processing')
+       RETURNING status::text AS status`,
+      [importId, RETRY_AFTER_SECONDS, IMPORT_MAX_ATTEMPTS, failureCause(error)],
+    );
+    // A failed import's rows will never be applied: they go.
+    if (rows[0]?.status === "failed") await client.query("DELETE FROM import_rows WHERE import_id = $1", [importId]);
+  });
 }
 
 /** Applies chunks until no import waits (or `signal` aborts): how many it applied. */
@@ -227,8 +262,9 @@ async function applyChunk(client: SqlClient, importId: string, workspaceId: stri
     if (!hashed.has(key)) hashed.set(key, suppressionHashIfKeyed(workspaceId, channel, address));
     return hashed.get(key)!;
   };
-  const hashes = rows.flatMap(({ row }) =>
-    [row.email && hashOf("email", row.email), row.phone && hashOf("sms", row.phone), row.whatsappId && hashOf("whatsapp", row.whatsappId)].filter(
+  // The rows' addresses and those the matched contacts already have (the plan asks about both).
+  const hashes = [...rows.map(({ row }) => row), ...contacts.values()].flatMap((a) =>
+    [a.email && hashOf("email", a.email), a.phone && hashOf("sms", a.phone), a.whatsappId && hashOf("whatsapp", a.whatsappId)].filter(
       (hash): hash is string => typeof hash === "string",
     ),
   );
@@ -284,7 +320,7 @@ async function applyChunk(client: SqlClient, importId: string, workspaceId: stri
   const lastLine = rows[rows.length - 1].line;
   const { created, updated, unchanged, rejected } = plan.outcomes;
   await client.query(
-    `UPDATE imports SET status = 'processing', processed_line = $2, created = created + $3, updated = updated + $4, unchanged = unchanged + $5,
+    `UPDATE imports SET status = 'processing', attempts = 0, retry_at = NULL, processed_line = $2, created = created + $3, updated = updated + $4, unchanged = unchanged + $5,
        rejected = rejected + $6 WHERE id = $1`,
     [importId, lastLine, created, updated, unchanged, rejected],
   );

@@ -72,6 +72,22 @@ const WITH_SHORT_LINKS = `
 
 const WITHOUT_SHORT_LINKS = `WITH ${SCOPE_AND_CONTACTS} ${ANSWER}`;
 
+/** The batch's scope alone: what the workspace enables, and the live topic named (null when none or missing or retired). */
+export async function readLinkBatchScope(workspaceId: string, topicKey: string | undefined): Promise<Pick<LinkBatch, "enabledChannels" | "topic">> {
+  const { rows } = await pool().query<{ enabled_channels: Channel[]; topic_id: string | null; topic_channels: Channel[] | null }>(
+    `SELECT w.enabled_channels::text[] AS enabled_channels, t.id AS topic_id, t.channels::text[] AS topic_channels
+     FROM workspaces w LEFT JOIN topics t ON t.workspace_id = w.id AND t.key = $2 AND t.retired_at IS NULL
+     WHERE w.id = $1`,
+    [workspaceId, topicKey ?? null],
+  );
+  const scope = rows[0];
+  if (!scope) throw new Error(`workspace ${workspaceId} does not exist`);
+  return {
+    enabledChannels: scope.enabled_channels,
+    topic: scope.topic_id && scope.topic_channels ? { id: scope.topic_id, channels: scope.topic_channels } : null,
+  };
+}
+
 /** The scope and the contacts of a batch, and its short links written: one statement, one round trip. */
 export async function resolveLinkBatch(query: LinkBatchQuery): Promise<LinkBatch> {
   const { workspaceId, channel, topicKey, messageId, contactIds, shortLinks } = query;

@@ -2,7 +2,7 @@ import "server-only";
 import { cache } from "react";
 import { env } from "@/lib/platform/env";
 import { findShortLink } from "@/lib/links/short-link-store";
-import { resolveLinkBatch } from "@/lib/links/link-batch-store";
+import { readLinkBatchScope, resolveLinkBatch, type LinkBatch } from "@/lib/links/link-batch-store";
 import { assertChannelEnabled, assertTopicOnChannel } from "@/lib/consent/scope";
 import { NotFoundError } from "@/lib/platform/errors";
 import { getContactPreferences, type ContactPreferences } from "@/lib/consent/preference-store";
@@ -52,6 +52,19 @@ export type LinkBatchEntry = ({ contactId: string } & MintedLinks) | { contactId
 
 const unknownContact = () => new NotFoundError("contact", "There is no contact with this id in this workspace.");
 
+function assertBatchScope(scope: Pick<LinkBatch, "enabledChannels" | "topic">, channel: Channel, topic: string | undefined) {
+  assertChannelEnabled(scope.enabledChannels, channel);
+  if (topic) assertTopicOnChannel(topic, scope.topic, channel);
+}
+
+/**
+ * Refuses a batch whose channel is not enabled or whose topic is not sent on it (4xx), before the key's
+ * item budget is spent on it: a refused batch costs nothing. mintLinkBatch checks again as it writes.
+ */
+export async function checkLinkBatchScope(workspaceId: string, channel: Channel, topic: string | undefined): Promise<void> {
+  assertBatchScope(await readLinkBatchScope(workspaceId, topic), channel, topic);
+}
+
 /**
  * The links and List-Unsubscribe headers for one message to each of these contacts, in the order
  * given; an id that is no contact of the workspace (or an erased one) gets an error entry instead. A
@@ -80,8 +93,7 @@ export async function mintLinkBatch(request: LinkBatchRequest): Promise<LinkBatc
     }),
     activeSigningKey(workspaceId),
   ]);
-  assertChannelEnabled(batch.enabledChannels, channel);
-  if (topic) assertTopicOnChannel(topic, batch.topic, channel);
+  assertBatchScope(batch, channel, topic);
   const { APP_URL, UNSUBSCRIBE_MAILTO } = env();
   const issuedAt = new Date(now);
   const sign = (contactId: string, purpose: TokenPurpose) =>

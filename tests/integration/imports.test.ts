@@ -1,13 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/platform/db";
-import { applyNextImportChunk, applyWaitingImports } from "@/lib/contacts/import-store";
+import { applyNextImportChunk, applyWaitingImports, IMPORT_MAX_ATTEMPTS } from "@/lib/contacts/import-store";
 import { verifyLedgerChain } from "@/lib/consent/ledger-store";
 import { eraseContact } from "@/lib/contacts/gdpr-store";
+import { findInboundSettings } from "@/lib/inbound/inbound-store";
+import { recordDeliveryReports } from "@/lib/inbound/delivery-store";
 import { sha256Hex } from "@/lib/platform/sha256";
 import { createTestApiKey, createTestWorkspace } from "@/tests/helpers/fixtures";
+import { withAppServer } from "@/tests/helpers/app-server";
+import { adminSession } from "@/tests/helpers/server-action";
 
 process.env.SUPPRESSION_KEY = "test-suppression-key-test-suppression-key";
 
+const app = withAppServer();
 const NDJSON = { "content-type": "application/x-ndjson" };
 const CSV = { "content-type": "text/csv" };
 
@@ -150,6 +155,41 @@ describe("POST /api/v1/imports", () => {
     expect(await db().contact.findUniqueOrThrow({ where: { id: erasedId } })).toMatchObject({ email: null, externalId: null, erasedAt: expect.any(Date) });
   });
 
+  it("never subscribes a matched contact on a channel where the address it already has is suppressed", async () => {
+    const { shop, api, importFile } = await setup();
+    // The phone is shared with a twin who was erased: the number stays suppressed for SMS.
+    const twin = await api.post("/api/v1/contacts", { externalId: "twin", phone: shop.contact.phone });
+    await eraseContact(shop.workspace.id, (await twin.json()).id);
+    // The stored email hard-bounced.
+    const settings = await findInboundSettings(shop.workspace.id);
+    await recordDeliveryReports(settings!, "generic", "msg-bounce-1", [
+      { kind: "bounce", bounceType: "hard", recipient: { email: shop.contact.email!.toLowerCase() }, messageId: null, occurredAt: new Date() },
+    ]);
+    const externalId = shop.contact.externalId;
+
+    const report = await importFile(
+      ndjson(
+        { externalId, subscriptions: [{ channel: "sms", topic: "offers", status: "subscribed", ...consent }] },
+        {
+          externalId,
+          subscriptions: [
+            { channel: "email", status: "subscribed", ...consent },
+            { channel: "email", topic: "offers", status: "subscribed", ...consent },
+          ],
+        },
+        { externalId, locale: "es", subscriptions: [{ channel: "whatsapp", topic: "offers", status: "subscribed", ...consent }] },
+      ),
+      NDJSON,
+    );
+    expect(report.rejections.map((r: { line: number; code: string }) => [r.line, r.code])).toEqual([
+      [1, "suppressed"],
+      [2, "suppressed"],
+    ]);
+    expect(report).toMatchObject({ updated: 1, rejected: 2 });
+    const subscriptions = await db().topicSubscription.findMany({ where: { contactId: shop.contact.id, status: "subscribed" }, select: { channel: true } });
+    expect(subscriptions).toEqual([{ channel: "whatsapp" }]);
+  });
+
   it("refuses what is not an import file with a 4xx, and stages nothing of it", async () => {
     const { shop, upload } = await setup();
     const wrongType = await upload(ndjson({ email: "a@example.com" }), { "content-type": "application/json" });
@@ -177,6 +217,48 @@ describe("POST /api/v1/imports", () => {
     expect((await other.api.get(`/api/v1/imports/${first.id}`)).status).toBe(404);
     expect((await api.get(`/api/v1/imports/${first.id}`)).status).toBe(200);
     expect((await api.get("/api/v1/imports/not-a-uuid")).status).toBe(400);
+  });
+
+  it("fails an import whose chunk keeps failing, after a bounded number of waits, with why; the imports after it go on", async () => {
+    const { shop, upload, api } = await setup();
+    await applyWaitingImports();
+    const { id: broken } = await (await upload(ndjson({ email: "x1@example.com" }, { email: "x2@example.com" }), NDJSON)).json();
+    // A staged row that is not what staging writes: its chunk throws on every pass.
+    await db().$executeRaw`UPDATE import_rows SET data = '{"subscriptions": "none"}' WHERE import_id = ${broken}::uuid AND line = 2`;
+    const { id: later } = await (await upload(ndjson({ email: "later@example.com" }), NDJSON)).json();
+    const reportOf = async (id: string) => (await api.get(`/api/v1/imports/${id}`)).json();
+
+    await applyWaitingImports();
+    expect(await reportOf(later)).toMatchObject({ status: "done", created: 1 });
+    expect(await reportOf(broken)).toMatchObject({ status: "staged", failure: null });
+    // It waits before the next attempt.
+    await applyWaitingImports();
+    expect(await db().import.findUniqueOrThrow({ where: { id: broken } })).toMatchObject({ attempts: 1, retryAt: expect.any(Date) });
+
+    for (let attempt = 2; attempt <= IMPORT_MAX_ATTEMPTS; attempt++) {
+      await db().import.update({ where: { id: broken }, data: { retryAt: new Date(Date.now() - 1_000) } }); // the wait is over
+      await applyWaitingImports();
+    }
+    const failed = await reportOf(broken);
+    expect(failed).toMatchObject({
+      status: "failed",
+      rowsRead: 2,
+      created: 0,
+      finishedAt: expect.any(String),
+      failure: `The rows from line 1 on could not be applied (an internal error; tried ${IMPORT_MAX_ATTEMPTS} times): the rows before them were imported, they and the rest were not.`,
+    });
+    expect(await db().importRow.count({ where: { importId: broken } })).toBe(0);
+    expect(await db().contact.count({ where: { workspaceId: shop.workspace.id, email: { in: ["x1@example.com", "x2@example.com"] } } })).toBe(0);
+    // Failed is final: no more attempts.
+    await db().import.update({ where: { id: broken }, data: { retryAt: null } });
+    expect(await applyNextImportChunk()).toBe(false);
+    expect((await db().import.findUniqueOrThrow({ where: { id: broken } })).attempts).toBe(IMPORT_MAX_ATTEMPTS);
+
+    const page = await fetch(`${app.baseUrl}/admin/${shop.workspace.id}/imports`, { headers: { cookie: await adminSession(shop.workspace.id, "viewer") } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("failed");
+    expect(html).toContain("The rows from line 1 on could not be applied");
   });
 
   it("applies a large file a chunk at a time, each committed with its counts, so a crash resumes where it stopped", async () => {

@@ -209,6 +209,21 @@ describe("POST /api/v1/links/batch", () => {
     expect((await tooBig.json()).error).toMatchObject({ code: "batch_over_budget", details: { limit: 25 } });
   });
 
+  it("checks the channel and the topic before spending the item budget: a refused scope costs no items", async () => {
+    const shop = await createTestWorkspace({ enabledChannels: ["email", "sms"] });
+    const { api } = await createTestApiKey(shop.workspace.id, { itemRateLimitPerMinute: 25 });
+    const ids = await seedContacts(shop.workspace.id, 25);
+    const refusals: [unknown, number][] = [
+      [{ channel: "whatsapp", contactIds: ids.slice(0, 20) }, 422],
+      [{ channel: "sms", topic: "nope", contactIds: ids.slice(0, 20) }, 404],
+      [{ channel: "whatsapp", topic: "offers", contactIds: ids.slice(0, 20) }, 422],
+    ];
+    for (const [body, status] of refusals) expect((await api.post("/api/v1/links/batch", body)).status).toBe(status);
+    // The whole minute's budget is still there.
+    expect((await api.post("/api/v1/links/batch", { channel: "sms", contactIds: ids })).status).toBe(200);
+    expect((await api.post("/api/v1/links/batch", { channel: "sms", contactIds: ids.slice(0, 1) })).status).toBe(429);
+  });
+
   it("gives new keys a budget that a 100,000-contact campaign of 10,000-contact batches stays within", async () => {
     const shop = await createTestWorkspace();
     const { id } = await createTestApiKey(shop.workspace.id);

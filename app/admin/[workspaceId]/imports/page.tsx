@@ -39,7 +39,10 @@ export default async function ImportsPage({ params }: { params: Promise<{ worksp
                 <tr key={run.id} className="border-t border-slate-200 tabular-nums">
                   <td className="py-1 pr-4">{utc(run.createdAt)}</td>
                   <td className="py-1 pr-4">{run.format}</td>
-                  <td className="py-1 pr-4">{run.status}</td>
+                  <td className="py-1 pr-4">
+                    {run.status}
+                    {run.failure && <span className="block max-w-md text-red-800">{run.failure}</span>}
+                  </td>
                   <td className="py-1 pr-4">{run.rowsRead}</td>
                   <td className="py-1 pr-4">{run.created}</td>
                   <td className="py-1 pr-4">{run.updated}</td>

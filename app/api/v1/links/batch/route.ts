@@ -1,7 +1,7 @@
 import { consumeItemBudget } from "@/lib/api/api-key-auth";
 import { apiRoute } from "@/lib/api/api-route";
 import { linkBatchRequestSchema } from "@/lib/api/schemas/links";
-import { mintLinkBatch } from "@/lib/links/message-links";
+import { checkLinkBatchScope, mintLinkBatch } from "@/lib/links/message-links";
 
 export const dynamic = "force-dynamic";
 
@@ -9,12 +9,14 @@ const NDJSON = /\bapplication\/x-ndjson\b/i;
 
 /**
  * POST /api/v1/links/batch: the links and List-Unsubscribe headers for one message to each of up to
- * 10,000 contacts, in the order given; one item of the key's item budget per contact. As one JSON
- * object, or one entry per line when the Accept header asks for NDJSON.
+ * 10,000 contacts, in the order given; one item of the key's item budget per contact, spent once the
+ * channel and the topic are known to be right. As one JSON object, or one entry per line when the
+ * Accept header asks for NDJSON.
  */
 export const POST = apiRoute(
   { scope: "write", body: linkBatchRequestSchema, replays: false },
   async ({ workspaceId, key, request, body: { contactIds, ...message } }) => {
+    await checkLinkBatchScope(workspaceId, message.channel, message.topic);
     await consumeItemBudget(key, contactIds.length);
     const links = await mintLinkBatch({ workspaceId, ...message, contactIds });
     const headers = { "Cache-Control": "no-store" };
