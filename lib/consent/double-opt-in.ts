@@ -15,7 +15,7 @@ import { checkSendability, type NotSendableReason } from "@/lib/contacts/sendabi
 import { sendLinkEmail } from "@/lib/platform/email";
 import { env } from "@/lib/platform/env";
 import { NotFoundError, RateLimitedError, UserFacingError } from "@/lib/platform/errors";
-import { matchLocale, pageLocale, resolveLocale, translator } from "@/lib/platform/i18n";
+import { matchLocale, pageLocale, resolveLocale, translator, type Locale } from "@/lib/platform/i18n";
 import { confirmationWording, topicList } from "@/lib/consent/wording";
 import { signLinkToken, confirmPagePath, type ContactLink } from "@/lib/links/message-links";
 import { TOKEN_LIFETIME_SECONDS } from "@/lib/links/tokens";
@@ -42,12 +42,25 @@ async function admitWorkspaceConfirmation(workspaceId: string): Promise<void> {
   if (!allowed) throw new RateLimitedError(retryAfterSeconds, `This workspace may send ${cap} confirmation emails a day; try again in ${retryAfterSeconds} s.`);
 }
 
+/** POST /api/v1/optin: a confirmation with the evidence the business passed. */
+export async function startDoubleOptIn(workspaceId: string, request: z.infer<typeof optinRequestSchema>): Promise<OptInStart> {
+  return requestEmailConfirmation(workspaceId, { contactId: request.contactId, topics: request.topics, evidence: apiEvidence(request.evidence) });
+}
+
+export type EmailConfirmationRequest = {
+  contactId: string;
+  topics: string[];
+  evidence: ConsentEvidence;
+  /** The language the email is written in; the contact's, then the workspace's, when absent. */
+  locale?: Locale;
+};
+
 /**
  * Puts the topics in `pending` (those already subscribed stay so) and emails the confirmation link. A
  * contact emailed a confirmation in the last 24 hours gets no other (and no new topic goes pending, as
  * the email sent never named it): `alreadySent`.
  */
-export async function startDoubleOptIn(workspaceId: string, request: z.infer<typeof optinRequestSchema>): Promise<OptInStart> {
+export async function requestEmailConfirmation(workspaceId: string, request: EmailConfirmationRequest): Promise<OptInStart> {
   const changes: PreferenceChange[] = request.topics.map((topicKey) => ({ kind: "subscription", channel: "email", topicKey, status: "pending" }));
   await assertChangeScopes(workspaceId, changes);
   const contact = await findContactById(workspaceId, request.contactId);
@@ -64,7 +77,7 @@ export async function startDoubleOptIn(workspaceId: string, request: z.infer<typ
   const pending = request.topics.filter((key) => !subscribed.has(key));
   if (pending.length === 0) return { pending };
   const pendingChanges = changes.filter((c) => c.kind === "subscription" && pending.includes(c.topicKey!));
-  const begun = await beginConfirmation(workspaceId, contact.id, pendingChanges, apiEvidence(request.evidence), CONFIRMATION_PERIOD_MS, () =>
+  const begun = await beginConfirmation(workspaceId, contact.id, pendingChanges, request.evidence, CONFIRMATION_PERIOD_MS, () =>
     admitWorkspaceConfirmation(workspaceId),
   );
   if (!begun) {
@@ -72,8 +85,8 @@ export async function startDoubleOptIn(workspaceId: string, request: z.infer<typ
     return { pending: request.topics.filter((key) => waiting.has(key)), alreadySent: true };
   }
 
-  const token = await signLinkToken({ workspaceId, contactId: contact.id, channel: "email", purpose: "confirm", messageId: request.evidence?.messageId });
-  const locale = resolveLocale({ contactLocale: contact.locale, workspaceDefault: before.workspace.defaultLocale });
+  const token = await signLinkToken({ workspaceId, contactId: contact.id, channel: "email", purpose: "confirm", messageId: request.evidence.messageId ?? undefined });
+  const locale = request.locale ?? resolveLocale({ contactLocale: contact.locale, workspaceDefault: before.workspace.defaultLocale });
   const t = translator(locale);
   const values = { sender: before.workspace.name, topics: topicList(before, pending, locale) };
   const url = `${env().APP_URL}${confirmPagePath(token)}`;
