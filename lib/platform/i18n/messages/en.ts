@@ -100,6 +100,25 @@ const en = {
   "confirm.emailSubject": "Please confirm: messages from {sender}",
   "confirm.emailBody": "Someone, hopefully you, asked to receive {topics} by email from {sender}. To confirm, open this link and press the button:",
   "confirm.emailIgnore": "If it was not you, ignore this email: nothing will be sent. The link expires in 7 days.",
+
+  "signup.email": "Email address",
+  "signup.phone": "Mobile number, with country code (such as +14155550100)",
+  "signup.whatsapp": "WhatsApp number, with country code (such as +14155550100)",
+  "signup.privacy": "How we use your data: privacy policy",
+  "signup.doneTitle": "Thank you",
+  "signup.nextEmailConfirm": "Check your inbox: we have sent you a link to confirm by email. If nothing arrives, you may already be subscribed.",
+  "signup.nextSmsConfirm": "Check your phone: reply YES to our text to confirm by SMS.",
+  "signup.nextWhatsappConfirm": "To confirm on WhatsApp, send us the message WhatsApp opens with.",
+  "signup.openWhatsapp": "Open WhatsApp",
+  "signup.nextSubscribed": "You are subscribed by {channel}. Every message says how to stop.",
+  "signup.invalidTitle": "Please check the form",
+  "signup.back": "Back to the form",
+  "signup.badEmail": "this is not an email address",
+  "signup.badPhone": "this is not a number with its country code, such as +14155550100",
+  "signup.missingAddress": "give the address for the boxes you ticked",
+  "signup.noTopic": "tick at least one box",
+  "signup.badChoice": "this choice is not on the form",
+  "signup.tooMany": "Too many sign-ups from here or for this address; please try again in an hour.",
 } as const;
 
 export default en;

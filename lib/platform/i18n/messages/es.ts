@@ -102,6 +102,26 @@ const es: Catalogue = {
   "confirm.emailBody":
     "Alguien, esperamos que tú, pidió recibir {topics} por correo electrónico de {sender}. Para confirmarlo, abre este enlace y pulsa el botón:",
   "confirm.emailIgnore": "Si no fuiste tú, ignora este correo: no se enviará nada. El enlace caduca en 7 días.",
+
+  "signup.email": "Correo electrónico",
+  "signup.phone": "Número de móvil, con el código de país (por ejemplo +34600000000)",
+  "signup.whatsapp": "Número de WhatsApp, con el código de país (por ejemplo +34600000000)",
+  "signup.privacy": "Cómo usamos tus datos: política de privacidad",
+  "signup.doneTitle": "Gracias",
+  "signup.nextEmailConfirm":
+    "Revisa tu bandeja de entrada: te hemos enviado un enlace para confirmar por correo. Si no llega nada, puede que ya estés suscrito.",
+  "signup.nextSmsConfirm": "Revisa tu teléfono: responde SÍ a nuestro SMS para confirmar.",
+  "signup.nextWhatsappConfirm": "Para confirmar en WhatsApp, envíanos el mensaje con el que se abre WhatsApp.",
+  "signup.openWhatsapp": "Abrir WhatsApp",
+  "signup.nextSubscribed": "Te has suscrito por {channel}. Cada mensaje dice cómo darte de baja.",
+  "signup.invalidTitle": "Revisa el formulario",
+  "signup.back": "Volver al formulario",
+  "signup.badEmail": "no es una dirección de correo",
+  "signup.badPhone": "no es un número con su código de país, como +34600000000",
+  "signup.missingAddress": "indica la dirección para las casillas que marcaste",
+  "signup.noTopic": "marca al menos una casilla",
+  "signup.badChoice": "esta opción no está en el formulario",
+  "signup.tooMany": "Demasiadas suscripciones desde aquí o para esta dirección; inténtalo de nuevo en una hora.",
 };
 
 export default es;

@@ -101,6 +101,25 @@ const ptBR: Catalogue = {
   "confirm.emailSubject": "Confirme, por favor: mensagens de {sender}",
   "confirm.emailBody": "Alguém, esperamos que você, pediu para receber {topics} por e-mail de {sender}. Para confirmar, abra este link e toque no botão:",
   "confirm.emailIgnore": "Se não foi você, ignore este e-mail: nada será enviado. O link expira em 7 dias.",
+
+  "signup.email": "Endereço de e-mail",
+  "signup.phone": "Número de celular, com o código do país (como +5511900000000)",
+  "signup.whatsapp": "Número de WhatsApp, com o código do país (como +5511900000000)",
+  "signup.privacy": "Como usamos seus dados: política de privacidade",
+  "signup.doneTitle": "Obrigado",
+  "signup.nextEmailConfirm": "Confira sua caixa de entrada: enviamos um link para confirmar por e-mail. Se nada chegar, talvez você já esteja inscrito.",
+  "signup.nextSmsConfirm": "Confira seu celular: responda SIM à nossa mensagem para confirmar por SMS.",
+  "signup.nextWhatsappConfirm": "Para confirmar no WhatsApp, envie a mensagem com que o WhatsApp abre.",
+  "signup.openWhatsapp": "Abrir o WhatsApp",
+  "signup.nextSubscribed": "Você está inscrito por {channel}. Cada mensagem diz como sair.",
+  "signup.invalidTitle": "Confira o formulário",
+  "signup.back": "Voltar ao formulário",
+  "signup.badEmail": "este não é um endereço de e-mail",
+  "signup.badPhone": "este não é um número com o código do país, como +5511900000000",
+  "signup.missingAddress": "informe o endereço para as caixas que você marcou",
+  "signup.noTopic": "marque pelo menos uma caixa",
+  "signup.badChoice": "esta opção não está no formulário",
+  "signup.tooMany": "Inscrições demais daqui ou para este endereço; tente de novo em uma hora.",
 };
 
 export default ptBR;
