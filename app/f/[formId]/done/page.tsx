@@ -4,7 +4,7 @@ import { BrandFrame } from "@/components/ui/brand-frame";
 import { loadSignupDonePage, type SignupPageProps } from "@/lib/forms/signup-page";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Thank you", robots: { index: false, follow: false }, referrer: "no-referrer" };
+export const metadata: Metadata = { title: "Thank you", robots: { index: false, follow: false }, referrer: "same-origin" };
 
 export default async function SignupDonePage(props: SignupPageProps) {
   const { form, locale, next, backPath } = await loadSignupDonePage(props, "hosted");
