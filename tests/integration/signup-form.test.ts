@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { confirmPendingTopics } from "@/lib/consent/double-opt-in";
 import { storedConsentDetailsSchema } from "@/lib/consent/event-details";
 import { addSuppression } from "@/lib/contacts/suppression-store";
@@ -6,11 +6,20 @@ import { suppressionHash } from "@/lib/contacts/suppression";
 import { checkSendability } from "@/lib/contacts/sendability-store";
 import { channelConsent } from "@/lib/forms/form-content";
 import { SIGNUP_ADDRESS_PER_HOUR } from "@/lib/forms/signup";
+import { loadSignupFormPage } from "@/lib/forms/signup-page";
+import { verifyRenderTicket } from "@/lib/forms/render-ticket";
+import { sha256Hex } from "@/lib/platform/sha256";
 import { resolveContactLink } from "@/lib/links/message-links";
 import { db, pool } from "@/lib/platform/db";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";
 import { createTestSignupForm, DEMO_CONTENT, postSignup, testTicket } from "@/tests/helpers/signup-forms";
+
+// The page reads the visitor's language from the request, through next/headers.
+vi.mock("next/headers", async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  headers: async () => new Headers({ "accept-language": "es-ES,es;q=0.9" }),
+}));
 
 process.env.SUPPRESSION_KEY = "test-suppression-key-test-suppression-key";
 const mail = withMailStub();
@@ -33,6 +42,26 @@ async function setup(options: Parameters<typeof createTestSignupForm>[1] = {}) {
 async function emailSignup(formId: string, email: string, extra: Record<string, string | string[]> = {}, parent: string | null = null) {
   return postSignup(formId, { ticket: await testTicket(formId, { parent }), locale: "en", email, "topics.email": ["offers"], website: "", ...extra });
 }
+
+describe("the form's page", () => {
+  it("shows the visitor's language and the exact statement that is hashed, counts a view and writes no consent", async () => {
+    const { shop, form } = await setup();
+    const before = await countEvents(shop.workspace.id);
+    const page = (parent?: string) =>
+      loadSignupFormPage({ params: Promise.resolve({ formId: form.id }), searchParams: Promise.resolve(parent ? { parent } : {}) }, "embed");
+    const { view } = await page("https://shop.example.com");
+    expect(view).toMatchObject({ locale: "es", title: "Únete a nuestra lista", parent: "https://shop.example.com" });
+    for (const channel of view.channels) expect(sha256Hex(channel.consent)).toBe(channelConsent(DEMO_CONTENT, "es", channel.channel).hash);
+    // The ticket carries the declared parent, and does not pass before a person could have filled the form in.
+    expect(await verifyRenderTicket(view.ticket, form.id)).toBeNull();
+    expect(await verifyRenderTicket(view.ticket, form.id, new Date(Date.now() + 3_000))).toMatchObject({ version: 1, parent: "https://shop.example.com" });
+    // A parent the form does not allow is never talked to.
+    expect((await page("https://evil.example")).view.parent).toBeNull();
+    const [views] = await db().signupFormView.findMany({ where: { formId: form.id } });
+    expect(views.views).toBe(2);
+    expect(await countEvents(shop.workspace.id)).toBe(before);
+  });
+});
 
 describe("a sign-up through a form", () => {
   it("by email with double opt-in: pending entries with all the evidence, the confirmation email, then subscribed once confirmed", async () => {
