@@ -85,7 +85,13 @@ export async function requestEmailConfirmation(workspaceId: string, request: Ema
     return { pending: request.topics.filter((key) => waiting.has(key)), alreadySent: true };
   }
 
-  const token = await signLinkToken({ workspaceId, contactId: contact.id, channel: "email", purpose: "confirm", messageId: request.evidence.messageId ?? undefined });
+  const token = await signLinkToken({
+    workspaceId,
+    contactId: contact.id,
+    channel: "email",
+    purpose: "confirm",
+    messageId: request.evidence.messageId ?? undefined,
+  });
   const locale = request.locale ?? resolveLocale({ contactLocale: contact.locale, workspaceDefault: before.workspace.defaultLocale });
   const t = translator(locale);
   const values = { sender: before.workspace.name, topics: topicList(before, pending, locale) };
