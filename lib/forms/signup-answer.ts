@@ -42,9 +42,9 @@ function fieldLabel(t: Translate, field: string): string {
   return field;
 }
 
-function doneLocation(formId: string, surface: SignupSurface, locale: Locale, next: SignupNext[], version: number | null, parent: string | null): string {
+/** The answer page's address: the same for a person and for an ignored post of the same channels. */
+function doneLocation(formId: string, surface: SignupSurface, locale: Locale, next: SignupNext[], parent: string | null): string {
   const query = new URLSearchParams({ lang: locale, c: next.map((n) => n.channel).join(",") });
-  if (version) query.set("v", String(version));
   const chatUrl = next.find((n) => n.chatUrl)?.chatUrl;
   if (chatUrl) query.set("wa", chatUrl);
   if (parent) query.set("parent", parent);
@@ -70,7 +70,7 @@ export async function answerSignupPost(request: Request, formId: string, surface
     if (!signup) return page(404, locale, "404", "This sign-up form does not exist any more.", null);
     locale = signupLocale(signup.content, { lang: locale });
     // A post we did not render, or a bot's, gets the answer a person gets; nothing is written.
-    if (!ticket) return redirectTo(doneLocation(formId, surface, locale, postedChannels(signup.content, form), null, null));
+    if (!ticket) return redirectTo(doneLocation(formId, surface, locale, postedChannels(signup.content, form), null));
     const parent = ticket.parent && signup.allowedOrigins.includes(ticket.parent) ? ticket.parent : null;
     back = backPath(formId, surface, locale, parent);
     const outcome = await submitSignup(signup, ticket, { form, ip: clientIp(request.headers), userAgent: userAgent(request.headers) });
@@ -78,7 +78,7 @@ export async function answerSignupPost(request: Request, formId: string, surface
       const t = translator(locale);
       return page(429, locale, t("signup.invalidTitle"), t("signup.tooMany"), back, { "Retry-After": String(outcome.retryAfterSeconds) });
     }
-    return redirectTo(doneLocation(formId, surface, locale, outcome.next, signup.version, parent));
+    return redirectTo(doneLocation(formId, surface, locale, outcome.next, parent));
   } catch (error) {
     if (!(error instanceof SignupFieldError)) throw error;
     const t = translator(locale);

@@ -23,9 +23,9 @@ export type SignupFormView = {
   channels: { channel: FormChannel; consent: string; topics: { key: string; name: string }[] }[];
 };
 
-async function loadForm(props: SignupPageProps, version?: number) {
+async function loadForm(props: SignupPageProps) {
   const [{ formId }, query, requestHeaders] = await Promise.all([props.params, props.searchParams, headers()]);
-  const form = await loadPublicSignupForm(formId, version);
+  const form = await loadPublicSignupForm(formId);
   if (!form) notFound();
   const one = (name: string) => (typeof query[name] === "string" ? (query[name] as string) : undefined);
   const locale = signupLocale(form.content, { lang: one("lang"), acceptLanguage: requestHeaders.get("accept-language") });
@@ -71,8 +71,7 @@ const CHAT_URL = /^https:\/\/wa\.me\/\d{6,20}(\?text=[\w%.+-]{1,300})?$/;
 export async function loadSignupDonePage(props: SignupPageProps, surface: SignupSurface) {
   const query = await props.searchParams;
   const one = (name: string) => (typeof query[name] === "string" ? (query[name] as string) : undefined);
-  const version = Number(one("v"));
-  const { form, locale, parent } = await loadForm(props, Number.isInteger(version) && version > 0 ? version : undefined);
+  const { form, locale, parent } = await loadForm(props);
   const named = new Set((one("c") ?? "").split(","));
   const chatUrl = one("wa");
   const next: SignupNext[] = form.content.channels
