@@ -86,7 +86,7 @@ export type SignupRequest = { form: FormData; ip: string | null; userAgent: stri
 /** The ticket a post carries, verified before anything is read: null when the post is to be ignored. */
 export async function admitSignupPost(formId: string, form: FormData): Promise<RenderTicket | null> {
   const ticket = form.get("ticket");
-  if (typeof ticket !== "string" || ticket.length === 0 || ticket.length > 2000) throw new SignupFieldError("ticket", "signup.badChoice");
+  if (typeof ticket !== "string" || ticket.length === 0 || ticket.length > 2000) throw new SignupFieldError("ticket", "signup.reload");
   const honeypot = form.get(HONEYPOT_FIELD);
   if (typeof honeypot === "string" && honeypot !== "") return null;
   return verifyRenderTicket(ticket, formId);

@@ -151,7 +151,7 @@ describe("a sign-up through a form", () => {
       [{ ticket, "topics.email": "offers" }, "Email address: give the address"],
       [{ ticket, email: unique(), "topics.email": "nope" }, "email: this choice is not on the form"],
       [{ ticket, email: unique() }, "tick at least one box"],
-      [{ email: unique(), "topics.email": "offers" }, "ticket"],
+      [{ email: unique(), "topics.email": "offers" }, "ticket: the form was not sent as it was shown"],
     ];
     for (const [fields, text] of cases) {
       const response = await postSignup(form.id, { locale: "en", ...fields });

@@ -119,6 +119,7 @@ const en = {
   "signup.noTopic": "tick at least one box",
   "signup.badChoice": "this choice is not on the form",
   "signup.tooMany": "Too many sign-ups from here or for this address; please try again in an hour.",
+  "signup.reload": "the form was not sent as it was shown; please open it again",
 } as const;
 
 export default en;

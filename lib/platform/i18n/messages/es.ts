@@ -122,6 +122,7 @@ const es: Catalogue = {
   "signup.noTopic": "marca al menos una casilla",
   "signup.badChoice": "esta opción no está en el formulario",
   "signup.tooMany": "Demasiadas suscripciones desde aquí o para esta dirección; inténtalo de nuevo en una hora.",
+  "signup.reload": "el formulario no se envió tal como se mostró; ábrelo de nuevo",
 };
 
 export default es;

@@ -121,6 +121,7 @@ const it: Catalogue = {
   "signup.noTopic": "spunta almeno una casella",
   "signup.badChoice": "questa scelta non è nel modulo",
   "signup.tooMany": "Troppe iscrizioni da qui o per questo indirizzo; riprova tra un'ora.",
+  "signup.reload": "il modulo non è stato inviato come era mostrato; aprilo di nuovo",
 };
 
 export default it;

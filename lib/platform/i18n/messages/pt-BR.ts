@@ -120,6 +120,7 @@ const ptBR: Catalogue = {
   "signup.noTopic": "marque pelo menos uma caixa",
   "signup.badChoice": "esta opção não está no formulário",
   "signup.tooMany": "Inscrições demais daqui ou para este endereço; tente de novo em uma hora.",
+  "signup.reload": "o formulário não foi enviado como foi mostrado; abra-o de novo",
 };
 
 export default ptBR;
