@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import { contentSecurityPolicy } from "@/lib/platform/csp";
-import { frameAncestorsFor } from "@/lib/pages/embed-framing";
+import { frameAncestorsFor, frameAncestorsForForm } from "@/lib/pages/embed-framing";
 import { env } from "@/lib/platform/env";
 import { PAGE_URL_HEADER } from "@/lib/pages/page-language";
 import { pageViewLimiter } from "@/lib/platform/memory-rate-limiter";
@@ -14,7 +14,7 @@ const OAUTH_FORM_TARGETS = { AUTH_GITHUB_ID: "https://github.com", AUTH_GOOGLE_I
  * (400); for a POST (a server action
  * or a no-JS form), an Origin that is this service's own (403 otherwise: foreign, `null` or missing,
  * which Next alone would let through); then a fresh nonce for its Content-Security-Policy. Only the embedded preference page may be framed, and only by the origins its
- * workspace lists, which depend on the token; so the policy is made per request.
+ * workspace lists, which depend on the token (an embedded sign-up form: by its form's origins); so the policy is made per request.
  */
 export async function proxy(request: NextRequest) {
   const settings = env();
@@ -44,7 +44,8 @@ export async function proxy(request: NextRequest) {
   let frameAncestors = "'none'";
   if (request.nextUrl.pathname.startsWith("/embed/")) {
     try {
-      frameAncestors = await frameAncestorsFor(decodeURIComponent(request.nextUrl.pathname.split("/")[3] ?? ""));
+      const [, , kind, id = ""] = request.nextUrl.pathname.split("/");
+      frameAncestors = kind === "f" ? await frameAncestorsForForm(decodeURIComponent(id)) : await frameAncestorsFor(decodeURIComponent(id));
     } catch {
       // The database is unreachable: refuse framing; the page itself answers 503.
     }

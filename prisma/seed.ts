@@ -15,6 +15,8 @@ import { createTopic } from "@/lib/admin/topic-store";
 import { env } from "@/lib/platform/env";
 import { twilioSignature } from "@/lib/inbound/twilio-signature";
 import { mintLinks } from "@/lib/links/message-links";
+import type { FormContent } from "@/lib/forms/form-content";
+import { signupFormPath } from "@/lib/forms/signup";
 import { generateWebhookSecret, signWebhook } from "@/lib/webhooks/standard-webhooks";
 
 // The demo workspace: made once, kept across restarts (same id), described in .data/demo.json.
@@ -88,6 +90,8 @@ export type DemoFile = {
   admins: { email: string; role: "owner" | "viewer"; workspaceId: string }[];
   /** The inbound webhooks with their secrets, and a signed request to try each with curl. */
   inbound: DemoInbound;
+  /** The demo sign-up form: its hosted page and the snippet that embeds it on another site. */
+  signupForm: { id: string; hostedUrl: string; embedSnippet: string; allowedOrigins: string[] };
 };
 
 type DemoInbound = {
@@ -358,6 +362,72 @@ async function readDemoFile(file: string): Promise<Partial<DemoFile>> {
   }
 }
 
+const DEMO_FORM_NAME = "Newsletter sign-up";
+/** The page `node tests/e2e/host-server.mjs` serves: a business's site on another origin, for trying the embed. */
+const DEMO_FORM_ORIGINS = ["http://localhost:3199"];
+
+const DEMO_FORM_CONTENT: FormContent = {
+  channels: [
+    { channel: "email", topics: ["newsletter", "offers"], doubleOptIn: true },
+    { channel: "sms", topics: ["offers"], doubleOptIn: true },
+  ],
+  privacyPolicyUrl: "https://acme.example/privacy",
+  defaultLocale: "en",
+  wording: {
+    en: {
+      title: "Stay in touch with Acme",
+      intro: "Pick what you want to hear about. You can leave at any time.",
+      consent: {
+        email: "I agree to receive the emails I tick from Acme. I can unsubscribe at any time from any email.",
+        sms: "I agree to receive recurring marketing texts from Acme for the topics I tick. Msg & data rates may apply. Reply HELP for help, STOP to stop.",
+      },
+      submit: "Sign me up",
+    },
+    es: {
+      title: "Mantente en contacto con Acme",
+      intro: "Elige de qué quieres saber. Puedes darte de baja cuando quieras.",
+      consent: {
+        email: "Acepto recibir de Acme los correos que marco. Puedo darme de baja en cualquier momento desde cualquier correo.",
+        sms: "Acepto recibir SMS de marketing recurrentes de Acme sobre los temas que marco. Pueden aplicarse tarifas de mensajes y datos. Responde AYUDA para ayuda, BAJA para dejar de recibirlos.",
+      },
+      submit: "Suscribirme",
+    },
+    "pt-BR": {
+      title: "Fique em contato com a Acme",
+      intro: "Escolha o que quer receber. Você pode sair quando quiser.",
+      consent: {
+        email: "Aceito receber da Acme os e-mails que marquei. Posso cancelar a qualquer momento em qualquer e-mail.",
+        sms: "Aceito receber SMS de marketing recorrentes da Acme sobre os temas que marquei. Podem ser cobradas tarifas de mensagens e dados. Responda AJUDA para ajuda, SAIR para parar.",
+      },
+      submit: "Quero receber",
+    },
+    it: {
+      title: "Resta in contatto con Acme",
+      intro: "Scegli cosa vuoi ricevere. Puoi disiscriverti quando vuoi.",
+      consent: {
+        email: "Acconsento a ricevere da Acme le email che ho spuntato. Posso disiscrivermi in qualsiasi momento da ogni email.",
+        sms: "Acconsento a ricevere SMS di marketing ricorrenti da Acme sugli argomenti che ho spuntato. Possono essere applicati costi per messaggi e dati. Rispondi AIUTO per aiuto, STOP per smettere.",
+      },
+      submit: "Iscrivimi",
+    },
+  },
+};
+
+/** The demo sign-up form, made once: email with double opt-in and SMS, embeddable from the local host page. */
+async function seedDemoForm(workspaceId: string, baseUrl: string): Promise<DemoFile["signupForm"]> {
+  let form = await db().signupForm.findFirst({ where: { workspaceId, name: DEMO_FORM_NAME } });
+  if (!form) {
+    form = await db().signupForm.create({ data: { workspaceId, name: DEMO_FORM_NAME, allowedOrigins: DEMO_FORM_ORIGINS } });
+    await db().signupFormVersion.create({ data: { workspaceId, formId: form.id, version: 1, content: DEMO_FORM_CONTENT } });
+  }
+  return {
+    id: form.id,
+    hostedUrl: `${baseUrl}${signupFormPath(form.id, "hosted")}`,
+    embedSnippet: `<script src="${baseUrl}/embed.js" data-form="${form.id}" async></script>`,
+    allowedOrigins: form.allowedOrigins,
+  };
+}
+
 /** The demo API key from an earlier demo.json when it is still valid; otherwise a fresh one. */
 async function demoApiKey(workspaceId: string, previous: Partial<DemoFile>): Promise<string> {
   if (previous.apiKey) {
@@ -454,6 +524,7 @@ export async function seedDemo(dataDir: string, baseUrl: string): Promise<DemoFi
       ...(await demoInbound(workspace.id, baseUrl, contacts.find((c) => c.phone)?.phone ?? "+15005550009")),
       delivery: await demoDelivery(workspace.id, baseUrl, contacts),
     },
+    signupForm: await seedDemoForm(workspace.id, baseUrl),
   };
   await writeFile(file, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
   return demo;

@@ -72,6 +72,8 @@ function printBanner(env: Env, database: BootedDatabase, localUrl: string, mail:
   if (demo) {
     lines.push(`  demo         ${path.join(env.DATA_DIR, "demo.json")} (API key, workspace id, contacts and their links, inbound webhooks to try)`);
     lines.push(`  dashboard    ${env.APP_URL}/admin (sign in as ${demo.admins[0].email}; the link arrives by email)`);
+    lines.push(`  sign-up form ${demo.signupForm.hostedUrl}`);
+    lines.push(`  embed it     ${demo.signupForm.embedSnippet} (from ${demo.signupForm.allowedOrigins.join(", ")})`);
     for (const contact of demo.contacts) {
       const link = contact.unsubscribeUrl;
       lines.push(`  ${`unsub. ${contact.locale ?? "?"}`.padEnd(12)} ${link}`);

@@ -5,9 +5,9 @@ import { useEffect } from "react";
 /**
  * Talks to the page that frames this one, and only to it: the parent origin was checked against the
  * workspace's allowed origins on the server. It reports the content's height (so the iframe fits it)
- * and what the person just did (`saved`, `unsubscribed`). It listens to nothing but that origin.
+ * and what the person just did (`saved`, `unsubscribed`; a sign-up form: `submitted`). It listens to nothing but that origin.
  */
-export function EmbedBridge({ parent, event }: { parent: string; event: "saved" | "unsubscribed" | null }) {
+export function EmbedBridge({ parent, event }: { parent: string; event: "saved" | "unsubscribed" | "submitted" | null }) {
   useEffect(() => {
     if (window.parent === window) return;
     const post = (message: Record<string, unknown>) => window.parent.postMessage({ source: "preference-center", ...message }, parent);

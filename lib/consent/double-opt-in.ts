@@ -5,7 +5,7 @@ import { beginOptIn, type OptInStart } from "@/lib/consent/opt-in-request";
 import { applyPreferenceChanges, type ContactPreferences } from "@/lib/consent/preference-store";
 import { sendLinkEmail } from "@/lib/platform/email";
 import { env } from "@/lib/platform/env";
-import { matchLocale, pageLocale, resolveLocale, translator } from "@/lib/platform/i18n";
+import { matchLocale, pageLocale, resolveLocale, translator, type Locale } from "@/lib/platform/i18n";
 import { confirmationWording, topicList } from "@/lib/consent/wording";
 import { signLinkToken, confirmPagePath, type ContactLink } from "@/lib/links/message-links";
 import type { z } from "zod";
@@ -15,21 +15,45 @@ import type { optinRequestSchema } from "@/lib/api/schemas/optin";
 // presses the button on the confirmation page. Opening the link changes nothing (mail scanners open
 // every link). The email goes out from our sender address.
 
+/** POST /api/v1/optin: a confirmation with the evidence the business passed. */
+export async function startDoubleOptIn(workspaceId: string, request: z.infer<typeof optinRequestSchema>): Promise<OptInStart> {
+  return requestEmailConfirmation(workspaceId, {
+    contactId: request.contactId,
+    topics: request.topics,
+    evidence: apiEvidence(request.evidence),
+    locale: matchLocale(request.locale) ?? undefined,
+  });
+}
+
+export type EmailConfirmationRequest = {
+  contactId: string;
+  topics: string[];
+  evidence: ConsentEvidence;
+  /** The language the email is written in; the contact's, then the workspace's, when absent. */
+  locale?: Locale;
+};
+
 /**
  * Puts the topics in `pending` and emails the confirmation link; a contact emailed a confirmation in the
  * last 24 hours gets no other: `alreadySent`.
  */
-export async function startDoubleOptIn(workspaceId: string, request: z.infer<typeof optinRequestSchema>): Promise<OptInStart> {
+export async function requestEmailConfirmation(workspaceId: string, request: EmailConfirmationRequest): Promise<OptInStart> {
   const { start, begun } = await beginOptIn(
     workspaceId,
-    { contactId: request.contactId, channel: "email", topics: request.topics, evidence: apiEvidence(request.evidence) },
+    { contactId: request.contactId, channel: "email", topics: request.topics, evidence: request.evidence },
     (contact) => contact.email,
     "email",
   );
   if (!begun) return start;
   const { contact, state, pending } = begun;
-  const token = await signLinkToken({ workspaceId, contactId: contact.id, channel: "email", purpose: "confirm", messageId: request.evidence?.messageId });
-  const locale = matchLocale(request.locale) ?? resolveLocale({ contactLocale: contact.locale, workspaceDefault: state.workspace.defaultLocale });
+  const token = await signLinkToken({
+    workspaceId,
+    contactId: contact.id,
+    channel: "email",
+    purpose: "confirm",
+    messageId: request.evidence.messageId ?? undefined,
+  });
+  const locale = request.locale ?? resolveLocale({ contactLocale: contact.locale, workspaceDefault: state.workspace.defaultLocale });
   const t = translator(locale);
   const values = { sender: state.workspace.name, topics: topicList(state, pending, locale) };
   const url = `${env().APP_URL}${confirmPagePath(token)}`;

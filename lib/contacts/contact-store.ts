@@ -210,3 +210,61 @@ export async function createContact(workspaceId: string, input: NewContact, sour
   const id = await ledgerTransaction(workspaceId, (client) => insertContact(client, workspaceId, fields, source));
   return db().contact.findUniqueOrThrow({ where: { id } });
 }
+
+export type SignupAddresses = { email?: string; phone?: string; whatsappId?: string };
+
+const ADDRESS_COLUMNS = {
+  email: ["email", "email_hash", "emailHash"],
+  phone: ["phone", "phone_hash", "phoneHash"],
+  whatsappId: ["whatsapp_id", "whatsapp_hash", "whatsappHash"],
+} as const;
+
+/**
+ * The contact of each address a public sign-up gives: the one that has it; an address nobody has goes
+ * to a contact found for another of its addresses that has none of that kind, else to one new contact.
+ * A form is open to anyone, so an address a contact already has is never changed, and what is found
+ * is never told apart from what is created.
+ */
+export async function findOrCreateContactsByAddress(
+  workspaceId: string,
+  addresses: SignupAddresses,
+  locale: string,
+  source: ConsentSource,
+): Promise<Partial<Record<keyof SignupAddresses, string>>> {
+  const given = normalized(addresses) as SignupAddresses;
+  const fields = (Object.keys(ADDRESS_COLUMNS) as (keyof SignupAddresses)[]).filter((field) => given[field]);
+  const hashes = addressHashes(workspaceId, given);
+  return ledgerTransaction(workspaceId, async (client) => {
+    const found = new Map<keyof SignupAddresses, { id: string; email: string | null; phone: string | null; whatsapp_id: string | null }>();
+    for (const field of fields) {
+      const { rows } = await client.query<{ id: string; email: string | null; phone: string | null; whatsapp_id: string | null }>(
+        `SELECT id, email, phone, whatsapp_id FROM contacts WHERE workspace_id = $1 AND erased_at IS NULL AND ${ADDRESS_COLUMNS[field][0]} = $2
+         ORDER BY created_at LIMIT 1 FOR UPDATE`,
+        [workspaceId, given[field]],
+      );
+      if (rows[0]) found.set(field, rows[0]);
+    }
+    const ids: Partial<Record<keyof SignupAddresses, string>> = Object.fromEntries([...found].map(([field, row]) => [field, row.id]));
+    const unclaimed: SignupAddresses = {};
+    for (const field of fields.filter((f) => !found.has(f))) {
+      const [column, hashColumn, hashField] = ADDRESS_COLUMNS[field];
+      const host = [...found.values()].find((row) => row[column] === null);
+      if (!host) {
+        unclaimed[field] = given[field];
+        continue;
+      }
+      await client.query(`UPDATE contacts SET ${column} = $2, ${hashColumn} = $3, updated_at = now() WHERE id = $1`, [
+        host.id,
+        given[field],
+        hashes[hashField] ?? null,
+      ]);
+      host[column] = given[field]!;
+      ids[field] = host.id;
+    }
+    if (Object.keys(unclaimed).length > 0) {
+      const id = await insertContact(client, workspaceId, { ...unclaimed, locale }, source);
+      for (const field of Object.keys(unclaimed) as (keyof SignupAddresses)[]) ids[field] = id;
+    }
+    return ids;
+  });
+}

@@ -5,7 +5,7 @@ import { env } from "@/lib/platform/env";
 import { hmacSha256Hex } from "@/lib/platform/sha256";
 
 /** The counters kept per email address; an erasure forgets the address's rows in each. */
-export const ADDRESS_COUNTERS = { freshLink: "fresh-link:address", signIn: "sign-in:address" } as const;
+export const ADDRESS_COUNTERS = { freshLink: "fresh-link:address", signIn: "sign-in:address", signupForm: "signup-form:address" } as const;
 
 let processKey: Buffer | undefined;
 

@@ -8,6 +8,7 @@ export type Demo = {
   workspaceId: string;
   contacts: { id: string; email: string; phone: string | null; locale: string; unsubscribeUrl: string; oneClickUrl: string; preferencesUrl: string }[];
   admins: { email: string; role: "owner" | "viewer"; workspaceId: string }[];
+  signupForm: { id: string; hostedUrl: string; embedSnippet: string; allowedOrigins: string[] };
 };
 
 export function readDemo(): Demo {

@@ -1,4 +1,5 @@
-// A business's own site, on another origin, that embeds the preference page. Started by
+// A business's own site, on another origin, that embeds the preference page (/script, /mount) and the
+// sign-up form (/form?form=ID). Started by
 // playwright.config.ts; reachable as http://localhost:PORT (an allowed origin in the tests) and as
 // http://127.0.0.1:PORT (a different origin, not allowed).
 import http from "node:http";
@@ -15,7 +16,7 @@ function page(body) {
 <ol id="events"></ol>
 ${body}
 <script>
-  for (const type of ["preferences:saved", "preferences:unsubscribed", "preferences:resize"]) {
+  for (const type of ["preferences:saved", "preferences:unsubscribed", "preferences:resize", "signup:submitted"]) {
     document.addEventListener(type, (event) => {
       if (type === "preferences:resize") { document.body.dataset.height = event.detail.height; return; }
       const item = document.createElement("li"); item.textContent = type; document.getElementById("events").append(item);
@@ -36,6 +37,8 @@ http
     } else if (url.pathname === "/mount") {
       html = page(`<div id="prefs"></div><script src="${app}/embed.js"></script>
 <script>window.addEventListener("load", () => PreferenceCenter.mount(document.getElementById("prefs"), { token: "${token}", lang: "${lang}" }));</script>`);
+    } else if (url.pathname === "/form") {
+      html = page(`<script src="${app}/embed.js" data-form="${escape(url.searchParams.get("form") ?? "")}" data-lang="${lang}" async></script>`);
     } else {
       response.writeHead(404).end();
       return;

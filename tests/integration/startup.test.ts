@@ -123,6 +123,11 @@ describe("npm start", () => {
     for (const contact of demo.contacts) {
       expect(Object.keys(contact).sort()).toEqual(["email", "id", "locale", "oneClickUrl", "phone", "preferencesUrl", "unsubscribeUrl"]);
     }
+    // The demo sign-up form is there, hosted and with its embed snippet.
+    const signupForm = await fetch(demo.signupForm.hostedUrl.replace("localhost", "127.0.0.1"), { headers: { "accept-language": "en" } });
+    expect(signupForm.status).toBe(200);
+    expect(await signupForm.text()).toContain("Stay in touch with Acme");
+    expect(demo.signupForm.embedSnippet).toBe(`<script src="http://localhost:${port}/embed.js" data-form="${demo.signupForm.id}" async></script>`);
     // The signed SMS in demo.json works as printed: a STOP answered with a TwiML confirmation.
     const tryIt: string = demo.inbound.sms.tryIt;
     const signature = /X-Twilio-Signature: ([^']+)'/.exec(tryIt)![1];
@@ -168,6 +173,7 @@ describe("npm start", () => {
     const again = JSON.parse(await readFile(path.join(dataDir, "demo.json"), "utf8"));
     expect(again.workspaceId).toBe(demo.workspaceId);
     expect(again.apiKey).toBe(demo.apiKey);
+    expect(again.signupForm.id).toBe(demo.signupForm.id);
     expect(again.contacts.map((c: { id: string }) => c.id)).toEqual(demo.contacts.map((c: { id: string }) => c.id));
     second.child.kill("SIGINT");
     expect((await second.exited).code).toBe(0);

@@ -113,6 +113,26 @@ const es: Catalogue = {
   "optin.frequencyPerWeek": "Hasta {max} mensajes a la semana",
   "optin.frequencyDays": "Hasta {max} mensajes cada {count} días",
   "optin.frequencyHours": "Hasta {max} mensajes cada {count} horas",
+  "signup.email": "Correo electrónico",
+  "signup.phone": "Número de móvil, con el código de país (por ejemplo +34600000000)",
+  "signup.whatsapp": "Número de WhatsApp, con el código de país (por ejemplo +34600000000)",
+  "signup.privacy": "Cómo usamos tus datos: política de privacidad",
+  "signup.doneTitle": "Gracias",
+  "signup.nextEmailConfirm":
+    "Revisa tu bandeja de entrada: te hemos enviado un enlace para confirmar por correo. Si no llega nada, puede que ya estés suscrito.",
+  "signup.nextSmsConfirm": "Revisa tu teléfono: responde SÍ a nuestro SMS para confirmar.",
+  "signup.nextWhatsappConfirm": "Para confirmar en WhatsApp, envíanos el mensaje con el que se abre WhatsApp.",
+  "signup.openWhatsapp": "Abrir WhatsApp",
+  "signup.nextSubscribed": "Te has suscrito por {channel}. Cada mensaje dice cómo darte de baja.",
+  "signup.invalidTitle": "Revisa el formulario",
+  "signup.back": "Volver al formulario",
+  "signup.badEmail": "no es una dirección de correo",
+  "signup.badPhone": "no es un número con su código de país, como +34600000000",
+  "signup.missingAddress": "indica la dirección para las casillas que marcaste",
+  "signup.noTopic": "marca al menos una casilla",
+  "signup.badChoice": "esta opción no está en el formulario",
+  "signup.tooMany": "Demasiadas suscripciones desde aquí o para esta dirección; inténtalo de nuevo en una hora.",
+  "signup.reload": "el formulario no se envió tal como se mostró; ábrelo de nuevo",
 };
 
 export default es;

@@ -112,6 +112,26 @@ const it: Catalogue = {
   "optin.frequencyPerWeek": "Fino a {max} messaggi a settimana",
   "optin.frequencyDays": "Fino a {max} messaggi ogni {count} giorni",
   "optin.frequencyHours": "Fino a {max} messaggi ogni {count} ore",
+  "signup.email": "Indirizzo email",
+  "signup.phone": "Numero di cellulare, con il prefisso internazionale (come +393400000000)",
+  "signup.whatsapp": "Numero WhatsApp, con il prefisso internazionale (come +393400000000)",
+  "signup.privacy": "Come usiamo i tuoi dati: informativa sulla privacy",
+  "signup.doneTitle": "Grazie",
+  "signup.nextEmailConfirm":
+    "Controlla la tua casella: ti abbiamo inviato un link per confermare via email. Se non arriva nulla, potresti essere già iscritto.",
+  "signup.nextSmsConfirm": "Controlla il telefono: rispondi SÌ al nostro SMS per confermare.",
+  "signup.nextWhatsappConfirm": "Per confermare su WhatsApp, inviaci il messaggio con cui si apre WhatsApp.",
+  "signup.openWhatsapp": "Apri WhatsApp",
+  "signup.nextSubscribed": "Sei iscritto via {channel}. Ogni messaggio spiega come smettere.",
+  "signup.invalidTitle": "Controlla il modulo",
+  "signup.back": "Torna al modulo",
+  "signup.badEmail": "questo non è un indirizzo email",
+  "signup.badPhone": "questo non è un numero con il prefisso internazionale, come +393400000000",
+  "signup.missingAddress": "indica l'indirizzo per le caselle che hai spuntato",
+  "signup.noTopic": "spunta almeno una casella",
+  "signup.badChoice": "questa scelta non è nel modulo",
+  "signup.tooMany": "Troppe iscrizioni da qui o per questo indirizzo; riprova tra un'ora.",
+  "signup.reload": "il modulo non è stato inviato come era mostrato; aprilo di nuovo",
 };
 
 export default it;
