@@ -13,6 +13,7 @@ import { resolveContactLink } from "@/lib/links/message-links";
 import { db, pool } from "@/lib/platform/db";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";
+import { withMessagingStub } from "@/tests/helpers/messaging";
 import { createTestSignupForm, DEMO_CONTENT, postSignup, testTicket } from "@/tests/helpers/signup-forms";
 
 // The page reads the visitor's language from the request, through next/headers.
@@ -23,6 +24,7 @@ vi.mock("next/headers", async (importOriginal) => ({
 
 process.env.SUPPRESSION_KEY = "test-suppression-key-test-suppression-key";
 const mail = withMailStub();
+const messaging = withMessagingStub();
 
 const unique = () => `reader.${Math.random().toString(36).slice(2, 10)}@example.org`;
 /** The entries a form's submission wrote (a new contact's creation entry, source `form` too, names no form). */
@@ -111,8 +113,14 @@ describe("a sign-up through a form", () => {
 
   it("by SMS asks for the confirmation by text (startChannelOptIn), with the form's evidence", async () => {
     const { shop, form } = await setup();
+    await db().workspace.update({
+      where: { id: shop.workspace.id },
+      data: { twilioAccountSid: `AC${"0123456789abcdef".repeat(2)}`, twilioAuthToken: "twilio-token", twilioSender: "+14155238886" },
+    });
     const response = await postSignup(form.id, { ticket: await testTicket(form.id), locale: "en", phone: "+1 415 555 0177", "topics.sms": "offers" });
     expect(response.status).toBe(303);
+    const [text] = (await messaging.smsMessages()).filter((m) => m.to === "+14155550177");
+    expect(text.body).toMatch(/reply YES to confirm/);
     const contact = await db().contact.findFirstOrThrow({ where: { workspaceId: shop.workspace.id, phone: "+14155550177" } });
     const [entry] = (await eventsOf(shop.workspace.id)).filter((e) => e.contactId === contact.id && e.channel === "sms");
     expect(entry).toMatchObject({ newStatus: "pending", wordingHash: channelConsent(DEMO_CONTENT, "en", "sms").hash });
