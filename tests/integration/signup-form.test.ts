@@ -4,7 +4,7 @@ import { storedConsentDetailsSchema } from "@/lib/consent/event-details";
 import { addSuppression } from "@/lib/contacts/suppression-store";
 import { suppressionHash } from "@/lib/contacts/suppression";
 import { checkSendability } from "@/lib/contacts/sendability-store";
-import { channelConsent } from "@/lib/forms/form-content";
+import { channelConsent, type FormContent } from "@/lib/forms/form-content";
 import { SIGNUP_ADDRESS_PER_HOUR } from "@/lib/forms/signup";
 import { loadSignupFormPage } from "@/lib/forms/signup-page";
 import { verifyRenderTicket } from "@/lib/forms/render-ticket";
@@ -14,6 +14,8 @@ import { db, pool } from "@/lib/platform/db";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 import { withMailStub } from "@/tests/helpers/mail";
 import { withMessagingStub } from "@/tests/helpers/messaging";
+import { INBOUND_SECRETS } from "@/tests/helpers/fixtures";
+import { signedWhatsApp } from "@/tests/helpers/inbound";
 import { createTestSignupForm, DEMO_CONTENT, postSignup, testTicket } from "@/tests/helpers/signup-forms";
 
 // The page reads the visitor's language from the request, through next/headers.
@@ -125,6 +127,30 @@ describe("a sign-up through a form", () => {
     const [entry] = (await eventsOf(shop.workspace.id)).filter((e) => e.contactId === contact.id && e.channel === "sms");
     expect(entry).toMatchObject({ newStatus: "pending", wordingHash: channelConsent(DEMO_CONTENT, "en", "sms").hash });
     expect((await checkSendability(shop.workspace.id, "sms", "offers", [contact.id]))[0]).toMatchObject({ reason: "pending_confirmation" });
+  });
+
+  it("by WhatsApp answers the click-to-chat link, and the person's message confirms with the form's consent before it", async () => {
+    const content: FormContent = {
+      ...DEMO_CONTENT,
+      channels: [{ channel: "whatsapp", topics: ["offers"], doubleOptIn: true }],
+      wording: { en: { ...DEMO_CONTENT.wording.en!, consent: { whatsapp: "I agree to receive WhatsApp messages from Test shop." } } },
+    };
+    const { shop, form } = await setup({ content });
+    await db().workspace.update({
+      where: { id: shop.workspace.id },
+      data: { ...INBOUND_SECRETS, whatsappAccessToken: "wa-access", whatsappPhoneNumberId: "106540352242922", whatsappDisplayNumber: "+15550783881" },
+    });
+    const response = await postSignup(form.id, { ticket: await testTicket(form.id), locale: "en", whatsapp: "+1 415 555 0188", "topics.whatsapp": "offers" });
+    expect(response.status).toBe(303);
+    expect(new URL(response.headers.get("location")!, "http://x").searchParams.get("wa")).toBe("https://wa.me/15550783881?text=YES");
+    const contact = await db().contact.findFirstOrThrow({ where: { workspaceId: shop.workspace.id, whatsappId: "14155550188" } });
+    const [entry] = (await eventsOf(shop.workspace.id)).filter((e) => e.contactId === contact.id && e.channel === "whatsapp");
+    expect(entry).toMatchObject({ newStatus: "pending", wordingHash: channelConsent(content, "en", "whatsapp").hash });
+    expect((await checkSendability(shop.workspace.id, "whatsapp", "offers", [contact.id]))[0]).toMatchObject({ reason: "pending_confirmation" });
+
+    expect((await signedWhatsApp(shop.workspace.id, { from: "14155550188", type: "text", text: { body: "YES" } })).status).toBe(200);
+    expect((await checkSendability(shop.workspace.id, "whatsapp", "offers", [contact.id]))[0]).toEqual({ contactId: contact.id, sendable: true });
+    expect((await messaging.whatsappMessages()).filter((m) => m.to === "14155550188")).toHaveLength(1);
   });
 
   it("writes nothing for a filled honeypot, a post faster than a person, a forged or expired ticket, and answers as it answers a person", async () => {
