@@ -2,6 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { FormStatsChart } from "@/components/admin/form-stats-chart";
 import { ArchiveFormButton, FormEditor } from "@/components/admin/form-editor";
+import { NumberCell, NumberHeader } from "@/components/admin/number-cells";
 import { PeriodControls } from "@/components/admin/period-controls";
 import { requireMember } from "@/lib/admin/auth";
 import { lastDays, type Bucket } from "@/lib/admin/analytics-store";
@@ -108,21 +109,11 @@ export default async function FormPage({ params, searchParams }: Props) {
           <thead>
             <tr className="border-b border-slate-300">
               <th scope="col">Channel</th>
-              <th scope="col" className="text-right">
-                Consents (topics ticked)
-              </th>
-              <th scope="col" className="text-right">
-                Without confirmation
-              </th>
-              <th scope="col" className="text-right">
-                Asked to confirm
-              </th>
-              <th scope="col" className="text-right">
-                Confirmed
-              </th>
-              <th scope="col" className="text-right">
-                Confirmation rate
-              </th>
+              <NumberHeader>Consents (topics ticked)</NumberHeader>
+              <NumberHeader>Without confirmation</NumberHeader>
+              <NumberHeader>Asked to confirm</NumberHeader>
+              <NumberHeader>Confirmed</NumberHeader>
+              <NumberHeader>Confirmation rate</NumberHeader>
             </tr>
           </thead>
           <tbody>
@@ -131,11 +122,11 @@ export default async function FormPage({ params, searchParams }: Props) {
                 <th scope="row" className="py-1 font-normal">
                   {row.channel}
                 </th>
-                <td className="text-right tabular-nums">{row.consents}</td>
-                <td className="text-right tabular-nums">{row.subscribedAtOnce}</td>
-                <td className="text-right tabular-nums">{row.pending}</td>
-                <td className="text-right tabular-nums">{row.confirmed}</td>
-                <td className="text-right tabular-nums">{formatConfirmationRate(row.pending, row.confirmed)}</td>
+                <NumberCell>{row.consents}</NumberCell>
+                <NumberCell>{row.subscribedAtOnce}</NumberCell>
+                <NumberCell>{row.pending}</NumberCell>
+                <NumberCell>{row.confirmed}</NumberCell>
+                <NumberCell>{formatConfirmationRate(row.pending, row.confirmed)}</NumberCell>
               </tr>
             ))}
           </tbody>
@@ -173,12 +164,8 @@ export default async function FormPage({ params, searchParams }: Props) {
             <tr className="border-b border-slate-300">
               <th scope="col">Version</th>
               <th scope="col">Channel</th>
-              <th scope="col" className="text-right">
-                Consents
-              </th>
-              <th scope="col" className="text-right">
-                Confirmed
-              </th>
+              <NumberHeader>Consents</NumberHeader>
+              <NumberHeader>Confirmed</NumberHeader>
             </tr>
           </thead>
           <tbody>
@@ -190,8 +177,8 @@ export default async function FormPage({ params, searchParams }: Props) {
                   </Link>
                 </td>
                 <td>{row.channel}</td>
-                <td className="text-right tabular-nums">{row.consents}</td>
-                <td className="text-right tabular-nums">{row.confirmed}</td>
+                <NumberCell>{row.consents}</NumberCell>
+                <NumberCell>{row.confirmed}</NumberCell>
               </tr>
             ))}
           </tbody>
