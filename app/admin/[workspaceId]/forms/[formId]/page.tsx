@@ -4,6 +4,7 @@ import { FormStatsChart } from "@/components/admin/form-stats-chart";
 import { ArchiveFormButton, FormEditor } from "@/components/admin/form-editor";
 import { NumberCell, NumberHeader } from "@/components/admin/number-cells";
 import { PeriodControls } from "@/components/admin/period-controls";
+import { Section } from "@/components/admin/section";
 import { requireMember } from "@/lib/admin/auth";
 import { lastDays, type Bucket } from "@/lib/admin/analytics-store";
 import { readPeriodDays } from "@/lib/admin/message-rates";
@@ -19,17 +20,6 @@ import { isUuid } from "@/lib/platform/uuid";
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ workspaceId: string; formId: string }>; searchParams: Promise<Record<string, string | undefined>> };
-
-function Section({ id, title, children }: { id: string; title: string; children: React.ReactNode }) {
-  return (
-    <section aria-labelledby={id} className="rounded-lg border border-slate-200 bg-white p-5">
-      <h2 id={id} className="text-lg font-semibold">
-        {title}
-      </h2>
-      {children}
-    </section>
-  );
-}
 
 function Stat({ label, value }: { label: string; value: string | number }) {
   return (
