@@ -5,6 +5,7 @@ import { ArchiveFormButton, FormEditor } from "@/components/admin/form-editor";
 import { NumberCell, NumberHeader } from "@/components/admin/number-cells";
 import { PeriodControls } from "@/components/admin/period-controls";
 import { Section } from "@/components/admin/section";
+import { ChartNumbers } from "@/components/admin/chart-numbers";
 import { requireMember } from "@/lib/admin/auth";
 import { lastDays, type Bucket } from "@/lib/admin/analytics-store";
 import { readPeriodDays } from "@/lib/admin/message-rates";
@@ -123,31 +124,10 @@ export default async function FormPage({ params, searchParams }: Props) {
         </table>
         <h3 className="mt-5 font-semibold">Per {bucket}</h3>
         <FormStatsChart points={points} label={`Views, submissions and confirmations per ${bucket}`} />
-        <details className="mt-2 text-sm">
-          <summary>The numbers</summary>
-          <table className="mt-2 w-full text-left">
-            <thead>
-              <tr>
-                <th scope="col">Period</th>
-                <th scope="col">Views</th>
-                <th scope="col">Submissions</th>
-                <th scope="col">Asked to confirm</th>
-                <th scope="col">Confirmed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {points.map((point) => (
-                <tr key={point.period}>
-                  <td>{point.period}</td>
-                  <td className="tabular-nums">{point.views}</td>
-                  <td className="tabular-nums">{point.submissions}</td>
-                  <td className="tabular-nums">{point.pending}</td>
-                  <td className="tabular-nums">{point.confirmed}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </details>
+        <ChartNumbers
+          headings={["Views", "Submissions", "Asked to confirm", "Confirmed"]}
+          rows={points.map((point) => ({ period: point.period, figures: [point.views, point.submissions, point.pending, point.confirmed] }))}
+        />
         <h3 className="mt-5 font-semibold">Which wording collected which consents</h3>
         <table className="mt-2 w-full text-left text-sm" aria-label="Consents by wording version">
           <thead>
