@@ -1,6 +1,7 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
+import { ChartFrame } from "@/components/admin/chart-frame";
 
 const COLORS = ["#1e40af", "#b45309", "#15803d", "#7e22ce", "#be123c", "#0e7490", "#4d7c0f", "#a16207"];
 
@@ -8,19 +9,17 @@ const COLORS = ["#1e40af", "#b45309", "#15803d", "#7e22ce", "#be123c", "#0e7490"
 export function OptOutChart({ points, series, label }: { points: { period: string; bySeries: Record<string, number> }[]; series: string[]; label: string }) {
   const data = points.map((point) => ({ period: point.period, ...point.bySeries }));
   return (
-    <div className="h-72 w-full" role="img" aria-label={label}>
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={data}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="period" />
-          <YAxis allowDecimals={false} />
-          <Tooltip />
-          <Legend />
-          {series.map((key, index) => (
-            <Bar key={key} dataKey={key} stackId="series" fill={COLORS[index % COLORS.length]} />
-          ))}
-        </BarChart>
-      </ResponsiveContainer>
-    </div>
+    <ChartFrame label={label}>
+      <BarChart data={data}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis dataKey="period" />
+        <YAxis allowDecimals={false} />
+        <Tooltip />
+        <Legend />
+        {series.map((key, index) => (
+          <Bar key={key} dataKey={key} stackId="series" fill={COLORS[index % COLORS.length]} />
+        ))}
+      </BarChart>
+    </ChartFrame>
   );
 }

@@ -49,3 +49,13 @@ export async function adminSession(workspaceId: string, role: MemberRole): Promi
   await db().session.create({ data: { sessionToken, userId: admin.id, expires: new Date(Date.now() + 86_400_000) } });
   return `authjs.session-token=${sessionToken}`;
 }
+
+/** An attribute's or a text's value as React escaped it into the page, back to its characters. */
+export function unescapeHtml(value: string): string {
+  return value
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}

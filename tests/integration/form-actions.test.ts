@@ -4,7 +4,7 @@ import { db } from "@/lib/platform/db";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
 import { testFormSettings } from "@/tests/helpers/forms";
-import { adminSession } from "@/tests/helpers/server-action";
+import { adminSession, unescapeHtml } from "@/tests/helpers/server-action";
 
 // The form editor through the built app, posted as a browser without JavaScript posts it: only an
 // owner of the form's workspace writes a version; a viewer and another workspace's owner change nothing.
@@ -29,13 +29,6 @@ afterAll(async () => {
 });
 
 const formPage = () => `/admin/${shop.workspace.id}/forms/${formId}`;
-const unescape = (value: string) =>
-  value
-    .replace(/&quot;/g, '"')
-    .replace(/&#x27;/g, "'")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
 
 /** The editor as the owner's page renders it (every field with its value), with some fields changed. */
 async function editedForm(changes: Record<string, string>): Promise<FormData> {
@@ -46,10 +39,10 @@ async function editedForm(changes: Record<string, string>): Promise<FormData> {
   for (const tag of markup.match(/<(input|textarea)\b[^>]*>(?:[^<]*<\/textarea>)?/g) ?? []) {
     const name = /name="([^"]*)"/.exec(tag)?.[1];
     if (!name || name in changes) continue;
-    if (tag.startsWith("<textarea")) form.append(unescape(name), unescape(/>([^<]*)<\/textarea>/.exec(tag)?.[1] ?? ""));
+    if (tag.startsWith("<textarea")) form.append(unescapeHtml(name), unescapeHtml(/>([^<]*)<\/textarea>/.exec(tag)?.[1] ?? ""));
     else if (/type="checkbox"/.test(tag)) {
-      if (/\schecked=""/.test(tag)) form.append(unescape(name), "on");
-    } else form.append(unescape(name), unescape(/value="([^"]*)"/.exec(tag)?.[1] ?? ""));
+      if (/\schecked=""/.test(tag)) form.append(unescapeHtml(name), "on");
+    } else form.append(unescapeHtml(name), unescapeHtml(/value="([^"]*)"/.exec(tag)?.[1] ?? ""));
   }
   const locale = /<select[^>]*name="defaultLocale"[\s\S]*?<option value="([^"]+)" selected=""/.exec(markup)?.[1];
   if (!("defaultLocale" in changes) && locale) form.append("defaultLocale", locale);

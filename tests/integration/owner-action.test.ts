@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/platform/db";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
-import { adminSession, formPoster } from "@/tests/helpers/server-action";
+import { adminSession, formPoster, unescapeHtml } from "@/tests/helpers/server-action";
 
 // The guard every dashboard action declares (lib/admin/owner-action.ts), through the built app as a
 // browser posts: what the page bound, then the admin's role, then the form; only then the change.
@@ -86,17 +86,10 @@ describe("a settings form (ownerAction)", () => {
 function renderedForm(html: string, buttonLabel: string, fields: Record<string, string | string[]>): FormData {
   const button = html.indexOf(`>${buttonLabel}</button>`);
   expect(button, `a button "${buttonLabel}"`).toBeGreaterThan(-1);
-  const unescape = (value: string) =>
-    value
-      .replace(/&quot;/g, '"')
-      .replace(/&#x27;/g, "'")
-      .replace(/&lt;/g, "<")
-      .replace(/&gt;/g, ">")
-      .replace(/&amp;/g, "&");
   const form = new FormData();
   for (const input of html.slice(html.lastIndexOf("<form", button), button).match(/<input type="hidden"[^>]*>/g) ?? []) {
     const name = /name="([^"]*)"/.exec(input)?.[1];
-    if (name) form.append(unescape(name), unescape(/value="([^"]*)"/.exec(input)?.[1] ?? ""));
+    if (name) form.append(unescapeHtml(name), unescapeHtml(/value="([^"]*)"/.exec(input)?.[1] ?? ""));
   }
   for (const [name, value] of Object.entries(fields)) for (const one of [value].flat()) form.append(name, one);
   return form;

@@ -7,6 +7,7 @@ import { ratesOverTime } from "@/lib/admin/message-rates-store";
 import { linkVisitStats } from "@/lib/links/visit-store";
 import { OPT_OUT_REASONS } from "@/lib/pages/opt-out-reason-schema";
 import { PeriodControls } from "@/components/admin/period-controls";
+import { ChartNumbers } from "@/components/admin/chart-numbers";
 
 export const dynamic = "force-dynamic";
 
@@ -84,29 +85,13 @@ export default async function DashboardPage({ params, searchParams }: Props) {
           Opt-outs per {bucket}, by {split}
         </h2>
         <OptOutChart points={points} series={series} label={`Opt-outs over time by ${split}`} />
-        <details className="mt-2 text-sm">
-          <summary>The numbers</summary>
-          <table className="mt-2 w-full text-left">
-            <thead>
-              <tr>
-                <th scope="col">Period</th>
-                <th scope="col">Opt-outs</th>
-                <th scope="col">Sent</th>
-                <th scope="col">Opt-out rate</th>
-              </tr>
-            </thead>
-            <tbody>
-              {points.map((point) => (
-                <tr key={point.period}>
-                  <td>{point.period}</td>
-                  <td className="tabular-nums">{point.optOuts}</td>
-                  <td className="tabular-nums">{sentIn.get(point.period) ?? 0}</td>
-                  <td className="tabular-nums">{formatPerThousand(perThousand(point.optOuts, sentIn.get(point.period) ?? 0))}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </details>
+        <ChartNumbers
+          headings={["Opt-outs", "Sent", "Opt-out rate"]}
+          rows={points.map((point) => ({
+            period: point.period,
+            figures: [point.optOuts, sentIn.get(point.period) ?? 0, formatPerThousand(perThousand(point.optOuts, sentIn.get(point.period) ?? 0))],
+          }))}
+        />
       </section>
 
       <section aria-labelledby="visits" className="rounded-lg border border-slate-200 bg-white p-4">

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { NumberCell, NumberHeader } from "@/components/admin/number-cells";
 import { requireMember } from "@/lib/admin/auth";
 import { lastDays } from "@/lib/admin/analytics-store";
 import { formatConfirmationRate } from "@/lib/forms/form-stats";
@@ -42,15 +43,9 @@ export default async function FormsPage({ params }: { params: Promise<{ workspac
             <tr className="border-b border-slate-300">
               <th scope="col">Form</th>
               <th scope="col">Version</th>
-              <th scope="col" className="text-right">
-                Views
-              </th>
-              <th scope="col" className="text-right">
-                Submissions
-              </th>
-              <th scope="col" className="text-right">
-                Confirmation rate
-              </th>
+              <NumberHeader>Views</NumberHeader>
+              <NumberHeader>Submissions</NumberHeader>
+              <NumberHeader>Confirmation rate</NumberHeader>
             </tr>
           </thead>
           <tbody>
@@ -65,9 +60,9 @@ export default async function FormsPage({ params }: { params: Promise<{ workspac
                     {form.archivedAt && <span className="text-slate-600"> (archived)</span>}
                   </th>
                   <td>{form.currentVersion}</td>
-                  <td className="text-right tabular-nums">{counts.views}</td>
-                  <td className="text-right tabular-nums">{counts.submissions}</td>
-                  <td className="text-right tabular-nums">{formatConfirmationRate(counts.pending, counts.confirmed)}</td>
+                  <NumberCell>{counts.views}</NumberCell>
+                  <NumberCell>{counts.submissions}</NumberCell>
+                  <NumberCell>{formatConfirmationRate(counts.pending, counts.confirmed)}</NumberCell>
                 </tr>
               );
             })}

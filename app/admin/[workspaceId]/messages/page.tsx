@@ -12,6 +12,7 @@ import {
 } from "@/lib/admin/message-rates";
 import { rankMessages, ratesOverTime } from "@/lib/admin/message-rates-store";
 import { PeriodControls } from "@/components/admin/period-controls";
+import { ChartNumbers } from "@/components/admin/chart-numbers";
 
 export const dynamic = "force-dynamic";
 
@@ -58,33 +59,19 @@ export default async function MessagesPage({ params, searchParams }: Props) {
           complaintLimit={GMAIL_COMPLAINT_LIMIT_PER_THOUSAND}
           label="Opt-out and complaint rates over time"
         />
-        <details className="mt-2 text-sm">
-          <summary>The numbers</summary>
-          <table className="mt-2 w-full text-left">
-            <thead>
-              <tr>
-                <th scope="col">Period</th>
-                <th scope="col">Sent</th>
-                <th scope="col">Opt-outs</th>
-                <th scope="col">Complaints</th>
-                <th scope="col">Opt-out rate</th>
-                <th scope="col">Complaint rate</th>
-              </tr>
-            </thead>
-            <tbody>
-              {points.map((point) => (
-                <tr key={point.period}>
-                  <td>{point.period}</td>
-                  <td className="tabular-nums">{point.sent}</td>
-                  <td className="tabular-nums">{point.optOuts}</td>
-                  <td className="tabular-nums">{point.complaints}</td>
-                  <td className="tabular-nums">{formatPerThousand(perThousand(point.optOuts, point.sent))}</td>
-                  <td className="tabular-nums">{formatPerThousand(perThousand(point.complaints, point.sent))}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </details>
+        <ChartNumbers
+          headings={["Sent", "Opt-outs", "Complaints", "Opt-out rate", "Complaint rate"]}
+          rows={points.map((point) => ({
+            period: point.period,
+            figures: [
+              point.sent,
+              point.optOuts,
+              point.complaints,
+              formatPerThousand(perThousand(point.optOuts, point.sent)),
+              formatPerThousand(perThousand(point.complaints, point.sent)),
+            ],
+          }))}
+        />
       </section>
 
       <section aria-labelledby="ranking" className="rounded-lg border border-slate-200 bg-white p-4">

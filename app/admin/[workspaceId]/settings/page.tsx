@@ -2,6 +2,7 @@ import { SecretOnceForm } from "@/components/admin/secret-once-form";
 import { TopicFields } from "@/components/admin/topic-fields";
 import { SendingLimitsForm } from "@/components/admin/sending-limits-form";
 import { BrandingFields } from "@/components/admin/branding-preview";
+import { Section } from "@/components/admin/section";
 import { requireMember } from "@/lib/admin/auth";
 import {
   createApiKeyAction,
@@ -62,17 +63,6 @@ function utc(date: Date): string {
 /** A pending delivery of a disabled endpoint waits, unattempted, until the endpoint is enabled again. */
 function held(delivery: { status: DeliveryStatus; endpoint: { enabled: boolean } | null }): boolean {
   return delivery.status === "pending" && delivery.endpoint?.enabled === false;
-}
-
-function Section({ id, title, children }: { id: string; title: string; children: React.ReactNode }) {
-  return (
-    <section aria-labelledby={id} className="rounded-lg border border-slate-200 bg-white p-5">
-      <h2 id={id} className="text-lg font-semibold">
-        {title}
-      </h2>
-      {children}
-    </section>
-  );
 }
 
 // Topics, the embed page's origins and brand, API keys, webhooks and their deliveries, and signing keys. Owners change; viewers read.

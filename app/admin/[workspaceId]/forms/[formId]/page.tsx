@@ -2,7 +2,10 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { FormStatsChart } from "@/components/admin/form-stats-chart";
 import { ArchiveFormButton, FormEditor } from "@/components/admin/form-editor";
+import { NumberCell, NumberHeader } from "@/components/admin/number-cells";
 import { PeriodControls } from "@/components/admin/period-controls";
+import { Section } from "@/components/admin/section";
+import { ChartNumbers } from "@/components/admin/chart-numbers";
 import { requireMember } from "@/lib/admin/auth";
 import { lastDays, type Bucket } from "@/lib/admin/analytics-store";
 import { readPeriodDays } from "@/lib/admin/message-rates";
@@ -18,17 +21,6 @@ import { isUuid } from "@/lib/platform/uuid";
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ workspaceId: string; formId: string }>; searchParams: Promise<Record<string, string | undefined>> };
-
-function Section({ id, title, children }: { id: string; title: string; children: React.ReactNode }) {
-  return (
-    <section aria-labelledby={id} className="rounded-lg border border-slate-200 bg-white p-5">
-      <h2 id={id} className="text-lg font-semibold">
-        {title}
-      </h2>
-      {children}
-    </section>
-  );
-}
 
 function Stat({ label, value }: { label: string; value: string | number }) {
   return (
@@ -108,21 +100,11 @@ export default async function FormPage({ params, searchParams }: Props) {
           <thead>
             <tr className="border-b border-slate-300">
               <th scope="col">Channel</th>
-              <th scope="col" className="text-right">
-                Consents (topics ticked)
-              </th>
-              <th scope="col" className="text-right">
-                Without confirmation
-              </th>
-              <th scope="col" className="text-right">
-                Asked to confirm
-              </th>
-              <th scope="col" className="text-right">
-                Confirmed
-              </th>
-              <th scope="col" className="text-right">
-                Confirmation rate
-              </th>
+              <NumberHeader>Consents (topics ticked)</NumberHeader>
+              <NumberHeader>Without confirmation</NumberHeader>
+              <NumberHeader>Asked to confirm</NumberHeader>
+              <NumberHeader>Confirmed</NumberHeader>
+              <NumberHeader>Confirmation rate</NumberHeader>
             </tr>
           </thead>
           <tbody>
@@ -131,54 +113,29 @@ export default async function FormPage({ params, searchParams }: Props) {
                 <th scope="row" className="py-1 font-normal">
                   {row.channel}
                 </th>
-                <td className="text-right tabular-nums">{row.consents}</td>
-                <td className="text-right tabular-nums">{row.subscribedAtOnce}</td>
-                <td className="text-right tabular-nums">{row.pending}</td>
-                <td className="text-right tabular-nums">{row.confirmed}</td>
-                <td className="text-right tabular-nums">{formatConfirmationRate(row.pending, row.confirmed)}</td>
+                <NumberCell>{row.consents}</NumberCell>
+                <NumberCell>{row.subscribedAtOnce}</NumberCell>
+                <NumberCell>{row.pending}</NumberCell>
+                <NumberCell>{row.confirmed}</NumberCell>
+                <NumberCell>{formatConfirmationRate(row.pending, row.confirmed)}</NumberCell>
               </tr>
             ))}
           </tbody>
         </table>
         <h3 className="mt-5 font-semibold">Per {bucket}</h3>
         <FormStatsChart points={points} label={`Views, submissions and confirmations per ${bucket}`} />
-        <details className="mt-2 text-sm">
-          <summary>The numbers</summary>
-          <table className="mt-2 w-full text-left">
-            <thead>
-              <tr>
-                <th scope="col">Period</th>
-                <th scope="col">Views</th>
-                <th scope="col">Submissions</th>
-                <th scope="col">Asked to confirm</th>
-                <th scope="col">Confirmed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {points.map((point) => (
-                <tr key={point.period}>
-                  <td>{point.period}</td>
-                  <td className="tabular-nums">{point.views}</td>
-                  <td className="tabular-nums">{point.submissions}</td>
-                  <td className="tabular-nums">{point.pending}</td>
-                  <td className="tabular-nums">{point.confirmed}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </details>
+        <ChartNumbers
+          headings={["Views", "Submissions", "Asked to confirm", "Confirmed"]}
+          rows={points.map((point) => ({ period: point.period, figures: [point.views, point.submissions, point.pending, point.confirmed] }))}
+        />
         <h3 className="mt-5 font-semibold">Which wording collected which consents</h3>
         <table className="mt-2 w-full text-left text-sm" aria-label="Consents by wording version">
           <thead>
             <tr className="border-b border-slate-300">
               <th scope="col">Version</th>
               <th scope="col">Channel</th>
-              <th scope="col" className="text-right">
-                Consents
-              </th>
-              <th scope="col" className="text-right">
-                Confirmed
-              </th>
+              <NumberHeader>Consents</NumberHeader>
+              <NumberHeader>Confirmed</NumberHeader>
             </tr>
           </thead>
           <tbody>
@@ -190,8 +147,8 @@ export default async function FormPage({ params, searchParams }: Props) {
                   </Link>
                 </td>
                 <td>{row.channel}</td>
-                <td className="text-right tabular-nums">{row.consents}</td>
-                <td className="text-right tabular-nums">{row.confirmed}</td>
+                <NumberCell>{row.consents}</NumberCell>
+                <NumberCell>{row.confirmed}</NumberCell>
               </tr>
             ))}
           </tbody>
