@@ -154,19 +154,23 @@ export async function submitSignup(form: PublicSignupForm, ticket: RenderTicket,
       await ignoringRefusal(() => requestEmailConfirmation(form.workspaceId, { contactId, topics: choice.topics, evidence, locale }));
       next.push({ channel: "email", next: "confirm" });
     } else {
-      const started = await startChannelOptIn(form.workspaceId, { contactId, channel: choice.channel, topics: choice.topics, evidence, locale });
-      next.push({ channel: choice.channel, next: "confirm", ...(started.chatUrl ? { chatUrl: started.chatUrl } : {}) });
+      const channel = choice.channel;
+      const started = await ignoringRefusal(() => startChannelOptIn(form.workspaceId, { contactId, channel, topics: choice.topics, evidence, locale }));
+      next.push({ channel: choice.channel, next: "confirm", ...(started?.chatUrl ? { chatUrl: started.chatUrl } : {}) });
     }
   }
   return { kind: "done", next };
 }
 
-/** An address that must not be emailed (suppressed, bounced, opted out of the channel) is asked nothing; the person is told the same as anyone. */
-async function ignoringRefusal(start: () => Promise<unknown>): Promise<void> {
+/**
+ * An address that must not be messaged on the channel (suppressed, bounced, opted out of it) is asked
+ * nothing; the person is told the same as anyone: undefined.
+ */
+async function ignoringRefusal<T>(start: () => Promise<T>): Promise<T | undefined> {
   try {
-    await start();
+    return await start();
   } catch (error) {
-    if (error instanceof UserFacingError && error.status === 409) return;
+    if (error instanceof UserFacingError && error.status === 409) return undefined;
     throw error;
   }
 }

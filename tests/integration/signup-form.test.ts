@@ -225,6 +225,23 @@ describe("a sign-up through a form", () => {
     expect((await checkSendability(shop.workspace.id, "email", "offers", [contact.id]))[0]).toMatchObject({ sendable: false, reason: "suppressed" });
   });
 
+  it("leaves a stopped phone number stopped: no text, no pending entry, the same answer as anyone's", async () => {
+    const { shop, form } = await setup();
+    await db().workspace.update({
+      where: { id: shop.workspace.id },
+      data: { twilioAccountSid: `AC${"0123456789abcdef".repeat(2)}`, twilioAuthToken: "twilio-token", twilioSender: "+14155238886" },
+    });
+    const phone = "+14155550199";
+    await addSuppression(pool(), shop.workspace.id, "sms", suppressionHash(shop.workspace.id, "sms", phone), "user_request");
+    const response = await postSignup(form.id, { ticket: await testTicket(form.id), locale: "en", phone, "topics.sms": "offers" });
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe(`/f/${form.id}/done?lang=en&c=sms`);
+    expect((await messaging.smsMessages()).filter((m) => m.to === phone)).toEqual([]);
+    const contact = await db().contact.findFirstOrThrow({ where: { workspaceId: shop.workspace.id, phone } });
+    expect(await db().consentEvent.count({ where: { contactId: contact.id, action: "request_confirmation" } })).toBe(0);
+    expect((await checkSendability(shop.workspace.id, "sms", "offers", [contact.id]))[0]).toMatchObject({ sendable: false, reason: "suppressed" });
+  });
+
   it("records the embedding page only when it is one of the form's allowed origins", async () => {
     const { shop, form } = await setup();
     const email = unique();
