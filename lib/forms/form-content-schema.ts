@@ -70,13 +70,15 @@ export type FormTopicScope = { key: string; channels: readonly string[]; retired
  */
 export function formScopeProblems(
   content: FormContent,
-  workspace: { enabledChannels: readonly string[]; topics: readonly FormTopicScope[] },
+  workspace: { enabledChannels: readonly string[]; topics: readonly FormTopicScope[]; unconfirmable: Partial<Record<FormChannel, string>> },
 ): Record<string, string[]> {
   const problems: Record<string, string[]> = {};
   const add = (field: string, message: string) => (problems[field] ??= []).push(message);
-  for (const { channel, topics } of content.channels) {
+  for (const { channel, topics, doubleOptIn } of content.channels) {
     const field = `channels.${channel}`;
     if (!workspace.enabledChannels.includes(channel)) add(field, `${channel} is not enabled for this workspace (Settings, Channels).`);
+    const missing = workspace.unconfirmable[channel];
+    if (doubleOptIn && missing) add(field, `Double opt-in by ${channel} needs ${missing} in Settings, Inbound channels.`);
     if (new Set(topics).size !== topics.length) add(field, "Each topic is offered once.");
     for (const key of topics) {
       const topic = workspace.topics.find((t) => t.key === key);

@@ -17,11 +17,19 @@ const readContent = (content: unknown, formId: string, version: number) =>
 /** What the content offers must exist in the workspace now: refused with the fields at fault otherwise. */
 async function assertOffered(tx: Prisma.TransactionClient, workspaceId: string, content: FormContent) {
   const [workspace, topics] = await Promise.all([
-    tx.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { enabledChannels: true } }),
+    tx.workspace.findUniqueOrThrow({
+      where: { id: workspaceId },
+      select: { enabledChannels: true, twilioAccountSid: true, twilioAuthToken: true, twilioSender: true, whatsappDisplayNumber: true },
+    }),
     tx.topic.findMany({ where: { workspaceId }, select: { key: true, channels: true, retiredAt: true } }),
   ]);
   const problems = formScopeProblems(content, {
     enabledChannels: workspace.enabledChannels,
+    // The confirmation of a double opt-in by SMS or WhatsApp is sent with these (lib/consent/channel-opt-in.ts).
+    unconfirmable: {
+      ...(workspace.twilioAccountSid && workspace.twilioAuthToken && workspace.twilioSender ? {} : { sms: "the Twilio account SID, auth token and sender" }),
+      ...(workspace.whatsappDisplayNumber ? {} : { whatsapp: "the WhatsApp business number" }),
+    },
     topics: topics.map((topic) => ({ key: topic.key, channels: topic.channels, retired: topic.retiredAt !== null })),
   });
   if (Object.keys(problems).length > 0) throw new FormScopeError(problems);

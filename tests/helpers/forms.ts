@@ -1,6 +1,14 @@
 import type { FormContent } from "@/lib/forms/form-content";
 import type { FormSettings } from "@/lib/forms/form-editor";
 
+/** What a workspace needs to send SMS and WhatsApp confirmations, as Settings stores it (`integrations:`). */
+export const CONFIRMATION_SETTINGS = {
+  twilioAccountSid: `AC${"0123456789abcdef".repeat(2)}`,
+  twilioAuthToken: "twilio-auth-token-0123456789abcdef",
+  twilioSender: "+14155238886",
+  whatsappDisplayNumber: "+15550783881",
+};
+
 /** A form's content as an owner writes it: email (double opt-in) and SMS, English and Spanish. */
 export function testFormContent(overrides: Partial<FormContent> = {}): FormContent {
   return {

@@ -3,7 +3,7 @@ import { createForm } from "@/lib/forms/form-store";
 import { db } from "@/lib/platform/db";
 import { startAppServer, type AppServer } from "@/tests/helpers/app-server";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
-import { testFormSettings } from "@/tests/helpers/forms";
+import { CONFIRMATION_SETTINGS, testFormSettings } from "@/tests/helpers/forms";
 import { adminSession, unescapeHtml } from "@/tests/helpers/server-action";
 
 // The form editor through the built app, posted as a browser without JavaScript posts it: only an
@@ -16,8 +16,8 @@ const cookies = { owner: "", viewer: "", stranger: "" };
 
 beforeAll(async () => {
   app = await startAppServer();
-  shop = await createTestWorkspace();
-  const other = await createTestWorkspace();
+  shop = await createTestWorkspace({ integrations: CONFIRMATION_SETTINGS });
+  const other = await createTestWorkspace({ integrations: CONFIRMATION_SETTINGS });
   ({ id: formId } = await createForm(shop.workspace.id, testFormSettings(), null));
   cookies.owner = await adminSession(shop.workspace.id, "owner");
   cookies.viewer = await adminSession(shop.workspace.id, "viewer");

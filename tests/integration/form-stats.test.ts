@@ -10,7 +10,7 @@ import { consentsByVersion, formOverTime, formsSummary, formTotals } from "@/lib
 import { createForm, saveForm } from "@/lib/forms/form-store";
 import { db } from "@/lib/platform/db";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
-import { testFormContent, testFormSettings } from "@/tests/helpers/forms";
+import { CONFIRMATION_SETTINGS, testFormContent, testFormSettings } from "@/tests/helpers/forms";
 
 const DAY_MS = 86_400_000;
 
@@ -61,8 +61,8 @@ async function recordViews(workspaceId: string, formId: string, day: Date, views
 
 describe("a sign-up form's figures", () => {
   it("count views, submissions, confirmations per channel and per wording version, for this form and workspace only", async () => {
-    const shop = await createTestWorkspace();
-    const other = await createTestWorkspace();
+    const shop = await createTestWorkspace({ integrations: CONFIRMATION_SETTINGS });
+    const other = await createTestWorkspace({ integrations: CONFIRMATION_SETTINGS });
     const ws = shop.workspace.id;
     const range = lastDays(7);
     const today = new Date(range.to.getTime() - DAY_MS);

@@ -6,7 +6,7 @@ import { retireTopic } from "@/lib/admin/topic-store";
 import { db } from "@/lib/platform/db";
 import { NotFoundError } from "@/lib/platform/errors";
 import { createTestWorkspace } from "@/tests/helpers/fixtures";
-import { testFormContent, testFormSettings } from "@/tests/helpers/forms";
+import { CONFIRMATION_SETTINGS, testFormContent, testFormSettings } from "@/tests/helpers/forms";
 
 async function rowsOf(workspaceId: string) {
   const [forms, versions] = await Promise.all([
@@ -18,7 +18,7 @@ async function rowsOf(workspaceId: string) {
 
 describe("sign-up forms in the dashboard", () => {
   it("number their versions, write one per change of content and never change an old one", async () => {
-    const { workspace } = await createTestWorkspace();
+    const { workspace } = await createTestWorkspace({ integrations: CONFIRMATION_SETTINGS });
     const { id } = await createForm(workspace.id, testFormSettings(), "user-1");
     const v1 = (await rowsOf(workspace.id)).versions[0];
     expect(v1).toMatchObject({ formId: id, version: 1, createdBy: "user-1" });
@@ -53,8 +53,26 @@ describe("sign-up forms in the dashboard", () => {
     ]);
   });
 
+  it("refuse double opt-in by SMS or WhatsApp until Settings can send its confirmation, writing nothing", async () => {
+    const { workspace } = await createTestWorkspace();
+    const whatsapp = testFormContent({ channels: [{ channel: "whatsapp", topics: ["offers"], doubleOptIn: true }] });
+    for (const wording of Object.values(whatsapp.wording)) wording!.consent.whatsapp = "WhatsApp me.";
+    const error = await createForm(workspace.id, testFormSettings(), null).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FormScopeError);
+    expect((error as FormScopeError).fieldErrors).toEqual({
+      "channels.sms": ["Double opt-in by sms needs the Twilio account SID, auth token and sender in Settings, Inbound channels."],
+    });
+    await expect(createForm(workspace.id, testFormSettings({ content: whatsapp }), null)).rejects.toMatchObject({
+      fieldErrors: { "channels.whatsapp": ["Double opt-in by whatsapp needs the WhatsApp business number in Settings, Inbound channels."] },
+    });
+    expect(await rowsOf(workspace.id)).toEqual({ forms: [], versions: [] });
+    // Without double opt-in nothing needs sending: the form is written.
+    const direct = testFormContent({ channels: [{ channel: "sms", topics: ["offers"], doubleOptIn: false }] });
+    expect(await createForm(workspace.id, testFormSettings({ content: direct }), null)).toMatchObject({ id: expect.any(String) });
+  });
+
   it("refuse topics the workspace does not have on that channel, retired ones and disabled channels, writing nothing", async () => {
-    const { workspace } = await createTestWorkspace({ enabledChannels: ["email", "sms"] });
+    const { workspace } = await createTestWorkspace({ enabledChannels: ["email", "sms"], integrations: CONFIRMATION_SETTINGS });
     const refusal = async (content: ReturnType<typeof testFormContent>) => {
       const error = await createForm(workspace.id, testFormSettings({ content }), null).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(FormScopeError);
@@ -133,8 +151,8 @@ describe("sign-up forms in the dashboard", () => {
   });
 
   it("belong to one workspace: another cannot read, list, edit or archive them", async () => {
-    const shop = await createTestWorkspace();
-    const other = await createTestWorkspace();
+    const shop = await createTestWorkspace({ integrations: CONFIRMATION_SETTINGS });
+    const other = await createTestWorkspace({ integrations: CONFIRMATION_SETTINGS });
     const { id } = await createForm(shop.workspace.id, testFormSettings(), null);
     expect(await getForm(other.workspace.id, id)).toBeNull();
     expect(await listForms(other.workspace.id)).toEqual([]);
