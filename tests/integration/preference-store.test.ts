@@ -316,6 +316,24 @@ describe("the consent ledger", () => {
     expect(await db().consentEvent.count({ where: { workspaceId: workspace.id } })).toBe(2); // the contact's creation entry, and this
   });
 
+  it("keeps every contact and topic it refers to: neither is ever deleted, even in SQL", async () => {
+    const { workspace, topics, contact } = await createTestWorkspace();
+    await changeSubscription({
+      workspaceId: workspace.id,
+      contactId: contact.id,
+      channel: "email",
+      topicKey: topics.offers.key,
+      status: "unsubscribed",
+      evidence: evidence(),
+    });
+    await expect(db().contact.delete({ where: { id: contact.id } })).rejects.toThrow(/never deleted/);
+    await expect(db().topic.delete({ where: { id: topics.offers.id } })).rejects.toThrow(/never deleted/);
+    await expect(db().$executeRawUnsafe("TRUNCATE contacts CASCADE")).rejects.toThrow(/never deleted/);
+    await expect(db().$executeRawUnsafe("TRUNCATE topics CASCADE")).rejects.toThrow(/never deleted/);
+    expect(await db().contact.count({ where: { id: contact.id } })).toBe(1);
+    expect(await db().topic.count({ where: { id: topics.offers.id } })).toBe(1);
+  });
+
   it("lets an erasure blank the personal fields and still verifies", async () => {
     const { workspace, contact } = await createTestWorkspace();
     const { consentEventId } = await changeSubscription({
