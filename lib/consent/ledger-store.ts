@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { from as copyFrom } from "pg-copy-streams";
 import { pool, snapshot, transaction, type SqlClient } from "@/lib/platform/db";
-import { canonicalJson, chainHash, GENESIS_HASH, piiDigest, type ChainedEntry } from "@/lib/consent/chain";
+import { canonicalEntryJson, canonicalJson, chainHash, GENESIS_HASH, piiDigest, type ChainedEntry } from "@/lib/consent/chain";
 import { env } from "@/lib/platform/env";
 import { keyedLimiter } from "@/lib/platform/keyed-limiter";
 import type { Channel, ConsentAction, ConsentSource } from "@/lib/generated/prisma/enums";
@@ -77,7 +77,7 @@ export async function appendConsentEvent(client: SqlClient, input: LedgerEntryIn
      FROM next`,
     [
       workspaceId,
-      canonicalJson(entry),
+      canonicalEntryJson(entry),
       input.id,
       entry.contactId,
       entry.channel,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
-import { canonicalJson, chainHash, chainInput, GENESIS_HASH, piiDigest, type ChainedEntry } from "@/lib/consent/chain";
+import { canonicalEntryJson, canonicalJson, chainHash, chainInput, GENESIS_HASH, piiDigest, type ChainedEntry } from "@/lib/consent/chain";
 
 const entry: ChainedEntry = {
   workspaceId: "7f1c2b1e-0000-4000-8000-000000000001",
@@ -25,6 +25,19 @@ describe("canonicalJson", () => {
     expect(canonicalJson({ b: 1n, a: { z: new Date(0), y: [null, undefined] }, c: undefined })).toBe(
       '{"a":{"y":[null,null],"z":"1970-01-01T00:00:00.000Z"},"b":"1"}',
     );
+  });
+});
+
+describe("canonicalEntryJson", () => {
+  it("writes exactly what canonicalJson writes for any entry", () => {
+    const variants: ChainedEntry[] = [
+      entry,
+      { ...entry, channel: null, messageId: null, tokenId: null, locale: null, details: null },
+      { ...entry, details: { defaults: [{ channel: "sms", topic: null }], z: '\u00e9\n"quoted"\t\u2028' } },
+      { ...entry, contactId: "ünïcode \\ back\\slash", wordingHash: "a".repeat(64), details: [3, { b: undefined, a: 1n }] },
+      { ...entry, details: undefined },
+    ];
+    for (const variant of variants) expect(canonicalEntryJson(variant)).toBe(canonicalJson(variant));
   });
 });
 
