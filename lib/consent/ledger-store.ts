@@ -1,9 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { from as copyFrom } from "pg-copy-streams";
-import { pool, snapshot, transaction, type SqlClient } from "@/lib/platform/db";
+import { copyRows, pool, snapshot, transaction, type SqlClient } from "@/lib/platform/db";
 import { canonicalEntryJson, canonicalJson, chainHash, GENESIS_HASH, piiDigest, type ChainedEntry } from "@/lib/consent/chain";
 import { env } from "@/lib/platform/env";
 import { keyedLimiter } from "@/lib/platform/keyed-limiter";
@@ -122,11 +119,6 @@ function chainedEntry(input: LedgerEntryInput, digest = piiDigest): ChainedEntry
   };
 }
 
-// COPY's text format: a row is its values separated by tabs, NULL as \N, these characters escaped.
-const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-const copyValue = (value: string | null) => (value === null ? "\\N" : value.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]));
-const COPY_ROWS_PER_WRITE = 500;
-
 /**
  * Appends many entries of one workspace, in the order given, inside the caller's ledgerTransaction (a
  * bulk import's chunk): locks the chain head, hashes each entry onto the one before it here (chainHash,
@@ -177,23 +169,15 @@ export async function appendConsentEvents(client: SqlClient, workspaceId: string
       entry.createdAt.toISOString(),
     ];
     prevHash = hash;
-    return `${values.map(copyValue).join("\t")}\n`;
+    return values;
   };
-  await pipeline(
-    Readable.from(
-      (function* () {
-        for (let start = 0; start < inputs.length; start += COPY_ROWS_PER_WRITE) {
-          yield inputs
-            .slice(start, start + COPY_ROWS_PER_WRITE)
-            .map(copyRow)
-            .join("");
-        }
-      })(),
-    ),
-    client.query(
-      copyFrom(`COPY consent_events (id, workspace_id, seq, contact_id, channel, topic_id, action, source, previous_status, new_status, ip,
-        user_agent, pii_digest, message_id, token_id, wording_hash, locale, details, prev_hash, hash, created_at) FROM STDIN`),
-    ),
+  await copyRows(
+    client,
+    `COPY consent_events (id, workspace_id, seq, contact_id, channel, topic_id, action, source, previous_status, new_status, ip,
+      user_agent, pii_digest, message_id, token_id, wording_hash, locale, details, prev_hash, hash, created_at) FROM STDIN`,
+    (function* () {
+      for (const input of inputs) yield copyRow(input);
+    })(),
   );
   await client.query("UPDATE ledger_heads SET seq = $2, hash = $3 WHERE workspace_id = $1", [workspaceId, seq.toString(), prevHash]);
 }

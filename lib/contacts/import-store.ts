@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { pool, transaction, type SqlClient } from "@/lib/platform/db";
+import { copyRows, pool, transaction, type SqlClient } from "@/lib/platform/db";
 import { appendConsentEvents, ledgerTransaction } from "@/lib/consent/ledger-store";
 import { defaultsHeldAt, loadDefaultsOfContacts } from "@/lib/consent/defaults-store";
 import { addressHashes, suppressionHashIfKeyed } from "@/lib/contacts/suppression";
@@ -21,7 +21,6 @@ import type { Channel, SubscriptionStatus } from "@/lib/generated/prisma/enums";
 // An import announces no consent.changed webhooks: its changes are the business's own records, sent by
 // the business; GET /api/v1/imports/{id} reports them.
 
-const STAGE_BATCH_ROWS = 5_000;
 const CHUNK_ROWS = 5_000;
 export const REJECTIONS_KEPT = 1_000;
 /** A chunk that fails this many times in a row fails its import; the waits between the attempts, in seconds. */
@@ -53,30 +52,19 @@ export async function stageImport(workspaceId: string, format: ImportFormat, lin
     await client.query("INSERT INTO imports (id, workspace_id, format) VALUES ($1, $2, $3)", [id, workspaceId, format]);
     let rowsRead = 0;
     let rejected = 0;
-    let staged: { line: number; row: ImportRow }[] = [];
-    let rejections: { line: number; rejection: Rejection }[] = [];
-    const flush = async () => {
-      if (staged.length > 0) {
-        await client.query(
-          `INSERT INTO import_rows (import_id, workspace_id, line, data) SELECT $1, $2, r.line, r.data
-           FROM unnest($3::int[], $4::json[]) AS r(line, data)`,
-          [id, workspaceId, staged.map((s) => s.line), staged.map((s) => JSON.stringify(s.row))],
-        );
-      }
-      await keepRejections(client, id, workspaceId, rejections);
-      staged = [];
-      rejections = [];
-    };
-    for await (const read of lines) {
-      rowsRead += 1;
-      if ("row" in read) staged.push(read);
-      else {
-        rejected += 1;
-        if (rejected <= REJECTIONS_KEPT) rejections.push(read);
-      }
-      if (staged.length >= STAGE_BATCH_ROWS) await flush();
-    }
-    await flush();
+    const rejections: { line: number; rejection: Rejection }[] = [];
+    await copyRows(
+      client,
+      "COPY import_rows (import_id, workspace_id, line, data) FROM STDIN",
+      (async function* () {
+        for await (const read of lines) {
+          rowsRead += 1;
+          if ("row" in read) yield [id, workspaceId, String(read.line), JSON.stringify(read.row)];
+          else if (++rejected <= REJECTIONS_KEPT) rejections.push(read);
+        }
+      })(),
+    );
+    await keepRejections(client, id, workspaceId, rejections);
     await client.query("UPDATE imports SET rows_read = $2, rejected = $3 WHERE id = $1", [id, rowsRead, rejected]);
   });
   return id;

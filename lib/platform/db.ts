@@ -1,6 +1,9 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { databaseUrl, env } from "@/lib/platform/env";
 import { CapacityError } from "@/lib/platform/errors";
@@ -87,3 +90,33 @@ export function snapshot<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<
 }
 
 export type SqlClient = pg.PoolClient;
+
+// COPY's text format: a row is its values separated by tabs, NULL as \N, these characters escaped.
+const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+const copyValue = (value: string | null) => (value === null ? "\\N" : value.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]));
+const COPY_WRITE_BYTES = 64 * 1024;
+
+/**
+ * Streams rows into the table with one `COPY … FROM STDIN` (`sql`), in the caller's transaction: each row
+ * its values in the statement's column order. The rows are written as they come, waiting whenever the
+ * database is behind, so a row source of any size runs in constant memory; one that throws aborts the
+ * COPY, and the caller's transaction rolls back.
+ */
+export async function copyRows(client: SqlClient, sql: string, rows: AsyncIterable<(string | null)[]> | Iterable<(string | null)[]>): Promise<void> {
+  await pipeline(
+    Readable.from(
+      (async function* () {
+        let text = "";
+        for await (const row of rows) {
+          text += `${row.map(copyValue).join("\t")}\n`;
+          if (text.length >= COPY_WRITE_BYTES) {
+            yield text;
+            text = "";
+          }
+        }
+        if (text) yield text;
+      })(),
+    ),
+    client.query(copyFrom(sql)),
+  );
+}

@@ -202,6 +202,10 @@ describe("POST /api/v1/imports", () => {
     expect((await tooLong.json()).error).toMatchObject({ code: "row_too_large", details: { line: 2 } });
     const brokenCsv = await upload('email,locale\n"a@example.com,es\n', CSV);
     expect(brokenCsv.status).toBe(400);
+    // Refused after thousands of good rows, already on their way into the staging table.
+    const goodRows = Array.from({ length: 5_000 }, (_, i) => `person${i}@example.com,es\n`).join("");
+    const brokenLate = await upload(`email,locale\n${goodRows}"late@example.com,es\n`, CSV);
+    expect(brokenLate.status).toBe(400);
     expect(await db().import.count({ where: { workspaceId: shop.workspace.id } })).toBe(0);
     expect(await db().importRow.count({ where: { workspaceId: shop.workspace.id } })).toBe(0);
   });
