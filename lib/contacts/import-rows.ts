@@ -12,6 +12,11 @@ import { sha256Hex } from "@/lib/platform/sha256";
 // line number, never the whole body. NDJSON carries one contact per line with its subscriptions, each with
 // its own evidence. CSV is what a mailing tool exports: one contact per row, a header naming the columns,
 // the row's subscriptions listed in one cell (`email:newsletter;sms`) and sharing the row's evidence.
+//
+// Reading is in two steps, so that the upload does only what can refuse the whole file: readImportLines
+// splits it into rows (a header, CSV's quoting, the bounds on a row and on the file) and gives each as
+// the JSON text of an NDJSON line; the worker then reads each with parseImportLine, which rejects a row
+// on its own (not JSON, not a valid row) without holding up the others.
 
 export const IMPORT_FORMATS = { "application/x-ndjson": "ndjson", "text/csv": "csv" } as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[keyof typeof IMPORT_FORMATS];
@@ -62,29 +67,10 @@ export const importRowSchema = contactFieldsSchema
 /** A row as it is staged and applied: addresses normalised, the wording as its hash. */
 export type ImportRow = z.output<typeof importRowSchema>;
 
-/** The staged form, read back from import_rows (never the raw file). */
-export const stagedRowSchema = z.object({
-  externalId: z.string().optional(),
-  email: z.string().optional(),
-  phone: z.string().optional(),
-  whatsappId: z.string().optional(),
-  locale: z.string().optional(),
-  timeZone: z.string().optional(),
-  subscriptions: z.array(
-    z.object({
-      channel: channelSchema,
-      topic: z.string().optional(),
-      status: z.enum(["subscribed", "unsubscribed"]),
-      consentedAt: z.string(),
-      collectionPoint: z.string(),
-      wordingHash: z.string().optional(),
-      ip: z.string().optional(),
-    }),
-  ),
-}) satisfies z.ZodType<ImportRow>;
-
 export type Rejection = { code: string; message: string };
 export type ReadLine = { line: number; row: ImportRow } | { line: number; rejection: Rejection };
+/** A row as the upload stages it: the JSON text of an NDJSON line, not yet read; or already rejected. */
+export type FileLine = { line: number; text: string } | { line: number; rejection: Rejection };
 
 /** The file as a whole cannot be read: nothing of it is imported. */
 export class ImportFileError extends UserFacingError {}
@@ -98,8 +84,18 @@ export function importFormatOf(contentType: string | null): ImportFormat {
   return format;
 }
 
-function validated(line: number, candidate: unknown): ReadLine {
-  const parsed = importRowSchema.safeParse(candidate);
+/** A staged line read as a row: the row, or why it is rejected. */
+export function parseImportLine(line: number, text: string): ReadLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { line, rejection: { code: "invalid_json", message: "the line is not valid JSON" } };
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { line, rejection: { code: "invalid_row", message: "the line must be a JSON object" } };
+  }
+  const parsed = importRowSchema.safeParse(value);
   if (parsed.success) return { line, row: parsed.data };
   const issue = parsed.error.issues[0];
   return { line, rejection: { code: "invalid_row", message: `${issue.path.join(".") || "row"}: ${issue.message}` } };
@@ -108,12 +104,12 @@ function validated(line: number, candidate: unknown): ReadLine {
 const rowTooLong = (line: number) =>
   new ImportFileError("row_too_large", `Line ${line} is longer than ${IMPORT_ROW_MAX_CHARS} characters; nothing was imported.`, 413, { line });
 
-/** Every row of the file in order, with its line number (the first line is 1). */
-export function readImportRows(format: ImportFormat, body: ReadableStream<Uint8Array>): AsyncGenerator<ReadLine> {
-  return format === "csv" ? readCsv(body) : readNdjson(body);
+/** Every row of the file in order, with its line number (the first line is 1), for parseImportLine to read. */
+export function readImportLines(format: ImportFormat, body: ReadableStream<Uint8Array>): AsyncGenerator<FileLine> {
+  return countedRows(format === "csv" ? readCsvLines(body) : readNdjsonLines(body));
 }
 
-async function* countedRows(rows: AsyncGenerator<ReadLine>): AsyncGenerator<ReadLine> {
+async function* countedRows(rows: AsyncGenerator<FileLine>): AsyncGenerator<FileLine> {
   let count = 0;
   for await (const row of rows) {
     if (++count > IMPORT_MAX_ROWS) throw new ImportFileError("too_many_rows", `A file may hold at most ${IMPORT_MAX_ROWS} rows; split it.`, 413);
@@ -131,7 +127,8 @@ async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8
   }
 }
 
-async function* ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<{ line: number; text: string }> {
+/** The file's lines but the blank ones, each with its number. */
+async function* readNdjsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<FileLine> {
   const decoder = new TextDecoder();
   let pending = "";
   let line = 0;
@@ -141,7 +138,8 @@ async function* ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<{ 
     for (let end = pending.indexOf("\n"); end >= 0; end = pending.indexOf("\n", start)) {
       line += 1;
       if (end - start > IMPORT_ROW_MAX_CHARS) throw rowTooLong(line);
-      yield { line, text: pending.slice(start, end) };
+      const text = pending.slice(start, end);
+      if (text.trim() !== "") yield { line, text };
       start = end + 1;
     }
     pending = pending.slice(start);
@@ -150,26 +148,6 @@ async function* ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<{ 
   pending += decoder.decode();
   if (pending.trim() !== "") yield { line: line + 1, text: pending };
 }
-
-async function* readNdjsonRows(body: ReadableStream<Uint8Array>): AsyncGenerator<ReadLine> {
-  for await (const { line, text } of ndjsonLines(body)) {
-    if (text.trim() === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      yield { line, rejection: { code: "invalid_json", message: "the line is not valid JSON" } };
-      continue;
-    }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      yield { line, rejection: { code: "invalid_row", message: "the line must be a JSON object" } };
-      continue;
-    }
-    yield validated(line, value);
-  }
-}
-
-const readNdjson = (body: ReadableStream<Uint8Array>) => countedRows(readNdjsonRows(body));
 
 /** The CSV columns (docs/api.md): a header names some of them, in any order. */
 export const CSV_COLUMNS = [
@@ -232,7 +210,7 @@ function csvRow(columns: CsvColumn[], cells: string[]): Record<string, unknown> 
   );
 }
 
-async function* readCsvRows(body: ReadableStream<Uint8Array>): AsyncGenerator<ReadLine> {
+async function* readCsvLines(body: ReadableStream<Uint8Array>): AsyncGenerator<FileLine> {
   // A library rather than a split on commas: quoted cells hold commas, quotes and line breaks (a wording
   // often does), and csv-parse reads them as RFC 4180 says, with a bound on each record, as a stream.
   const parser = parseCsv({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, max_record_size: IMPORT_ROW_MAX_CHARS });
@@ -252,7 +230,7 @@ async function* readCsvRows(body: ReadableStream<Uint8Array>): AsyncGenerator<Re
         yield { line, rejection: { code: "invalid_row", message: `the row has ${record.length} cells; the header names ${columns.length}` } };
         continue;
       }
-      yield validated(line, csvRow(columns, record));
+      yield { line, text: JSON.stringify(csvRow(columns, record)) };
     }
   } catch (error) {
     if (error instanceof CsvError) {
@@ -265,5 +243,3 @@ async function* readCsvRows(body: ReadableStream<Uint8Array>): AsyncGenerator<Re
   if (!columns)
     throw new ImportFileError("invalid_header", `The file is empty: a CSV import starts with a header naming its columns (${CSV_COLUMNS.join(", ")}).`, 400);
 }
-
-const readCsv = (body: ReadableStream<Uint8Array>) => countedRows(readCsvRows(body));

@@ -5,16 +5,16 @@ import { appendConsentEvents, ledgerTransaction } from "@/lib/consent/ledger-sto
 import { defaultsHeldAt, loadDefaultsOfContacts } from "@/lib/consent/defaults-store";
 import { addressHashes, suppressionHashIfKeyed } from "@/lib/contacts/suppression";
 import { planImportChunk, type KnownContact } from "@/lib/contacts/import-plan";
-import { stagedRowSchema, type ImportFormat, type ImportRow, type ReadLine, type Rejection } from "@/lib/contacts/import-rows";
-import { parseStoredJson } from "@/lib/platform/stored-json";
+import { parseImportLine, type FileLine, type ImportFormat, type ImportRow, type Rejection } from "@/lib/contacts/import-rows";
 import { isDatabaseUnavailable } from "@/lib/platform/db-errors";
 import type { Channel, SubscriptionStatus } from "@/lib/generated/prisma/enums";
 
-// Imports in two steps. The request stages the file: every valid row into import_rows, every invalid one
-// counted (the first REJECTIONS_KEPT kept with their line), all in one transaction, so that a file
-// refused half-way (a row too long, broken CSV) leaves nothing behind. The worker then applies it
-// CHUNK_ROWS rows at a time, each chunk in one transaction of a few statements whatever its size: it
-// reads the contacts the rows may match, decides (lib/contacts/import-plan.ts), writes, appends the
+// Imports in two steps. The request stages the file: each row, as the JSON text of its line, into
+// import_rows with one COPY, in one transaction, so that a file refused half-way (a row too long, broken
+// CSV) leaves nothing behind. The worker then applies it CHUNK_ROWS rows at a time, each chunk in one
+// transaction of a few statements whatever its size: it reads the rows (an invalid one is rejected, the
+// first REJECTIONS_KEPT kept with their line), the contacts they may match, decides
+// (lib/contacts/import-plan.ts), writes, appends the
 // ledger entries and moves the import's counts and processed_line. A crash loses at most the chunk under
 // way, which the next pass does again.
 //
@@ -46,7 +46,7 @@ async function keepRejections(client: SqlClient, importId: string, workspaceId: 
 }
 
 /** Stages the file's rows as they are read and answers the import's id once all are in, committed. */
-export async function stageImport(workspaceId: string, format: ImportFormat, lines: AsyncIterable<ReadLine>): Promise<string> {
+export async function stageImport(workspaceId: string, format: ImportFormat, lines: AsyncIterable<FileLine>): Promise<string> {
   const id = randomUUID();
   await transaction(async (client) => {
     await client.query("INSERT INTO imports (id, workspace_id, format) VALUES ($1, $2, $3)", [id, workspaceId, format]);
@@ -59,7 +59,7 @@ export async function stageImport(workspaceId: string, format: ImportFormat, lin
       (async function* () {
         for await (const read of lines) {
           rowsRead += 1;
-          if ("row" in read) yield [id, workspaceId, String(read.line), JSON.stringify(read.row)];
+          if ("text" in read) yield [id, workspaceId, String(read.line), read.text];
           else if (++rejected <= REJECTIONS_KEPT) rejections.push(read);
         }
       })(),
@@ -186,7 +186,7 @@ async function applyChunk(client: SqlClient, importId: string, workspaceId: stri
     [importId, workspaceId],
   );
   if (!locked.rows[0]) return false;
-  const staged = await client.query<{ line: number; data: unknown }>(
+  const staged = await client.query<{ line: number; data: string }>(
     "SELECT line, data FROM import_rows WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT $3",
     [importId, locked.rows[0].processed_line, CHUNK_ROWS],
   );
@@ -194,7 +194,13 @@ async function applyChunk(client: SqlClient, importId: string, workspaceId: stri
     await client.query("UPDATE imports SET status = 'done', finished_at = now() WHERE id = $1", [importId]);
     return true;
   }
-  const rows = staged.rows.map(({ line, data }) => ({ line, row: parseStoredJson(stagedRowSchema, data, `row ${line} of import ${importId}`) }));
+  const rows: { line: number; row: ImportRow }[] = [];
+  const invalid: { line: number; rejection: Rejection }[] = [];
+  for (const { line, data } of staged.rows) {
+    const read = parseImportLine(line, data);
+    if ("row" in read) rows.push(read);
+    else invalid.push(read);
+  }
 
   const [{ now }] = (await client.query<{ now: Date }>("SELECT date_trunc('milliseconds', clock_timestamp()) AS now")).rows;
   const settings = await client.query<{ channels: Channel[] }>("SELECT enabled_channels::text[] AS channels FROM workspaces WHERE id = $1", [workspaceId]);
@@ -304,9 +310,10 @@ async function applyChunk(client: SqlClient, importId: string, workspaceId: stri
       ],
     );
   }
-  await keepRejections(client, importId, workspaceId, plan.rejections);
-  const lastLine = rows[rows.length - 1].line;
-  const { created, updated, unchanged, rejected } = plan.outcomes;
+  await keepRejections(client, importId, workspaceId, [...invalid, ...plan.rejections]);
+  const lastLine = staged.rows[staged.rows.length - 1].line;
+  const { created, updated, unchanged } = plan.outcomes;
+  const rejected = plan.outcomes.rejected + invalid.length;
   await client.query(
     `UPDATE imports SET status = 'processing', attempts = 0, retry_at = NULL, processed_line = $2, created = created + $3, updated = updated + $4, unchanged = unchanged + $5,
        rejected = rejected + $6 WHERE id = $1`,

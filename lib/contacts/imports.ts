@@ -1,5 +1,5 @@
 import "server-only";
-import { importFormatOf, readImportRows } from "@/lib/contacts/import-rows";
+import { importFormatOf, readImportLines } from "@/lib/contacts/import-rows";
 import { findImport, stageImport } from "@/lib/contacts/import-store";
 
 /**
@@ -11,7 +11,7 @@ export async function importUpload(workspaceId: string, request: Request): Promi
   const format = importFormatOf(request.headers.get("content-type"));
   const body = request.body ?? new Response("").body!;
   try {
-    return await stageImport(workspaceId, format, readImportRows(format, body));
+    return await stageImport(workspaceId, format, readImportLines(format, body));
   } catch (error) {
     void body.pipeTo(new WritableStream()).catch(() => undefined);
     throw error;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { db } from "@/lib/platform/db";
 import { applyNextImportChunk, applyWaitingImports, IMPORT_MAX_ATTEMPTS } from "@/lib/contacts/import-store";
 import { verifyLedgerChain } from "@/lib/consent/ledger-store";
@@ -226,9 +226,16 @@ describe("POST /api/v1/imports", () => {
   it("fails an import whose chunk keeps failing, after a bounded number of waits, with why; the imports after it go on", async () => {
     const { shop, upload, api } = await setup();
     await applyWaitingImports();
-    const { id: broken } = await (await upload(ndjson({ email: "x1@example.com" }, { email: "x2@example.com" }), NDJSON)).json();
-    // A staged row that is not what staging writes: its chunk throws on every pass.
-    await db().$executeRaw`UPDATE import_rows SET data = '{"subscriptions": "none"}' WHERE import_id = ${broken}::uuid AND line = 2`;
+    const { id: broken } = await (await upload(ndjson({ email: "x1@example.com" }, { email: "refused-by-the-database@example.com" }), NDJSON)).json();
+    // The database refuses one of its rows, so its chunk fails on every pass.
+    await db().$executeRawUnsafe(`CREATE OR REPLACE FUNCTION test_refuse_contact() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.email = 'refused-by-the-database@example.com' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
+    await db().$executeRawUnsafe("CREATE TRIGGER test_refuse_contact BEFORE INSERT ON contacts FOR EACH ROW EXECUTE FUNCTION test_refuse_contact()");
+    onTestFinished(() =>
+      db()
+        .$executeRawUnsafe("DROP TRIGGER test_refuse_contact ON contacts")
+        .then(() => undefined),
+    );
     const { id: later } = await (await upload(ndjson({ email: "later@example.com" }), NDJSON)).json();
     const reportOf = async (id: string) => (await api.get(`/api/v1/imports/${id}`)).json();
 
@@ -249,10 +256,12 @@ describe("POST /api/v1/imports", () => {
       rowsRead: 2,
       created: 0,
       finishedAt: expect.any(String),
-      failure: `The rows from line 1 on could not be applied (an internal error; tried ${IMPORT_MAX_ATTEMPTS} times): the rows before them were imported, they and the rest were not.`,
+      failure: `The rows from line 1 on could not be applied (database error P0001; tried ${IMPORT_MAX_ATTEMPTS} times): the rows before them were imported, they and the rest were not.`,
     });
     expect(await db().importRow.count({ where: { importId: broken } })).toBe(0);
-    expect(await db().contact.count({ where: { workspaceId: shop.workspace.id, email: { in: ["x1@example.com", "x2@example.com"] } } })).toBe(0);
+    expect(
+      await db().contact.count({ where: { workspaceId: shop.workspace.id, email: { in: ["x1@example.com", "refused-by-the-database@example.com"] } } }),
+    ).toBe(0);
     // Failed is final: no more attempts.
     await db().import.update({ where: { id: broken }, data: { retryAt: null } });
     expect(await applyNextImportChunk()).toBe(false);

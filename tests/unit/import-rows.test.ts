@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { importFormatOf, readImportRows, type ReadLine } from "@/lib/contacts/import-rows";
+import { importFormatOf, parseImportLine, readImportLines, type ReadLine } from "@/lib/contacts/import-rows";
 
 const streamOf = (text: string, chunkSize = 7) =>
   new ReadableStream<Uint8Array>({
@@ -10,9 +10,10 @@ const streamOf = (text: string, chunkSize = 7) =>
     },
   });
 
+/** The file read as the upload reads it, then each staged line as the worker reads it. */
 async function readAll(format: "csv" | "ndjson", text: string): Promise<ReadLine[]> {
   const lines: ReadLine[] = [];
-  for await (const line of readImportRows(format, streamOf(text))) lines.push(line);
+  for await (const line of readImportLines(format, streamOf(text))) lines.push("text" in line ? parseImportLine(line.line, line.text) : line);
   return lines;
 }
 
