@@ -1,3 +1,5 @@
+import http from "node:http";
+import pg from "pg";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { db } from "@/lib/platform/db";
 import { applyNextImportChunk, applyWaitingImports, IMPORT_MAX_ATTEMPTS } from "@/lib/contacts/import-store";
@@ -208,6 +210,41 @@ describe("POST /api/v1/imports", () => {
     expect(brokenLate.status).toBe(400);
     expect(await db().import.count({ where: { workspaceId: shop.workspace.id } })).toBe(0);
     expect(await db().importRow.count({ where: { workspaceId: shop.workspace.id } })).toBe(0);
+  });
+
+  it("reads an upload only as fast as the import takes it, so a large file never waits in the server's memory, and an upload cut short leaves nothing", async () => {
+    const { shop, upload } = await setup();
+    const { key } = await createTestApiKey(shop.workspace.id);
+    // While another transaction holds the staging table, the import cannot write what it reads.
+    const holder = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await holder.connect();
+    onTestFinished(() => holder.end());
+    await holder.query("BEGIN; LOCK TABLE import_rows IN EXCLUSIVE MODE");
+
+    const request = http.request(`${app.baseUrl}/api/v1/imports`, { method: "POST", headers: { authorization: `Bearer ${key}`, ...CSV } });
+    request.on("error", () => undefined);
+    const row = Buffer.from("a".repeat(1023) + "\n");
+    const chunk = Buffer.concat([Buffer.from("email\n"), ...Array.from({ length: 1023 }, () => row)]);
+    let accepted = 0;
+    // Write 1 MB at a time while the connection takes it: the socket's buffers fill, then it pushes back.
+    for (let written = 0; written < 64; written++) {
+      const more = request.write(chunk);
+      accepted += chunk.length;
+      if (
+        !more &&
+        !(await new Promise((resolve) => {
+          request.once("drain", () => resolve(true));
+          setTimeout(() => resolve(false), 1_500);
+        }))
+      )
+        break;
+    }
+    expect(accepted).toBeLessThan(24 * 2 ** 20); // of 64 MB: what the kernel's socket buffers hold, not the file
+    request.destroy();
+    await holder.query("ROLLBACK");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await db().import.count({ where: { workspaceId: shop.workspace.id } })).toBe(0);
+    expect((await upload("email\nstill@example.com\n", CSV)).status).toBe(202); // the server is fine
   });
 
   it("answers a repeated Idempotency-Key with the first import, and another workspace's import is a 404", async () => {
