@@ -180,27 +180,53 @@ type ContactRow = {
   time_zone: string | null;
 };
 
+/** A chunk's staged rows, read: the valid ones, the rejected ones, and the last line it covers. */
+type StagedChunk = {
+  importId: string;
+  afterLine: number;
+  rows: { line: number; row: ImportRow }[];
+  invalid: { line: number; rejection: Rejection }[];
+  lastLine?: number;
+};
+
+/** Rows read between two turns of the event loop, so that a chunk's statements go on while the next is read. */
+const READ_SLICE_ROWS = 250;
+
+async function readStagedChunk(client: Pick<SqlClient, "query">, importId: string, afterLine: number): Promise<StagedChunk> {
+  const staged = await client.query<{ line: number; data: string }>(
+    "SELECT line, data FROM import_rows WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT $3",
+    [importId, afterLine, CHUNK_ROWS],
+  );
+  const chunk: StagedChunk = { importId, afterLine, rows: [], invalid: [], lastLine: staged.rows.at(-1)?.line };
+  for (const [i, { line, data }] of staged.rows.entries()) {
+    if (i > 0 && i % READ_SLICE_ROWS === 0) await new Promise(setImmediate);
+    const read = parseImportLine(line, data);
+    if ("row" in read) chunk.rows.push(read);
+    else chunk.invalid.push(read);
+  }
+  return chunk;
+}
+
+// While a chunk is written, the next one is read and validated on another connection (the reading is
+// JavaScript's work, the writing the database's): the chunk after it starts from there if it starts
+// where that read did, and reads afresh otherwise (this chunk rolled back, another worker took over).
+let nextChunk: Promise<StagedChunk | null> = Promise.resolve(null);
+
 async function applyChunk(client: SqlClient, importId: string, workspaceId: string): Promise<boolean> {
   const locked = await client.query<{ processed_line: number }>(
     "SELECT processed_line FROM imports WHERE id = $1 AND workspace_id = $2 AND status IN ('staged', 'processing') FOR UPDATE SKIP LOCKED",
     [importId, workspaceId],
   );
   if (!locked.rows[0]) return false;
-  const staged = await client.query<{ line: number; data: string }>(
-    "SELECT line, data FROM import_rows WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT $3",
-    [importId, locked.rows[0].processed_line, CHUNK_ROWS],
-  );
-  if (staged.rows.length === 0) {
+  const afterLine = locked.rows[0].processed_line;
+  const ahead = await nextChunk;
+  const { rows, invalid, lastLine } =
+    ahead?.importId === importId && ahead.afterLine === afterLine ? ahead : await readStagedChunk(client, importId, afterLine);
+  if (lastLine === undefined) {
     await client.query("UPDATE imports SET status = 'done', finished_at = now() WHERE id = $1", [importId]);
     return true;
   }
-  const rows: { line: number; row: ImportRow }[] = [];
-  const invalid: { line: number; rejection: Rejection }[] = [];
-  for (const { line, data } of staged.rows) {
-    const read = parseImportLine(line, data);
-    if ("row" in read) rows.push(read);
-    else invalid.push(read);
-  }
+  nextChunk = readStagedChunk(pool(), importId, lastLine).catch(() => null);
 
   const [{ now }] = (await client.query<{ now: Date }>("SELECT date_trunc('milliseconds', clock_timestamp()) AS now")).rows;
   const settings = await client.query<{ channels: Channel[] }>("SELECT enabled_channels::text[] AS channels FROM workspaces WHERE id = $1", [workspaceId]);
@@ -311,7 +337,6 @@ async function applyChunk(client: SqlClient, importId: string, workspaceId: stri
     );
   }
   await keepRejections(client, importId, workspaceId, [...invalid, ...plan.rejections]);
-  const lastLine = staged.rows[staged.rows.length - 1].line;
   const { created, updated, unchanged } = plan.outcomes;
   const rejected = plan.outcomes.rejected + invalid.length;
   await client.query(
