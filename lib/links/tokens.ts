@@ -1,8 +1,9 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { errors as joseErrors, jwtVerify } from "jose";
 import { z } from "zod";
 import { CHANNELS } from "@/lib/consent/channels";
 import { isDatabaseUnavailable } from "@/lib/platform/db-errors";
+import { pooledRandomBytes } from "@/lib/platform/random-pool";
 import { isStorableText, STORABLE_TEXT } from "@/lib/platform/storable-values";
 import type { Channel } from "@/lib/generated/prisma/enums";
 
@@ -77,7 +78,7 @@ const payloadSchema = z.object({
 });
 
 export function newTokenId(): string {
-  return randomBytes(12).toString("base64url");
+  return pooledRandomBytes(12).toString("base64url");
 }
 
 export type TokenRequest = Omit<LinkClaims, "tokenId" | "issuedAt" | "expiresAt"> & { tokenId?: string; now?: Date };
