@@ -1,6 +1,6 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
 import { pool } from "@/lib/platform/db";
+import { pooledRandomBytes } from "@/lib/platform/random-pool";
 import type { Channel, TokenPurpose } from "@/lib/generated/prisma/enums";
 
 const SHORT_ID_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -8,8 +8,10 @@ const SHORT_ID_LENGTH = 12;
 
 /** A fresh short link id: 12 characters an SMS keeps as they are, about 70 bits of chance. */
 export function newShortLinkId(): string {
-  const bytes = randomBytes(SHORT_ID_LENGTH);
-  return Array.from(bytes, (b) => SHORT_ID_ALPHABET[b % SHORT_ID_ALPHABET.length]).join("");
+  const bytes = pooledRandomBytes(SHORT_ID_LENGTH);
+  let id = "";
+  for (const b of bytes) id += SHORT_ID_ALPHABET[b % SHORT_ID_ALPHABET.length];
+  return id;
 }
 
 export const SHORT_ID_PATTERN = new RegExp(`^[${SHORT_ID_ALPHABET}]{${SHORT_ID_LENGTH}}$`);

@@ -1,8 +1,4 @@
-import { randomBytes } from "node:crypto";
-
-const POOL_IDS = 4_096;
-let pool = Buffer.alloc(0);
-let offset = 0;
+import { pooledRandomBytes } from "@/lib/platform/random-pool";
 
 /**
  * A UUID of version 7 (RFC 9562): the time in milliseconds, then random bits. Ids made together sort
@@ -11,12 +7,7 @@ let offset = 0;
  * index outgrows memory).
  */
 export function timeOrderedUuid(now = Date.now()): string {
-  if (offset === pool.length) {
-    pool = randomBytes(16 * POOL_IDS);
-    offset = 0;
-  }
-  const bytes = pool.subarray(offset, offset + 16);
-  offset += 16;
+  const bytes = pooledRandomBytes(16);
   bytes.writeUIntBE(now, 0, 6);
   bytes[6] = (bytes[6] & 0x0f) | 0x70;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { InvalidTokenError, signToken, verifyToken, type SigningKeyMaterial, type TokenPurpose } from "@/lib/links/tokens";
+import { InvalidTokenError, signToken, verifyToken, type SigningKeyMaterial, type TokenPurpose, type TokenRequest } from "@/lib/links/tokens";
 
 const WORKSPACE = "0b6f3a9e-1d2c-4e5f-8a7b-9c0d1e2f3a4b";
 const OTHER_WORKSPACE = "7c1d2e3f-4a5b-4c6d-9e8f-0a1b2c3d4e5f";
@@ -56,6 +56,42 @@ describe("signed links", () => {
       messageId: "msg-42",
     });
     expect(claims.tokenId).toMatch(/^[A-Za-z0-9_-]{16}$/);
+  });
+
+  it("signs byte for byte what jose's SignJWT signs for the same claims, and jose verifies it", async () => {
+    const key = makeKey();
+    const now = new Date("2026-03-01T12:34:56.789Z");
+    const iat = Math.floor(now.getTime() / 1000);
+    const variants: TokenRequest[] = [
+      request,
+      { ...request, purpose: "preferences", topic: undefined },
+      { ...request, purpose: "confirm", channel: "sms", messageId: undefined },
+      { ...request, channel: "whatsapp", topic: undefined, messageId: undefined },
+      { ...request, messageId: 'Primavera "ñ" ✉️ 春 \\ </script>' },
+    ];
+    const lifetime = { unsubscribe: 400 * 86_400, preferences: 90 * 86_400, confirm: 7 * 86_400 };
+    for (const variant of variants) {
+      const jti = randomBytes(12).toString("base64url");
+      const ours = await signToken({ ...variant, tokenId: jti, now }, key);
+      const jose = await new SignJWT({
+        pur: variant.purpose,
+        ch: variant.channel,
+        ...(variant.topic ? { tp: variant.topic } : {}),
+        ...(variant.messageId ? { mid: variant.messageId } : {}),
+      })
+        .setProtectedHeader({ alg: "HS256", kid: key.kid })
+        .setAudience(variant.workspaceId)
+        .setSubject(variant.contactId)
+        .setJti(jti)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + lifetime[variant.purpose])
+        .sign(key.secret);
+      expect(ours).toBe(jose);
+      await expect(verifyToken(ours, resolverFor(key), { purposes: [variant.purpose], now })).resolves.toMatchObject({
+        tokenId: jti,
+        messageId: variant.messageId,
+      });
+    }
   });
 
   it("lives a year and more for unsubscribe, 90 days for preferences, 7 days for confirmation", async () => {
