@@ -111,8 +111,11 @@ export async function readLandingState(workspaceId: string, contactId: string, c
     version: number;
     opt_out_id: string | null;
     reason_given: boolean | null;
-  }>(
-    `SELECT c.id AS contact_id, c.locale, w.id AS workspace_id, w.name, w.default_locale, w.enabled_channels::text[] AS enabled_channels, w.branding,
+  }>({
+    // Named, so that each connection parses and plans it once: planning it costs PostgreSQL several
+    // times what running it does, and every scanner's request asks it.
+    name: topicKey ? "landing-state-topic" : "landing-state-channel",
+    text: `SELECT c.id AS contact_id, c.locale, w.id AS workspace_id, w.name, w.default_locale, w.enabled_channels::text[] AS enabled_channels, w.branding,
        ${topicKey ? "t.id AS topic_id, t.key AS topic_key, t.names, t.descriptions, t.channels::text[] AS topic_channels, t.retired_at," : ""}
        ${STATE_COLUMNS(topicKey)}, o.id AS opt_out_id, o.reason_given
      FROM contacts c JOIN workspaces w ON w.id = c.workspace_id
@@ -125,8 +128,8 @@ export async function readLandingState(workspaceId: string, contactId: string, c
        ORDER BY e.seq DESC LIMIT 1
      ) o ON true
      WHERE c.workspace_id = $1 AND c.id = $2 AND c.erased_at IS NULL`,
-    topicKey ? [workspaceId, contactId, channel, topicKey] : [workspaceId, contactId, channel],
-  );
+    values: topicKey ? [workspaceId, contactId, channel, topicKey] : [workspaceId, contactId, channel],
+  });
   const row = rows[0];
   if (!row) return null;
   const topic =

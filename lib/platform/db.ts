@@ -21,8 +21,14 @@ const CONNECTION_WAIT_MS = 5_000;
 /** How the streams' connections are named in pg_stat_activity. */
 export const STREAM_APPLICATION_NAME = "preference-center-streams";
 
-function createPool(max: number, applicationName: string): pg.Pool {
-  const created = new pg.Pool({ connectionString: databaseUrl(), max, connectionTimeoutMillis: CONNECTION_WAIT_MS, application_name: applicationName });
+function createPool(max: number, applicationName: string, options: Pick<pg.PoolConfig, "min" | "allowExitOnIdle"> = {}): pg.Pool {
+  const created = new pg.Pool({
+    connectionString: databaseUrl(),
+    max,
+    connectionTimeoutMillis: CONNECTION_WAIT_MS,
+    application_name: applicationName,
+    ...options,
+  });
   // An idle connection that the server closes (a restart, a failover) must not crash the process;
   // the pool drops it and the next query opens a new one.
   created.on("error", (error) => console.warn(`database connection lost: ${error.message}`));
@@ -30,7 +36,12 @@ function createPool(max: number, applicationName: string): pg.Pool {
 }
 
 export function pool(): pg.Pool {
-  globalForDb.pgPool ??= createPool(env().DATABASE_POOL_SIZE, "preference-center");
+  // Its connections stay open once opened, however long idle: a mail scanners' burst comes after quiet
+  // minutes, and on connections opened for it (each new one reads PostgreSQL's catalogs and plans the
+  // landing query anew) its first answers waited hundreds of milliseconds. Idle, they never keep the
+  // process alive.
+  const size = env().DATABASE_POOL_SIZE;
+  globalForDb.pgPool ??= createPool(size, "preference-center", { min: size, allowExitOnIdle: true });
   return globalForDb.pgPool;
 }
 
