@@ -122,7 +122,12 @@ export async function startEmbeddedDatabase({ dataDir, durable, port: fixedPort 
       "unix_socket_directories=",
       "-c",
       "max_connections=200",
-      ...(durable ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]),
+      // PostgreSQL's defaults (128 MB of shared buffers, a checkpoint every 1 GB of WAL or 5 minutes) are
+      // sized for a small machine; an import of a million rows writes several GB of WAL, and each extra
+      // checkpoint makes it write every page it touches again in full.
+      ...(durable
+        ? ["-c", "shared_buffers=1GB", "-c", "wal_buffers=64MB", "-c", "max_wal_size=16GB", "-c", "checkpoint_timeout=30min"]
+        : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]),
     ],
     onLog: (message) => {
       log.push(String(message));
