@@ -106,7 +106,12 @@ await withBenchEnvironment(async ({ client, databaseUrl, serve }) => {
     const app = await serve(APP_SERVER, "/api/health");
     const worker = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"], {
       env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "production" },
-      stdio: ["ignore", "ignore", "inherit"],
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    // Ready once it says so (scripts/worker.ts): its memory at rest is measured after its start-up.
+    await new Promise<void>((resolve, reject) => {
+      worker.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("worker running") && resolve());
+      worker.once("exit", (code) => reject(new Error(`the worker exited (code ${code}) before it was ready`)));
     });
     try {
       await client.query(
