@@ -97,7 +97,12 @@ await withBenchEnvironment(async ({ client, databaseUrl, serve }) => {
 
   // --- The audience stream ---------------------------------------------------------------------------
   const query = await audienceQuery(workspace, "email", "reminders");
-  const literal = (value: unknown) => (value === null ? "NULL" : typeof value === "boolean" ? String(value) : client.escapeLiteral(String(value)));
+  const literal = (value: unknown) =>
+    value === null
+      ? "NULL"
+      : typeof value === "boolean"
+        ? String(value)
+        : client.escapeLiteral(value instanceof Date ? value.toISOString() : Array.isArray(value) ? `{${value.join(",")}}` : String(value));
   const copyQuery = query.text.replace(/\$(\d+)/g, (_, n: string) => literal(query.values[Number(n) - 1]));
   const copy = async (): Promise<number> => {
     const stream = client.query(copyTo(`COPY (${copyQuery}) TO STDOUT WITH (FORMAT csv)`));
@@ -115,7 +120,14 @@ await withBenchEnvironment(async ({ client, databaseUrl, serve }) => {
   const rates = new Map<string, number[]>(variants.map((v) => [v.name, []]));
   let rows = 0;
   let peakDuringStreams = 0;
-  const sampler = setInterval(() => void memoryOf(pid).then((m) => (peakDuringStreams = Math.max(peakDuringStreams, m.rss))), 50);
+  const sampler = setInterval(
+    () =>
+      void memoryOf(pid).then(
+        (m) => (peakDuringStreams = Math.max(peakDuringStreams, m.rss)),
+        () => undefined,
+      ),
+    50,
+  );
   for (let round = 1; round <= STREAM_ROUNDS; round++) {
     for (const variant of round % 2 ? variants : [...variants].reverse()) {
       const started = performance.now();
