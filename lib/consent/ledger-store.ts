@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { copyRows, pool, snapshot, transaction, type SqlClient } from "@/lib/platform/db";
-import { canonicalEntryJson, canonicalJson, chainHash, GENESIS_HASH, piiDigest, type ChainedEntry } from "@/lib/consent/chain";
+import { canonicalEntryJson, chainHash, GENESIS_HASH, piiDigest, type ChainedEntry } from "@/lib/consent/chain";
 import { env } from "@/lib/platform/env";
 import { keyedLimiter } from "@/lib/platform/keyed-limiter";
 import type { Channel, ConsentAction, ConsentSource } from "@/lib/generated/prisma/enums";
@@ -135,7 +135,7 @@ export async function appendConsentEvents(client: SqlClient, workspaceId: string
   // The entries of one person share their IP: its digest is worked out once.
   const digests = new Map<string, string>();
   const digest = (ip: string | null | undefined, userAgent: string | null | undefined) => {
-    const key = canonicalJson([ip ?? null, userAgent ?? null]);
+    const key = JSON.stringify([ip ?? null, userAgent ?? null]);
     let known = digests.get(key);
     if (known === undefined) digests.set(key, (known = piiDigest(ip, userAgent)));
     return known;

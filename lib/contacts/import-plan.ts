@@ -197,7 +197,8 @@ export function planImportChunk(context: ChunkContext, rows: { line: number; row
         source: "import" as const,
         ip: s.ip ?? null,
         wordingHash: s.wordingHash ?? null,
-        details: { import: { id: importId, consentedAt: s.consentedAt, collectionPoint: s.collectionPoint } },
+        // Keys in canonical order, so the chain serialises a million of these without sorting them.
+        details: { import: { collectionPoint: s.collectionPoint, consentedAt: s.consentedAt, id: importId } },
       };
       const channelNow = target.channels.get(s.channel) ?? target.defaults.channels.has(s.channel);
       if (s.topic) {

@@ -26,6 +26,12 @@ describe("canonicalJson", () => {
       '{"a":{"y":[null,null],"z":"1970-01-01T00:00:00.000Z"},"b":"1"}',
     );
   });
+
+  it("orders keys by UTF-16 code unit, the same whether they come in order or not", () => {
+    const expected = '{"A":1,"_":2,"a":{"":[],"b":{}},"é":"\\u0000 \\"x\\"","😀":true}';
+    expect(canonicalJson({ "😀": true, é: '\u0000 "x"', a: { b: {}, "": [] }, _: 2, A: 1 })).toBe(expected);
+    expect(canonicalJson({ A: 1, _: 2, a: { "": [], b: {} }, é: '\u0000 "x"', "😀": true })).toBe(expected);
+  });
 });
 
 describe("canonicalEntryJson", () => {
