@@ -11,7 +11,7 @@ import type { Channel, SubscriptionStatus } from "@/lib/generated/prisma/enums";
 
 // Imports in two steps. The request stages the file: each row, as the JSON text of its line, into
 // import_rows with one COPY, in one transaction, so that a file refused half-way (a row too long, broken
-// CSV) leaves nothing behind. The worker then applies it CHUNK_ROWS rows at a time, each chunk in one
+// CSV) leaves nothing behind. The worker then applies it CHUNK_ROWS rows (at most CHUNK_BYTES) at a time, each chunk in one
 // transaction of a few statements whatever its size: it reads the rows (an invalid one is rejected, the
 // first REJECTIONS_KEPT kept with their line), the contacts they may match, decides
 // (lib/contacts/import-plan.ts), writes, appends the
@@ -22,6 +22,8 @@ import type { Channel, SubscriptionStatus } from "@/lib/generated/prisma/enums";
 // the business; GET /api/v1/imports/{id} reports them.
 
 const CHUNK_ROWS = 5_000;
+/** A chunk also ends before its rows' text passes this, so that the worker's memory is bounded by bytes: rows may be up to 64 KB. */
+const CHUNK_BYTES = 4 * 1024 * 1024;
 export const REJECTIONS_KEPT = 1_000;
 /** A chunk that fails this many times in a row fails its import; the waits between the attempts, in seconds. */
 export const IMPORT_MAX_ATTEMPTS = 5;
@@ -194,8 +196,11 @@ const READ_SLICE_ROWS = 250;
 
 async function readStagedChunk(client: Pick<SqlClient, "query">, importId: string, afterLine: number): Promise<StagedChunk> {
   const staged = await client.query<{ line: number; data: string }>(
-    "SELECT line, data FROM import_rows WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT $3",
-    [importId, afterLine, CHUNK_ROWS],
+    `SELECT line, data FROM (
+       SELECT line, data, sum(octet_length(data)) OVER (ORDER BY line) AS upto, row_number() OVER (ORDER BY line) AS n
+       FROM (SELECT line, data FROM import_rows WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT $3) AS next
+     ) AS sized WHERE upto <= $4 OR n = 1 ORDER BY line`,
+    [importId, afterLine, CHUNK_ROWS, CHUNK_BYTES],
   );
   const chunk: StagedChunk = { importId, afterLine, rows: [], invalid: [], lastLine: staged.rows.at(-1)?.line };
   for (const [i, { line, data }] of staged.rows.entries()) {

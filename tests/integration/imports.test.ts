@@ -329,4 +329,30 @@ describe("POST /api/v1/imports", () => {
     expect(await db().contact.count({ where: { workspaceId: shop.workspace.id } })).toBe(6_001);
     expect(await verifyLedgerChain(shop.workspace.id, { full: true })).toMatchObject({ intact: true, entries: 12_001 });
   });
+
+  it("takes fewer rows into a chunk when they are large, so the worker's memory stays bounded by bytes, not by rows", async () => {
+    const { upload, api } = await setup();
+    await applyWaitingImports();
+    // 200 rows of about 38 KB each (four subscriptions, each with a long wording, as a real consent text can be): 7.6 MB in all.
+    const wording = "I agree to receive offers and news from this shop by email and text message. ".repeat(120);
+    const rows = Array.from({ length: 200 }, (_, i) => ({
+      externalId: `fat-${i}`,
+      email: `fat-${i}@example.com`,
+      phone: `+3460${String(i).padStart(7, "0")}`,
+      subscriptions: [
+        { channel: "email", topic: "offers", status: "subscribed", ...consent, wording },
+        { channel: "sms", topic: "offers", status: "subscribed", ...consent, wording },
+        { channel: "email", status: "subscribed", ...consent, wording },
+        { channel: "sms", status: "subscribed", ...consent, wording },
+      ],
+    }));
+    const rowBytes = JSON.stringify(rows[0]).length;
+    const { id } = await (await upload(ndjson(...rows), NDJSON)).json();
+    expect(await applyNextImportChunk()).toBe(true);
+    const { processed } = await (await api.get(`/api/v1/imports/${id}`)).json();
+    expect(processed).toBeGreaterThan(0);
+    expect(processed * rowBytes).toBeLessThanOrEqual(4 * 1024 * 1024);
+    await applyWaitingImports();
+    expect(await (await api.get(`/api/v1/imports/${id}`)).json()).toMatchObject({ status: "done", created: 200, progress: 1 });
+  });
 });
