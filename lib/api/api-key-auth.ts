@@ -35,7 +35,7 @@ export async function authenticateApiKey(request: Request, scope: ApiScope): Pro
 
 /**
  * A batch route's items (one per contact it names) against the key's item budget, beside the one
- * request it counts as: all of them within the minute, or a 429 with Retry-After that costs none. A
+ * request it counts as: all of them within the (sliding) minute, or a 429 with Retry-After that costs none. A
  * batch larger than the whole budget could never pass, so it is refused as too large instead.
  */
 export async function consumeItemBudget(key: ApiKeyIdentity, items: number): Promise<void> {

@@ -99,13 +99,12 @@ describe("rate limits per API key", () => {
       statuses.push(answer.status);
       if (answer.status === 429) limited = answer;
     }
-    // Three fit in a minute's window; the window may turn over once during the loop, so allow that.
-    expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
-    if (statuses[3] === 429) {
-      expect(Number(limited!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-      expect(Number(limited!.headers.get("retry-after"))).toBeLessThanOrEqual(60);
-      expect((await limited!.json()).error).toMatchObject({ code: "rate_limited", message: expect.stringContaining("3 requests a minute") });
-    }
+    // Three fit in a sliding minute, even when the loop straddles the turn of one.
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    // The four counted leave room for one more once half of them has slid out, within a minute and a half.
+    expect(Number(limited!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(Number(limited!.headers.get("retry-after"))).toBeLessThanOrEqual(90);
+    expect((await limited!.json()).error).toMatchObject({ code: "rate_limited", message: expect.stringContaining("3 requests a minute") });
     const { api: other } = await createTestApiKey(shop.workspace.id, { scopes: ["read"] });
     const answer = await other.post("/api/v1/sendability", { channel: "email", contactIds: [shop.contact.id] });
     expect(answer.status).toBe(200);

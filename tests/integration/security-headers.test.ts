@@ -87,7 +87,7 @@ describe("rate limits on public endpoints", () => {
     const links = await linksOnServer({ workspaceId: shop.workspace.id, contactId: shop.contact.id, channel: "email" });
     const statuses: number[] = [];
     let limited: Response | undefined;
-    // Ten a minute per link: 21 posts overflow it even if the fixed window turns over once in the loop.
+    // Ten a minute per link: 21 posts overflow it even if the loop straddles the turn of a minute.
     // (A repeat of an opt-out already made is answered 200 and not counted: each post here follows a resubscription.)
     for (let i = 0; i < 21; i++) {
       await changeSubscription({
@@ -112,7 +112,7 @@ describe("rate limits on public endpoints", () => {
 
   it("answers 429 with Retry-After to one address loading pages too fast", async () => {
     let limited: Response | undefined;
-    // Twice the limit and one: over it even if the fixed window turns over once in the loop.
+    // Twice the limit and one: over it even if the loop straddles the turn of a minute.
     for (let i = 0; i < 2 * PAGE_LIMIT + 1; i++) {
       const response = await fetch(`${app.baseUrl}/`);
       expect([200, 429]).toContain(response.status);
