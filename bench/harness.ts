@@ -7,7 +7,8 @@ import path from "node:path";
 import pg from "pg";
 import { freePort, startEmbeddedDatabase } from "@/lib/platform/database/embedded";
 import { ensureDatabaseExists, migrateDatabase } from "@/lib/platform/database/migrate";
-import { buildIfStale } from "@/scripts/build-if-stale";
+import { parseEnv } from "@/lib/platform/env";
+import { buildIfStale, serverProcessArgs } from "@/scripts/build-if-stale";
 
 export type BenchContext = {
   databaseUrl: string;
@@ -36,8 +37,8 @@ export async function publish(name: string, markdown: string) {
   if (dir) await writeFile(path.join(dir, `${name}.md`), `${markdown.trim()}\n`);
 }
 
-/** The build, served as `npm start` serves it (scripts/web-server.ts), as an argument list for BenchContext.serve. */
-export const APP_SERVER = ["--import", "tsx", "--conditions=react-server", "scripts/web-server.ts"];
+/** The build, served as `npm start` serves it (scripts/web-server.ts as the build compiled it), as an argument list for BenchContext.serve. */
+export const APP_SERVER = serverProcessArgs("web-server", parseEnv(process.env).MAX_HEAP_MB);
 
 export async function withBenchEnvironment(run: (context: BenchContext) => Promise<void>) {
   buildIfStale();

@@ -14,6 +14,8 @@ import { pipeline } from "node:stream/promises";
 import { from as copyFrom } from "pg-copy-streams";
 import { generateApiKey } from "@/lib/admin/api-keys";
 import { SYNC_CONSENT_DEFAULTS_SQL } from "@/lib/consent/defaults-sql";
+import { parseEnv } from "@/lib/platform/env";
+import { serverProcessArgs } from "@/scripts/build-if-stale";
 import { machine, median, APP_SERVER, publish, withBenchEnvironment } from "./harness";
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
@@ -104,7 +106,7 @@ await withBenchEnvironment(async ({ client, databaseUrl, serve }) => {
     };
 
     const app = await serve(APP_SERVER, "/api/health");
-    const worker = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"], {
+    const worker = spawn(process.execPath, serverProcessArgs("worker", parseEnv(process.env).MAX_HEAP_MB), {
       env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "production" },
       stdio: ["ignore", "pipe", "inherit"],
     });

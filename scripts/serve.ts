@@ -13,7 +13,7 @@ import { startMailStub, type MailStub } from "@/lib/platform/dev/mail-stub";
 import { startMessagingStub, type MessagingStub } from "@/lib/platform/dev/messaging-stub";
 import { generateWebhookSecret } from "@/lib/webhooks/standard-webhooks";
 import type { DemoFile } from "@/prisma/seed";
-import { buildIfStale } from "./build-if-stale";
+import { buildIfStale, serverProcessArgs } from "./build-if-stale";
 
 const mode = process.argv[2] === "dev" ? "dev" : "start";
 
@@ -151,11 +151,11 @@ async function main() {
     }
   }
 
-  // Production runs scripts/web-server.ts (Next's handler, with the client's address taken from the
+  // Production runs scripts/web-server.ts, compiled by the build (Next's handler, with the client's address taken from the
   // socket); development runs `next dev`, where the address is whatever the browser on this machine sends.
   const server =
     mode === "start"
-      ? spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", path.join("scripts", "web-server.ts")], {
+      ? spawn(process.execPath, serverProcessArgs("web-server", env.MAX_HEAP_MB), {
           stdio: ["ignore", "inherit", "inherit"],
           env: { ...process.env, NODE_ENV: "production", PORT: String(env.PORT), HOSTNAME: env.HOSTNAME, NEXT_TELEMETRY_DISABLED: "1" },
         })

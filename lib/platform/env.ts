@@ -30,6 +30,8 @@ const envSchema = z.object({
     .optional(),
   DATA_DIR: z.string().trim().min(1).default(".data"),
   DEMO_MODE: booleanFlag.optional(),
+  /** The bound on each server process's JavaScript heap (web server, worker), in MB. */
+  MAX_HEAP_MB: z.coerce.number().int().min(64).max(65_536).default(160),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Connections for the audience and suppressions streams, apart from DATABASE_POOL_SIZE: how many streams run at once. */
   STREAM_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(3),

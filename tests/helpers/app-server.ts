@@ -3,8 +3,10 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { freePort } from "@/lib/platform/database/embedded";
+import { parseEnv } from "@/lib/platform/env";
+import { serverProcessArgs } from "@/scripts/build-if-stale";
 
-// The built app, started as `npm start` starts it (scripts/web-server.ts), against this test file's own
+// The built app, started as `npm start` starts it (scripts/web-server.ts as the build compiled it), against this test file's own
 // database, for tests that go through HTTP: pages, route handlers, headers, exactly as a mail provider or
 // a browser reaches them.
 
@@ -15,7 +17,7 @@ export async function startAppServer(extraEnv: Record<string, string> = {}, { cw
   if (!existsSync(path.join(cwd, ".next/BUILD_ID"))) throw new Error("No build: run `npm run build` before the integration tests.");
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/web-server.ts"], {
+  const child: ChildProcess = spawn(process.execPath, serverProcessArgs("web-server", parseEnv(process.env).MAX_HEAP_MB), {
     env: {
       ...process.env,
       NODE_ENV: "production",
